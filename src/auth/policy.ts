@@ -1,0 +1,27 @@
+/**
+ * The authorization rule, applied on every path to a record: root fields,
+ * lists, parent links and federation `_entities`. A customer-scoped caller
+ * gets the same FORBIDDEN for another customer's account as for one that
+ * does not exist, so existence never leaks.
+ */
+import { ForbiddenError } from '../errors.js';
+import type { AccountRecord } from '../upstream/records.js';
+import type { Caller } from './caller.js';
+
+export function mayReadCustomer(caller: Caller, customerId: string): boolean {
+  return caller.anyCustomer || caller.customerId === customerId;
+}
+
+export function assertMayReadCustomer(caller: Caller, customerId: string): void {
+  if (!mayReadCustomer(caller, customerId)) throw new ForbiddenError();
+}
+
+/** Returns what the caller may see of a looked-up account, or throws FORBIDDEN. */
+export function authorizeAccount(caller: Caller, account: AccountRecord | null): AccountRecord | null {
+  if (account === null) {
+    if (caller.anyCustomer) return null;
+    throw new ForbiddenError();
+  }
+  assertMayReadCustomer(caller, account.customerId);
+  return account;
+}

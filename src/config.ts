@@ -1,0 +1,154 @@
+/**
+ * The gateway's configuration: the only module that reads the environment.
+ * Everything is validated once at start; a bad value stops the process with
+ * one line naming the variable (see index.ts), never a half-working gateway.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Where the gateway sends its REST calls. */
+export interface UpstreamConfig {
+  /** Unset: start the built-in simulator and point at it. */
+  baseUrl: string | undefined;
+  username: string;
+  password: string;
+  /** @default 10000 */
+  timeoutMs: number;
+}
+
+export interface AuthConfig {
+  jwtSecret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  /** @default false */
+  disabled: boolean;
+}
+
+export interface Config {
+  /** @default 4000 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** `NODE_ENV=production`: no Sandbox, no introspection, no stack traces. */
+  production: boolean;
+  /** @default !production */
+  introspection: boolean;
+  /** @default 'info' */
+  logLevel: string;
+  /**
+   * Seals connection cursors. Replicas that serve the same clients must
+   * share it.
+   * @default a built-in key: cursors are tamper-evident but forgeable
+   */
+  cursorSecret: string;
+  upstream: UpstreamConfig;
+  auth: AuthConfig;
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const boolean = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+const httpUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not contain credentials; use ENFUCE_USERNAME and ENFUCE_PASSWORD',
+    });
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
+  }
+});
+
+// Values of these variables are never repeated in error messages.
+const SECRET = new Set(['ENFUCE_PASSWORD', 'AUTH_JWT_SECRET', 'ENFUCE_BASE_URL', 'CURSOR_SECRET']);
+
+const schema = z.object({
+  PORT: integer(0, 65535).default(4000),
+  HOST: nonEmpty.default('0.0.0.0'),
+  NODE_ENV: z.string().optional(),
+  INTROSPECTION: boolean.optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  ENFUCE_BASE_URL: httpUrl.optional(),
+  ENFUCE_USERNAME: nonEmpty.optional(),
+  ENFUCE_PASSWORD: nonEmpty.optional(),
+  ENFUCE_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWKS_URL: httpUrl.optional(),
+  AUTH_ISSUER: nonEmpty.optional(),
+  AUTH_AUDIENCE: nonEmpty.optional(),
+  AUTH_DISABLED: boolean.default(false),
+  CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; throws ConfigError with one clear line. */
+export function loadConfig(env: Env = process.env): Config {
+  // An empty variable means unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const got = SECRET.has(name) ? '' : ` (got ${JSON.stringify(present[name])})`;
+    throw new ConfigError(`${name} ${issue.message}${got}`);
+  }
+  const e = result.data;
+  const production = e.NODE_ENV === 'production';
+
+  if (e.ENFUCE_BASE_URL) {
+    if (!e.ENFUCE_USERNAME) throw new ConfigError('ENFUCE_USERNAME is required when ENFUCE_BASE_URL is set');
+    if (!e.ENFUCE_PASSWORD) throw new ConfigError('ENFUCE_PASSWORD is required when ENFUCE_BASE_URL is set');
+    if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL && !e.AUTH_DISABLED) {
+      throw new ConfigError(
+        'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set when ENFUCE_BASE_URL is set (or AUTH_DISABLED=true to let callers in without a token)',
+      );
+    }
+  }
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    production,
+    introspection: e.INTROSPECTION ?? !production,
+    logLevel: e.LOG_LEVEL,
+    cursorSecret: e.CURSOR_SECRET ?? 'enfuce-gateway-cursor-v1',
+    upstream: Object.freeze({
+      baseUrl: e.ENFUCE_BASE_URL,
+      username: e.ENFUCE_USERNAME ?? 'gateway',
+      password: e.ENFUCE_PASSWORD ?? 'simulator',
+      timeoutMs: e.ENFUCE_TIMEOUT_MS,
+    }),
+    auth: Object.freeze({
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      disabled: e.AUTH_DISABLED,
+    }),
+  });
+}

@@ -1,0 +1,52 @@
+import type { Authenticate } from './auth/authenticate.js';
+import type { Caller } from './auth/caller.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import type { CursorCodec } from './resolvers/cursor.js';
+import type { EnfuceClient, UpstreamScope } from './upstream/client.js';
+
+/** What every resolver receives; built fresh for each request (codegen `contextType`). */
+export interface GatewayContext {
+  caller: Caller;
+  /** Sent upstream as `auditUser` on every call made for this request. */
+  auditUser: string;
+  requestId: string;
+  loaders: Loaders;
+  cursors: CursorCodec;
+  /** Upstream calls made so far for this request. */
+  upstreamCalls: { count: number };
+}
+
+export interface ContextDependencies {
+  client: EnfuceClient;
+  authenticate: Authenticate;
+  cursors: CursorCodec;
+}
+
+export interface RequestHeaders {
+  authorization?: string | undefined;
+  auditUser?: string | undefined;
+  requestId: string;
+}
+
+/** Builds the context of one request: who asks, and a fresh set of loaders. */
+export function createContextFactory({ client, authenticate, cursors }: ContextDependencies) {
+  return async (headers: RequestHeaders): Promise<GatewayContext> => {
+    const caller = await authenticate(headers);
+    const upstreamCalls = { count: 0 };
+    const scope: UpstreamScope = {
+      auditUser: caller.sub,
+      requestId: headers.requestId,
+      onCall: () => {
+        upstreamCalls.count++;
+      },
+    };
+    return {
+      caller,
+      auditUser: caller.sub,
+      requestId: headers.requestId,
+      loaders: createLoaders(client, scope),
+      cursors,
+      upstreamCalls,
+    };
+  };
+}

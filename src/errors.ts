@@ -1,0 +1,101 @@
+/**
+ * The error codes of the public contract and the errors that carry them.
+ *
+ * Codes are the API: clients match on `extensions.code`, never on messages.
+ * `formatError` makes sure nothing else leaves the gateway: an error without
+ * a known code is masked, because Apollo Server passes resolver messages
+ * through unchanged, and undici's messages name hosts and ports.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR';
+
+declare module 'graphql' {
+  interface GraphQLErrorExtensions {
+    code?: ErrorCode | ApolloErrorCode | 'INTERNAL_SERVER_ERROR';
+  }
+}
+
+// Apollo Server's own codes for requests it refuses before execution.
+type ApolloErrorCode =
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  | 'OPERATION_RESOLUTION_FAILURE'
+  | 'INTROSPECTION_DISABLED';
+
+const KNOWN_CODES = new Set<string>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'INTROSPECTION_DISABLED',
+]);
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
+
+/** The same text whether the record is someone else's or does not exist. */
+export class ForbiddenError extends GraphQLError {
+  constructor() {
+    super('You are not allowed to read this record.', { extensions: { code: 'FORBIDDEN' } });
+  }
+}
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = 'A valid bearer token is required.') {
+    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
+export const INTERNAL_MESSAGE = 'Internal server error';
+
+/**
+ * Keeps errors that carry a contract or Apollo code; masks everything else
+ * and hands the original to `log`, the only place its text may go.
+ */
+export function createFormatError(log: (error: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = codeOf(original) ?? formatted.extensions?.code;
+    if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+      const { stacktrace, ...extensions } = formatted.extensions ?? {};
+      return {
+        ...formatted,
+        extensions: stacktrace === undefined ? { ...extensions, code } : { ...extensions, code, stacktrace },
+      };
+    }
+    log(original);
+    return {
+      message: INTERNAL_MESSAGE,
+      ...(formatted.locations && { locations: formatted.locations }),
+      ...(formatted.path && { path: formatted.path }),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+function codeOf(error: unknown): unknown {
+  if (error instanceof GraphQLError) return error.extensions.code;
+  return (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+}

@@ -1,0 +1,116 @@
+/**
+ * Assembles the gateway from its parts: upstream client, schema, Apollo
+ * Server, HTTP server. No side effects on import; `index.ts` owns the process.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createAuthenticator } from './auth/authenticate.js';
+import type { Config } from './config.js';
+import { createContextFactory, type GatewayContext } from './context.js';
+import { createFormatError } from './errors.js';
+import { createMetricsRegistry } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { exactIdsPlugin } from './plugins/exactIds.js';
+import { createCursorCodec } from './resolvers/cursor.js';
+import { createSchema } from './schema.js';
+import { EnfuceClient } from './upstream/client.js';
+
+export interface GatewayDependencies {
+  /**
+   * The built-in simulator's URL, when the gateway runs over it (no
+   * `ENFUCE_BASE_URL`); callers then need no token.
+   */
+  simulatorUrl?: string;
+  logger?: Logger;
+  client?: EnfuceClient;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  apollo: ApolloServer<GatewayContext>;
+  metrics: Registry;
+  /** Listens on `config.host`/`config.port`; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops taking requests, lets in-flight ones finish, closes the upstream pool. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(
+  config: Config,
+  deps: GatewayDependencies = {},
+): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const baseUrl = config.upstream.baseUrl ?? deps.simulatorUrl;
+  if (baseUrl === undefined) {
+    throw new Error('createGateway needs ENFUCE_BASE_URL or a simulator URL.');
+  }
+  const client =
+    deps.client ??
+    new EnfuceClient({
+      baseUrl,
+      username: config.upstream.username,
+      password: config.upstream.password,
+      timeoutMs: config.upstream.timeoutMs,
+    });
+  const metrics = createMetricsRegistry();
+  let ready = false;
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: createSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
+    plugins: [
+      exactIdsPlugin(),
+      // Per-field work nobody here reads: cache hints and federated traces.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      config.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    ],
+  });
+  await apollo.start();
+
+  const app = await createHttpServer({
+    apollo,
+    createContext: createContextFactory({
+      client,
+      authenticate: createAuthenticator(config.auth, config.upstream.baseUrl === undefined),
+      cursors: createCursorCodec(config.cursorSecret),
+    }),
+    metrics,
+    logger,
+    isReady: () => ready,
+  });
+  // Registered after the fact because the drain needs the HTTP server.
+  apollo.addPlugin(fastifyApolloDrainPlugin(app));
+
+  return {
+    app,
+    apollo,
+    metrics,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      ready = true;
+      return address;
+    },
+    async close() {
+      ready = false;
+      await apollo.stop();
+      await app.close();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The HTTP surface on one port: GraphQL at /graphql, health at /health/*,
+ * Prometheus at /metrics. Fastify does the HTTP work (body limit, parsing,
+ * keep-alive, logging); Apollo Server does GraphQL.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import fastifyCors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { GatewayContext, RequestHeaders } from '../context.js';
+
+export interface HttpServerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  createContext: (headers: RequestHeaders) => Promise<GatewayContext>;
+  metrics: Registry;
+  logger: Logger;
+  /** Whether /health/ready may answer 200. */
+  isReady: () => boolean;
+  /** @default 1 MiB */
+  bodyLimit?: number;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { apollo, createContext, metrics, logger, isReady } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // A caller's x-request-id is kept when it is a plain token, so logs line up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestTimeout: 30_000,
+  });
+
+  await app.register(fastifyCors, { origin: true, credentials: true, maxAge: 600 });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) =>
+    isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'unavailable' }),
+  );
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    handler: fastifyApolloHandler<GatewayContext>(apollo, {
+      context: (request) =>
+        createContext({
+          authorization: request.headers.authorization,
+          auditUser: headerValue(request.headers['x-audit-user']),
+          requestId: request.id,
+        }),
+    }),
+  });
+  return app;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,70 @@
+import type { AccountResolvers } from '../__generated__/resolvers-types.js';
+import type { GatewayContext } from '../context.js';
+import {
+  isAccountRecord,
+  type AccountDetails,
+  type AccountParent,
+  type AccountRecord,
+} from '../upstream/records.js';
+import { readAccount } from './access.js';
+import { parseId } from './args.js';
+import { representationId } from './representation.js';
+import { selectsOnlyId } from './selection.js';
+
+// The parent is the issuer's record (see codegen.yml mappers), or an id-only
+// reference when `parent { id }` was all that was asked. Fields whose name
+// and type match the record (id, number, name, status, currency, template,
+// parentId, customerId, paymentReference) use the default resolver.
+export const Account: AccountResolvers = {
+  // Federation entry point: the router sends only the @key fields. Always
+  // loaded, because the authorization rule needs the owner.
+  __resolveReference: (reference, context) =>
+    readAccount(context, parseId(representationId(reference), 'representations[].id')),
+
+  available: (account) => money(recordOf(account), 'available'),
+  balance: (account) => money(recordOf(account), 'balance'),
+  creditLimit: (account) => money(recordOf(account), 'creditLimit'),
+
+  // Customer is an id plus fields resolved later: no upstream call here.
+  customer: (account) => ({ id: recordOf(account).customerId }),
+
+  parent(account, _args, context, info) {
+    const { parentId } = recordOf(account);
+    if (parentId === null) return null;
+    if (selectsOnlyId(info)) return { id: parentId };
+    return readAccount(context, parentId);
+  },
+
+  segment: async (account, _args, context) => (await details(account, context))?.segment ?? null,
+  statusReason: async (account, _args, context) =>
+    (await details(account, context))?.reason ?? null,
+  address: async (account, _args, context) => (await details(account, context))?.address ?? null,
+  minimumToPay: async (account, _args, context) =>
+    (await details(account, context))?.minimumToPay ?? null,
+  usageLimits: async (account, _args, context) =>
+    (await details(account, context))?.usageLimits ?? null,
+};
+
+function recordOf(account: AccountParent): AccountRecord {
+  if (isAccountRecord(account)) return account;
+  // selectsOnlyId() hands out a reference only when nothing but `id` is selected.
+  throw new Error('An id-only account reference reached a field that needs the record.');
+}
+
+/** Fields only the single-account endpoint returns, read through it once per account. */
+async function details(
+  account: AccountParent,
+  context: GatewayContext,
+): Promise<AccountDetails | null> {
+  if (isAccountRecord(account) && account.details) return account.details;
+  const full = await context.loaders.accountDetailsById.load(account.id);
+  return full?.details ?? null;
+}
+
+// Amounts stay strings end to end; Decimal never passes through a float.
+function money(account: AccountRecord, field: 'available' | 'balance' | 'creditLimit') {
+  const amount = account[field];
+  return amount === null || account.currency === null
+    ? null
+    : { amount, currency: account.currency };
+}

@@ -1,0 +1,34 @@
+import type { CustomerResolvers } from '../__generated__/resolvers-types.js';
+import { assertMayReadCustomer } from '../auth/policy.js';
+import type { GatewayContext } from '../context.js';
+import type { CustomerRecord } from '../upstream/records.js';
+import { parseFirst, parseId } from './args.js';
+import { loadConnection } from './connection.js';
+import { representationId } from './representation.js';
+
+export const Customer: CustomerResolvers = {
+  // Federation entry point: no upstream call, only the authorization rule.
+  __resolveReference(reference, { caller }) {
+    const id = parseId(representationId(reference), 'representations[].id');
+    assertMayReadCustomer(caller, id);
+    return { id };
+  },
+
+  accounts(customer, args, context) {
+    const first = parseFirst(args.first);
+    const offset = args.after == null ? 0 : context.cursors.decode(args.after, customer.id) + 1;
+    return loadConnection(context, customer.id, offset, first);
+  },
+
+  role: async (customer, _args, context) => (await details(customer.id, context))?.role ?? null,
+  customerNumber: async (customer, _args, context) =>
+    (await details(customer.id, context))?.customerNumber ?? null,
+  displayName: async (customer, _args, context) =>
+    (await details(customer.id, context))?.displayName ?? null,
+  locale: async (customer, _args, context) =>
+    (await details(customer.id, context))?.locale ?? null,
+};
+
+function details(id: string, { loaders }: GatewayContext): Promise<CustomerRecord | null> {
+  return loaders.customerById.load(id);
+}

@@ -1,0 +1,30 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * Exact decimals as JSON strings. Output is the issuer's text unchanged;
+ * input is taken only as a string, because a JSON number has already been
+ * through binary floating point by the time it gets here.
+ */
+export const Decimal = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  serialize(value) {
+    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    throw new GraphQLError('Decimal cannot represent a value that is not a decimal string.');
+  },
+  parseValue(value) {
+    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    throw new GraphQLError('A Decimal must be sent as a string of digits, e.g. "1234.50".', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  },
+  parseLiteral(node) {
+    if ((node.kind === Kind.STRING || node.kind === Kind.FLOAT || node.kind === Kind.INT) && DECIMAL.test(node.value)) {
+      return node.value;
+    }
+    throw new GraphQLError('A Decimal must be a decimal number, e.g. "1234.50".', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  },
+});

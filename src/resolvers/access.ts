@@ -1,0 +1,11 @@
+import { authorizeAccount } from '../auth/policy.js';
+import type { GatewayContext } from '../context.js';
+import type { AccountRecord } from '../upstream/records.js';
+
+/** Every path to an account goes through here, so the authorization rule cannot be skipped. */
+export async function readAccount(
+  { loaders, caller }: GatewayContext,
+  id: string,
+): Promise<AccountRecord | null> {
+  return authorizeAccount(caller, await loaders.accountById.load(id));
+}

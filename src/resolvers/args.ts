@@ -1,0 +1,33 @@
+/**
+ * Argument checks that run before any upstream call. Messages say what was
+ * expected; they quote the value only when it is short and printable.
+ */
+import { BadUserInputError } from '../errors.js';
+import { isIssuerId } from '../upstream/ids.js';
+
+export const MAX_IDS = 100;
+export const MAX_FIRST = 100;
+
+export function parseId(value: string, argument = 'id'): string {
+  if (isIssuerId(value)) return value;
+  throw new BadUserInputError(`\`${argument}\` must be 1 to 32 decimal digits${quote(value)}.`);
+}
+
+export function parseIds(values: readonly string[], argument = 'ids'): string[] {
+  if (values.length > MAX_IDS) {
+    throw new BadUserInputError(
+      `\`${argument}\` takes at most ${MAX_IDS} ids (got ${values.length}).`,
+    );
+  }
+  return values.map((value, index) => parseId(value, `${argument}[${index}]`));
+}
+
+export function parseFirst(value: number | null | undefined): number {
+  const first = value ?? 30;
+  if (Number.isInteger(first) && first >= 1 && first <= MAX_FIRST) return first;
+  throw new BadUserInputError(`\`first\` must be between 1 and ${MAX_FIRST} (got ${first}).`);
+}
+
+function quote(value: string): string {
+  return value.length <= 40 && /^[\x20-\x7e]*$/.test(value) ? ` (got ${JSON.stringify(value)})` : '';
+}

@@ -1,0 +1,29 @@
+/**
+ * Maps a connection window (`offset`, `first`) onto the issuer's `page`/`size`
+ * paging with the fewest calls, reading one account past the window so that
+ * `hasNextPage` is exact.
+ *
+ * The window plus the look-ahead is `first + 1` accounts starting at
+ * `offset`. Most of the time some page size up to 100 has one page that
+ * holds all of them (from the start: size `first + 1`, page 0): one call.
+ * When none does, two consecutive pages of size `first + 1` (at most 100)
+ * always do: two calls, the second skipped when the first came back short.
+ */
+export const MAX_PAGE_SIZE = 100;
+
+export interface PagePlan {
+  size: number;
+  /** One page, or two consecutive ones. */
+  pages: [number] | [number, number];
+}
+
+export function planPages(offset: number, first: number): PagePlan {
+  const needed = first + 1;
+  for (let size = needed; size <= MAX_PAGE_SIZE; size++) {
+    const page = Math.floor(offset / size);
+    if ((page + 1) * size >= offset + needed) return { size, pages: [page] };
+  }
+  const size = Math.min(needed, MAX_PAGE_SIZE);
+  const page = Math.floor(offset / size);
+  return { size, pages: [page, page + 1] };
+}

@@ -1,0 +1,218 @@
+/**
+ * The seeded dataset behind every simulator route: the fixtures (fixed ids,
+ * see fixtures.ts) plus a few thousand generated customers with account
+ * hierarchies. The same seed always gives the same records.
+ */
+import { DatasetBuilder } from './datasetBuilder.js';
+import { addFixtures } from './fixtures.js';
+import { generateAccount, generateCustomer, pickCountry } from './generate.js';
+import { createRandom, type Random } from './random.js';
+import type { AccountRecord, CustomerRecord } from './records.js';
+
+export { FIXTURES, type FixtureName } from './fixtures.js';
+export type { AccountRecord, CustomerRecord } from './records.js';
+
+/** How many generated customers come after the fixtures. */
+export const GENERATED_CUSTOMERS = 2400;
+
+/**
+ * A read-only view of the dataset. Records are shared with the routes: do not
+ * mutate them. Lists come back in the order the issuer would page them.
+ */
+export interface SimulatorData {
+  readonly seed: number;
+  readonly customerCount: number;
+  readonly accountCount: number;
+  /** Every customer id: fixtures first, then generated customers. */
+  customerIds(): readonly string[];
+  customer(id: string): Readonly<CustomerRecord> | undefined;
+  /** The customer's accounts in list order; `[]` for an unknown customer (as the list routes answer). */
+  accountsOf(customerId: string): readonly Readonly<AccountRecord>[];
+  account(id: string): Readonly<AccountRecord> | undefined;
+  /** Direct children of an account, at any customer; `[]` when none or unknown. */
+  subAccountsOf(accountId: string): readonly Readonly<AccountRecord>[];
+}
+
+/** Builds the dataset for `seed` (about 40 ms for the default size). */
+export function createSimulatorData(seed = 1): SimulatorData {
+  const rng = createRandom(seed);
+  const builder = new DatasetBuilder();
+  addFixtures(builder, rng);
+  addGeneratedCustomers(builder, rng);
+  return new Dataset(seed, builder);
+}
+
+class Dataset implements SimulatorData {
+  readonly seed: number;
+  readonly #customers: Map<string, CustomerRecord>;
+  readonly #accountsByCustomer: Map<string, AccountRecord[]>;
+  readonly #accounts: Map<string, AccountRecord>;
+  readonly #children = new Map<string, AccountRecord[]>();
+  readonly #customerIds: readonly string[];
+
+  constructor(seed: number, builder: DatasetBuilder) {
+    this.seed = seed;
+    this.#customers = builder.customers;
+    this.#accountsByCustomer = builder.accountsByCustomer;
+    this.#accounts = builder.accounts;
+    this.#customerIds = [...builder.customers.keys()];
+    for (const list of this.#accountsByCustomer.values()) {
+      for (const account of list) {
+        if (account.parentId === undefined) continue;
+        const siblings = this.#children.get(account.parentId);
+        if (siblings) siblings.push(account);
+        else this.#children.set(account.parentId, [account]);
+      }
+    }
+  }
+
+  get customerCount(): number {
+    return this.#customers.size;
+  }
+
+  get accountCount(): number {
+    return this.#accounts.size;
+  }
+
+  customerIds(): readonly string[] {
+    return this.#customerIds;
+  }
+
+  customer(id: string): CustomerRecord | undefined {
+    return this.#customers.get(id);
+  }
+
+  accountsOf(customerId: string): readonly AccountRecord[] {
+    return this.#accountsByCustomer.get(customerId) ?? [];
+  }
+
+  account(id: string): AccountRecord | undefined {
+    return this.#accounts.get(id);
+  }
+
+  subAccountsOf(accountId: string): readonly AccountRecord[] {
+    return this.#children.get(accountId) ?? [];
+  }
+}
+
+function accountCountFor(rng: Random, role: 'CORPORATE' | 'PRIVATE'): number {
+  const roll = rng.next();
+  if (role === 'PRIVATE') {
+    if (roll < 0.08) return 0;
+    if (roll < 0.53) return 1;
+    if (roll < 0.88) return rng.int(2, 3);
+    return rng.int(4, 8);
+  }
+  if (roll < 0.05) return 0;
+  if (roll < 0.45) return rng.int(1, 5);
+  if (roll < 0.8) return rng.int(6, 20);
+  if (roll < 0.95) return rng.int(21, 60);
+  return rng.int(61, 150);
+}
+
+function addGeneratedCustomers(builder: DatasetBuilder, rng: Random): void {
+  let nextAccountId = 3_000_000_000;
+  // A top-level account of an earlier corporate customer: the occasional
+  // cross-customer parent (a group contract paying for a subsidiary's cards).
+  let earlierCorporateTop: string | undefined;
+  for (let i = 0; i < GENERATED_CUSTOMERS; i++) {
+    const id = String(20_000_000_000 + i * 7919);
+    const role = rng.chance(0.3) ? 'CORPORATE' : 'PRIVATE';
+    const country = pickCountry(rng);
+    const customer = generateCustomer(rng, id, role, country);
+    builder.addCustomer(customer);
+    const holder =
+      customer.role === 'CORPORATE' ? customer.name : `${customer.firstName} ${customer.lastName}`;
+    const count = accountCountFor(rng, role);
+    const ids: string[] = [];
+    for (let k = 0; k < count; k++) {
+      nextAccountId += rng.int(1, 9);
+      ids.push(String(nextAccountId));
+    }
+    const parents = role === 'CORPORATE' ? corporateTree(rng, ids) : privateTree(rng, ids);
+    if (role === 'CORPORATE' && earlierCorporateTop && ids.length > 1 && rng.chance(0.05)) {
+      const child = ids.find((accountId) => parents.get(accountId) !== undefined);
+      if (child) parents.set(child, earlierCorporateTop);
+    }
+    for (const accountId of ids) {
+      const seed = {
+        id: accountId,
+        customerId: id,
+        parentId: parents.get(accountId),
+        sequence: builder.nextSequence(),
+        country,
+        holder,
+      };
+      builder.addAccount(generateAccount(rng, seed));
+    }
+    if (role === 'CORPORATE') {
+      earlierCorporateTop = ids.find((accountId) => parents.get(accountId) === undefined) ?? earlierCorporateTop;
+    }
+  }
+}
+
+/** Parent of each account (absent = top level) for a company: a few contracts with card accounts below. */
+function corporateTree(rng: Random, ids: readonly string[]): Map<string, string | undefined> {
+  const parents = new Map<string, string | undefined>();
+  if (ids.length === 0) return parents;
+  const shuffled = shuffle(rng, ids);
+  const topCount = Math.max(1, Math.round(ids.length / 12));
+  const tops = shuffled.slice(0, topCount);
+  const middle: string[] = [];
+  for (const id of tops) parents.set(id, undefined);
+  // Children are placed in random order, so a parent may come before or after its child in the list.
+  for (const id of shuffled.slice(topCount)) {
+    if (middle.length > 0 && rng.chance(0.15)) {
+      parents.set(id, rng.pick(middle));
+    } else {
+      parents.set(id, rng.pick(tops));
+      middle.push(id);
+    }
+  }
+  return parents;
+}
+
+/** A person: mostly separate accounts, sometimes a supplementary account under the first. */
+function privateTree(rng: Random, ids: readonly string[]): Map<string, string | undefined> {
+  const parents = new Map<string, string | undefined>();
+  const [first, second] = ids;
+  if (first !== undefined && second !== undefined && rng.chance(0.3)) parents.set(second, first);
+  return parents;
+}
+
+function shuffle(rng: Random, items: readonly string[]): string[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
+  }
+  return copy;
+}
+
+let defaultData: SimulatorData | undefined;
+
+/** The dataset for seed 1 (the simulator's default), built on first use. */
+export function defaultDataset(): SimulatorData {
+  defaultData ??= createSimulatorData(1);
+  return defaultData;
+}
+
+/** Accounts of a customer in the default (seed 1) dataset; see `SimulatorData.accountsOf`. */
+export function accountsOf(customerId: string): readonly Readonly<AccountRecord>[] {
+  return defaultDataset().accountsOf(customerId);
+}
+
+/** One account of the default (seed 1) dataset. */
+export function account(id: string): Readonly<AccountRecord> | undefined {
+  return defaultDataset().account(id);
+}
+
+/** One customer of the default (seed 1) dataset. */
+export function customer(id: string): Readonly<CustomerRecord> | undefined {
+  return defaultDataset().customer(id);
+}
+
+/** Children of an account in the default (seed 1) dataset. */
+export function subAccountsOf(accountId: string): readonly Readonly<AccountRecord>[] {
+  return defaultDataset().subAccountsOf(accountId);
+}

@@ -1,0 +1,164 @@
+import { Pool, type Dispatcher } from 'undici';
+import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
+import {
+  UpstreamResponseError,
+  UpstreamUnavailableError,
+  fromTransportError,
+} from './errors.js';
+import { isIssuerId } from './ids.js';
+import type { AccountRecord, CustomerRecord } from './records.js';
+
+/** Who a call is made for; one per GraphQL request. */
+export interface UpstreamScope {
+  /** Sent as the issuer's required `auditUser` query parameter. */
+  auditUser: string;
+  /** Forwarded as `x-request-id`, so the issuer's logs line up with ours. */
+  requestId?: string;
+  /** Counts the calls made for this request (for logs, metrics and the call budget). */
+  onCall?: () => void;
+}
+
+/** Wraps every logical GET: retries, circuit breaker, bulkhead. */
+export interface CallPolicy {
+  execute<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T>;
+}
+
+const passThrough: CallPolicy = {
+  execute: (attempt, signal) => attempt(signal),
+};
+
+export interface EnfuceClientOptions {
+  /** The issuer's root, without `/account` or `/customer`; may carry a path prefix. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** The most one logical call may take, retries included. */
+  timeoutMs: number;
+  /** Injected for tests; defaults to a keep-alive Pool on `baseUrl`. */
+  dispatcher?: Dispatcher;
+  /** @default 32 */
+  connections?: number;
+  /** @default 5 MiB */
+  maxResponseBytes?: number;
+  /** @default pass-through */
+  policy?: CallPolicy;
+}
+
+/**
+ * Typed reads of the Enfuce REST API. Ids are checked against the digit
+ * allowlist before a path is built; 404 is `null`; every other failure is an
+ * UpstreamError with a contract code and a message free of URLs and secrets.
+ */
+export class EnfuceClient {
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #prefix: string;
+  readonly #authorization: string;
+  readonly #timeoutMs: number;
+  readonly #policy: CallPolicy;
+
+  constructor(options: EnfuceClientOptions) {
+    const base = new URL(options.baseUrl);
+    this.#prefix = base.pathname.replace(/\/+$/, '');
+    this.#authorization =
+      'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
+    this.#timeoutMs = options.timeoutMs;
+    this.#policy = options.policy ?? passThrough;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(base.origin, {
+        connections: options.connections ?? 32,
+        // undici's 300 s defaults must never apply; the per-call signal is the
+        // real deadline, these only make sure a socket is never held longer.
+        connectTimeout: options.timeoutMs,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        maxResponseSize: options.maxResponseBytes ?? 5 * 1024 * 1024,
+      });
+  }
+
+  /** The full account record, or null when the issuer has no such account. */
+  async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
+    const body = await this.#get(`/account/v3/${checkedId(id)}`, {}, scope);
+    return body === null ? null : decodeAccount(body);
+  }
+
+  /** One page of a customer's accounts (zero-based `page`, `size` 1 to 100). */
+  async getAccountsOfCustomer(
+    customerId: string,
+    page: number,
+    size: number,
+    scope: UpstreamScope,
+  ): Promise<AccountRecord[]> {
+    const query = { page: String(page), size: String(size) };
+    const body = await this.#get(`/account/v4/customer/${checkedId(customerId)}`, query, scope);
+    // An unknown customer simply has no accounts.
+    return body === null ? [] : decodeAccountList(body);
+  }
+
+  /** The customer's details, or null when the issuer has no such customer. */
+  async getCustomer(id: string, scope: UpstreamScope): Promise<CustomerRecord | null> {
+    const body = await this.#get(`/customer/v3/${checkedId(id)}`, {}, scope);
+    return body === null ? null : decodeCustomer(body);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async #get(
+    path: string,
+    params: Record<string, string>,
+    scope: UpstreamScope,
+  ): Promise<unknown | null> {
+    const query = new URLSearchParams({ ...params, auditUser: scope.auditUser });
+    const headers: Record<string, string> = {
+      authorization: this.#authorization,
+      accept: 'application/json',
+    };
+    if (scope.requestId) headers['x-request-id'] = scope.requestId;
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+
+    try {
+      return await this.#policy.execute(async (signal) => {
+        scope.onCall?.();
+        return this.#attempt(`${this.#prefix}${path}?${query}`, headers, signal);
+      }, deadline);
+    } catch (error) {
+      throw fromTransportError(deadline.aborted ? deadline.reason : error);
+    }
+  }
+
+  async #attempt(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<unknown | null> {
+    const response = await this.#dispatcher.request({ method: 'GET', path, headers, signal });
+    const { statusCode: status } = response;
+    if (status === 200) return parseExactJson(await response.body.text());
+
+    // Every path that does not read the body must still release it (undici).
+    await response.body.dump();
+    if (status === 404) return null;
+    const retryAfter = headerValue(response.headers['retry-after']);
+    if (status >= 500 || status === 429) {
+      throw new UpstreamUnavailableError({ status, retryAfter });
+    }
+    if (status >= 300 && status < 400) {
+      throw new UpstreamResponseError('a redirect, which the gateway does not follow', { status });
+    }
+    throw new UpstreamResponseError(`an unexpected status ${status}`, { status });
+  }
+}
+
+function checkedId(id: string): string {
+  // Resolvers validate ids first; this is the last line of defence.
+  if (!isIssuerId(id)) throw new TypeError('An upstream path needs an id of 1 to 32 digits.');
+  return id;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,227 @@
+/**
+ * Turns the issuer's response bodies into records without losing a digit.
+ *
+ * Every JSON number is kept as its source text (lossless-json), so an id of
+ * 20 digits or an amount of 100000000000000000.01 survives exactly, and the
+ * issuer may send ids as numbers or strings alike. The shape is then checked
+ * with zod; anything unexpected becomes an UpstreamResponseError whose message
+ * names the problem but never echoes the body.
+ */
+import { parse } from 'lossless-json';
+import { z } from 'zod';
+import { UpstreamResponseError } from './errors.js';
+import type {
+  AccountDetails,
+  AccountRecord,
+  AddressRecord,
+  CustomerRecord,
+  UsageLimitRecord,
+} from './records.js';
+
+/** Parses JSON keeping every number as the exact text the issuer sent. */
+export function parseExactJson(text: string): unknown {
+  try {
+    return parse(text, null, keepDigits);
+  } catch (error) {
+    throw new UpstreamResponseError('the body is not valid JSON', { cause: error });
+  }
+}
+
+function keepDigits(digits: string): string {
+  return digits;
+}
+
+const ID = z.string().regex(/^\d{1,32}$/, 'an id of 1 to 32 digits');
+const DECIMAL = z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'a decimal number');
+const text = z.string().nullish();
+const decimal = DECIMAL.nullish();
+
+// The issuer marks a top-level account with an empty parentId, null, or no field at all.
+const parentId = z
+  .union([ID, z.literal('')])
+  .nullish()
+  .transform((value) => value || null);
+
+const paymentReference = z
+  .object({ number: z.string().min(1), type: z.string().min(1) })
+  .nullish();
+
+const address = z
+  .object({
+    address1: text,
+    address2: text,
+    address3: text,
+    address4: text,
+    city: text,
+    zipCode: text,
+    region: text,
+    country: text,
+  })
+  .nullish();
+
+const count = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number)
+  .nullish();
+
+const usageLimits = z
+  .array(
+    z.object({
+      code: z.string(),
+      values: z
+        .array(
+          z.object({
+            code: z.string(),
+            singleAmount: decimal,
+            sumAmount: decimal,
+            count,
+            reset: z.boolean().nullish(),
+          }),
+        )
+        .nullish(),
+    }),
+  )
+  .nullish();
+
+const accountSummary = z.object({
+  id: ID,
+  customerId: ID,
+  parentId,
+  number: text,
+  name: text,
+  status: text,
+  currency: text,
+  available: decimal,
+  balance: decimal,
+  creditLimit: decimal,
+  paymentReference,
+  // v4 says `template`, v3 `accountTemplate`.
+  template: text,
+  accountTemplate: text,
+});
+
+const accountFull = accountSummary.extend({
+  segment: text,
+  reason: text,
+  address,
+  minimumToPay: z.object({ amount: decimal, percentage: decimal }).nullish(),
+  usageLimits,
+});
+
+// The v4 list container is not documented; a bare array is what v3 sends and
+// what the issuer most likely still sends, a Spring-style page is the other
+// plausible shape.
+const accountList = z.union([
+  z.array(accountSummary),
+  z.object({ content: z.array(accountSummary) }).transform((page) => page.content),
+]);
+
+const customer = z.object({
+  id: ID,
+  role: z.enum(['CORPORATE', 'PRIVATE']).nullish().catch(null),
+  customerNumber: text,
+  locale: text,
+  name: text,
+  firstName: text,
+  lastName: text,
+});
+
+type AccountSummaryShape = z.infer<typeof accountSummary>;
+type AccountFullShape = z.infer<typeof accountFull>;
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new UpstreamResponseError(`${what} has an unexpected shape${where}`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/** A list of accounts from `GET /account/v4/customer/{customerId}`. */
+export function decodeAccountList(body: unknown): AccountRecord[] {
+  return check(accountList, body, 'the account list').map(toAccountRecord);
+}
+
+/** One full account from `GET /account/v3/{id}`. */
+export function decodeAccount(body: unknown): AccountRecord {
+  const shape = check(accountFull, body, 'the account');
+  return { ...toAccountRecord(shape), details: toDetails(shape) };
+}
+
+/** One customer from `GET /customer/v3/{id}`. */
+export function decodeCustomer(body: unknown): CustomerRecord {
+  const shape = check(customer, body, 'the customer');
+  const personal = [shape.firstName, shape.lastName].filter(Boolean).join(' ');
+  return {
+    id: shape.id,
+    role: shape.role ?? null,
+    customerNumber: shape.customerNumber ?? null,
+    displayName: shape.name ?? (personal || null),
+    locale: shape.locale ?? null,
+  };
+}
+
+function toAccountRecord(shape: AccountSummaryShape): AccountRecord {
+  return {
+    id: shape.id,
+    customerId: shape.customerId,
+    parentId: shape.parentId,
+    number: shape.number ?? null,
+    name: shape.name ?? null,
+    status: shape.status ?? null,
+    currency: shape.currency ?? null,
+    available: shape.available ?? null,
+    balance: shape.balance ?? null,
+    creditLimit: shape.creditLimit ?? null,
+    paymentReference: shape.paymentReference ?? null,
+    template: shape.template ?? shape.accountTemplate ?? null,
+  };
+}
+
+function toDetails(shape: AccountFullShape): AccountDetails {
+  return {
+    segment: shape.segment ?? null,
+    reason: shape.reason ?? null,
+    address: shape.address ? toAddress(shape.address) : null,
+    minimumToPay: shape.minimumToPay
+      ? {
+          amount: shape.minimumToPay.amount ?? null,
+          percentage: shape.minimumToPay.percentage ?? null,
+        }
+      : null,
+    usageLimits: shape.usageLimits ? shape.usageLimits.map(toUsageLimit) : null,
+  };
+}
+
+function toAddress(shape: NonNullable<AccountFullShape['address']>): AddressRecord {
+  return {
+    address1: shape.address1 ?? null,
+    address2: shape.address2 ?? null,
+    address3: shape.address3 ?? null,
+    address4: shape.address4 ?? null,
+    city: shape.city ?? null,
+    zipCode: shape.zipCode ?? null,
+    region: shape.region ?? null,
+    country: shape.country ?? null,
+  };
+}
+
+function toUsageLimit(
+  shape: NonNullable<AccountFullShape['usageLimits']>[number],
+): UsageLimitRecord {
+  return {
+    code: shape.code,
+    values: (shape.values ?? []).map((value) => ({
+      code: value.code,
+      singleAmount: value.singleAmount ?? null,
+      sumAmount: value.sumAmount ?? null,
+      count: value.count ?? null,
+      reset: value.reset ?? null,
+    })),
+  };
+}

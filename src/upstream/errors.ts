@@ -1,0 +1,87 @@
+/**
+ * Failures between the gateway and the card issuer.
+ *
+ * Each class has one fixed code from the public contract. graphql-js copies
+ * an original error's `extensions` onto the GraphQLError it wraps it in, so
+ * throwing one of these from a loader or resolver is enough for the code to
+ * reach the client. Messages are safe to show: URLs, credentials and upstream
+ * bodies stay on `cause`, which only the logs see.
+ */
+export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR';
+
+export interface UpstreamErrorInit {
+  /** The issuer's HTTP status, when it answered at all. */
+  status?: number;
+  /** The issuer's `Retry-After` header, for the retry policy. */
+  retryAfter?: string;
+  cause?: unknown;
+}
+
+export abstract class UpstreamError extends Error {
+  abstract readonly code: UpstreamErrorCode;
+  readonly status: number | undefined;
+  readonly retryAfter: string | undefined;
+
+  protected constructor(message: string, init: UpstreamErrorInit = {}) {
+    super(message, { cause: init.cause });
+    this.status = init.status;
+    this.retryAfter = init.retryAfter;
+  }
+
+  get extensions(): { code: UpstreamErrorCode } {
+    return { code: this.code };
+  }
+}
+
+export class UpstreamTimeoutError extends UpstreamError {
+  override name = 'UpstreamTimeoutError';
+  readonly code = 'UPSTREAM_TIMEOUT';
+
+  constructor(init?: UpstreamErrorInit) {
+    super('The card issuer did not answer in time.', init);
+  }
+}
+
+export class UpstreamUnavailableError extends UpstreamError {
+  override name = 'UpstreamUnavailableError';
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+
+  constructor(init?: UpstreamErrorInit) {
+    super('The card issuer is unavailable.', init);
+  }
+}
+
+export class UpstreamResponseError extends UpstreamError {
+  override name = 'UpstreamResponseError';
+  readonly code = 'UPSTREAM_ERROR';
+
+  constructor(problem: string, init?: UpstreamErrorInit) {
+    super(`The card issuer sent an unusable answer: ${problem}.`, init);
+  }
+}
+
+// Matched by `code`, not `instanceof`: the error may come from another copy of
+// undici (undici's Errors.md recommends the same).
+const UNDICI_TIMEOUTS = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Classifies whatever the transport threw, keeping the original as `cause`. */
+export function fromTransportError(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  // Our own per-call budget: AbortSignal.timeout() rejects with this DOMException.
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return new UpstreamTimeoutError({ cause: error });
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNDICI_TIMEOUTS.has(code)) {
+    return new UpstreamTimeoutError({ cause: error });
+  }
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    return new UpstreamResponseError('the body is larger than the allowed size', { cause: error });
+  }
+  // Refused or reset sockets, closed pools: the issuer cannot be reached.
+  return new UpstreamUnavailableError({ cause: error });
+}

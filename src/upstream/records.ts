@@ -1,0 +1,99 @@
+/**
+ * The issuer's data as the gateway holds it: ids and amounts are strings with
+ * exactly the digits the issuer sent, whatever JSON type carried them. These
+ * types are the codegen mappers, so resolvers receive them as parents.
+ */
+
+/** A payment reference as the issuer sent it; `type` may be one we do not know yet. */
+export interface PaymentReferenceRecord {
+  number: string;
+  type: string;
+}
+
+/** A postal address; every part optional. */
+export interface AddressRecord {
+  address1: string | null;
+  address2: string | null;
+  address3: string | null;
+  address4: string | null;
+  city: string | null;
+  zipCode: string | null;
+  region: string | null;
+  country: string | null;
+}
+
+export interface UsageLimitRecord {
+  code: string;
+  values: {
+    code: string;
+    singleAmount: string | null;
+    sumAmount: string | null;
+    count: number | null;
+    reset: boolean | null;
+  }[];
+}
+
+/** Fields only the single-account endpoint (`GET /account/v3/{id}`) returns. */
+export interface AccountDetails {
+  segment: string | null;
+  reason: string | null;
+  address: AddressRecord | null;
+  minimumToPay: { amount: string | null; percentage: string | null } | null;
+  usageLimits: UsageLimitRecord[] | null;
+}
+
+/** An account as a list or the single-account endpoint returned it. */
+export interface AccountRecord {
+  id: string;
+  customerId: string;
+  /** Null for a top-level account (the issuer sends it empty or not at all). */
+  parentId: string | null;
+  number: string | null;
+  name: string | null;
+  status: string | null;
+  currency: string | null;
+  available: string | null;
+  balance: string | null;
+  creditLimit: string | null;
+  paymentReference: PaymentReferenceRecord | null;
+  template: string | null;
+  /** Present only when the record came from the single-account endpoint. */
+  details?: AccountDetails;
+}
+
+/** An account known only by id: what `parent { id }` needs, at no upstream cost. */
+export interface AccountRef {
+  id: string;
+}
+
+/** What an `Account` resolver may receive as its parent. */
+export type AccountParent = AccountRecord | AccountRef;
+
+/** A customer known only by id; details and accounts load when selected. */
+export interface CustomerRef {
+  id: string;
+}
+
+/** The customer fields the gateway exposes, from `GET /customer/v3/{id}`. */
+export interface CustomerRecord {
+  id: string;
+  role: 'CORPORATE' | 'PRIVATE' | null;
+  customerNumber: string | null;
+  displayName: string | null;
+  locale: string | null;
+}
+
+/** One page of a customer's accounts, ready for the connection resolvers. */
+export interface AccountConnectionModel {
+  edges: { cursor: string; node: AccountRecord }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
+export function isAccountRecord(account: AccountParent): account is AccountRecord {
+  return 'customerId' in account;
+}
