@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeAccount,
+  decodeAccountList,
+  decodeCustomer,
+  parseExactJson,
+} from '../../src/upstream/decode.js';
+
+const id = fc.stringMatching(/^[1-9][0-9]{0,31}$/);
+const decimal = fc
+  .tuple(
+    fc.boolean(),
+    fc.stringMatching(/^(0|[1-9][0-9]{0,24})$/),
+    fc.option(fc.stringMatching(/^[0-9]{1,12}$/)),
+  )
+  .map(([negative, whole, fraction]) => `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`);
+
+// What the issuer writes: ids and amounts as bare JSON number literals.
+function accountJson(fields: { id: string; customerId: string; balance: string }): string {
+  return `{"id":${fields.id},"customerId":${fields.customerId},"parentId":"","balance":${fields.balance},"currency":"EUR","status":"ACCOUNT_OK"}`;
+}
+
+describe('exact decoding', () => {
+  it('keeps ids of up to 32 digits and decimal amounts byte-exact', () => {
+    fc.assert(
+      fc.property(id, id, decimal, (accountId, customerId, balance) => {
+        const json = accountJson({ id: accountId, customerId, balance });
+        const [account] = decodeAccountList(parseExactJson(`[${json}]`));
+        expect(account?.id).toBe(accountId);
+        expect(account?.customerId).toBe(customerId);
+        expect(account?.balance).toBe(balance);
+      }),
+    );
+  });
+
+  it.each(['1234.50', '0.10', '-12.30', '100000000000000000.01', '1E+3'])(
+    'keeps %s as sent',
+    (balance) => {
+      const [account] = decodeAccountList(
+        parseExactJson(`[${accountJson({ id: '9007199254740993', customerId: '1', balance })}]`),
+      );
+      expect(account?.balance).toBe(balance);
+      expect(account?.id).toBe('9007199254740993');
+    },
+  );
+
+  it('takes ids sent as strings as well as numbers', () => {
+    const [account] = decodeAccountList(
+      parseExactJson('[{"id":"12345678901234567890","customerId":"7","parentId":42}]'),
+    );
+    expect(account).toMatchObject({ id: '12345678901234567890', customerId: '7', parentId: '42' });
+  });
+
+  it.each([
+    ['an omitted parentId', '{"id":1,"customerId":2}'],
+    ['an empty parentId', '{"id":1,"customerId":2,"parentId":""}'],
+    ['a null parentId', '{"id":1,"customerId":2,"parentId":null}'],
+  ])('reads %s as a top-level account', (_what, json) => {
+    expect(decodeAccountList(parseExactJson(`[${json}]`))[0]?.parentId).toBeNull();
+  });
+
+  it('accepts a Spring-style page as the list container', () => {
+    const list = decodeAccountList(parseExactJson('{"content":[{"id":1,"customerId":2}]}'));
+    expect(list.map((account) => account.id)).toEqual(['1']);
+  });
+
+  it('maps the v3 accountTemplate and the single-account details', () => {
+    const account = decodeAccount(
+      parseExactJson(
+        '{"id":5,"customerId":6,"accountTemplate":"CREDIT","segment":"SEGMENT_A","address":{"city":"Mariehamn","zipCode":22100},"minimumToPay":{"amount":123,"percentage":50.5},"usageLimits":[{"code":"24H","values":[{"code":"ATM","singleAmount":200.00,"count":5,"reset":true}]}]}',
+      ),
+    );
+    expect(account.template).toBe('CREDIT');
+    expect(account.details).toMatchObject({
+      segment: 'SEGMENT_A',
+      address: { city: 'Mariehamn', zipCode: '22100' },
+      minimumToPay: { amount: '123', percentage: '50.5' },
+      usageLimits: [{ code: '24H', values: [{ code: 'ATM', singleAmount: '200.00', count: 5 }] }],
+    });
+  });
+
+  it('names the display name of private and corporate customers', () => {
+    expect(decodeCustomer({ id: '1', role: 'PRIVATE', firstName: 'Matti', lastName: 'Korhonen' }))
+      .toMatchObject({ displayName: 'Matti Korhonen', role: 'PRIVATE' });
+    expect(decodeCustomer({ id: '2', role: 'CORPORATE', name: 'Enfuce Financial Services Oy' }))
+      .toMatchObject({ displayName: 'Enfuce Financial Services Oy' });
+  });
+
+  it.each([
+    ['invalid JSON', '{"id":', /not valid JSON/],
+    ['an HTML page', '<html>oops</html>', /not valid JSON/],
+    ['a non-digit id', '[{"id":"../1","customerId":2}]', /unexpected shape at 0\.id/],
+    ['an object instead of a list', '{"id":1}', /unexpected shape/],
+  ])('refuses %s with UPSTREAM_ERROR and no body in the message', (_what, body, message) => {
+    let caught: unknown;
+    try {
+      decodeAccountList(parseExactJson(body));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'UPSTREAM_ERROR', message });
+    expect((caught as Error).message).not.toContain(body);
+  });
+
+  it('does not let "__proto__" in a body reach Object.prototype', () => {
+    decodeAccountList(parseExactJson('[{"id":1,"customerId":2,"__proto__":{"polluted":1}}]'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

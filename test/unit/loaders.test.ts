@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { createLoaders } from '../../src/loaders/index.js';
+import type { EnfuceClient, UpstreamScope } from '../../src/upstream/client.js';
+import { UpstreamUnavailableError } from '../../src/upstream/errors.js';
+import type { AccountRecord } from '../../src/upstream/records.js';
+
+function account(id: string, customerId = '1', parentId: string | null = null): AccountRecord {
+  return {
+    id,
+    customerId,
+    parentId,
+    number: null,
+    name: null,
+    status: 'ACCOUNT_OK',
+    currency: 'EUR',
+    available: null,
+    balance: '1.00',
+    creditLimit: null,
+    paymentReference: null,
+    template: null,
+  };
+}
+
+/** A client that answers from a map and records every call it gets. */
+function fakeClient(accounts: AccountRecord[], failing = new Set<string>()) {
+  const calls: string[] = [];
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  const client = {
+    async getAccount(id: string) {
+      calls.push(`account:${id}`);
+      if (failing.has(id)) throw new UpstreamUnavailableError({ status: 503 });
+      const found = byId.get(id);
+      return found ? { ...found, details: null as never } : null;
+    },
+    async getAccountsOfCustomer(customerId: string, page: number, size: number) {
+      calls.push(`page:${customerId}:${page}:${size}`);
+      return accounts.filter((a) => a.customerId === customerId).slice(page * size, (page + 1) * size);
+    },
+    async getCustomer(id: string) {
+      calls.push(`customer:${id}`);
+      return null;
+    },
+  } as unknown as EnfuceClient;
+  return { client, calls };
+}
+
+const scope: UpstreamScope = { auditUser: 'test' };
+
+describe('per-request loaders', () => {
+  it('reads each distinct account id once, whichever loader asks', async () => {
+    const { client, calls } = fakeClient([account('1'), account('2')]);
+    const loaders = createLoaders(client, scope);
+    await Promise.all([
+      loaders.accountById.load('1'),
+      loaders.accountById.load('2'),
+      loaders.accountById.load('1'),
+      loaders.accountDetailsById.load('2'),
+    ]);
+    expect(calls.sort()).toEqual(['account:1', 'account:2']);
+  });
+
+  it('primes accounts that arrive in a page, so no by-id read follows', async () => {
+    const { client, calls } = fakeClient([account('10'), account('11', '1', '10')]);
+    const loaders = createLoaders(client, scope);
+    await loaders.accountPage.load({ customerId: '1', page: 0, size: 31 });
+    const parent = await loaders.accountById.load('10');
+    expect(parent?.id).toBe('10');
+    expect(calls).toEqual(['page:1:0:31']);
+  });
+
+  it('fetches an identical page key once', async () => {
+    const { client, calls } = fakeClient([account('10')]);
+    const loaders = createLoaders(client, scope);
+    const key = { customerId: '1', page: 0, size: 31 };
+    await Promise.all([loaders.accountPage.load(key), loaders.accountPage.load({ ...key })]);
+    expect(calls).toEqual(['page:1:0:31']);
+  });
+
+  it('fails only the slot whose read failed', async () => {
+    const { client } = fakeClient([account('1'), account('2')], new Set(['2']));
+    const loaders = createLoaders(client, scope);
+    const results = await loaders.accountById.loadMany(['1', '2', '3']);
+    expect((results[0] as AccountRecord).id).toBe('1');
+    expect(results[1]).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(results[2]).toBeNull();
+  });
+});
