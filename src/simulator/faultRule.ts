@@ -1,0 +1,126 @@
+/**
+ * The shape of a fault rule and its validation. Rules arrive from tests (in
+ * process) and from the admin endpoint (as JSON), so both go through the
+ * same schema and fail with the same messages.
+ */
+import { z } from 'zod';
+import { ROUTE_NAMES, type RouteName } from './routes.js';
+
+/**
+ * One way to misbehave. A rule matches requests by `route` and `id` (both
+ * optional: a rule with neither matches every API request, including unknown
+ * paths). What happens is the combination of the fields set:
+ *
+ * - timing: `latencyMs` (+ random `jitterMs`) replaces the simulator's latency
+ *   for matched requests;
+ * - instead of answering: `hang` (never answer), `reset` (destroy the socket
+ *   with a TCP RST), `redirectTo` (302, or `status` if it is a 3xx);
+ * - status: `status` (every time) or `statuses` (one per request in order, then
+ *   the rule is spent; a 2xx entry means "answer normally"). Non-2xx statuses
+ *   get the simulator's JSON error body and, when set, `retryAfter`;
+ * - body: `invalidJson`, `html`, `body` (raw text, `contentType` defaults to
+ *   JSON) or `oversizeBytes` (valid JSON of exactly N bytes) replace the body,
+ *   with `status`/`statuses` giving the status (default 200);
+ * - delivery: `slowBodyBytesPerSecond` (headers at once, then the body in
+ *   drips) and `truncateBody` (Content-Length promises the whole body, half is
+ *   sent, then the socket closes).
+ *
+ * Rules are tried in the order they were added and the first match wins.
+ */
+export interface FaultRule {
+  /** Only requests to this route. */
+  route?: RouteName;
+  /** Only requests whose path id is exactly this string. */
+  id?: string;
+  /** Apply to at most this many requests, then the rule is spent (default: unlimited, or the length of `statuses`). */
+  times?: number;
+  /**
+   * Chance from 0 to 1 that a matching request is affected (default 1). A request
+   * that is spared falls through to later rules and does not count toward `times`.
+   */
+  probability?: number;
+  /** Delay before answering, in ms; replaces the simulator-wide latency for matched requests. */
+  latencyMs?: number;
+  /** Extra random delay in [0, jitterMs) on top of `latencyMs`. */
+  jitterMs?: number;
+  /** Answer this status on every matched request. */
+  status?: number;
+  /** Answer these statuses in order, one per matched request; e.g. [503, 503, 200]. */
+  statuses?: number[];
+  /** `Retry-After` header value sent with non-2xx statuses, e.g. "1" or an HTTP date. */
+  retryAfter?: string;
+  /** Never answer; the request stays open until the client gives up or the simulator closes. */
+  hang?: true;
+  /** Send headers at once, then the body at this many bytes per second. */
+  slowBodyBytesPerSecond?: number;
+  /** A body that is not valid JSON, sent as application/json. */
+  invalidJson?: true;
+  /** An HTML error page, sent as text/html. */
+  html?: true;
+  /** This raw text as the body. */
+  body?: string;
+  /** Content type for `body` (default application/json). */
+  contentType?: string;
+  /** A valid JSON body of exactly this many bytes (at least 2). */
+  oversizeBytes?: number;
+  /** Promise the full Content-Length, send half of the body, then close the socket. */
+  truncateBody?: true;
+  /** Destroy the connection (TCP RST) instead of answering. */
+  reset?: true;
+  /** Answer 302 (or `status`, when 3xx) with this `Location`. */
+  redirectTo?: string;
+}
+
+const httpStatus = z.number().int().min(100).max(599);
+const positiveInt = z.number().int().positive();
+
+const schema = z
+  .strictObject({
+    route: z.enum(ROUTE_NAMES as [RouteName, ...RouteName[]]).optional(),
+    id: z.string().min(1).optional(),
+    times: positiveInt.optional(),
+    probability: z.number().min(0).max(1).optional(),
+    latencyMs: z.number().min(0).optional(),
+    jitterMs: z.number().min(0).optional(),
+    status: httpStatus.optional(),
+    statuses: z.array(httpStatus).min(1).optional(),
+    retryAfter: z.string().min(1).optional(),
+    hang: z.literal(true).optional(),
+    slowBodyBytesPerSecond: positiveInt.optional(),
+    invalidJson: z.literal(true).optional(),
+    html: z.literal(true).optional(),
+    body: z.string().optional(),
+    contentType: z.string().min(1).optional(),
+    oversizeBytes: z.number().int().min(2).optional(),
+    truncateBody: z.literal(true).optional(),
+    reset: z.literal(true).optional(),
+    redirectTo: z.string().min(1).optional(),
+  })
+  .refine((rule) => rule.status === undefined || rule.statuses === undefined, {
+    message: 'Give either status or statuses, not both.',
+  })
+  .refine(
+    (rule) =>
+      [rule.invalidJson, rule.html, rule.body, rule.oversizeBytes].filter((v) => v !== undefined)
+        .length <= 1,
+    { message: 'Give at most one of invalidJson, html, body and oversizeBytes.' },
+  )
+  .refine(
+    (rule) => [rule.hang, rule.reset, rule.redirectTo].filter((v) => v !== undefined).length <= 1,
+    { message: 'Give at most one of hang, reset and redirectTo.' },
+  );
+
+/** Checks a rule from a test or the admin endpoint; throws a TypeError naming what is wrong. */
+export function parseFaultRule(input: unknown): FaultRule {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    );
+    throw new TypeError(`Invalid fault rule: ${problems.join('; ')}.`);
+  }
+  // Drop keys given as undefined so the stored rule prints cleanly.
+  return Object.fromEntries(
+    Object.entries(result.data).filter(([, value]) => value !== undefined),
+  ) as FaultRule;
+}

@@ -1,0 +1,151 @@
+/**
+ * One API request from arrival to the last byte: log and gauge it, let a
+ * fault rule change it, wait out the latency, then answer (or not).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deliver, type Body } from './deliver.js';
+import { answer, type Credentials } from './endpoints.js';
+import { HTML_PAGE, INVALID_JSON, oversizeJson } from './faultBodies.js';
+import type { FaultController, FaultDecision } from './faults.js';
+import type { ConcurrencyGauge } from './gauge.js';
+import type { Random } from './random.js';
+import { errorReply } from './reply.js';
+import type { RequestLog } from './requestLog.js';
+import { matchRoute, type RouteMatch } from './routes.js';
+import type { SimulatorData } from './seed.js';
+
+/** Simulator-wide latency; a fault rule's latency replaces it. */
+export interface Latency {
+  fixedMs: number;
+  jitterMs: number;
+}
+
+/** Everything a request handler reads or updates. */
+export interface ApiContext {
+  data: SimulatorData;
+  credentials: Credentials;
+  log: RequestLog;
+  faults: FaultController;
+  gauge: ConcurrencyGauge;
+  random: Random;
+  latency: () => Latency;
+  /** Aborted on close, so waits and drips stop. */
+  signal: AbortSignal;
+}
+
+/** Serves one request to an API path. */
+export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const match = matchRoute(url.pathname);
+  const entry = context.log.start({
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    route: match?.route,
+    id: match?.id,
+    query: queryRecord(url.searchParams),
+    headers: req.headers,
+    startedAt: now(),
+  });
+  context.gauge.enter();
+  res.once('close', () => {
+    context.gauge.leave();
+    entry.endedAt = now();
+    entry.status = res.headersSent ? res.statusCode : undefined;
+  });
+  // GETs carry no body, but drain anything sent so the connection stays usable.
+  req.resume();
+
+  const fault = context.faults.take({ route: match?.route, id: match?.id });
+  entry.faultId = fault?.ruleId;
+  const delayMs = fault?.rule.latencyMs !== undefined ? jittered(context.random, fault.rule.latencyMs, fault.rule.jitterMs ?? 0) : jittered(context.random, context.latency().fixedMs, context.latency().jitterMs);
+  if (delayMs > 0) {
+    try {
+      await sleep(delayMs, undefined, { signal: context.signal });
+    } catch {
+      return;
+    }
+  }
+  if (res.destroyed) return;
+  if (fault?.rule.hang) return;
+  if (fault?.rule.reset) {
+    req.socket.resetAndDestroy();
+    return;
+  }
+
+  const { status, headers, body } = respond(req, url, match, fault, context);
+  await deliver(res, status, headers, body, {
+    bytesPerSecond: fault?.rule.slowBodyBytesPerSecond,
+    truncate: fault?.rule.truncateBody === true,
+    signal: context.signal,
+  });
+}
+
+function respond(
+  req: IncomingMessage,
+  url: URL,
+  match: RouteMatch | undefined,
+  fault: FaultDecision | undefined,
+  context: ApiContext,
+): { status: number; headers: Record<string, string>; body: Body } {
+  const rule = fault?.rule;
+  const status = fault?.status;
+  if (rule?.redirectTo !== undefined) {
+    const redirectStatus = status !== undefined && status >= 300 && status < 400 ? status : 302;
+    return { status: redirectStatus, headers: { location: rule.redirectTo }, body: '' };
+  }
+  const headers: Record<string, string> = {};
+  if (rule?.retryAfter !== undefined && status !== undefined && !isSuccess(status)) {
+    headers['retry-after'] = rule.retryAfter;
+  }
+  const bodyStatus = status ?? 200;
+  if (rule?.invalidJson) return { status: bodyStatus, headers: { ...headers, 'content-type': 'application/json' }, body: INVALID_JSON };
+  if (rule?.html) return { status: bodyStatus, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body: HTML_PAGE };
+  if (rule?.body !== undefined) {
+    return { status: bodyStatus, headers: { ...headers, 'content-type': rule.contentType ?? 'application/json' }, body: rule.body };
+  }
+  if (rule?.oversizeBytes !== undefined) {
+    const bytes = rule.oversizeBytes;
+    return {
+      status: bodyStatus,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: { length: bytes, chunks: () => oversizeJson(bytes) },
+    };
+  }
+  if (status !== undefined && !isSuccess(status)) {
+    const reply = errorReply(status, `Simulated failure (fault ${fault?.ruleId}).`, headers);
+    return reply;
+  }
+  const reply = answer(
+    { method: req.method ?? 'GET', pathname: url.pathname, query: url.searchParams, authorization: req.headers.authorization },
+    match,
+    context.data,
+    context.credentials,
+  );
+  return { status: reply.status, headers: { ...reply.headers, ...headers }, body: reply.body };
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function jittered(random: Random, fixedMs: number, jitterMs: number): number {
+  return jitterMs > 0 ? fixedMs + random.next() * jitterMs : fixedMs;
+}
+
+// Built through a Map so a `__proto__` parameter becomes a plain key, not a prototype.
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const values = new Map<string, string[]>();
+  for (const [key, value] of params) {
+    const list = values.get(key);
+    if (list) list.push(value);
+    else values.set(key, [value]);
+  }
+  return Object.fromEntries(
+    [...values].map(([key, list]) => [key, list.length === 1 ? (list[0] as string) : list]),
+  );
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}

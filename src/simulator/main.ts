@@ -1,0 +1,42 @@
+/**
+ * `npm run simulator`: the simulator on its own, configured from the
+ * environment (the one simulator file that reads process.env).
+ *
+ * SIMULATOR_PORT (default 4010), SIMULATOR_HOST (127.0.0.1), SIMULATOR_SEED (1),
+ * SIMULATOR_LATENCY_MS / SIMULATOR_JITTER_MS (0), SIMULATOR_USERNAME /
+ * SIMULATOR_PASSWORD (gateway / simulator), SIMULATOR_KEEP_ALIVE_TIMEOUT_MS.
+ */
+import { startSimulator } from './index.js';
+
+function integer(name: string, fallback: number | undefined): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) {
+    console.error(`${name} must be a non-negative integer (got ${JSON.stringify(raw)}).`);
+    process.exit(1);
+  }
+  return Number(raw);
+}
+
+const simulator = await startSimulator({
+  port: integer('SIMULATOR_PORT', 4010),
+  host: process.env.SIMULATOR_HOST || '127.0.0.1',
+  seed: integer('SIMULATOR_SEED', 1),
+  latency: { fixedMs: integer('SIMULATOR_LATENCY_MS', 0), jitterMs: integer('SIMULATOR_JITTER_MS', 0) },
+  username: process.env.SIMULATOR_USERNAME || undefined,
+  password: process.env.SIMULATOR_PASSWORD || undefined,
+  keepAliveTimeoutMs: integer('SIMULATOR_KEEP_ALIVE_TIMEOUT_MS', undefined),
+});
+
+// The password is left out on purpose: logs are shared, and it is in the environment anyway.
+console.log(
+  `Enfuce simulator listening on ${simulator.url} (seed ${simulator.data.seed}, ` +
+    `${simulator.data.customerCount} customers, ${simulator.data.accountCount} accounts, ` +
+    `Basic user ${JSON.stringify(simulator.username)}, admin at ${simulator.url}/__admin/)`,
+);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void simulator.close().then(() => process.exit(0));
+  });
+}

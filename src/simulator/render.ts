@@ -1,0 +1,179 @@
+/**
+ * The issuer's JSON shapes (ENFUCE_API.md §1–§4) for the simulator's records.
+ * Each record's text is built once and cached: list pages are then just
+ * joins, which keeps the simulator cheap next to the gateway in benchmarks.
+ */
+import { isNumberLiteral, RawNumber, stringify, type JsonValue } from './json.js';
+import type { AccountRecord, AddressRecord, CustomerRecord } from './records.js';
+
+type View = 'summaryV3' | 'summaryV4' | 'accountV3';
+
+const cache: Record<View, WeakMap<AccountRecord, string>> = {
+  summaryV3: new WeakMap(),
+  summaryV4: new WeakMap(),
+  accountV3: new WeakMap(),
+};
+const customerCache = new WeakMap<CustomerRecord, string>();
+
+/** A v3 list item: the fields of §1, in the documented order. */
+export function accountSummaryV3(account: AccountRecord): string {
+  return cached('summaryV3', account, () => stringify(summaryV3Fields(account)));
+}
+
+/** A v4 list item (also used for sub-accounts): v3's fields plus `name` and `template`, alphabetical. */
+export function accountSummaryV4(account: AccountRecord): string {
+  return cached('summaryV4', account, () => {
+    const ids = idFields(account);
+    return stringify({
+      available: amount(account.available),
+      balance: amount(account.balance),
+      creditLimit: amount(account.creditLimit),
+      currency: account.currency,
+      customerId: ids.customerId,
+      id: ids.id,
+      name: account.name,
+      number: ids.number,
+      parentId: ids.parentId,
+      paymentReference: ids.paymentReference,
+      status: account.status,
+      template: account.template,
+    });
+  });
+}
+
+/** The single-account record of `GET /account/v3/{id}` (§3a). */
+export function accountV3(account: AccountRecord): string {
+  return cached('accountV3', account, () =>
+    stringify({
+      ...summaryV3Fields(account),
+      accountTemplate: account.template,
+      invoiceDeliveryMethod: account.invoiceDeliveryMethod,
+      minimumToPay: {
+        amount: amount(account.minimumToPay.amount),
+        percentage: amount(account.minimumToPay.percentage),
+      },
+      address: account.address && address(account.address),
+      reason: account.reason,
+      segment: account.segment,
+      eInvoice: account.eInvoice,
+      usageLimits: account.usageLimits.map((limit) => ({
+        code: limit.code,
+        values: limit.values.map((value) => ({
+          code: value.code,
+          reset: value.reset,
+          singleAmount: amount(value.singleAmount),
+          count: value.count,
+          sumAmount: amount(value.sumAmount),
+        })),
+      })),
+    }),
+  );
+}
+
+/** The customer record of `GET /customer/v3/{id}` (§4), corporate or private fields by role. */
+export function customerV3(customer: CustomerRecord): string {
+  let text = customerCache.get(customer);
+  if (text === undefined) {
+    const common = {
+      id: new RawNumber(customer.id),
+      customerNumber: customer.customerNumber,
+      locale: customer.locale,
+      regNo: customer.regNo,
+      role: customer.role,
+      address: address(customer.address),
+      email: customer.email,
+      phoneNumber: customer.phoneNumber,
+      mobileNumber: customer.mobileNumber,
+      screening: customer.screening,
+    };
+    text = stringify(
+      customer.role === 'CORPORATE'
+        ? {
+            ...common,
+            name: customer.name,
+            customerRepresentative: customer.customerRepresentative,
+            bankruptcyDate: customer.bankruptcyDate,
+            registration: customer.registration,
+          }
+        : {
+            ...common,
+            salutation: customer.salutation,
+            firstName: customer.firstName,
+            middleName: customer.middleName,
+            lastName: customer.lastName,
+            dateOfBirth: customer.dateOfBirth,
+            deceasedDate: customer.deceasedDate,
+            nationality: customer.nationality,
+          },
+    );
+    customerCache.set(customer, text);
+  }
+  return text;
+}
+
+/** A JSON array of already serialised items. */
+export function jsonArray(items: readonly string[]): string {
+  return `[${items.join(',')}]`;
+}
+
+function cached(view: View, account: AccountRecord, build: () => string): string {
+  let text = cache[view].get(account);
+  if (text === undefined) {
+    text = build();
+    cache[view].set(account, text);
+  }
+  return text;
+}
+
+function summaryV3Fields(account: AccountRecord): Record<string, JsonValue | undefined> {
+  const ids = idFields(account);
+  return {
+    id: ids.id,
+    parentId: ids.parentId,
+    status: account.status,
+    available: amount(account.available),
+    balance: amount(account.balance),
+    creditLimit: amount(account.creditLimit),
+    currency: account.currency,
+    customerId: ids.customerId,
+    number: ids.number,
+    paymentReference: ids.paymentReference,
+  };
+}
+
+// The account examples print ids and numbers bare; one fixture quotes them, as the card examples do.
+function idFields(account: AccountRecord) {
+  const id = (value: string): JsonValue =>
+    account.idsAsStrings || !isNumberLiteral(value) ? value : new RawNumber(value);
+  let parentId: JsonValue | undefined;
+  if (account.parentId !== undefined) parentId = id(account.parentId);
+  else if (account.topLevelStyle === 'empty') parentId = '';
+  else if (account.topLevelStyle === 'null') parentId = null;
+  return {
+    id: id(account.id),
+    customerId: id(account.customerId),
+    parentId,
+    number: id(account.number),
+    paymentReference: {
+      number: id(account.paymentReference.number),
+      type: account.paymentReference.type,
+    },
+  };
+}
+
+function amount(text: string): RawNumber {
+  return new RawNumber(text);
+}
+
+function address(record: AddressRecord): Record<string, JsonValue | undefined> {
+  return {
+    address1: record.address1,
+    address2: record.address2,
+    address3: record.address3,
+    address4: record.address4,
+    city: record.city,
+    country: record.country,
+    region: record.region,
+    zipCode: record.zipCode,
+  };
+}

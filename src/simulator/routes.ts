@@ -1,0 +1,48 @@
+/** The issuer endpoints the simulator serves, by name. */
+export type RouteName = 'accountsOfCustomerV3' | 'accountsOfCustomerV4' | 'subAccounts' | 'account' | 'customer';
+
+/** Every route name, for validation. */
+export const ROUTE_NAMES: readonly RouteName[] = [
+  'accountsOfCustomerV3',
+  'accountsOfCustomerV4',
+  'subAccounts',
+  'account',
+  'customer',
+];
+
+/** A request path resolved to a route; `id` is the decoded path parameter, not yet validated. */
+export interface RouteMatch {
+  route: RouteName;
+  id: string;
+}
+
+// Order matters: `/account/v3/customer/1` must not be read as `/account/v3/{id}`.
+const PATTERNS: readonly [RouteName, RegExp][] = [
+  ['accountsOfCustomerV3', /^\/account\/v3\/customer\/([^/]+)$/],
+  ['accountsOfCustomerV4', /^\/account\/v4\/customer\/([^/]+)$/],
+  ['subAccounts', /^\/account\/v4\/subAccount\/([^/]+)$/],
+  ['account', /^\/account\/v3\/([^/]+)$/],
+  ['customer', /^\/customer\/v3\/([^/]+)$/],
+];
+
+/** Resolves a URL path (no query) to a route, or `undefined` when it is not one of ours. */
+export function matchRoute(pathname: string): RouteMatch | undefined {
+  for (const [route, pattern] of PATTERNS) {
+    const raw = pattern.exec(pathname)?.[1];
+    if (raw === undefined) continue;
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // A broken escape such as `%zz` is still this route with an invalid id (400, not 404).
+      id = raw;
+    }
+    return { route, id };
+  }
+  return undefined;
+}
+
+/** Whether the route answers a page of accounts (and so reads `page` and `size`). */
+export function isListRoute(route: RouteName): boolean {
+  return route !== 'account' && route !== 'customer';
+}
