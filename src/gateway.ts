@@ -20,6 +20,7 @@ import { createFormatError } from './errors.js';
 import { createMetricsRegistry } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
+import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { createSchema } from './schema.js';
@@ -73,6 +74,7 @@ export async function createGateway(
     formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
     plugins: [
       exactIdsPlugin(),
+      entitiesLimitPlugin(),
       // Per-field work nobody here reads: cache hints and federated traces.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -17,8 +17,9 @@ import { selectsOnlyId } from './selection.js';
 // parentId, customerId, paymentReference) use the default resolver.
 export const Account: AccountResolvers = {
   // Federation entry point: the router sends only the @key fields. Always
-  // loaded, because the authorization rule needs the owner.
-  __resolveReference: (reference, context) =>
+  // loaded, because the authorization rule needs the owner. Async so a bad id
+  // fails only its own representation (see Customer.__resolveReference).
+  __resolveReference: async (reference, context) =>
     readAccount(context, parseId(representationId(reference), 'representations[].id')),
 
   available: (account) => money(recordOf(account), 'available'),

@@ -8,7 +8,9 @@ import { representationId } from './representation.js';
 
 export const Customer: CustomerResolvers = {
   // Federation entry point: no upstream call, only the authorization rule.
-  __resolveReference(reference, { caller }) {
+  // Async so a refusal fails only this representation: @apollo/subgraph maps
+  // representations synchronously, and a throw would fail all of `_entities`.
+  async __resolveReference(reference, { caller }) {
     const id = parseId(representationId(reference), 'representations[].id');
     assertMayReadCustomer(caller, id);
     return { id };

@@ -1,0 +1,92 @@
+/**
+ * Caps the number of federation representations one operation may send to
+ * `_entities`. The list usually arrives as a variable, which token and depth
+ * limits never see, so the count is taken once variables are known and
+ * before anything executes: an oversized request makes no upstream call.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+
+export interface EntitiesLimitOptions {
+  /**
+   * The most representations the `_entities` fields of one operation may
+   * carry together.
+   * @default 100
+   */
+  maxRepresentations?: number;
+}
+
+export const MAX_REPRESENTATIONS = 100;
+
+export function entitiesLimitPlugin(options: EntitiesLimitOptions = {}): ApolloServerPlugin {
+  const max = options.maxRepresentations ?? MAX_REPRESENTATIONS;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (!operation || operation.operation !== 'query') return;
+          const count = countRepresentations(operation, document, request.variables ?? {});
+          if (count > max) {
+            throw new GraphQLError(
+              `\`_entities\` takes at most ${max} representations per operation (got ${count}).`,
+              { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Representations across every `_entities` field at the operation's root, aliases included. */
+export function countRepresentations(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  // A fragment spread twice runs its fields once (graphql-js merges them), so
+  // it counts once.
+  const seen = new Set<string>();
+  const count = (selectionSet: SelectionSetNode): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '_entities') continue;
+        const argument = selection.arguments?.find((a) => a.name.value === 'representations');
+        total += argument ? listLength(argument.value, variables) : 0;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        total += count(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        total += fragment ? count(fragment.selectionSet) : 0;
+      }
+    }
+    return total;
+  };
+  return count(operation.selectionSet);
+}
+
+function listLength(value: ValueNode, variables: Record<string, unknown>): number {
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const given = variables[value.name.value];
+    return Array.isArray(given) ? given.length : given == null ? 0 : 1;
+  }
+  // A single object literal is coerced to a list of one.
+  return value.kind === Kind.NULL ? 0 : 1;
+}
