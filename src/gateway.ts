@@ -18,7 +18,7 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createMetricsRegistry } from './http/metrics.js';
-import { createHttpServer } from './http/server.js';
+import { createHttpServer, mountGraphQL } from './http/server.js';
 import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
@@ -65,6 +65,7 @@ export async function createGateway(
     });
   const metrics = createMetricsRegistry();
   let ready = false;
+  const app = await createHttpServer({ metrics, logger, isReady: () => ready });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: createSchema(),
@@ -83,21 +84,17 @@ export async function createGateway(
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
     ],
   });
+  apollo.addPlugin(fastifyApolloDrainPlugin(app));
   await apollo.start();
-
-  const app = await createHttpServer({
+  mountGraphQL(
+    app,
     apollo,
-    createContext: createContextFactory({
+    createContextFactory({
       client,
       authenticate: createAuthenticator(config.auth, config.upstream.baseUrl === undefined),
       cursors: createCursorCodec(config.cursorSecret),
     }),
-    metrics,
-    logger,
-    isReady: () => ready,
-  });
-  // Registered after the fact because the drain needs the HTTP server.
-  apollo.addPlugin(fastifyApolloDrainPlugin(app));
+  );
 
   return {
     app,

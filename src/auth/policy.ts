@@ -17,7 +17,10 @@ export function assertMayReadCustomer(caller: Caller, customerId: string): void 
 }
 
 /** Returns what the caller may see of a looked-up account, or throws FORBIDDEN. */
-export function authorizeAccount(caller: Caller, account: AccountRecord | null): AccountRecord | null {
+export function authorizeAccount(
+  caller: Caller,
+  account: AccountRecord | null,
+): AccountRecord | null {
   if (account === null) {
     if (caller.anyCustomer) return null;
     throw new ForbiddenError();

@@ -13,8 +13,6 @@ import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 
 export interface HttpServerOptions {
-  apollo: ApolloServer<GatewayContext>;
-  createContext: (headers: RequestHeaders) => Promise<GatewayContext>;
   metrics: Registry;
   logger: Logger;
   /** Whether /health/ready may answer 200. */
@@ -26,7 +24,7 @@ export interface HttpServerOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const { apollo, createContext, metrics, logger, isReady } = options;
+  const { metrics, logger, isReady } = options;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     disableRequestLogging: true,
@@ -52,6 +50,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     reply.type(metrics.contentType).send(await metrics.metrics()),
   );
 
+  return app;
+}
+
+/**
+ * Serves GraphQL at /graphql. Separate from createHttpServer because Apollo
+ * must be started first, and its drain plugin needs the HTTP server before that.
+ */
+export function mountGraphQL(
+  app: FastifyInstance,
+  apollo: ApolloServer<GatewayContext>,
+  createContext: (headers: RequestHeaders) => Promise<GatewayContext>,
+): void {
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
@@ -64,7 +74,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         }),
     }),
   });
-  return app;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -27,8 +27,7 @@ export const Customer: CustomerResolvers = {
     (await details(customer.id, context))?.customerNumber ?? null,
   displayName: async (customer, _args, context) =>
     (await details(customer.id, context))?.displayName ?? null,
-  locale: async (customer, _args, context) =>
-    (await details(customer.id, context))?.locale ?? null,
+  locale: async (customer, _args, context) => (await details(customer.id, context))?.locale ?? null,
 };
 
 function details(id: string, { loaders }: GatewayContext): Promise<CustomerRecord | null> {

@@ -20,7 +20,10 @@ export const Decimal = new GraphQLScalarType<string, string>({
     });
   },
   parseLiteral(node) {
-    if ((node.kind === Kind.STRING || node.kind === Kind.FLOAT || node.kind === Kind.INT) && DECIMAL.test(node.value)) {
+    if (
+      (node.kind === Kind.STRING || node.kind === Kind.FLOAT || node.kind === Kind.INT) &&
+      DECIMAL.test(node.value)
+    ) {
       return node.value;
     }
     throw new GraphQLError('A Decimal must be a decimal number, e.g. "1234.50".', {

@@ -29,5 +29,7 @@ export function parseFirst(value: number | null | undefined): number {
 }
 
 function quote(value: string): string {
-  return value.length <= 40 && /^[\x20-\x7e]*$/.test(value) ? ` (got ${JSON.stringify(value)})` : '';
+  return value.length <= 40 && /^[\x20-\x7e]*$/.test(value)
+    ? ` (got ${JSON.stringify(value)})`
+    : '';
 }

@@ -7,9 +7,13 @@ const codec = createCursorCodec('test-key-0123456789');
 describe('cursor codec', () => {
   it('round-trips any offset for any customer id', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9]{1,32}$/), fc.nat({ max: 999_999_999 }), (id, offset) => {
-        expect(codec.decode(codec.encode(id, offset), id)).toBe(offset);
-      }),
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,32}$/),
+        fc.nat({ max: 999_999_999 }),
+        (id, offset) => {
+          expect(codec.decode(codec.encode(id, offset), id)).toBe(offset);
+        },
+      ),
     );
   });
 

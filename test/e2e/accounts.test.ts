@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/seed.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const MONEY = 'available { amount currency } balance { amount currency } creditLimit { amount currency }';
+
+describe('Query.account and Query.accounts', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  it('returns amounts with exactly the digits the issuer sent', async () => {
+    const { data, errors, text } = await harness.execute(
+      `query ($id: ID!) { account(id: $id) { id ${MONEY} } }`,
+      { id: FIXTURES.accountExactAmounts },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.account).toEqual({
+      id: FIXTURES.accountExactAmounts,
+      available: { amount: '0.10', currency: 'EUR' },
+      balance: { amount: '1234.50', currency: 'EUR' },
+      creditLimit: { amount: '100000000000000000.01', currency: 'EUR' },
+    });
+    expect(text).toContain('"amount":"100000000000000000.01"');
+
+    const negative = await harness.execute(`{ account(id: "${FIXTURES.accountNegativeBalance}") { balance { amount } } }`);
+    expect(negative.data.account.balance.amount).toBe('-12.30');
+  });
+
+  it('keeps ids beyond 2^53 and 2^64 exact', async () => {
+    const { data, errors } = await harness.execute(`{
+      a: account(id: "${FIXTURES.accountBigId}") { id customerId parentId parent { id } }
+      b: account(id: "${FIXTURES.accountBeyond64Bits}") { id }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.a).toEqual({
+      id: FIXTURES.accountBigId,
+      customerId: FIXTURES.customerBigId,
+      parentId: FIXTURES.accountBigIdParent,
+      parent: { id: FIXTURES.accountBigIdParent },
+    });
+    expect(data.b.id).toBe(FIXTURES.accountBeyond64Bits);
+  });
+
+  it('answers accounts(ids) in order with nulls for unknown ids, one read per distinct id', async () => {
+    const ids = [
+      FIXTURES.accountTopLevel,
+      FIXTURES.unknownAccountId,
+      FIXTURES.accountExactAmounts,
+      FIXTURES.accountTopLevel,
+    ];
+    const { data, errors } = await harness.execute('query ($ids: [ID!]!) { accounts(ids: $ids) { id } }', {
+      ids,
+    });
+    expect(errors).toBeUndefined();
+    expect(data.accounts).toEqual([
+      { id: FIXTURES.accountTopLevel },
+      null,
+      { id: FIXTURES.accountExactAmounts },
+      { id: FIXTURES.accountTopLevel },
+    ]);
+    expect(harness.simulator.log.accountReads()).toEqual(
+      [FIXTURES.accountTopLevel, FIXTURES.unknownAccountId, FIXTURES.accountExactAmounts].sort(),
+    );
+  });
+
+  it('answers null without an error for an account the issuer does not have', async () => {
+    const { data, errors } = await harness.execute(`{ account(id: "${FIXTURES.unknownAccountId}") { id } }`);
+    expect(errors).toBeUndefined();
+    expect(data.account).toBeNull();
+  });
+
+  it('treats every spelling of "no parent" as a top-level account, with no call for parent', async () => {
+    const { data } = await harness.execute(`{
+      a: account(id: "${FIXTURES.accountTopLevel}") { parentId parent { id number } }
+      b: account(id: "${FIXTURES.accountTopLevelEmptyParent}") { parentId parent { id number } }
+      c: account(id: "${FIXTURES.accountTopLevelNullParent}") { parentId parent { id number } }
+    }`);
+    expect([data.a, data.b, data.c]).toEqual(Array(3).fill({ parentId: null, parent: null }));
+    expect(harness.simulator.log.entries()).toHaveLength(3);
+  });
+
+  it('follows a parent chain, one read per distinct account', async () => {
+    const { data, errors } = await harness.execute(`{
+      account(id: "${FIXTURES.accountWithGrandparent}") {
+        id parent { id parent { id parentId parent { id } } }
+      }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.account.parent.parent.parentId).toBeNull();
+    expect(data.account.parent.parent.parent).toBeNull();
+    expect(harness.simulator.log.entries()).toHaveLength(3);
+  });
+
+  it('links the owner without a call unless customer details are selected', async () => {
+    const { data } = await harness.execute(`{ account(id: "${FIXTURES.accountTopLevel}") { customer { id } } }`);
+    expect(data.account.customer.id).toBe(FIXTURES.corporateCustomer);
+    expect(harness.simulator.log.entries()).toHaveLength(1);
+  });
+
+  it('checks payment reference digits and survives a type the issuer adds later', async () => {
+    const { data, errors } = await harness.execute(`{
+      mod10: account(id: "${FIXTURES.accountMod10Reference}") { paymentReference { type rawType number valid formatted } }
+      fi: account(id: "${FIXTURES.accountFinnishReference}") { paymentReference { type number valid } }
+      rf: account(id: "${FIXTURES.accountUnknownPaymentReferenceType}") { id paymentReference { type rawType number valid } }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.mod10.paymentReference).toEqual({
+      type: 'MOD10',
+      rawType: 'MOD10',
+      number: '1234567897',
+      valid: true,
+      formatted: '12345 67897',
+    });
+    expect(data.fi.paymentReference).toEqual({ type: 'FINNISH_7_3_1', number: '1234561', valid: true });
+    expect(data.rf).toEqual({
+      id: FIXTURES.accountUnknownPaymentReferenceType,
+      paymentReference: { type: 'UNKNOWN', rawType: 'RF', number: 'RF18539007547034', valid: null },
+    });
+  });
+
+  it('reads the full record for detail fields only when they are selected', async () => {
+    const query = `{
+      customer(id: "${FIXTURES.customerWith30}") {
+        accounts(first: 2) { nodes { id segment minimumToPay { amount } usageLimits { code values { code } } address { city } } }
+      }
+    }`;
+    const { data, errors } = await harness.execute(query);
+    expect(errors).toBeUndefined();
+    const nodes = data.customer.accounts.nodes;
+    expect(harness.simulator.log.accountReads()).toEqual(nodes.map((n: any) => n.id).sort());
+    for (const node of nodes) {
+      const record = harness.simulator.data.account(node.id)!;
+      expect(node.segment).toBe(record.segment ?? null);
+    }
+
+    harness.simulator.log.clear();
+    await harness.execute(`{ account(id: "${FIXTURES.accountExactAmounts}") { segment minimumToPay { amount percentage } } }`);
+    expect(harness.simulator.log.entries()).toHaveLength(1);
+  });
+
+  it('sends the audit user upstream on every call', async () => {
+    await harness.execute(`{ account(id: "${FIXTURES.accountWithGrandparent}") { parent { number } } }`, undefined, {
+      'x-audit-user': 'support-agent-7',
+    });
+    const entries = harness.simulator.log.entries();
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) expect(entry.query.auditUser).toBe('support-agent-7');
+  });
+});

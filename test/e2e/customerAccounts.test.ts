@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/seed.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const PAGE = /* GraphQL */ `
+  query Page($id: ID!, $first: Int, $after: String) {
+    customer(id: $id) {
+      accounts(first: $first, after: $after) {
+        edges { cursor node { id } }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      }
+    }
+  }
+`;
+
+describe('Customer.accounts', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  const calls = () => harness.simulator.log.entries().length;
+
+  it('makes no upstream call for customer { id }', async () => {
+    const { data, errors } = await harness.execute('{ customer(id: "10000000005") { id } }');
+    expect(errors).toBeUndefined();
+    expect(data.customer.id).toBe('10000000005');
+    expect(calls()).toBe(0);
+  });
+
+  it('pages a 75-account customer by 30 as 30, 30, 15 with no gap or repeat, one call a page', async () => {
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let after: string | null = null;
+    let hasNextPage = true;
+    while (hasNextPage) {
+      harness.simulator.log.clear();
+      const { data, errors }: any = await harness.execute(PAGE, {
+        id: FIXTURES.customerWith75,
+        first: 30,
+        after,
+      });
+      expect(errors).toBeUndefined();
+      const { edges, pageInfo } = data.customer.accounts;
+      sizes.push(edges.length);
+      seen.push(...edges.map((edge: any) => edge.node.id));
+      expect(pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(calls()).toBe(1);
+      ({ hasNextPage } = pageInfo);
+      after = pageInfo.endCursor;
+    }
+    expect(sizes).toEqual([30, 30, 15]);
+    const expected = harness.simulator.data.accountsOf(FIXTURES.customerWith75).map((a) => a.id);
+    expect(seen).toEqual(expected);
+  });
+
+  it('says exactly whether a next page exists when the page is exactly full', async () => {
+    const { data } = await harness.execute(PAGE, { id: FIXTURES.customerWith30, first: 30 });
+    expect(data.customer.accounts.edges).toHaveLength(30);
+    expect(data.customer.accounts.pageInfo.hasNextPage).toBe(false);
+
+    const more = await harness.execute(PAGE, { id: FIXTURES.customerWith30, first: 29 });
+    expect(more.data.customer.accounts.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('answers an empty connection for a customer without accounts', async () => {
+    const { data } = await harness.execute(PAGE, { id: FIXTURES.customerNoAccounts });
+    expect(data.customer.accounts).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
+  });
+
+  it('pages at the maximum size of 100 with at most two calls a page', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      harness.simulator.log.clear();
+      const { data }: any = await harness.execute(PAGE, {
+        id: FIXTURES.customerWith250,
+        first: 100,
+        after,
+      });
+      expect(calls()).toBeLessThanOrEqual(2);
+      const { edges, pageInfo } = data.customer.accounts;
+      seen.push(...edges.map((edge: any) => edge.node.id));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    const expected = harness.simulator.data.accountsOf(FIXTURES.customerWith250).map((a) => a.id);
+    expect(seen).toEqual(expected);
+  });
+
+  it('costs one call for the same customer under two aliases', async () => {
+    const { data, errors } = await harness.execute(/* GraphQL */ `
+      {
+        a: customer(id: "${FIXTURES.customerWith75}") { accounts { nodes { id } } }
+        b: customer(id: "${FIXTURES.customerWith75}") { accounts { nodes { id balance { amount } } } }
+      }
+    `);
+    expect(errors).toBeUndefined();
+    expect(data.a.accounts.nodes).toHaveLength(30);
+    expect(data.b.accounts.nodes.map((n: any) => n.id)).toEqual(
+      data.a.accounts.nodes.map((n: any) => n.id),
+    );
+    expect(calls()).toBe(1);
+  });
+
+  it('costs one call for parent { id } of every account on a page', async () => {
+    const { data, errors } = await harness.execute(`{
+      customer(id: "${FIXTURES.customerWith75}") { accounts { nodes { id parentId parent { id } } } }
+    }`);
+    expect(errors).toBeUndefined();
+    for (const node of data.customer.accounts.nodes) {
+      expect(node.parent?.id ?? null).toBe(node.parentId);
+    }
+    expect(calls()).toBe(1);
+  });
+
+  it('reads only the parents that are not on the page, once each', async () => {
+    const { data, errors } = await harness.execute(`{
+      customer(id: "${FIXTURES.customerWith75}") {
+        accounts { nodes { id parentId parent { id number } } }
+      }
+    }`);
+    expect(errors).toBeUndefined();
+    const nodes: any[] = data.customer.accounts.nodes;
+    const onPage = new Set(nodes.map((n) => n.id));
+    const missing = [...new Set(nodes.map((n) => n.parentId).filter((p) => p && !onPage.has(p)))];
+    expect(missing.length).toBeGreaterThan(0);
+    expect(harness.simulator.log.accountReads()).toEqual([...missing].sort());
+    expect(calls()).toBe(1 + missing.length);
+    const parentOf = (id: string) => nodes.find((n) => n.id === id)?.parent;
+    expect(parentOf(FIXTURES.accountWithParentSamePage)?.id).toBe(FIXTURES.accountWithSubAccounts);
+    expect(parentOf(FIXTURES.accountWithParentOtherCustomer)?.id).toBe(FIXTURES.accountTopLevel);
+  });
+
+  it.each([
+    ['first: 0', { first: 0 }],
+    ['first: 101', { first: 101 }],
+    ['first: -1', { first: -1 }],
+    ['after: garbage', { after: 'garbage' }],
+  ])('refuses %s with BAD_USER_INPUT and no upstream call', async (_name, args) => {
+    const { data, errors } = await harness.execute(PAGE, { id: FIXTURES.customerWith75, ...args });
+    expect(data.customer).toBeNull();
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(calls()).toBe(0);
+  });
+
+  it('refuses a cursor handed out for another customer', async () => {
+    const first = await harness.execute(PAGE, { id: FIXTURES.customerWith75, first: 5 });
+    harness.simulator.log.clear();
+    const { errors } = await harness.execute(PAGE, {
+      id: FIXTURES.customerWith250,
+      after: first.data.customer.accounts.pageInfo.endCursor,
+    });
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(calls()).toBe(0);
+  });
+
+  it('fetches customer details only when selected, once per customer', async () => {
+    const { data, errors } = await harness.execute(`{
+      p: customer(id: "${FIXTURES.privateCustomer}") { role displayName customerNumber locale }
+      c: customer(id: "${FIXTURES.corporateCustomer}") { role displayName }
+      again: customer(id: "${FIXTURES.privateCustomer}") { role }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.p.role).toBe('PRIVATE');
+    expect(data.c.role).toBe('CORPORATE');
+    expect(data.c.displayName).toBe((harness.simulator.data.customer(FIXTURES.corporateCustomer) as any).name);
+    expect(calls()).toBe(2);
+  });
+});
