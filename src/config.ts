@@ -17,6 +17,24 @@ export interface UpstreamConfig {
   password: string;
   /** @default 10000 */
   timeoutMs: number;
+  /** Retries of a failed GET, inside `timeoutMs`. @default 2 */
+  retries: number;
+  /** First retry backoff in ms (exponential, jittered). @default 100 */
+  retryBackoffMs: number;
+  /** Longest retry backoff in ms. @default 1000 */
+  retryBackoffMaxMs: number;
+  /** Pool sockets and bulkhead slots: upstream calls in flight at once. @default 32 */
+  maxConnections: number;
+  /** Calls that may wait for a free slot before failing fast. @default 256 */
+  queueSize: number;
+  /** Consecutive 5xx/timeouts/connection failures that open the circuit. @default 5 */
+  breakerThreshold: number;
+  /** How long an open circuit waits before one probe call, in ms. @default 5000 */
+  breakerHalfOpenMs: number;
+  /** Largest upstream response body in bytes. @default 5242880 */
+  maxResponseBytes: number;
+  /** Upstream calls one GraphQL operation may make, retries included. @default 200 */
+  maxCallsPerOperation: number;
 }
 
 export interface AuthConfig {
@@ -96,6 +114,15 @@ const schema = z.object({
   ENFUCE_USERNAME: nonEmpty.optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
   ENFUCE_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+  ENFUCE_RETRIES: integer(0, 10).default(2),
+  ENFUCE_RETRY_BACKOFF_MS: integer(1, 60_000).default(100),
+  ENFUCE_RETRY_BACKOFF_MAX_MS: integer(1, 600_000).default(1000),
+  ENFUCE_MAX_CONNECTIONS: integer(1, 1024).default(32),
+  ENFUCE_QUEUE_SIZE: integer(0, 100_000).default(256),
+  ENFUCE_BREAKER_THRESHOLD: integer(1, 10_000).default(5),
+  ENFUCE_BREAKER_HALF_OPEN_MS: integer(1, 3_600_000).default(5000),
+  ENFUCE_MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  MAX_UPSTREAM_CALLS_PER_OPERATION: integer(1, 100_000).default(200),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWKS_URL: httpUrl.optional(),
   AUTH_ISSUER: nonEmpty.optional(),
@@ -142,6 +169,15 @@ export function loadConfig(env: Env = process.env): Config {
       username: e.ENFUCE_USERNAME ?? 'gateway',
       password: e.ENFUCE_PASSWORD ?? 'simulator',
       timeoutMs: e.ENFUCE_TIMEOUT_MS,
+      retries: e.ENFUCE_RETRIES,
+      retryBackoffMs: e.ENFUCE_RETRY_BACKOFF_MS,
+      retryBackoffMaxMs: e.ENFUCE_RETRY_BACKOFF_MAX_MS,
+      maxConnections: e.ENFUCE_MAX_CONNECTIONS,
+      queueSize: e.ENFUCE_QUEUE_SIZE,
+      breakerThreshold: e.ENFUCE_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: e.ENFUCE_BREAKER_HALF_OPEN_MS,
+      maxResponseBytes: e.ENFUCE_MAX_RESPONSE_BYTES,
+      maxCallsPerOperation: e.MAX_UPSTREAM_CALLS_PER_OPERATION,
     }),
     auth: Object.freeze({
       jwtSecret: e.AUTH_JWT_SECRET,

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_CALL_BUDGET_EXCEEDED';
 
 declare module 'graphql' {
   interface GraphQLErrorExtensions {
@@ -40,6 +41,7 @@ const KNOWN_CODES = new Set<string>([
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_ERROR',
+  'UPSTREAM_CALL_BUDGET_EXCEEDED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -25,6 +25,7 @@ import { exactIdsPlugin } from './plugins/exactIds.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { createSchema } from './schema.js';
 import { EnfuceClient } from './upstream/client.js';
+import { createUpstreamPolicy, type UpstreamPolicyView } from './upstream/policy.js';
 
 export interface GatewayDependencies {
   /**
@@ -40,6 +41,8 @@ export interface Gateway {
   app: FastifyInstance;
   apollo: ApolloServer<GatewayContext>;
   metrics: Registry;
+  /** Circuit state, bulkhead queue and events; undefined when a client was injected. */
+  upstreamPolicy: UpstreamPolicyView | undefined;
   /** Listens on `config.host`/`config.port`; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops taking requests, lets in-flight ones finish, closes the upstream pool. */
@@ -55,6 +58,8 @@ export async function createGateway(
   if (baseUrl === undefined) {
     throw new Error('createGateway needs ENFUCE_BASE_URL or a simulator URL.');
   }
+  // One policy for the one upstream, shared by every request.
+  const upstreamPolicy = deps.client ? undefined : createUpstreamPolicy(config.upstream);
   const client =
     deps.client ??
     new EnfuceClient({
@@ -62,6 +67,10 @@ export async function createGateway(
       username: config.upstream.username,
       password: config.upstream.password,
       timeoutMs: config.upstream.timeoutMs,
+      connections: config.upstream.maxConnections,
+      maxResponseBytes: config.upstream.maxResponseBytes,
+      maxCallsPerScope: config.upstream.maxCallsPerOperation,
+      policy: upstreamPolicy,
     });
   const metrics = createMetricsRegistry();
   let ready = false;
@@ -100,6 +109,7 @@ export async function createGateway(
     app,
     apollo,
     metrics,
+    upstreamPolicy,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       ready = true;

@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
+  UpstreamCallBudgetError,
   UpstreamResponseError,
   UpstreamUnavailableError,
   fromTransportError,
@@ -18,13 +19,21 @@ export interface UpstreamScope {
   onCall?: () => void;
 }
 
-/** Wraps every logical GET: retries, circuit breaker, bulkhead. */
+/** One logical call as a CallPolicy sees it. */
+export interface PolicyCall {
+  /** Aborts at the call's deadline; pass it to every attempt. */
+  signal: AbortSignal;
+  /** The same deadline on `performance.now()`'s clock, for "does a wait still fit". */
+  deadline: number;
+}
+
+/** Wraps every logical GET: retries, circuit breaker, bulkhead (see policy.ts). */
 export interface CallPolicy {
-  execute<T>(attempt: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T>;
+  execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T>;
 }
 
 const passThrough: CallPolicy = {
-  execute: (attempt, signal) => attempt(signal),
+  execute: (attempt, { signal }) => attempt(signal),
 };
 
 export interface EnfuceClientOptions {
@@ -42,6 +51,13 @@ export interface EnfuceClientOptions {
   maxResponseBytes?: number;
   /** @default pass-through */
   policy?: CallPolicy;
+  /**
+   * The most calls (attempts, retries included) one scope, i.e. one GraphQL
+   * operation, may make; later calls fail with UPSTREAM_CALL_BUDGET_EXCEEDED
+   * and nothing is sent.
+   * @default 200
+   */
+  maxCallsPerScope?: number;
 }
 
 /**
@@ -56,6 +72,9 @@ export class EnfuceClient {
   readonly #authorization: string;
   readonly #timeoutMs: number;
   readonly #policy: CallPolicy;
+  readonly #maxCallsPerScope: number;
+  // Per operation, keyed by its scope object, so nothing outlives the request.
+  readonly #callsByScope = new WeakMap<UpstreamScope, number>();
 
   constructor(options: EnfuceClientOptions) {
     const base = new URL(options.baseUrl);
@@ -64,6 +83,7 @@ export class EnfuceClient {
       'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
     this.#timeoutMs = options.timeoutMs;
     this.#policy = options.policy ?? passThrough;
+    this.#maxCallsPerScope = options.maxCallsPerScope ?? 200;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
@@ -118,16 +138,34 @@ export class EnfuceClient {
       accept: 'application/json',
     };
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
+    // Past the budget, fail before waiting for a bulkhead slot.
+    this.#checkBudget(scope);
     const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const call = { signal: deadline, deadline: performance.now() + this.#timeoutMs };
 
     try {
-      return await this.#policy.execute(async (signal) => {
-        scope.onCall?.();
+      const result = this.#policy.execute(async (signal) => {
+        this.#spend(scope);
         return this.#attempt(`${this.#prefix}${path}?${query}`, headers, signal);
-      }, deadline);
+      }, call);
+      // Backoff sleeps and bulkhead queues do not watch the signal; the
+      // caller still gets its answer at the deadline.
+      return await untilAborted(result, deadline);
     } catch (error) {
       throw fromTransportError(deadline.aborted ? deadline.reason : error);
     }
+  }
+
+  #checkBudget(scope: UpstreamScope): void {
+    if ((this.#callsByScope.get(scope) ?? 0) >= this.#maxCallsPerScope) {
+      throw new UpstreamCallBudgetError(this.#maxCallsPerScope);
+    }
+  }
+
+  #spend(scope: UpstreamScope): void {
+    this.#checkBudget(scope);
+    this.#callsByScope.set(scope, (this.#callsByScope.get(scope) ?? 0) + 1);
+    scope.onCall?.();
   }
 
   async #attempt(
@@ -135,12 +173,13 @@ export class EnfuceClient {
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<unknown | null> {
+    // undici's request() never follows redirects (a 3xx is answered below).
     const response = await this.#dispatcher.request({ method: 'GET', path, headers, signal });
     const { statusCode: status } = response;
-    if (status === 200) return parseExactJson(await response.body.text());
+    if (status === 200) return parseExactJson(await readBody(response.body, signal));
 
     // Every path that does not read the body must still release it (undici).
-    await response.body.dump();
+    await response.body.dump({ limit: 128 * 1024, signal }).catch(() => undefined);
     if (status === 404) return null;
     const retryAfter = headerValue(response.headers['retry-after']);
     if (status >= 500 || status === 429) {
@@ -151,6 +190,37 @@ export class EnfuceClient {
     }
     throw new UpstreamResponseError(`an unexpected status ${status}`, { status });
   }
+}
+
+/**
+ * The whole body as text. The headers arrived, so a failure now is an
+ * unusable answer (cut short, too large), not a failed connection: it is
+ * neither retried nor counted against the issuer. A timeout stays a timeout.
+ */
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  signal: AbortSignal,
+): Promise<string> {
+  try {
+    return await body.text();
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw fromTransportError(error);
+    throw new UpstreamResponseError('a body that ended before it was complete', { cause: error });
+  }
+}
+
+/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // A late rejection of `work` must not become an unhandled rejection.
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function checkedId(id: string): string {

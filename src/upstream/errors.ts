@@ -7,7 +7,8 @@
  * reach the client. Messages are safe to show: URLs, credentials and upstream
  * bodies stay on `cause`, which only the logs see.
  */
-export type UpstreamErrorCode = 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR';
+export type UpstreamErrorCode =
+  'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'UPSTREAM_CALL_BUDGET_EXCEEDED';
 
 export interface UpstreamErrorInit {
   /** The issuer's HTTP status, when it answered at all. */
@@ -60,6 +61,22 @@ export class UpstreamResponseError extends UpstreamError {
   }
 }
 
+/**
+ * The operation already made as many upstream calls as one operation may
+ * (`MAX_UPSTREAM_CALLS_PER_OPERATION`); the field was not fetched. Asking
+ * again does not help: the query itself needs to ask for less.
+ */
+export class UpstreamCallBudgetError extends UpstreamError {
+  override name = 'UpstreamCallBudgetError';
+  readonly code = 'UPSTREAM_CALL_BUDGET_EXCEEDED';
+
+  constructor(limit: number) {
+    super(
+      `This operation needs more than ${limit} calls to the card issuer; the fields past that were not fetched.`,
+    );
+  }
+}
+
 // Matched by `code`, not `instanceof`: the error may come from another copy of
 // undici (undici's Errors.md recommends the same).
 const UNDICI_TIMEOUTS = new Set([
@@ -67,6 +84,36 @@ const UNDICI_TIMEOUTS = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+
+// Node and undici codes for "the request never got an answer": refused,
+// reset or closed sockets. A GET that failed this way is safe to repeat.
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** True for a refused, reset or closed connection: no usable answer arrived. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_FAILURES.has(code);
+}
+
+/** True for our deadline, an undici timeout, or an UpstreamTimeoutError. */
+export function isTimeout(error: unknown): boolean {
+  if (error instanceof UpstreamTimeoutError) return true;
+  if (error instanceof DOMException && error.name === 'TimeoutError') return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNDICI_TIMEOUTS.has(code);
+}
 
 /** Classifies whatever the transport threw, keeping the original as `cause`. */
 export function fromTransportError(error: unknown): UpstreamError {
@@ -81,6 +128,11 @@ export function fromTransportError(error: unknown): UpstreamError {
   }
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return new UpstreamResponseError('the body is larger than the allowed size', { cause: error });
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    return new UpstreamResponseError('a body that does not match its Content-Length', {
+      cause: error,
+    });
   }
   // Refused or reset sockets, closed pools: the issuer cannot be reached.
   return new UpstreamUnavailableError({ cause: error });

@@ -1,0 +1,253 @@
+/**
+ * How the gateway treats an issuer that misbehaves: retries with jittered
+ * backoff inside the call's deadline, a circuit breaker that stops calling an
+ * issuer that keeps failing, and a bulkhead that caps concurrent calls.
+ * Built on cockatiel 3 (4.x needs Node 22).
+ *
+ * One instance per upstream, shared by every request: a breaker or bulkhead
+ * that lives per request protects nothing.
+ */
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import type { UpstreamConfig } from '../config.js';
+import type { CallPolicy, PolicyCall } from './client.js';
+import {
+  UpstreamUnavailableError,
+  isConnectionFailure,
+  isTimeout,
+  type UpstreamError,
+} from './errors.js';
+
+export interface UpstreamPolicyOptions {
+  /** Retries after the first attempt (so `retries + 1` attempts at most). @default 2 */
+  retries?: number;
+  /** The first backoff delay in ms; later ones grow exponentially, with decorrelated jitter. @default 100 */
+  backoffInitialMs?: number;
+  /** The longest backoff delay in ms (a longer `Retry-After` still wins when it fits). @default 1000 */
+  backoffMaxMs?: number;
+  /** Consecutive counted failures (5xx, timeouts, connection failures) that open the circuit. @default 5 */
+  breakerThreshold?: number;
+  /** How long the circuit stays open before one probe call may go out, in ms. @default 5000 */
+  halfOpenAfterMs?: number;
+  /** Upstream calls in flight at once; match the Pool's `connections`. @default 32 */
+  maxConcurrent?: number;
+  /** Calls that may wait for a free slot; one more fails at once with UPSTREAM_UNAVAILABLE. @default 256 */
+  queueSize?: number;
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
+
+/** A snapshot for health checks and metrics. */
+export interface UpstreamPolicyState {
+  circuit: CircuitStateName;
+  /** Calls holding a bulkhead slot now. */
+  active: number;
+  /** Calls waiting for a slot now. */
+  queued: number;
+  maxConcurrent: number;
+  queueSize: number;
+}
+
+/** Something worth counting happened. */
+export type UpstreamPolicyEvent =
+  | { type: 'retry'; attempt: number; delayMs: number }
+  | { type: 'circuit'; state: CircuitStateName }
+  | { type: 'rejected'; reason: 'circuit-open' | 'bulkhead-full' };
+
+/** The read-only face of the policy, for whoever publishes metrics. */
+export interface UpstreamPolicyView {
+  state(): UpstreamPolicyState;
+  /** Calls `listener` for every event until the returned function is called. */
+  onEvent(listener: (event: UpstreamPolicyEvent) => void): () => void;
+}
+
+const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
+
+const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/**
+ * The CallPolicy of EnfuceClient. Order, outside in: retry (per call, so it
+ * knows the call's deadline), circuit breaker, bulkhead, the attempt. Each
+ * attempt counts toward the breaker and holds a bulkhead slot only while it
+ * talks to the issuer, never while it sleeps between attempts.
+ *
+ * Only GETs go through here (the client makes nothing else), so every
+ * attempt is safe to repeat.
+ */
+export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
+  readonly #retries: number;
+  readonly #backoffInitialMs: number;
+  readonly #backoffMaxMs: number;
+  readonly #maxConcurrent: number;
+  readonly #queueSize: number;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #bulkhead: BulkheadPolicy;
+  readonly #listeners = new Set<(event: UpstreamPolicyEvent) => void>();
+
+  constructor(options: UpstreamPolicyOptions = {}) {
+    this.#retries = options.retries ?? 2;
+    this.#backoffInitialMs = options.backoffInitialMs ?? 100;
+    this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
+    this.#maxConcurrent = options.maxConcurrent ?? 32;
+    this.#queueSize = options.queueSize ?? 256;
+    this.#breaker = circuitBreaker(handleWhen(countsAgainstIssuer), {
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+      halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+    });
+    this.#bulkhead = bulkhead(this.#maxConcurrent, this.#queueSize);
+    this.#breaker.onStateChange((state) =>
+      this.#emit({ type: 'circuit', state: CIRCUIT_NAMES[state] }),
+    );
+    this.#bulkhead.onReject(() => this.#emit({ type: 'rejected', reason: 'bulkhead-full' }));
+  }
+
+  state(): UpstreamPolicyState {
+    return {
+      circuit: CIRCUIT_NAMES[this.#breaker.state],
+      active: this.#maxConcurrent - this.#bulkhead.executionSlots,
+      queued: this.#queueSize - this.#bulkhead.queueSlots,
+      maxConcurrent: this.#maxConcurrent,
+      queueSize: this.#queueSize,
+    };
+  }
+
+  onEvent(listener: (event: UpstreamPolicyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
+    const { signal, deadline } = call;
+    const retries = retry(
+      handleWhen((error) => !signal.aborted && isRetryable(error, deadline)),
+      {
+        maxAttempts: this.#retries,
+        backoff: new RetryAfterBackoff(
+          new ExponentialBackoff({
+            initialDelay: this.#backoffInitialMs,
+            maxDelay: this.#backoffMaxMs,
+          }),
+        ),
+      },
+    );
+    retries.onRetry(({ attempt: n, delay }) =>
+      this.#emit({ type: 'retry', attempt: n, delayMs: delay }),
+    );
+
+    try {
+      return await retries.execute(
+        () =>
+          this.#breaker.execute(
+            // No signal for the bulkhead: cockatiel 3's queue stalls when a
+            // queued call is aborted. The attempt checks the deadline itself
+            // once it has a slot, so a late one gives the slot back at once.
+            () =>
+              this.#bulkhead.execute(() => {
+                signal.throwIfAborted();
+                return attempt(signal);
+              }),
+            signal,
+          ),
+        signal,
+      );
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #translate(error: unknown): unknown {
+    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      this.#emit({ type: 'rejected', reason: 'circuit-open' });
+      return new UpstreamUnavailableError({ cause: error });
+    }
+    if (error instanceof BulkheadRejectedError)
+      return new UpstreamUnavailableError({ cause: error });
+    return error;
+  }
+
+  #emit(event: UpstreamPolicyEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** The policy the configuration asks for (ENFUCE_RETRIES, ENFUCE_BREAKER_*, ...). */
+export function createUpstreamPolicy(config: UpstreamConfig): UpstreamPolicy {
+  return new UpstreamPolicy({
+    retries: config.retries,
+    backoffInitialMs: config.retryBackoffMs,
+    backoffMaxMs: config.retryBackoffMaxMs,
+    breakerThreshold: config.breakerThreshold,
+    halfOpenAfterMs: config.breakerHalfOpenMs,
+    maxConcurrent: config.maxConnections,
+    queueSize: config.queueSize,
+  });
+}
+
+/** What the breaker counts: the issuer failing, never the caller asking wrongly (4xx). */
+export function countsAgainstIssuer(error: unknown): boolean {
+  if (isTimeout(error) || isConnectionFailure(error)) return true;
+  const status = (error as Partial<UpstreamError>).status;
+  return error instanceof UpstreamUnavailableError && status !== undefined && status >= 500;
+}
+
+/**
+ * What a GET may be tried again for: a connection that failed before an
+ * answer, 502, 503, 504 and 429. A `Retry-After` that would end after the
+ * call's deadline means "fail now": waiting for it could only end in a timeout.
+ */
+export function isRetryable(error: unknown, deadline: number): boolean {
+  if (isConnectionFailure(error)) return true;
+  if (!(error instanceof UpstreamUnavailableError)) return false;
+  if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
+  const wait = retryAfterMs(error.retryAfter);
+  return wait === undefined || performance.now() + wait < deadline;
+}
+
+/** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The jittered exponential delay, or the issuer's `Retry-After` when that is longer. */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  readonly #inner: IBackoffFactory<unknown>;
+
+  constructor(inner: IBackoffFactory<unknown>) {
+    this.#inner = inner;
+  }
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const inner = this.#inner.next(context) as IBackoff<unknown>;
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const wait =
+      error instanceof UpstreamUnavailableError ? retryAfterMs(error.retryAfter) : undefined;
+    return {
+      duration: Math.max(inner.duration, wait ?? 0),
+      next: (later) => new RetryAfterBackoff(inner).next(later),
+    };
+  }
+}
