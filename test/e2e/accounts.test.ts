@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
-const MONEY = 'available { amount currency } balance { amount currency } creditLimit { amount currency }';
+const MONEY =
+  'available { amount currency } balance { amount currency } creditLimit { amount currency }';
 
 describe('Query.account and Query.accounts', () => {
   let harness: Harness;
@@ -27,7 +28,9 @@ describe('Query.account and Query.accounts', () => {
     });
     expect(text).toContain('"amount":"100000000000000000.01"');
 
-    const negative = await harness.execute(`{ account(id: "${FIXTURES.accountNegativeBalance}") { balance { amount } } }`);
+    const negative = await harness.execute(
+      `{ account(id: "${FIXTURES.accountNegativeBalance}") { balance { amount } } }`,
+    );
     expect(negative.data.account.balance.amount).toBe('-12.30');
   });
 
@@ -53,9 +56,12 @@ describe('Query.account and Query.accounts', () => {
       FIXTURES.accountExactAmounts,
       FIXTURES.accountTopLevel,
     ];
-    const { data, errors } = await harness.execute('query ($ids: [ID!]!) { accounts(ids: $ids) { id } }', {
-      ids,
-    });
+    const { data, errors } = await harness.execute(
+      'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+      {
+        ids,
+      },
+    );
     expect(errors).toBeUndefined();
     expect(data.accounts).toEqual([
       { id: FIXTURES.accountTopLevel },
@@ -69,7 +75,9 @@ describe('Query.account and Query.accounts', () => {
   });
 
   it('answers null without an error for an account the issuer does not have', async () => {
-    const { data, errors } = await harness.execute(`{ account(id: "${FIXTURES.unknownAccountId}") { id } }`);
+    const { data, errors } = await harness.execute(
+      `{ account(id: "${FIXTURES.unknownAccountId}") { id } }`,
+    );
     expect(errors).toBeUndefined();
     expect(data.account).toBeNull();
   });
@@ -97,7 +105,9 @@ describe('Query.account and Query.accounts', () => {
   });
 
   it('links the owner without a call unless customer details are selected', async () => {
-    const { data } = await harness.execute(`{ account(id: "${FIXTURES.accountTopLevel}") { customer { id } } }`);
+    const { data } = await harness.execute(
+      `{ account(id: "${FIXTURES.accountTopLevel}") { customer { id } } }`,
+    );
     expect(data.account.customer.id).toBe(FIXTURES.corporateCustomer);
     expect(harness.simulator.log.entries()).toHaveLength(1);
   });
@@ -116,7 +126,11 @@ describe('Query.account and Query.accounts', () => {
       valid: true,
       formatted: '12345 67897',
     });
-    expect(data.fi.paymentReference).toEqual({ type: 'FINNISH_7_3_1', number: '1234561', valid: true });
+    expect(data.fi.paymentReference).toEqual({
+      type: 'FINNISH_7_3_1',
+      number: '1234561',
+      valid: true,
+    });
     expect(data.rf).toEqual({
       id: FIXTURES.accountUnknownPaymentReferenceType,
       paymentReference: { type: 'UNKNOWN', rawType: 'RF', number: 'RF18539007547034', valid: null },
@@ -139,14 +153,20 @@ describe('Query.account and Query.accounts', () => {
     }
 
     harness.simulator.log.clear();
-    await harness.execute(`{ account(id: "${FIXTURES.accountExactAmounts}") { segment minimumToPay { amount percentage } } }`);
+    await harness.execute(
+      `{ account(id: "${FIXTURES.accountExactAmounts}") { segment minimumToPay { amount percentage } } }`,
+    );
     expect(harness.simulator.log.entries()).toHaveLength(1);
   });
 
   it('sends the audit user upstream on every call', async () => {
-    await harness.execute(`{ account(id: "${FIXTURES.accountWithGrandparent}") { parent { number } } }`, undefined, {
-      'x-audit-user': 'support-agent-7',
-    });
+    await harness.execute(
+      `{ account(id: "${FIXTURES.accountWithGrandparent}") { parent { number } } }`,
+      undefined,
+      {
+        'x-audit-user': 'support-agent-7',
+      },
+    );
     const entries = harness.simulator.log.entries();
     expect(entries).toHaveLength(2);
     for (const entry of entries) expect(entry.query.auditUser).toBe('support-agent-7');

@@ -6,8 +6,18 @@ const PAGE = /* GraphQL */ `
   query Page($id: ID!, $first: Int, $after: String) {
     customer(id: $id) {
       accounts(first: $first, after: $after) {
-        edges { cursor node { id } }
-        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges {
+          cursor
+          node {
+            id
+          }
+        }
+        pageInfo {
+          hasNextPage
+          hasPreviousPage
+          startCursor
+          endCursor
+        }
       }
     }
   }
@@ -170,7 +180,9 @@ describe('Customer.accounts', () => {
     expect(errors).toBeUndefined();
     expect(data.p.role).toBe('PRIVATE');
     expect(data.c.role).toBe('CORPORATE');
-    expect(data.c.displayName).toBe((harness.simulator.data.customer(FIXTURES.corporateCustomer) as any).name);
+    expect(data.c.displayName).toBe(
+      (harness.simulator.data.customer(FIXTURES.corporateCustomer) as any).name,
+    );
     expect(calls()).toBe(2);
   });
 });

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const digits = fc.stringMatching(/^[1-9][0-9]{0,31}$/);
+const amount = fc
+  .tuple(
+    fc.boolean(),
+    fc.stringMatching(/^(0|[1-9][0-9]{0,20})$/),
+    fc.option(fc.stringMatching(/^[0-9]{1,10}$/), { nil: undefined }),
+  )
+  .map(
+    ([negative, whole, fraction]) =>
+      `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`,
+  );
+
+describe('exactness through the whole gateway', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it('returns random ids and amounts, sent as JSON number literals, byte-exact', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        digits,
+        digits,
+        digits,
+        amount,
+        amount,
+        amount,
+        async (id, customerId, parentId, available, balance, creditLimit) => {
+          harness.simulator.faults.clear();
+          // The issuer's style: every id and amount a bare number literal.
+          harness.simulator.faults.add({
+            route: 'account',
+            id: '1',
+            body: `{"id":${id},"customerId":${customerId},"parentId":${parentId},"currency":"EUR","available":${available},"balance":${balance},"creditLimit":${creditLimit}}`,
+          });
+          const { data, errors } = await harness.execute(
+            '{ account(id: "1") { id customerId parentId available { amount } balance { amount } creditLimit { amount } } }',
+          );
+          expect(errors).toBeUndefined();
+          expect(data.account).toEqual({
+            id,
+            customerId,
+            parentId,
+            available: { amount: available },
+            balance: { amount: balance },
+            creditLimit: { amount: creditLimit },
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses an id variable sent as a JSON number beyond 2^53, before any upstream call', async () => {
+    harness.simulator.log.clear();
+    const reply = await harness.execute('query ($id: ID!) { account(id: $id) { id } }', {
+      id: 9007199254740993,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(harness.simulator.log.entries()).toHaveLength(0);
+  });
+
+  it('takes an id variable sent as a safe JSON integer', async () => {
+    const reply = await harness.execute('query ($id: ID!) { account(id: $id) { id } }', {
+      id: 1000000101,
+    });
+    expect(reply.data.account.id).toBe('1000000101');
+  });
+});
