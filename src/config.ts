@@ -65,6 +65,27 @@ export interface Config {
   cursorSecret: string;
   upstream: UpstreamConfig;
   auth: AuthConfig;
+  limits: LimitsConfig;
+}
+
+/**
+ * Operation limits, checked before anything executes. Upper bounds keep the
+ * contract's promise that a 40-level chain, 2000 aliases or a 10 MB body is
+ * always refused, whatever the environment says.
+ */
+export interface LimitsConfig {
+  /** Most nested field levels; `{ account(id) { id } }` is 2. @default 10 */
+  maxDepth: number;
+  /** Most aliased fields, counted through fragments. @default 15 */
+  maxAliases: number;
+  /** Most lexical tokens in the query text. @default 1000 */
+  maxTokens: number;
+  /** Most fields at the operation's root (`__typename` free). @default 10 */
+  maxRootFields: number;
+  /** Most directives in the document. @default 50 */
+  maxDirectives: number;
+  /** Largest request body in bytes; more is 413. @default 102400 */
+  maxBodyBytes: number;
 }
 
 const integer = (min: number, max: number) =>
@@ -107,9 +128,7 @@ const schema = z.object({
   HOST: nonEmpty.default('0.0.0.0'),
   NODE_ENV: z.string().optional(),
   INTROSPECTION: boolean.optional(),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENFUCE_BASE_URL: httpUrl.optional(),
   ENFUCE_USERNAME: nonEmpty.optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
@@ -129,6 +148,12 @@ const schema = z.object({
   AUTH_AUDIENCE: nonEmpty.optional(),
   AUTH_DISABLED: boolean.default(false),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_DEPTH: integer(2, 32).default(10),
+  MAX_ALIASES: integer(0, 1000).default(15),
+  MAX_TOKENS: integer(100, 20_000).default(1000),
+  MAX_ROOT_FIELDS: integer(1, 100).default(10),
+  MAX_DIRECTIVES: integer(0, 1000).default(50),
+  MAX_BODY_BYTES: integer(1024, 8 * 1024 * 1024).default(100 * 1024),
 });
 
 type Env = Record<string, string | undefined>;
@@ -148,8 +173,10 @@ export function loadConfig(env: Env = process.env): Config {
   const production = e.NODE_ENV === 'production';
 
   if (e.ENFUCE_BASE_URL) {
-    if (!e.ENFUCE_USERNAME) throw new ConfigError('ENFUCE_USERNAME is required when ENFUCE_BASE_URL is set');
-    if (!e.ENFUCE_PASSWORD) throw new ConfigError('ENFUCE_PASSWORD is required when ENFUCE_BASE_URL is set');
+    if (!e.ENFUCE_USERNAME)
+      throw new ConfigError('ENFUCE_USERNAME is required when ENFUCE_BASE_URL is set');
+    if (!e.ENFUCE_PASSWORD)
+      throw new ConfigError('ENFUCE_PASSWORD is required when ENFUCE_BASE_URL is set');
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL && !e.AUTH_DISABLED) {
       throw new ConfigError(
         'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set when ENFUCE_BASE_URL is set (or AUTH_DISABLED=true to let callers in without a token)',
@@ -185,6 +212,14 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
       disabled: e.AUTH_DISABLED,
+    }),
+    limits: Object.freeze({
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxRootFields: e.MAX_ROOT_FIELDS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxBodyBytes: e.MAX_BODY_BYTES,
     }),
   });
 }

@@ -52,8 +52,12 @@ const KNOWN_CODES = new Set<string>([
 ]);
 
 export class BadUserInputError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  /**
+   * @param http set for errors raised before execution (e.g. from the context
+   *   function), where Apollo Server would otherwise answer 500
+   */
+  constructor(message: string, http?: { status: number }) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(http && { http }) } });
   }
 }
 
@@ -73,6 +77,13 @@ export class UnauthenticatedError extends GraphQLError {
 export const INTERNAL_MESSAGE = 'Internal server error';
 
 /**
+ * Extensions besides `code` that may reach a client: which limit or rule
+ * refused an operation, and the stack trace Apollo Server adds outside
+ * production and test.
+ */
+export const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace'];
+
+/**
  * Keeps errors that carry a contract or Apollo code; masks everything else
  * and hands the original to `log`, the only place its text may go.
  */
@@ -81,10 +92,18 @@ export function createFormatError(log: (error: unknown) => void) {
     const original = unwrapResolverError(error);
     const code = codeOf(original) ?? formatted.extensions?.code;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
-      const { stacktrace, ...extensions } = formatted.extensions ?? {};
+      // Only listed extensions leave: an error's other extensions may hold
+      // anything its thrower attached (statuses, URLs, causes).
+      const extensions: Record<string, unknown> = { code };
+      for (const key of PUBLIC_EXTENSIONS) {
+        const value = formatted.extensions?.[key];
+        if (value !== undefined) extensions[key] = value;
+      }
       return {
-        ...formatted,
-        extensions: stacktrace === undefined ? { ...extensions, code } : { ...extensions, code, stacktrace },
+        message: formatted.message,
+        ...(formatted.locations && { locations: formatted.locations }),
+        ...(formatted.path && { path: formatted.path }),
+        extensions,
       };
     }
     log(original);

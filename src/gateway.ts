@@ -19,6 +19,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createMetricsRegistry } from './http/metrics.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
+import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
@@ -74,13 +75,21 @@ export async function createGateway(
     });
   const metrics = createMetricsRegistry();
   let ready = false;
-  const app = await createHttpServer({ metrics, logger, isReady: () => ready });
+  const app = await createHttpServer({
+    metrics,
+    logger,
+    isReady: () => ready,
+    bodyLimit: config.limits.maxBodyBytes,
+  });
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: createSchema(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
+    // Depth, aliases, tokens, root fields, directives, error count; `_service` with introspection.
+    ...operationLimits(config.limits, config.introspection),
+    allowBatchedHttpRequests: false,
     formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
     plugins: [
       exactIdsPlugin(),

@@ -7,8 +7,8 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError, BadUserInputError } from '../errors.js';
-import { ANY_CUSTOMER_SCOPE, anonymousCaller, type Caller } from './caller.js';
 import { isIssuerId } from '../upstream/ids.js';
+import { ANY_CUSTOMER_SCOPE, anonymousCaller, type Caller } from './caller.js';
 
 export type Authenticate = (headers: {
   authorization?: string | undefined;
@@ -17,24 +17,38 @@ export type Authenticate = (headers: {
 
 export const MAX_AUDIT_USER_LENGTH = 128;
 
+/** Longer than any token a sane issuer signs; keeps the header parse bounded. */
+const MAX_TOKEN_LENGTH = 8192;
+
+// The scheme is case-insensitive (RFC 9110 §11.1); the token is base64url parts.
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
+
+// Fetches of the key set are bounded; a hanging JWKS endpoint fails the
+// request with 401 after this long instead of holding it.
+const JWKS_TIMEOUT_MS = 3000;
+
 /**
- * `open`: let every caller in (the simulator, or auth disabled). Otherwise
- * every request needs a valid token.
+ * @param open let every caller in without a token (the built-in simulator);
+ *   `config.disabled` does the same.
  */
-export function createAuthenticator(config: AuthConfig, open: boolean): Authenticate {
+export function createAuthenticator(config: AuthConfig, open = false): Authenticate {
   if (open || config.disabled) {
     return async ({ auditUser }) => anonymousCaller(parseAuditUser(auditUser));
   }
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
-  // jose caches the key set and bounds each fetch; a hanging JWKS endpoint
-  // fails the request with 401 instead of holding it.
+  // jose caches the key set, refetches on an unknown `kid` at most every 30 s.
   const jwks = config.jwksUrl
-    ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 3000 })
+    ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS })
     : undefined;
 
+  // X-Audit-User is ignored here: the audit trail names the token's subject.
   return async ({ authorization }) => {
-    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '')?.[1];
+    if (authorization === undefined || authorization.length > MAX_TOKEN_LENGTH) {
+      throw new UnauthenticatedError();
+    }
+    const token = BEARER.exec(authorization)?.[1];
     if (!token) throw new UnauthenticatedError();
+    // jose's messages may quote claims; the caller learns only that it failed.
     const payload = await verify(token, secret, jwks, config).catch(() => {
       throw new UnauthenticatedError('The bearer token is invalid or expired.');
     });
@@ -48,50 +62,68 @@ async function verify(
   jwks: JWTVerifyGetKey | undefined,
   { issuer, audience }: AuthConfig,
 ): Promise<JWTPayload> {
-  const options = { issuer, audience, requiredClaims: ['sub'] };
-  // Each key is tried only with its own algorithms: an HS256 token can never
-  // be checked against a public key (algorithm confusion), `none` never.
-  if (secret && isAlg(token, 'HS256')) {
+  const options = { issuer, audience, requiredClaims: ['sub'], clockTolerance: 5 };
+  // Each key is tried only with its own algorithms: an HS256 token is never
+  // checked against a public key (algorithm confusion), and `none` never at all.
+  if (secret && headerAlg(token) === 'HS256') {
     return (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload;
   }
   if (jwks) {
     return (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
   }
-  throw new Error('No key accepts this token.');
+  throw new Error('No configured key accepts this token.');
 }
 
-function isAlg(token: string, alg: string): boolean {
+function headerAlg(token: string): unknown {
   try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
-    return header?.alg === alg;
+    const header: unknown = JSON.parse(
+      Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString(),
+    );
+    return (header as { alg?: unknown } | null)?.alg;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 function callerFrom(payload: JWTPayload): Caller {
+  const { sub } = payload;
+  // `sub` goes upstream as auditUser: the same rule as X-Audit-User, except
+  // that any printable Unicode is fine in a signed claim.
+  if (typeof sub !== 'string' || !isAuditName(sub, /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u)) {
+    throw new UnauthenticatedError('The bearer token is invalid or expired.');
+  }
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-  const claim = payload.customer_id;
-  const customerId =
-    typeof claim === 'string' && isIssuerId(claim)
-      ? claim
-      : typeof claim === 'number' && Number.isSafeInteger(claim) && claim >= 0
-        ? String(claim)
-        : null;
   return {
-    sub: payload.sub!,
-    customerId,
+    sub,
+    customerId: customerIdOf(payload.customer_id),
     anyCustomer: scopes.includes(ANY_CUSTOMER_SCOPE),
   };
 }
 
-/** `X-Audit-User` goes upstream as a query value: printable, bounded, or refused. */
+/** `customer_id` as a digit string, or null (the token then reads nothing). */
+function customerIdOf(claim: unknown): string | null {
+  if (isIssuerId(claim)) return claim;
+  if (typeof claim === 'number' && Number.isSafeInteger(claim) && claim >= 0) return String(claim);
+  return null;
+}
+
+/**
+ * `X-Audit-User` goes upstream as a query value. Header bytes beyond ASCII
+ * arrive as Latin-1 guesses, so only printable ASCII is taken as sent.
+ */
 function parseAuditUser(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (value.length > MAX_AUDIT_USER_LENGTH || /[\x00-\x1f\x7f]/.test(value)) {
+  if (!isAuditName(value, /[^\x20-\x7e]/)) {
+    const problem =
+      value.length > MAX_AUDIT_USER_LENGTH ? `${value.length} characters` : 'other characters';
     throw new BadUserInputError(
-      `X-Audit-User must be at most ${MAX_AUDIT_USER_LENGTH} characters without control characters.`,
+      `X-Audit-User must be 1 to ${MAX_AUDIT_USER_LENGTH} printable ASCII characters (got ${problem}).`,
+      { status: 400 },
     );
   }
   return value;
+}
+
+function isAuditName(value: string, forbidden: RegExp): boolean {
+  return value.length >= 1 && value.length <= MAX_AUDIT_USER_LENGTH && !forbidden.test(value);
 }

@@ -1,0 +1,61 @@
+/**
+ * What fastify answers before Apollo Server sees a request: bodies over the
+ * limit, broken JSON, unknown media types, wrong methods. Each answer is a
+ * GraphQL-shaped JSON error with the status of the contract, and never the
+ * text of an internal error.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { INTERNAL_MESSAGE } from '../errors.js';
+
+/** Methods GraphQL over HTTP serves; every other one gets 405 naming these. */
+const ALLOWED = 'GET, POST';
+
+// Apollo Server's CSRF prevention must see these "simple request" types to
+// refuse them with 400 BAD_REQUEST; left to fastify they would be 415.
+const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/** @param maxBodyBytes the body limit fastify enforces, named in the 413 message */
+export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void {
+  app.addContentTypeParser(SIMPLE_TYPES, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.route({
+    method: ['PUT', 'PATCH', 'DELETE', 'HEAD'],
+    url: '/graphql',
+    exposeHeadRoute: false,
+    handler: async (_request, reply) =>
+      reply
+        .code(405)
+        .header('allow', ALLOWED)
+        .send(errorBody(`Only ${ALLOWED} are allowed on /graphql.`, 'BAD_REQUEST')),
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'unexpected HTTP error');
+      return reply.code(500).send(errorBody(INTERNAL_MESSAGE, 'INTERNAL_SERVER_ERROR'));
+    }
+    return reply.code(status).send(errorBody(clientMessage(error, maxBodyBytes), 'BAD_REQUEST'));
+  });
+}
+
+/** Fixed texts: fastify's own messages may quote parts of the body. */
+function clientMessage(error: FastifyError, maxBodyBytes: number): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `The request body is larger than the limit of ${maxBodyBytes} bytes.`;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body must be a JSON object with a `query`.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'The Content-Type must be application/json.';
+    default:
+      return 'The HTTP request is malformed.';
+  }
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
