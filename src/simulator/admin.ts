@@ -39,28 +39,42 @@ export interface AdminContext {
 }
 
 /** Serves one admin request. */
-export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminContext): Promise<void> {
+export async function handleAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  admin: AdminContext,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
   const method = req.method ?? 'GET';
   try {
     const body = await readBody(req);
-    if (path === 'faults' && method === 'GET') return send(res, 200, { faults: admin.faults.list() });
-    if (path === 'faults' && method === 'POST') return send(res, 201, { id: admin.faults.add(parse(body) as never) });
+    if (path === 'faults' && method === 'GET')
+      return send(res, 200, { faults: admin.faults.list() });
+    if (path === 'faults' && method === 'POST')
+      return send(res, 201, { id: admin.faults.add(parse(body) as never) });
     if (path === 'faults' && method === 'DELETE') {
       admin.faults.clear();
       return send(res, 204);
     }
     const faultId = /^faults\/([^/]+)$/.exec(path)?.[1];
     if (faultId !== undefined && method === 'DELETE') {
-      return admin.faults.remove(faultId) ? send(res, 204) : fail(res, 404, `No fault rule has id ${JSON.stringify(faultId)}.`);
+      return admin.faults.remove(faultId)
+        ? send(res, 204)
+        : fail(res, 404, `No fault rule has id ${JSON.stringify(faultId)}.`);
     }
     if (path === 'log' && method === 'GET') {
       const route = url.searchParams.get('route');
       if (route !== null && !ROUTE_NAMES.includes(route as RouteName)) {
-        return fail(res, 400, `route must be one of ${ROUTE_NAMES.join(', ')} (got ${JSON.stringify(route)}).`);
+        return fail(
+          res,
+          400,
+          `route must be one of ${ROUTE_NAMES.join(', ')} (got ${JSON.stringify(route)}).`,
+        );
       }
-      return send(res, 200, { entries: admin.log.entries((route ?? undefined) as RouteName | undefined) });
+      return send(res, 200, {
+        entries: admin.log.entries((route ?? undefined) as RouteName | undefined),
+      });
     }
     if (path === 'log' && method === 'DELETE') {
       admin.log.clear();
@@ -100,7 +114,8 @@ function parse(body: string): unknown {
 
 /** Checks a latency update from JSON; throws a TypeError naming the bad field. */
 export function parseLatency(input: unknown): Partial<Latency> {
-  if (typeof input !== 'object' || input === null) throw new TypeError('Latency must be an object like {"fixedMs": 20, "jitterMs": 5}.');
+  if (typeof input !== 'object' || input === null)
+    throw new TypeError('Latency must be an object like {"fixedMs": 20, "jitterMs": 5}.');
   const result: Partial<Latency> = {};
   for (const key of ['fixedMs', 'jitterMs'] as const) {
     const value = (input as Record<string, unknown>)[key];
@@ -118,7 +133,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new TypeError(`The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+    if (size > MAX_BODY_BYTES)
+      throw new TypeError(`The request body must be at most ${MAX_BODY_BYTES} bytes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -130,7 +146,12 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    })
+    .end(text);
 }
 
 function fail(res: ServerResponse, status: number, message: string): void {

@@ -35,7 +35,9 @@ export function rfReference(body: string): string {
 
 /** Whether `reference` is a base followed by its Luhn check digit. */
 export function isValidLuhn(reference: string): boolean {
-  return /^\d{2,}$/.test(reference) && luhnCheckDigit(reference.slice(0, -1)) === reference.slice(-1);
+  return (
+    /^\d{2,}$/.test(reference) && luhnCheckDigit(reference.slice(0, -1)) === reference.slice(-1)
+  );
 }
 
 /** Whether `reference` is a 3–19 digit base followed by its 7-3-1 check digit. */

@@ -58,7 +58,12 @@ export async function deliver(
 }
 
 // Ten ticks a second for fast rates; one byte per tick for rates under 10 B/s.
-async function drip(res: ServerResponse, bytes: Buffer, bytesPerSecond: number, signal: AbortSignal): Promise<void> {
+async function drip(
+  res: ServerResponse,
+  bytes: Buffer,
+  bytesPerSecond: number,
+  signal: AbortSignal,
+): Promise<void> {
   const perTick = Math.max(1, Math.floor(bytesPerSecond / 10));
   const tickMs = (1000 * perTick) / bytesPerSecond;
   for (let offset = 0; offset < bytes.length; offset += perTick) {

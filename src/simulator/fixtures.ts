@@ -5,7 +5,12 @@
  * drawn from the seed like any other record.
  */
 import { rfReference } from './checkDigits.js';
-import { countryByCode, generateAccount, generateCustomer, paymentReferenceFor } from './generate.js';
+import {
+  countryByCode,
+  generateAccount,
+  generateCustomer,
+  paymentReferenceFor,
+} from './generate.js';
 import type { DatasetBuilder } from './datasetBuilder.js';
 import type { Random } from './random.js';
 import type { AccountRecord, CustomerRecord, TopLevelStyle } from './records.js';
@@ -85,9 +90,13 @@ const FIN = countryByCode('FIN');
 
 /** Adds every fixture to `builder`, drawing unfixed fields from `rng`. */
 export function addFixtures(builder: DatasetBuilder, rng: Random): void {
-  const customer = (id: string, role: 'CORPORATE' | 'PRIVATE', patch: Partial<CustomerRecord> = {}): string => {
+  const customer = (
+    id: string,
+    role: 'CORPORATE' | 'PRIVATE',
+    patch: Partial<CustomerRecord> = {},
+  ): string => {
     const record = { ...generateCustomer(rng, id, role, FIN), ...patch } as CustomerRecord;
-    builder.addCustomer(record);
+    builder.addCustomer(id, () => record);
     return record.role === 'CORPORATE' ? record.name : `${record.firstName} ${record.lastName}`;
   };
   const account = (
@@ -97,12 +106,22 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
     parentId: string | undefined,
     overrides: Partial<AccountRecord> = {},
   ): void => {
-    const seed = { id, customerId, parentId, sequence: builder.nextSequence(), country: FIN, holder };
-    builder.addAccount(generateAccount(rng, seed, overrides));
+    const seed = {
+      id,
+      customerId,
+      parentId,
+      sequence: builder.nextSequence(),
+      country: FIN,
+      holder,
+    };
+    const record = generateAccount(rng, seed, overrides);
+    builder.addAccount(id, customerId, parentId, () => record);
   };
   const top = (style: TopLevelStyle): Partial<AccountRecord> => ({ topLevelStyle: style });
 
-  const corporate = customer(FIXTURES.corporateCustomer, 'CORPORATE', { bankruptcyDate: undefined });
+  const corporate = customer(FIXTURES.corporateCustomer, 'CORPORATE', {
+    bankruptcyDate: undefined,
+  });
   const owner = FIXTURES.corporateCustomer;
   account(owner, corporate, FIXTURES.accountTopLevel, undefined, top('omit'));
   account(owner, corporate, FIXTURES.accountTopLevelEmptyParent, undefined, top('empty'));
@@ -131,10 +150,16 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
     number: '123456',
     paymentReference: paymentReferenceFor('123456', 'FINNISH_7_3_1'),
   });
-  account(owner, corporate, FIXTURES.accountUnknownPaymentReferenceType, FIXTURES.accountTopLevelNullParent, {
-    number: '539007547034',
-    paymentReference: { number: rfReference('539007547034'), type: 'RF' },
-  });
+  account(
+    owner,
+    corporate,
+    FIXTURES.accountUnknownPaymentReferenceType,
+    FIXTURES.accountTopLevelNullParent,
+    {
+      number: '539007547034',
+      paymentReference: { number: rfReference('539007547034'), type: 'RF' },
+    },
+  );
   account(owner, corporate, FIXTURES.accountStringIds, FIXTURES.accountTopLevelNullParent, {
     idsAsStrings: true,
   });
@@ -145,6 +170,7 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
     firstName: 'Matti',
     middleName: 'Juha',
     lastName: 'Korhonen',
+    email: 'matti.korhonen@mail.example',
     dateOfBirth: '1935-01-08',
     deceasedDate: undefined,
     nationality: ['FIN', 'SWE'],
@@ -158,7 +184,12 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
   const with30 = customer(FIXTURES.customerWith30, 'CORPORATE');
   for (let i = 0; i < 30; i++) {
     const blockTop = String(1000000600 + i - (i % 10));
-    account(FIXTURES.customerWith30, with30, String(1000000600 + i), i % 10 === 0 ? undefined : blockTop);
+    account(
+      FIXTURES.customerWith30,
+      with30,
+      String(1000000600 + i),
+      i % 10 === 0 ? undefined : blockTop,
+    );
   }
 
   const with75 = customer(FIXTURES.customerWith75, 'CORPORATE');
@@ -189,7 +220,12 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
   const with250 = customer(FIXTURES.customerWith250, 'CORPORATE');
   for (let i = 0; i < 250; i++) {
     const blockTop = String(1000001000 + i - (i % 25));
-    account(FIXTURES.customerWith250, with250, String(1000001000 + i), i % 25 === 0 ? undefined : blockTop);
+    account(
+      FIXTURES.customerWith250,
+      with250,
+      String(1000001000 + i),
+      i % 25 === 0 ? undefined : blockTop,
+    );
   }
 
   const big = customer(FIXTURES.customerBigId, 'CORPORATE');

@@ -25,28 +25,172 @@ interface Country {
 }
 
 const COUNTRIES: readonly Country[] = [
-  { code: 'FIN', locales: ['fi_FI', 'sv_FI'], currency: 'EUR', cities: ['Helsinki', 'Espoo', 'Tampere', 'Turku', 'Mariehamn'], phonePrefix: '+35840' },
-  { code: 'SWE', locales: ['sv_SE'], currency: 'SEK', cities: ['Stockholm', 'Göteborg', 'Malmö', 'Uppsala'], phonePrefix: '+4670' },
-  { code: 'NOR', locales: ['nb_NO', 'nn_NO'], currency: 'NOK', cities: ['Oslo', 'Bergen', 'Trondheim'], phonePrefix: '+4791' },
-  { code: 'DNK', locales: ['da_DK'], currency: 'DKK', cities: ['København', 'Aarhus', 'Odense'], phonePrefix: '+4520' },
-  { code: 'POL', locales: ['pl_PL'], currency: 'PLN', cities: ['Warszawa', 'Kraków', 'Gdańsk'], phonePrefix: '+4850' },
-  { code: 'EST', locales: ['et_EE'], currency: 'EUR', cities: ['Tallinn', 'Tartu'], phonePrefix: '+3725' },
-  { code: 'GBR', locales: ['en_GB'], currency: 'GBP', cities: ['London', 'Leeds', 'Bristol'], phonePrefix: '+447' },
+  {
+    code: 'FIN',
+    locales: ['fi_FI', 'sv_FI'],
+    currency: 'EUR',
+    cities: ['Helsinki', 'Espoo', 'Tampere', 'Turku', 'Mariehamn'],
+    phonePrefix: '+35840',
+  },
+  {
+    code: 'SWE',
+    locales: ['sv_SE'],
+    currency: 'SEK',
+    cities: ['Stockholm', 'Göteborg', 'Malmö', 'Uppsala'],
+    phonePrefix: '+4670',
+  },
+  {
+    code: 'NOR',
+    locales: ['nb_NO', 'nn_NO'],
+    currency: 'NOK',
+    cities: ['Oslo', 'Bergen', 'Trondheim'],
+    phonePrefix: '+4791',
+  },
+  {
+    code: 'DNK',
+    locales: ['da_DK'],
+    currency: 'DKK',
+    cities: ['København', 'Aarhus', 'Odense'],
+    phonePrefix: '+4520',
+  },
+  {
+    code: 'POL',
+    locales: ['pl_PL'],
+    currency: 'PLN',
+    cities: ['Warszawa', 'Kraków', 'Gdańsk'],
+    phonePrefix: '+4850',
+  },
+  {
+    code: 'EST',
+    locales: ['et_EE'],
+    currency: 'EUR',
+    cities: ['Tallinn', 'Tartu'],
+    phonePrefix: '+3725',
+  },
+  {
+    code: 'GBR',
+    locales: ['en_GB'],
+    currency: 'GBP',
+    cities: ['London', 'Leeds', 'Bristol'],
+    phonePrefix: '+447',
+  },
 ];
 
-const FIRST_NAMES = ['Matti', 'Aino', 'Elias', 'Helmi', 'Oskar', 'Saga', 'Lars', 'Ingrid', 'Piotr', 'Zofia', 'Mette', 'Jonas', 'Liisa', 'Erik', 'Maja', 'Noah'];
+const FIRST_NAMES = [
+  'Matti',
+  'Aino',
+  'Elias',
+  'Helmi',
+  'Oskar',
+  'Saga',
+  'Lars',
+  'Ingrid',
+  'Piotr',
+  'Zofia',
+  'Mette',
+  'Jonas',
+  'Liisa',
+  'Erik',
+  'Maja',
+  'Noah',
+];
 const MIDDLE_NAMES = ['Juha', 'Maria', 'Johan', 'Anna', 'Karl', 'Sofia'];
-const LAST_NAMES = ['Korhonen', 'Virtanen', 'Nieminen', 'Andersson', 'Johansson', 'Hansen', 'Nowak', 'Kowalski', 'Tamm', 'Smith', 'Lindqvist', 'Mäkinen', 'Jensen', 'Berg'];
-const COMPANY_WORDS = ['Nordic', 'Baltic', 'Aurora', 'Fjord', 'Polar', 'Harbour', 'Granite', 'Birch', 'Lumen', 'Kestrel'];
-const COMPANY_KINDS = ['Logistics', 'Foods', 'Software', 'Retail', 'Energy', 'Design', 'Builders', 'Travel'];
-const COMPANY_FORMS: Record<string, string> = { FIN: 'Oy', SWE: 'AB', NOR: 'AS', DNK: 'ApS', POL: 'Sp. z o.o.', EST: 'OÜ', GBR: 'Ltd' };
-const STREETS = ['Kings street', 'Mannerheimintie', 'Drottninggatan', 'Karl Johans gate', 'Strøget', 'Nowy Świat', 'Viru', 'High Street'];
-const AUTHORITIES: Record<string, string> = { FIN: 'Patent and Registration Office', SWE: 'Bolagsverket', NOR: 'Brønnøysundregistrene', DNK: 'Erhvervsstyrelsen', POL: 'KRS', EST: 'Äriregister', GBR: 'Companies House' };
+const LAST_NAMES = [
+  'Korhonen',
+  'Virtanen',
+  'Nieminen',
+  'Andersson',
+  'Johansson',
+  'Hansen',
+  'Nowak',
+  'Kowalski',
+  'Tamm',
+  'Smith',
+  'Lindqvist',
+  'Mäkinen',
+  'Jensen',
+  'Berg',
+];
+const COMPANY_WORDS = [
+  'Nordic',
+  'Baltic',
+  'Aurora',
+  'Fjord',
+  'Polar',
+  'Harbour',
+  'Granite',
+  'Birch',
+  'Lumen',
+  'Kestrel',
+];
+const COMPANY_KINDS = [
+  'Logistics',
+  'Foods',
+  'Software',
+  'Retail',
+  'Energy',
+  'Design',
+  'Builders',
+  'Travel',
+];
+const COMPANY_FORMS: Record<string, string> = {
+  FIN: 'Oy',
+  SWE: 'AB',
+  NOR: 'AS',
+  DNK: 'ApS',
+  POL: 'Sp. z o.o.',
+  EST: 'OÜ',
+  GBR: 'Ltd',
+};
+const STREETS = [
+  'Kings street',
+  'Mannerheimintie',
+  'Drottninggatan',
+  'Karl Johans gate',
+  'Strøget',
+  'Nowy Świat',
+  'Viru',
+  'High Street',
+];
+const AUTHORITIES: Record<string, string> = {
+  FIN: 'Patent and Registration Office',
+  SWE: 'Bolagsverket',
+  NOR: 'Brønnøysundregistrene',
+  DNK: 'Erhvervsstyrelsen',
+  POL: 'KRS',
+  EST: 'Äriregister',
+  GBR: 'Companies House',
+};
 
-const STATUSES: readonly AccountStatus[] = ['ACCOUNT_BLOCKED', 'ACCOUNT_COLLECTION', 'ACCOUNT_TO_CLOSE', 'ACCOUNT_CLOSED', 'ACCOUNT_AUTO_CLOSED'];
-const REASONS = ['Customer request', 'Overdue payments', 'Suspected fraud', 'Card lost', 'Contract ended'];
-const DELIVERY: readonly InvoiceDeliveryMethod[] = ['REGULAR_MAIL', 'EMAIL', 'EMAIL', 'E_INVOICE', 'CUSTOM_1'];
-const SEGMENTS: readonly Segment[] = ['SEGMENT_A', 'SEGMENT_B', 'SEGMENT_C', 'SEGMENT_D', 'SEGMENT_E', 'SEGMENT_F'];
+const STATUSES: readonly AccountStatus[] = [
+  'ACCOUNT_BLOCKED',
+  'ACCOUNT_COLLECTION',
+  'ACCOUNT_TO_CLOSE',
+  'ACCOUNT_CLOSED',
+  'ACCOUNT_AUTO_CLOSED',
+];
+const REASONS = [
+  'Customer request',
+  'Overdue payments',
+  'Suspected fraud',
+  'Card lost',
+  'Contract ended',
+];
+const DELIVERY: readonly InvoiceDeliveryMethod[] = [
+  'REGULAR_MAIL',
+  'EMAIL',
+  'EMAIL',
+  'E_INVOICE',
+  'CUSTOM_1',
+];
+const SEGMENTS: readonly Segment[] = [
+  'SEGMENT_A',
+  'SEGMENT_B',
+  'SEGMENT_C',
+  'SEGMENT_D',
+  'SEGMENT_E',
+  'SEGMENT_F',
+];
 const CREDIT_LIMITS = [500, 1000, 2000, 3000, 5000, 10000, 25000, 50000];
 const TOP_LEVEL_STYLES: readonly TopLevelStyle[] = ['omit', 'empty', 'null'];
 
@@ -73,7 +217,10 @@ export function formatCents(cents: number, wholeUnitsOnly = false): string {
 }
 
 /** A payment reference of the given type for an all-digit account number. */
-export function paymentReferenceFor(number: string, type: 'MOD10' | 'FINNISH_7_3_1'): PaymentReferenceRecord {
+export function paymentReferenceFor(
+  number: string,
+  type: 'MOD10' | 'FINNISH_7_3_1',
+): PaymentReferenceRecord {
   const check = type === 'MOD10' ? luhnCheckDigit(number) : finnish731CheckDigit(number);
   return { number: number + check, type };
 }
@@ -135,7 +282,10 @@ export function generateCustomer(
       name,
       customerRepresentative: `${rng.pick(['Mrs', 'Mr', 'Ms'])} ${rng.pick(LAST_NAMES)}`,
       bankruptcyDate: rng.chance(0.02) ? date(rng, 2015, 2024) : undefined,
-      registration: { authority: AUTHORITIES[country.code] ?? 'Registry', registrationDate: date(rng, 1980, 2023) },
+      registration: {
+        authority: AUTHORITIES[country.code] ?? 'Registry',
+        registrationDate: date(rng, 1980, 2023),
+      },
     };
   }
   const firstName = rng.pick(FIRST_NAMES);
@@ -169,13 +319,18 @@ export interface AccountSeed {
 }
 
 /** A random account; `overrides` replace drawn fields. */
-export function generateAccount(rng: Random, seed: AccountSeed, overrides: Partial<AccountRecord> = {}): AccountRecord {
+export function generateAccount(
+  rng: Random,
+  seed: AccountSeed,
+  overrides: Partial<AccountRecord> = {},
+): AccountRecord {
   const { country } = seed;
   const status: AccountStatus = rng.chance(0.85) ? 'ACCOUNT_OK' : rng.pick(STATUSES);
-  const kind = rng.chance(0.75) ? 'CREDIT' : rng.pick(['DEBIT', 'PREPAID', `MULTICURR_${country.currency}_${country.code.slice(0, 2)}`]);
+  const kind = rng.chance(0.75)
+    ? 'CREDIT'
+    : rng.pick(['DEBIT', 'PREPAID', `MULTICURR_${country.currency}_${country.code.slice(0, 2)}`]);
   const limitCents = kind === 'CREDIT' ? rng.pick(CREDIT_LIMITS) * 100 : 0;
-  const balanceCents =
-    kind === 'CREDIT' ? rng.int(-5000, limitCents) : -rng.int(0, 300000); // prepaid money shows as a negative balance
+  const balanceCents = kind === 'CREDIT' ? rng.int(-5000, limitCents) : -rng.int(0, 300000); // prepaid money shows as a negative balance
   // Whole amounts are sometimes printed without decimals, as in the issuer's examples ("available": 1000).
   const whole = rng.chance(0.1);
   const fmt = (cents: number): string => formatCents(whole ? cents - (cents % 100) : cents, whole);
@@ -205,15 +360,31 @@ export function generateAccount(rng: Random, seed: AccountSeed, overrides: Parti
     segment: rng.pick(SEGMENTS),
     eInvoice:
       delivery === 'E_INVOICE'
-        ? { address: `FI${digits(rng, 16)}`, operator: rng.pick(['NDEAFIHH', 'OKOYFIHH', 'DABAFIHH']), paymentInstruction: 'AA' }
+        ? {
+            address: `FI${digits(rng, 16)}`,
+            operator: rng.pick(['NDEAFIHH', 'OKOYFIHH', 'DABAFIHH']),
+            paymentInstruction: 'AA',
+          }
         : undefined,
     usageLimits: rng.chance(0.7)
       ? [
           {
             code: '24H',
             values: [
-              { code: 'ATM', reset: false, singleAmount: '1000', count: rng.int(3, 10), sumAmount: '1200' },
-              { code: 'POS', reset: rng.chance(0.2), singleAmount: '5000.00', count: rng.int(10, 50), sumAmount: '10000.00' },
+              {
+                code: 'ATM',
+                reset: false,
+                singleAmount: '1000',
+                count: rng.int(3, 10),
+                sumAmount: '1200',
+              },
+              {
+                code: 'POS',
+                reset: rng.chance(0.2),
+                singleAmount: '5000.00',
+                count: rng.int(10, 50),
+                sumAmount: '10000.00',
+              },
             ],
           },
         ]

@@ -35,9 +35,20 @@ export interface ApiContext {
 }
 
 /** Serves one request to an API path. */
-export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://simulator');
-  const match = matchRoute(url.pathname);
+export async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: ApiContext,
+): Promise<void> {
+  // Split by hand: `new URL` would resolve `%2e%2e` segments and hide what the client sent.
+  const target = req.url ?? '/';
+  const queryStart = target.indexOf('?');
+  const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+  const url = {
+    pathname,
+    searchParams: new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)),
+  };
+  const match = matchRoute(pathname);
   const entry = context.log.start({
     method: req.method ?? 'GET',
     path: url.pathname,
@@ -58,7 +69,10 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
 
   const fault = context.faults.take({ route: match?.route, id: match?.id });
   entry.faultId = fault?.ruleId;
-  const delayMs = fault?.rule.latencyMs !== undefined ? jittered(context.random, fault.rule.latencyMs, fault.rule.jitterMs ?? 0) : jittered(context.random, context.latency().fixedMs, context.latency().jitterMs);
+  const delayMs =
+    fault?.rule.latencyMs !== undefined
+      ? jittered(context.random, fault.rule.latencyMs, fault.rule.jitterMs ?? 0)
+      : jittered(context.random, context.latency().fixedMs, context.latency().jitterMs);
   if (delayMs > 0) {
     try {
       await sleep(delayMs, undefined, { signal: context.signal });
@@ -83,7 +97,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
 
 function respond(
   req: IncomingMessage,
-  url: URL,
+  url: { pathname: string; searchParams: URLSearchParams },
   match: RouteMatch | undefined,
   fault: FaultDecision | undefined,
   context: ApiContext,
@@ -99,10 +113,24 @@ function respond(
     headers['retry-after'] = rule.retryAfter;
   }
   const bodyStatus = status ?? 200;
-  if (rule?.invalidJson) return { status: bodyStatus, headers: { ...headers, 'content-type': 'application/json' }, body: INVALID_JSON };
-  if (rule?.html) return { status: bodyStatus, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body: HTML_PAGE };
+  if (rule?.invalidJson)
+    return {
+      status: bodyStatus,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: INVALID_JSON,
+    };
+  if (rule?.html)
+    return {
+      status: bodyStatus,
+      headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
+      body: HTML_PAGE,
+    };
   if (rule?.body !== undefined) {
-    return { status: bodyStatus, headers: { ...headers, 'content-type': rule.contentType ?? 'application/json' }, body: rule.body };
+    return {
+      status: bodyStatus,
+      headers: { ...headers, 'content-type': rule.contentType ?? 'application/json' },
+      body: rule.body,
+    };
   }
   if (rule?.oversizeBytes !== undefined) {
     const bytes = rule.oversizeBytes;
@@ -117,7 +145,12 @@ function respond(
     return reply;
   }
   const reply = answer(
-    { method: req.method ?? 'GET', pathname: url.pathname, query: url.searchParams, authorization: req.headers.authorization },
+    {
+      method: req.method ?? 'GET',
+      pathname: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+    },
     match,
     context.data,
     context.credentials,

@@ -71,10 +71,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seed = options.seed ?? 1;
   const username = options.username ?? 'gateway';
   const password = options.password ?? 'simulator';
-  const startLatency: Latency = { fixedMs: options.latency?.fixedMs ?? 0, jitterMs: options.latency?.jitterMs ?? 0 };
+  const startLatency: Latency = {
+    fixedMs: options.latency?.fixedMs ?? 0,
+    jitterMs: options.latency?.jitterMs ?? 0,
+  };
   let latency = { ...startLatency };
   const setLatency = (next: Partial<Latency>): void => {
-    latency = { fixedMs: next.fixedMs ?? latency.fixedMs, jitterMs: next.jitterMs ?? latency.jitterMs };
+    latency = {
+      fixedMs: next.fixedMs ?? latency.fixedMs,
+      jitterMs: next.jitterMs ?? latency.jitterMs,
+    };
   };
 
   const data = createSimulatorData(seed);
@@ -117,7 +123,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     });
   });
-  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  if (options.keepAliveTimeoutMs !== undefined)
+    server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -126,7 +133,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('The simulator is not listening on a TCP port.');
+  if (address === null || typeof address === 'string')
+    throw new Error('The simulator is not listening on a TCP port.');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {

@@ -22,7 +22,10 @@ const simulator = await startSimulator({
   port: integer('SIMULATOR_PORT', 4010),
   host: process.env.SIMULATOR_HOST || '127.0.0.1',
   seed: integer('SIMULATOR_SEED', 1),
-  latency: { fixedMs: integer('SIMULATOR_LATENCY_MS', 0), jitterMs: integer('SIMULATOR_JITTER_MS', 0) },
+  latency: {
+    fixedMs: integer('SIMULATOR_LATENCY_MS', 0),
+    jitterMs: integer('SIMULATOR_JITTER_MS', 0),
+  },
   username: process.env.SIMULATOR_USERNAME || undefined,
   password: process.env.SIMULATOR_PASSWORD || undefined,
   keepAliveTimeoutMs: integer('SIMULATOR_KEEP_ALIVE_TIMEOUT_MS', undefined),

@@ -33,3 +33,13 @@ export function createRandom(seed: number): Random {
     },
   };
 }
+
+/**
+ * An independent generator for one record (`index`) of one kind (`stream`),
+ * so a record built lazily comes out the same whatever was built before it.
+ */
+export function derivedRandom(seed: number, stream: number, index: number): Random {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ Math.imul(index + 1, 0x27d4eb2f);
+  return createRandom(h ^ (h >>> 13));
+}

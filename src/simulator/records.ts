@@ -22,7 +22,8 @@ export type InvoiceDeliveryMethod =
   | 'CUSTOM_4'
   | 'CUSTOM_5';
 
-export type Segment = 'SEGMENT_A' | 'SEGMENT_B' | 'SEGMENT_C' | 'SEGMENT_D' | 'SEGMENT_E' | 'SEGMENT_F';
+export type Segment =
+  'SEGMENT_A' | 'SEGMENT_B' | 'SEGMENT_C' | 'SEGMENT_D' | 'SEGMENT_E' | 'SEGMENT_F';
 
 /**
  * How a top-level account says it has no parent. The docs only say "empty";

@@ -6,7 +6,11 @@ export interface Reply {
 }
 
 /** A JSON body as the simulator writes it. */
-export function jsonReply(status: number, body: string, headers: Record<string, string> = {}): Reply {
+export function jsonReply(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Reply {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body };
 }
 
@@ -14,7 +18,11 @@ export function jsonReply(status: number, body: string, headers: Record<string, 
  * The simulator's error body, `{"status": N, "message": "..."}`. Enfuce
  * documents no error schema (ENFUCE_API.md §0), so this is our convention.
  */
-export function errorReply(status: number, message: string, headers: Record<string, string> = {}): Reply {
+export function errorReply(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Reply {
   return jsonReply(status, JSON.stringify({ status, message }), headers);
 }
 

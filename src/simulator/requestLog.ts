@@ -104,12 +104,12 @@ export class RequestLog {
     return route === undefined ? this.#total : (this.#counts.get(route) ?? 0);
   }
 
-  /** Ids of every `GET /account/v3/{id}`, duplicates kept, in numeric order. */
+  /** Ids of every `GET /account/v3/{id}`, duplicates kept, sorted as strings (like `[].sort()`). */
   accountReads(): string[] {
     return this.#ids('account');
   }
 
-  /** Ids of every `GET /customer/v3/{id}`, duplicates kept, in numeric order. */
+  /** Ids of every `GET /customer/v3/{id}`, duplicates kept, sorted as strings. */
   customerReads(): string[] {
     return this.#ids('customer');
   }
@@ -118,7 +118,8 @@ export class RequestLog {
   pageReads(): PageRead[] {
     const reads: PageRead[] = [];
     for (const entry of this.#entries) {
-      if (entry.route !== 'accountsOfCustomerV3' && entry.route !== 'accountsOfCustomerV4') continue;
+      if (entry.route !== 'accountsOfCustomerV3' && entry.route !== 'accountsOfCustomerV4')
+        continue;
       const paging = pagingOf(entry);
       if (paging && entry.id !== undefined) {
         reads.push({ route: entry.route, customerId: entry.id, ...paging });
@@ -142,13 +143,8 @@ export class RequestLog {
     return this.#entries
       .filter((entry) => entry.route === route && entry.id !== undefined)
       .map((entry) => entry.id as string)
-      .sort(compareDigits);
+      .sort();
   }
-}
-
-// Numeric order for digit strings of any length, without converting them.
-function compareDigits(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function pagingOf(entry: RequestLogEntry): { page: number; size: number } | undefined {

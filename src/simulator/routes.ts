@@ -1,5 +1,6 @@
 /** The issuer endpoints the simulator serves, by name. */
-export type RouteName = 'accountsOfCustomerV3' | 'accountsOfCustomerV4' | 'subAccounts' | 'account' | 'customer';
+export type RouteName =
+  'accountsOfCustomerV3' | 'accountsOfCustomerV4' | 'subAccounts' | 'account' | 'customer';
 
 /** Every route name, for validation. */
 export const ROUTE_NAMES: readonly RouteName[] = [

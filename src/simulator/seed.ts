@@ -3,10 +3,10 @@
  * see fixtures.ts) plus a few thousand generated customers with account
  * hierarchies. The same seed always gives the same records.
  */
-import { DatasetBuilder } from './datasetBuilder.js';
+import { DatasetBuilder, type AccountSlot, type CustomerSlot } from './datasetBuilder.js';
 import { addFixtures } from './fixtures.js';
 import { generateAccount, generateCustomer, pickCountry } from './generate.js';
-import { createRandom, type Random } from './random.js';
+import { createRandom, derivedRandom, type Random } from './random.js';
 import type { AccountRecord, CustomerRecord } from './records.js';
 
 export { FIXTURES, type FixtureName } from './fixtures.js';
@@ -33,35 +33,38 @@ export interface SimulatorData {
   subAccountsOf(accountId: string): readonly Readonly<AccountRecord>[];
 }
 
-/** Builds the dataset for `seed` (about 40 ms for the default size). */
+/** Builds the dataset for `seed` (links at once, record details on first use; about 15 ms). */
 export function createSimulatorData(seed = 1): SimulatorData {
   const rng = createRandom(seed);
   const builder = new DatasetBuilder();
   addFixtures(builder, rng);
-  addGeneratedCustomers(builder, rng);
+  addGeneratedCustomers(builder, rng, seed);
   return new Dataset(seed, builder);
 }
 
 class Dataset implements SimulatorData {
   readonly seed: number;
-  readonly #customers: Map<string, CustomerRecord>;
-  readonly #accountsByCustomer: Map<string, AccountRecord[]>;
-  readonly #accounts: Map<string, AccountRecord>;
-  readonly #children = new Map<string, AccountRecord[]>();
+  readonly #customers: Map<string, CustomerSlot>;
+  readonly #accounts: Map<string, AccountSlot>;
+  readonly #slotsByCustomer: Map<string, AccountSlot[]>;
+  readonly #childSlots = new Map<string, AccountSlot[]>();
   readonly #customerIds: readonly string[];
+  // Materialised lists, so repeated page reads return the same array.
+  readonly #accountLists = new Map<string, AccountRecord[]>();
+  readonly #childLists = new Map<string, AccountRecord[]>();
 
   constructor(seed: number, builder: DatasetBuilder) {
     this.seed = seed;
     this.#customers = builder.customers;
-    this.#accountsByCustomer = builder.accountsByCustomer;
     this.#accounts = builder.accounts;
+    this.#slotsByCustomer = builder.accountsByCustomer;
     this.#customerIds = [...builder.customers.keys()];
-    for (const list of this.#accountsByCustomer.values()) {
-      for (const account of list) {
-        if (account.parentId === undefined) continue;
-        const siblings = this.#children.get(account.parentId);
-        if (siblings) siblings.push(account);
-        else this.#children.set(account.parentId, [account]);
+    for (const slots of this.#slotsByCustomer.values()) {
+      for (const slot of slots) {
+        if (slot.parentId === undefined) continue;
+        const siblings = this.#childSlots.get(slot.parentId);
+        if (siblings) siblings.push(slot);
+        else this.#childSlots.set(slot.parentId, [slot]);
       }
     }
   }
@@ -79,20 +82,42 @@ class Dataset implements SimulatorData {
   }
 
   customer(id: string): CustomerRecord | undefined {
-    return this.#customers.get(id);
+    const slot = this.#customers.get(id);
+    if (!slot) return undefined;
+    slot.record ??= slot.build();
+    return slot.record;
   }
 
   accountsOf(customerId: string): readonly AccountRecord[] {
-    return this.#accountsByCustomer.get(customerId) ?? [];
+    return this.#list(this.#accountLists, this.#slotsByCustomer, customerId);
   }
 
   account(id: string): AccountRecord | undefined {
-    return this.#accounts.get(id);
+    const slot = this.#accounts.get(id);
+    return slot && materialise(slot);
   }
 
   subAccountsOf(accountId: string): readonly AccountRecord[] {
-    return this.#children.get(accountId) ?? [];
+    return this.#list(this.#childLists, this.#childSlots, accountId);
   }
+
+  #list(
+    cache: Map<string, AccountRecord[]>,
+    slots: Map<string, AccountSlot[]>,
+    key: string,
+  ): AccountRecord[] {
+    let list = cache.get(key);
+    if (!list) {
+      list = (slots.get(key) ?? []).map(materialise);
+      cache.set(key, list);
+    }
+    return list;
+  }
+}
+
+function materialise(slot: AccountSlot): AccountRecord {
+  slot.record ??= slot.build();
+  return slot.record;
 }
 
 function accountCountFor(rng: Random, role: 'CORPORATE' | 'PRIVATE'): number {
@@ -110,7 +135,7 @@ function accountCountFor(rng: Random, role: 'CORPORATE' | 'PRIVATE'): number {
   return rng.int(61, 150);
 }
 
-function addGeneratedCustomers(builder: DatasetBuilder, rng: Random): void {
+function addGeneratedCustomers(builder: DatasetBuilder, rng: Random, seed: number): void {
   let nextAccountId = 3_000_000_000;
   // A top-level account of an earlier corporate customer: the occasional
   // cross-customer parent (a group contract paying for a subsidiary's cards).
@@ -119,10 +144,13 @@ function addGeneratedCustomers(builder: DatasetBuilder, rng: Random): void {
     const id = String(20_000_000_000 + i * 7919);
     const role = rng.chance(0.3) ? 'CORPORATE' : 'PRIVATE';
     const country = pickCountry(rng);
-    const customer = generateCustomer(rng, id, role, country);
-    builder.addCustomer(customer);
-    const holder =
-      customer.role === 'CORPORATE' ? customer.name : `${customer.firstName} ${customer.lastName}`;
+    // Details come from a generator of their own, so they do not depend on what was built first.
+    let customer: CustomerRecord | undefined;
+    const buildCustomer = (): CustomerRecord => {
+      customer ??= generateCustomer(derivedRandom(seed, 1, i), id, role, country);
+      return customer;
+    };
+    builder.addCustomer(id, buildCustomer);
     const count = accountCountFor(rng, role);
     const ids: string[] = [];
     for (let k = 0; k < count; k++) {
@@ -135,20 +163,30 @@ function addGeneratedCustomers(builder: DatasetBuilder, rng: Random): void {
       if (child) parents.set(child, earlierCorporateTop);
     }
     for (const accountId of ids) {
-      const seed = {
-        id: accountId,
-        customerId: id,
-        parentId: parents.get(accountId),
-        sequence: builder.nextSequence(),
-        country,
-        holder,
-      };
-      builder.addAccount(generateAccount(rng, seed));
+      const parentId = parents.get(accountId);
+      const sequence = builder.nextSequence();
+      builder.addAccount(accountId, id, parentId, () =>
+        generateAccount(derivedRandom(seed, 2, sequence), {
+          id: accountId,
+          customerId: id,
+          parentId,
+          sequence,
+          country,
+          holder: holderName(buildCustomer()),
+        }),
+      );
     }
     if (role === 'CORPORATE') {
-      earlierCorporateTop = ids.find((accountId) => parents.get(accountId) === undefined) ?? earlierCorporateTop;
+      earlierCorporateTop =
+        ids.find((accountId) => parents.get(accountId) === undefined) ?? earlierCorporateTop;
     }
   }
+}
+
+function holderName(customer: CustomerRecord): string {
+  return customer.role === 'CORPORATE'
+    ? customer.name
+    : `${customer.firstName} ${customer.lastName}`;
 }
 
 /** Parent of each account (absent = top level) for a company: a few contracts with card accounts below. */

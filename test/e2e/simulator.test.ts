@@ -1,0 +1,913 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { parse } from 'lossless-json';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  finnish731CheckDigit,
+  isValidFinnish731,
+  isValidLuhn,
+  isValidRf,
+  luhnCheckDigit,
+  rfReference,
+} from '../../src/simulator/checkDigits.js';
+import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createSimulatorData } from '../../src/simulator/seed.js';
+import { basicAuth, simulatorGet, simulatorUrl } from '../helpers/simulatorClient.js';
+
+type Json = Record<string, unknown>;
+
+/** Parses with every number kept as its exact text. */
+function exact(text: string): any {
+  return parse(text, null, (value: string) => value);
+}
+
+let sim: Simulator;
+
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+
+afterEach(async () => {
+  await sim.close();
+});
+
+describe('authentication and parameters', () => {
+  it('answers 401 with a Basic challenge without credentials or with a wrong password', async () => {
+    const none = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+      credentials: null,
+    });
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Basic realm="enfuce"');
+    expect(JSON.parse(none.text)).toMatchObject({ status: 401, message: expect.any(String) });
+
+    const wrong = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+      credentials: { username: 'gateway', password: 'nope' },
+    });
+    expect(wrong.status).toBe(401);
+
+    const right = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`);
+    expect(right.status).toBe(200);
+  });
+
+  it('uses the configured credentials', async () => {
+    const custom = await startSimulator({ username: 'alice', password: 's3cret' });
+    try {
+      expect(custom.username).toBe('alice');
+      const ok = await simulatorGet(custom, `/customer/v3/${FIXTURES.privateCustomer}`);
+      expect(ok.status).toBe(200);
+      const old = await simulatorGet(custom, `/customer/v3/${FIXTURES.privateCustomer}`, {
+        credentials: { username: 'gateway', password: 'simulator' },
+      });
+      expect(old.status).toBe(401);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('answers 400 when auditUser is missing or empty', async () => {
+    const missing = await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`, {
+      auditUser: null,
+    });
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.text)).toEqual({
+      status: 400,
+      message: 'The query parameter auditUser is required.',
+    });
+    const empty = await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`, {
+      auditUser: '',
+    });
+    expect(empty.status).toBe(400);
+  });
+
+  it.each([
+    ['size', '0'],
+    ['size', '101'],
+    ['size', 'ten'],
+    ['page', '-1'],
+    ['page', '1.5'],
+  ])('answers 400 for %s=%s', async (name, value) => {
+    const response = await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerWith75}`, {
+      query: { [name]: value },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text)).toMatchObject({
+      status: 400,
+      message: expect.stringContaining(name),
+    });
+  });
+
+  it('accepts size 1 and size 100', async () => {
+    const one = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerWith250}`, {
+      query: { size: '1' },
+    });
+    expect(JSON.parse(one.text)).toHaveLength(1);
+    const hundred = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerWith250}`, {
+      query: { size: '100', page: '2' },
+    });
+    expect(JSON.parse(hundred.text)).toHaveLength(50);
+  });
+
+  it.each(['abc', '12a', '%2e%2e', '-5', '1e3', '%EF%BC%91'])(
+    'answers 400 for the non-digit id %s',
+    async (id) => {
+      const account = await simulatorGet(sim, `/account/v3/${id}`);
+      expect(account.status).toBe(400);
+      const customer = await simulatorGet(sim, `/customer/v3/${id}`);
+      expect(customer.status).toBe(400);
+      const list = await simulatorGet(sim, `/account/v4/customer/${id}`);
+      expect(list.status).toBe(400);
+    },
+  );
+
+  it('answers 404 for unknown records and paths, [] for lists of an unknown customer', async () => {
+    const account = await simulatorGet(sim, `/account/v3/${FIXTURES.unknownAccountId}`);
+    expect(account.status).toBe(404);
+    expect(JSON.parse(account.text)).toEqual({
+      status: 404,
+      message: `Account ${FIXTURES.unknownAccountId} was not found.`,
+    });
+    expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.unknownCustomerId}`)).status).toBe(
+      404,
+    );
+    expect((await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`)).status).toBe(404);
+    expect((await simulatorGet(sim, '/nothing/here')).status).toBe(404);
+    expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}/`)).status).toBe(404);
+    const list = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.unknownCustomerId}`);
+    expect(list.status).toBe(200);
+    expect(list.text).toBe('[]');
+  });
+
+  it('answers 405 for methods other than GET', async () => {
+    const response = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+      method: 'POST',
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET');
+  });
+});
+
+describe('paging', () => {
+  it('pages the 75-account customer by 30 as 30, 30, 15 with no gap or repeat', async () => {
+    for (const version of ['v3', 'v4']) {
+      const pages: string[][] = [];
+      for (let page = 0; page < 4; page++) {
+        const response = await simulatorGet(
+          sim,
+          `/account/${version}/customer/${FIXTURES.customerWith75}`,
+          {
+            query: { page: String(page), size: '30' },
+          },
+        );
+        expect(response.status).toBe(200);
+        pages.push((exact(response.text) as Json[]).map((item) => item.id as string));
+      }
+      expect(pages.map((page) => page.length)).toEqual([30, 30, 15, 0]);
+      const all = pages.flat();
+      expect(new Set(all).size).toBe(75);
+      expect(all).toEqual(
+        sim.data.accountsOf(FIXTURES.customerWith75).map((account) => account.id),
+      );
+    }
+  });
+
+  it('defaults to page 0 and size 30', async () => {
+    const response = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerWith75}`);
+    const ids = (exact(response.text) as Json[]).map((item) => item.id);
+    expect(ids).toEqual(
+      sim.data
+        .accountsOf(FIXTURES.customerWith75)
+        .slice(0, 30)
+        .map((account) => account.id),
+    );
+  });
+
+  it('has customers with exactly 30 and with no accounts', async () => {
+    const full = await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerWith30}`);
+    expect(JSON.parse(full.text)).toHaveLength(30);
+    const next = await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerWith30}`, {
+      query: { page: '1' },
+    });
+    expect(next.text).toBe('[]');
+    const none = await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerNoAccounts}`);
+    expect(none.text).toBe('[]');
+    expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.customerNoAccounts}`)).status).toBe(
+      200,
+    );
+  });
+
+  it('lists sub-accounts (at any customer) with v4 items and the same paging', async () => {
+    const children = sim.data.subAccountsOf(FIXTURES.accountWithSubAccounts);
+    expect(children.length).toBeGreaterThan(30);
+    const first = exact(
+      (await simulatorGet(sim, `/account/v4/subAccount/${FIXTURES.accountWithSubAccounts}`)).text,
+    ) as Json[];
+    const second = exact(
+      (
+        await simulatorGet(sim, `/account/v4/subAccount/${FIXTURES.accountWithSubAccounts}`, {
+          query: { page: '1' },
+        })
+      ).text,
+    ) as Json[];
+    expect([...first, ...second].map((item) => item.id)).toEqual(
+      children.map((account) => account.id),
+    );
+    expect(
+      first.every(
+        (item) => item.parentId === FIXTURES.accountWithSubAccounts && 'template' in item,
+      ),
+    ).toBe(true);
+
+    const crossCustomer = exact(
+      (await simulatorGet(sim, `/account/v4/subAccount/${FIXTURES.accountTopLevel}`)).text,
+    ) as Json[];
+    expect(crossCustomer.map((item) => item.customerId)).toContain(FIXTURES.customerWith75);
+    expect(crossCustomer.map((item) => item.id)).toContain(FIXTURES.accountWithParentOtherCustomer);
+    expect(
+      (await simulatorGet(sim, `/account/v4/subAccount/${FIXTURES.unknownAccountId}`)).text,
+    ).toBe('[]');
+  });
+});
+
+describe('JSON as the issuer writes it', () => {
+  it('writes amounts as number literals with exactly the stored digits', async () => {
+    const { text } = await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`);
+    expect(text).toContain('"balance":1234.50');
+    expect(text).toContain('"available":0.10');
+    expect(text).toContain('"creditLimit":100000000000000000.01');
+    expect(text).toContain(`"id":${FIXTURES.accountExactAmounts},`);
+    expect(text).toContain('"minimumToPay":{"amount":61.73,"percentage":5}');
+    const negative = await simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`);
+    expect(negative.text).toContain('"balance":-12.30');
+    expect(negative.text).toContain('"available":1012.30');
+  });
+
+  it('writes ids beyond 2^53 and 2^64 unquoted', async () => {
+    const { text } = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerBigId}`);
+    expect(text).toContain(`"id":${FIXTURES.accountBigIdParent},`);
+    expect(text).toContain(`"id":${FIXTURES.accountBigId},`);
+    expect(text).toContain(`"id":${FIXTURES.accountBeyond64Bits},`);
+    expect(text).toContain(`"parentId":${FIXTURES.accountBigIdParent},`);
+    expect(text).toContain(`"customerId":${FIXTURES.customerBigId},`);
+    expect(text).toMatch(/"id":\d{17,},/);
+    expect(exact(text).map((item: Json) => item.id)).toEqual([
+      FIXTURES.accountBigIdParent,
+      FIXTURES.accountBigId,
+      FIXTURES.accountBeyond64Bits,
+    ]);
+    const customer = await simulatorGet(sim, `/customer/v3/${FIXTURES.customerBigId}`);
+    expect(customer.text).toContain(`{"id":${FIXTURES.customerBigId},`);
+  });
+
+  it('writes a top-level parentId as absent, "" or null, per account', async () => {
+    const { text } = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.corporateCustomer}`);
+    const items = exact(text) as Json[];
+    const byId = new Map(items.map((item) => [item.id as string, item]));
+    expect(byId.get(FIXTURES.accountTopLevel)).not.toHaveProperty('parentId');
+    expect(byId.get(FIXTURES.accountTopLevelEmptyParent)?.parentId).toBe('');
+    expect(byId.get(FIXTURES.accountTopLevelNullParent)?.parentId).toBeNull();
+    expect(text).toContain(`{"id":${FIXTURES.accountTopLevelEmptyParent},"parentId":"",`);
+    expect(text).toContain(`{"id":${FIXTURES.accountTopLevelNullParent},"parentId":null,`);
+  });
+
+  it('writes the quoted-ids fixture with JSON strings', async () => {
+    const { text } = await simulatorGet(sim, `/account/v3/${FIXTURES.accountStringIds}`);
+    expect(text).toContain(`"id":"${FIXTURES.accountStringIds}"`);
+    expect(text).toContain(`"customerId":"${FIXTURES.corporateCustomer}"`);
+    expect(text).toContain(`"parentId":"${FIXTURES.accountTopLevelNullParent}"`);
+  });
+
+  it('has the v3 list fields, v4 adds name and template, the single record adds §3a fields', async () => {
+    const v3 = exact(
+      (await simulatorGet(sim, `/account/v3/customer/${FIXTURES.privateCustomer}`)).text,
+    )[0];
+    expect(Object.keys(v3)).toEqual([
+      'id',
+      'status',
+      'available',
+      'balance',
+      'creditLimit',
+      'currency',
+      'customerId',
+      'number',
+      'paymentReference',
+    ]);
+    const v4 = exact(
+      (await simulatorGet(sim, `/account/v4/customer/${FIXTURES.privateCustomer}`)).text,
+    )[0];
+    expect(Object.keys(v4)).toEqual([
+      'available',
+      'balance',
+      'creditLimit',
+      'currency',
+      'customerId',
+      'id',
+      'name',
+      'number',
+      'paymentReference',
+      'status',
+      'template',
+    ]);
+    const record = sim.data.account(v4.id)!;
+    expect(v4).toMatchObject({
+      name: record.name,
+      template: record.template,
+      currency: record.currency,
+    });
+
+    const single = exact(
+      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`)).text,
+    );
+    expect(single).toMatchObject({
+      id: FIXTURES.accountExactAmounts,
+      parentId: FIXTURES.accountTopLevel,
+      customerId: FIXTURES.corporateCustomer,
+      currency: 'EUR',
+      accountTemplate: expect.any(String),
+      invoiceDeliveryMethod: expect.any(String),
+      segment: expect.stringMatching(/^SEGMENT_[A-F]$/),
+      minimumToPay: { amount: '61.73', percentage: '5' },
+      usageLimits: expect.any(Array),
+    });
+  });
+
+  it('answers corporate and private customers with their own fields', async () => {
+    const corporate = exact(
+      (await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`)).text,
+    );
+    expect(corporate).toMatchObject({
+      id: FIXTURES.corporateCustomer,
+      role: 'CORPORATE',
+      name: expect.any(String),
+      customerRepresentative: expect.any(String),
+      registration: {
+        authority: expect.any(String),
+        registrationDate: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      },
+      address: { country: 'FIN', city: expect.any(String) },
+      screening: { status: expect.any(Boolean) },
+    });
+    expect(corporate).not.toHaveProperty('firstName');
+    const person = exact(
+      (await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`)).text,
+    );
+    expect(person).toMatchObject({
+      id: FIXTURES.privateCustomer,
+      role: 'PRIVATE',
+      salutation: 'Mr',
+      firstName: 'Matti',
+      middleName: 'Juha',
+      lastName: 'Korhonen',
+      dateOfBirth: '1935-01-08',
+      nationality: ['FIN', 'SWE'],
+      customerNumber: expect.stringMatching(/^[A-Za-z0-9-]{1,64}$/),
+    });
+    expect(person).not.toHaveProperty('name');
+  });
+});
+
+describe('payment references', () => {
+  it('computes the documented check digits', () => {
+    expect(luhnCheckDigit('123456789')).toBe('7');
+    expect(luhnCheckDigit('7992739871')).toBe('3');
+    expect(finnish731CheckDigit('123456')).toBe('1');
+    expect(finnish731CheckDigit('123456789')).toBe('7');
+    expect(rfReference('539007547034')).toBe('RF18539007547034');
+    expect(rfReference('1234561')).toBe('RF341234561');
+    expect(isValidLuhn('1234567898')).toBe(false);
+    expect(isValidFinnish731('1234562')).toBe(false);
+    expect(isValidRf('RF19539007547034')).toBe(false);
+  });
+
+  it('serves the fixture references', async () => {
+    const mod10 = exact(
+      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountMod10Reference}`)).text,
+    );
+    expect(mod10.paymentReference).toEqual({ number: '1234567897', type: 'MOD10' });
+    const finnish = exact(
+      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountFinnishReference}`)).text,
+    );
+    expect(finnish.paymentReference).toEqual({ number: '1234561', type: 'FINNISH_7_3_1' });
+    const rf = await simulatorGet(
+      sim,
+      `/account/v3/${FIXTURES.accountUnknownPaymentReferenceType}`,
+    );
+    expect(rf.text).toContain('"paymentReference":{"number":"RF18539007547034","type":"RF"}');
+  });
+
+  it('gives every account a reference of account number + valid check digit', async () => {
+    const listed = exact(
+      (
+        await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerWith250}`, {
+          query: { size: '100' },
+        })
+      ).text,
+    ) as any[];
+    const generated = sim.data
+      .customerIds()
+      .slice(-300)
+      .flatMap((id) => sim.data.accountsOf(id));
+    expect(generated.length).toBeGreaterThan(300);
+    const references = [
+      ...listed.map((item) => ({
+        number: item.number as string,
+        reference: item.paymentReference,
+      })),
+      ...generated.map((account) => ({
+        number: account.number,
+        reference: account.paymentReference,
+      })),
+    ];
+    const types = new Set<string>();
+    for (const { number, reference } of references) {
+      types.add(reference.type);
+      expect(reference.number.slice(0, -1)).toBe(number);
+      const valid =
+        reference.type === 'MOD10'
+          ? isValidLuhn(reference.number)
+          : isValidFinnish731(reference.number);
+      expect(valid, `${reference.type} ${reference.number}`).toBe(true);
+    }
+    expect([...types].sort()).toEqual(['FINNISH_7_3_1', 'MOD10']);
+  });
+});
+
+describe('the seeded dataset', () => {
+  it('is the same for the same seed and different for another', () => {
+    const a = createSimulatorData(7);
+    const b = createSimulatorData(7);
+    const c = createSimulatorData(8);
+    const pick = (data: typeof a) =>
+      data
+        .customerIds()
+        .slice(-50)
+        .map((id) => [data.customer(id), data.accountsOf(id)]);
+    expect(pick(b)).toEqual(pick(a));
+    expect(pick(c)).not.toEqual(pick(a));
+    expect(c.account(FIXTURES.accountExactAmounts)?.balance).toBe('1234.50');
+  });
+
+  it('has thousands of customers of both roles and hierarchies across pages and customers', () => {
+    const { data } = sim;
+    expect(data.customerCount).toBeGreaterThanOrEqual(2000);
+    const roles = new Set(data.customerIds().map((id) => data.customer(id)?.role));
+    expect(roles).toEqual(new Set(['CORPORATE', 'PRIVATE']));
+    const position = (id: string) =>
+      data.accountsOf(FIXTURES.customerWith75).findIndex((account) => account.id === id);
+    const parentOf = (id: string) => data.account(id)!.parentId!;
+    const page = (id: string) => Math.floor(position(id) / 30);
+    expect(page(parentOf(FIXTURES.accountWithParentSamePage))).toBe(
+      page(FIXTURES.accountWithParentSamePage),
+    );
+    expect(position(parentOf(FIXTURES.accountWithParentLaterOnPage))).toBeGreaterThan(
+      position(FIXTURES.accountWithParentLaterOnPage),
+    );
+    expect(page(parentOf(FIXTURES.accountWithParentLaterPage))).toBeGreaterThan(
+      page(FIXTURES.accountWithParentLaterPage),
+    );
+    expect(page(parentOf(FIXTURES.accountWithParentEarlierPage))).toBeLessThan(
+      page(FIXTURES.accountWithParentEarlierPage),
+    );
+    expect(data.account(parentOf(FIXTURES.accountWithParentOtherCustomer))?.customerId).toBe(
+      FIXTURES.corporateCustomer,
+    );
+    expect(
+      data.account(parentOf(parentOf(FIXTURES.accountWithGrandparent)))?.parentId,
+    ).toBeUndefined();
+    expect(data.account(FIXTURES.missingParentId)).toBeUndefined();
+    expect(data.account(FIXTURES.accountWithMissingParent)?.parentId).toBe(
+      FIXTURES.missingParentId,
+    );
+
+    const generated = data
+      .customerIds()
+      .slice(-1000)
+      .flatMap((id) => data.accountsOf(id));
+    const crossCustomer = generated.filter(
+      (account) =>
+        account.parentId && data.account(account.parentId)?.customerId !== account.customerId,
+    );
+    expect(crossCustomer.length).toBeGreaterThan(0);
+    expect(new Set(generated.filter((a) => !a.parentId).map((a) => a.topLevelStyle))).toEqual(
+      new Set(['omit', 'empty', 'null']),
+    );
+  });
+
+  it('starts quickly', async () => {
+    const started = performance.now();
+    const quick = await startSimulator({ seed: 99 });
+    const elapsed = performance.now() - started;
+    await quick.close();
+    expect(elapsed).toBeLessThan(500);
+  });
+});
+
+describe('faults', () => {
+  const accountPath = `/account/v3/${FIXTURES.accountTopLevel}`;
+
+  it('answers a status sequence, then normally', async () => {
+    sim.faults.add({ route: 'account', statuses: [503, 503, 200] });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await simulatorGet(sim, accountPath)).status);
+    expect(statuses).toEqual([503, 503, 200, 200]);
+    expect(sim.log.count('account')).toBe(4);
+    expect(sim.faults.list()[0]).toMatchObject({ hits: 3, remaining: 0 });
+  });
+
+  it('sends Retry-After with a fault status, limited by times', async () => {
+    sim.faults.add({ route: 'account', status: 429, retryAfter: '1', times: 2 });
+    const first = await simulatorGet(sim, accountPath);
+    expect(first.status).toBe(429);
+    expect(first.headers['retry-after']).toBe('1');
+    expect(JSON.parse(first.text)).toMatchObject({ status: 429 });
+    expect((await simulatorGet(sim, accountPath)).status).toBe(429);
+    const third = await simulatorGet(sim, accountPath);
+    expect(third.status).toBe(200);
+    expect(third.headers['retry-after']).toBeUndefined();
+  });
+
+  it('matches by id and route, first matching rule wins', async () => {
+    sim.faults.add({ id: FIXTURES.accountNegativeBalance, status: 500 });
+    sim.faults.add({ route: 'account', status: 502 });
+    sim.faults.add({ route: 'account', status: 504 });
+    expect((await simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`)).status).toBe(
+      500,
+    );
+    expect((await simulatorGet(sim, accountPath)).status).toBe(502);
+    expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`)).status).toBe(
+      200,
+    );
+  });
+
+  it('removes and clears rules', async () => {
+    const id = sim.faults.add({ status: 500 });
+    expect((await simulatorGet(sim, accountPath)).status).toBe(500);
+    expect(sim.faults.remove(id)).toBe(true);
+    expect(sim.faults.remove(id)).toBe(false);
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+    sim.faults.add({ status: 500 });
+    sim.faults.clear();
+    expect(sim.faults.list()).toEqual([]);
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+  });
+
+  it('refuses an invalid rule with a clear message', () => {
+    expect(() => sim.faults.add({ route: 'nope' as never })).toThrow(TypeError);
+    expect(() => sim.faults.add({ status: 500, statuses: [500] })).toThrow(
+      /either status or statuses/,
+    );
+    expect(() => sim.faults.add({ probability: 2 })).toThrow(/probability/);
+  });
+
+  it('hangs until the simulator closes, and close still resolves', async () => {
+    sim.faults.add({ route: 'account', hang: true });
+    const pending = request(simulatorUrl(sim, accountPath), {
+      headers: { authorization: basicAuth(sim.username, sim.password) },
+    });
+    const outcome = pending.then(
+      () => 'answered',
+      (error: { code?: string }) => error.code,
+    );
+    await expect.poll(() => sim.stats.inFlight).toBe(1);
+    const raced = await Promise.race([
+      outcome,
+      new Promise((resolve) => setTimeout(resolve, 300, 'still waiting')),
+    ]);
+    expect(raced).toBe('still waiting');
+    const started = performance.now();
+    await sim.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await outcome).toBe('UND_ERR_SOCKET');
+    await expect.poll(() => sim.log.entries()[0]?.endedAt).toEqual(expect.any(Number));
+    expect(sim.log.entries()[0]?.status).toBeUndefined();
+  });
+
+  it('drips the body slowly after sending headers at once', async () => {
+    sim.faults.add({ route: 'account', slowBodyBytesPerSecond: 1000 });
+    const started = performance.now();
+    const response = await request(simulatorUrl(sim, accountPath), {
+      headers: { authorization: basicAuth(sim.username, sim.password) },
+    });
+    const headersAfter = performance.now() - started;
+    const text = await response.body.text();
+    const bodyAfter = performance.now() - started;
+    expect(response.statusCode).toBe(200);
+    expect(headersAfter).toBeLessThan(150);
+    const expectedMs = (Buffer.byteLength(text) / 1000) * 1000;
+    expect(bodyAfter).toBeGreaterThan(expectedMs * 0.8);
+    expect(exact(text).id).toBe(FIXTURES.accountTopLevel);
+  });
+
+  it('sends invalid JSON, HTML and an overridden body', async () => {
+    sim.faults.add({ route: 'account', invalidJson: true, times: 1 });
+    sim.faults.add({ route: 'account', html: true, status: 502, times: 1 });
+    sim.faults.add({
+      route: 'account',
+      body: '{"__proto__":{"polluted":1},"id":12345678901234567890.5}',
+      times: 1,
+    });
+    const invalid = await simulatorGet(sim, accountPath);
+    expect(invalid.status).toBe(200);
+    expect(invalid.headers['content-type']).toBe('application/json');
+    expect(() => JSON.parse(invalid.text)).toThrow(SyntaxError);
+    const html = await simulatorGet(sim, accountPath);
+    expect(html.status).toBe(502);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    const override = await simulatorGet(sim, accountPath);
+    expect(override.text).toBe('{"__proto__":{"polluted":1},"id":12345678901234567890.5}');
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+  });
+
+  it('sends an oversize body of exactly N bytes of valid JSON', async () => {
+    const bytes = 5 * 1024 * 1024 + 7;
+    sim.faults.add({ route: 'account', oversizeBytes: bytes });
+    const response = await simulatorGet(sim, accountPath);
+    expect(response.headers['content-length']).toBe(String(bytes));
+    expect(Buffer.byteLength(response.text)).toBe(bytes);
+    expect(Array.isArray(JSON.parse(response.text))).toBe(true);
+  });
+
+  it('resets the connection', async () => {
+    sim.faults.add({ route: 'account', reset: true, times: 1 });
+    const error = await simulatorGet(sim, accountPath).then(
+      () => undefined,
+      (reason: { code?: string }) => reason,
+    );
+    expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain(error?.code);
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+  });
+
+  it('cuts the body short of its Content-Length', async () => {
+    sim.faults.add({ route: 'account', truncateBody: true });
+    const response = await request(simulatorUrl(sim, accountPath), {
+      headers: { authorization: basicAuth(sim.username, sim.password) },
+    });
+    expect(response.statusCode).toBe(200);
+    await expect(response.body.text()).rejects.toMatchObject({
+      code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/),
+    });
+  });
+
+  it('redirects', async () => {
+    sim.faults.add({ route: 'customer', redirectTo: 'http://127.0.0.1:9/elsewhere' });
+    const response = await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`);
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('http://127.0.0.1:9/elsewhere');
+  });
+
+  it('applies a rule with probability 0 never, 1 always, 0.2 to about a fifth', async () => {
+    sim.faults.add({ route: 'account', status: 500, probability: 0 });
+    for (let i = 0; i < 10; i++) expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+    sim.faults.clear();
+    sim.faults.add({ route: 'account', status: 500, probability: 1 });
+    for (let i = 0; i < 10; i++) expect((await simulatorGet(sim, accountPath)).status).toBe(500);
+    sim.faults.clear();
+    sim.faults.add({ route: 'account', status: 500, probability: 0.2 });
+    let failures = 0;
+    for (let i = 0; i < 200; i++)
+      if ((await simulatorGet(sim, accountPath)).status === 500) failures++;
+    expect(failures).toBeGreaterThan(20);
+    expect(failures).toBeLessThan(60);
+    expect(sim.faults.list()[0]?.hits).toBe(failures);
+  });
+
+  it('adds latency globally, per rule, and with jitter', async () => {
+    const timed = async (path: string) => {
+      const started = performance.now();
+      const response = await simulatorGet(sim, path);
+      expect(response.status).toBe(200);
+      return performance.now() - started;
+    };
+    expect(await timed(accountPath)).toBeLessThan(100);
+    sim.setLatency({ fixedMs: 150 });
+    expect(await timed(accountPath)).toBeGreaterThanOrEqual(145);
+    sim.setLatency({ fixedMs: 0 });
+    sim.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 200, jitterMs: 100 });
+    const slow = await timed(`/account/v3/${FIXTURES.accountNegativeBalance}`);
+    expect(slow).toBeGreaterThanOrEqual(195);
+    expect(slow).toBeLessThan(600);
+    expect(await timed(accountPath)).toBeLessThan(100);
+  });
+
+  it('starts with the latency option', async () => {
+    const slow = await startSimulator({ latency: { fixedMs: 120 } });
+    try {
+      const started = performance.now();
+      await simulatorGet(slow, accountPath);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('request log and concurrency gauge', () => {
+  it('records method, path, route, id, query, headers, times and status', async () => {
+    const before = Date.now();
+    await simulatorGet(sim, `/account/v4/customer/${FIXTURES.customerWith75}`, {
+      auditUser: 'alice@example',
+      query: { page: '1', size: '20' },
+      headers: { 'x-request-id': 'req-1' },
+    });
+    await simulatorGet(sim, '/unknown', { auditUser: null });
+    const [list, unknown] = sim.log.entries();
+    expect(list).toMatchObject({
+      seq: 1,
+      method: 'GET',
+      path: `/account/v4/customer/${FIXTURES.customerWith75}`,
+      route: 'accountsOfCustomerV4',
+      id: FIXTURES.customerWith75,
+      query: { auditUser: 'alice@example', page: '1', size: '20' },
+      status: 200,
+    });
+    expect(list!.headers['x-request-id']).toBe('req-1');
+    expect(list!.headers.authorization).toBe(basicAuth(sim.username, sim.password));
+    expect(list!.startedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(list!.endedAt!).toBeGreaterThanOrEqual(list!.startedAt);
+    expect(unknown).toMatchObject({ route: undefined, id: undefined, status: 404, query: {} });
+    expect(sim.log.pageReads()).toEqual([
+      { route: 'accountsOfCustomerV4', customerId: FIXTURES.customerWith75, page: 1, size: 20 },
+    ]);
+  });
+
+  it('keeps repeated query parameters and counts per route', async () => {
+    await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}?auditUser=a&auditUser=b`, {
+      auditUser: null,
+    });
+    await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`);
+    await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`);
+    await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerWith30}`);
+    await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`);
+    expect(sim.log.entries()[0]?.query.auditUser).toEqual(['a', 'b']);
+    expect(sim.log.accountReads()).toEqual([
+      FIXTURES.accountTopLevel,
+      FIXTURES.accountTopLevel,
+      FIXTURES.accountExactAmounts,
+    ]);
+    expect(sim.log.customerReads()).toEqual([FIXTURES.privateCustomer]);
+    expect(sim.log.pageReads()).toEqual([
+      { route: 'accountsOfCustomerV3', customerId: FIXTURES.customerWith30, page: 0, size: 30 },
+    ]);
+    expect(sim.log.count()).toBe(5);
+    expect(sim.log.count('account')).toBe(3);
+    expect(sim.log.entries('customer')).toHaveLength(1);
+    sim.log.clear();
+    expect(sim.log.count()).toBe(0);
+    expect(sim.log.entries()).toEqual([]);
+  });
+
+  it('counts concurrent requests: 5 parallel slow requests give maxInFlight 5', async () => {
+    sim.setLatency({ fixedMs: 300 });
+    const pending = Array.from({ length: 5 }, (_, i) =>
+      simulatorGet(sim, `/account/v3/${String(1000000500 + i)}`),
+    );
+    await expect.poll(() => sim.stats.inFlight).toBe(5);
+    const responses = await Promise.all(pending);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(sim.stats.maxInFlight).toBe(5);
+    await expect.poll(() => sim.stats.inFlight).toBe(0);
+    sim.stats.reset();
+    expect(sim.stats.maxInFlight).toBe(0);
+  });
+
+  it('closes idle keep-alive sockets after keepAliveTimeoutMs', async () => {
+    const short = await startSimulator({ keepAliveTimeoutMs: 200 });
+    try {
+      const socket = connect(short.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `GET /customer/v3/${FIXTURES.privateCustomer}?auditUser=t HTTP/1.1\r\nHost: x\r\n` +
+          `Authorization: ${basicAuth(short.username, short.password)}\r\nConnection: keep-alive\r\n\r\n`,
+      );
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      const started = performance.now();
+      await once(socket, 'close');
+      const idle = performance.now() - started;
+      expect(received).toMatch(/^HTTP\/1.1 200 OK/);
+      expect(idle).toBeGreaterThanOrEqual(150);
+      expect(idle).toBeLessThan(2000);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe('admin endpoint', () => {
+  const admin = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => {
+    const response = await request(`${sim.url}/__admin/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+  };
+
+  it('adds, lists and removes fault rules', async () => {
+    const added = await admin('POST', 'faults', { route: 'account', statuses: [503, 200] });
+    expect(added).toEqual({ status: 201, body: { id: expect.any(String) } });
+    expect((await admin('GET', 'faults')).body.faults).toEqual([
+      {
+        id: added.body.id,
+        rule: { route: 'account', statuses: [503, 200] },
+        hits: 0,
+        remaining: 2,
+      },
+    ]);
+    expect((await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`)).status).toBe(503);
+    expect((await admin('DELETE', `faults/${added.body.id}`)).status).toBe(204);
+    expect((await admin('DELETE', `faults/${added.body.id}`)).status).toBe(404);
+    await admin('POST', 'faults', { status: 500 });
+    expect((await admin('DELETE', 'faults')).status).toBe(204);
+    expect(sim.faults.list()).toEqual([]);
+  });
+
+  it('refuses an invalid rule with 400', async () => {
+    const response = await admin('POST', 'faults', { statuses: 'many' });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^Invalid fault rule: statuses/);
+  });
+
+  it('shows the log and stats without counting itself, and sets latency', async () => {
+    await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`);
+    const log = await admin('GET', 'log?route=customer');
+    expect(log.body.entries).toHaveLength(1);
+    expect(log.body.entries[0]).toMatchObject({
+      route: 'customer',
+      id: FIXTURES.corporateCustomer,
+      status: 200,
+    });
+    expect((await admin('GET', 'stats')).body).toEqual({
+      inFlight: 0,
+      maxInFlight: 1,
+      requests: 1,
+    });
+    expect((await admin('PUT', 'latency', { fixedMs: 100 })).status).toBe(204);
+    expect((await admin('GET', 'latency')).body).toEqual({ fixedMs: 100, jitterMs: 0 });
+    const started = performance.now();
+    await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect((await admin('PUT', 'latency', { fixedMs: -1 })).status).toBe(400);
+    expect((await admin('DELETE', 'log')).status).toBe(204);
+    expect(sim.log.count()).toBe(0);
+  });
+
+  it('resets everything', async () => {
+    sim.faults.add({ status: 500 });
+    sim.setLatency({ fixedMs: 50 });
+    await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`);
+    expect((await admin('POST', 'reset')).status).toBe(204);
+    expect(sim.faults.list()).toEqual([]);
+    expect(sim.log.count()).toBe(0);
+    expect((await admin('GET', 'latency')).body).toEqual({ fixedMs: 0, jitterMs: 0 });
+    expect((await admin('GET', 'nothing')).status).toBe(404);
+  });
+});
+
+describe('npm run simulator', () => {
+  it('starts from the environment and prints where it listens', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+      env: {
+        ...process.env,
+        SIMULATOR_PORT: '0',
+        SIMULATOR_SEED: '3',
+        SIMULATOR_USERNAME: 'u',
+        SIMULATOR_PASSWORD: 'p',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await expect
+        .poll(() => output, { timeout: 10_000 })
+        .toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+      expect(output).toContain('seed 3');
+      expect(output).not.toContain('"p"');
+      const response = await request(`${url}/customer/v3/${FIXTURES.privateCustomer}?auditUser=t`, {
+        headers: { authorization: basicAuth('u', 'p') },
+      });
+      expect(response.statusCode).toBe(200);
+      await response.body.dump();
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('exits 1 with one line for a bad variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+      env: { ...process.env, SIMULATOR_PORT: 'ten' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(errors.trim()).toBe('SIMULATOR_PORT must be a non-negative integer (got "ten").');
+  });
+});
