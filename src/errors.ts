@@ -7,7 +7,6 @@
  * through unchanged, and undici's messages name hosts and ports.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -117,6 +116,15 @@ export function createFormatError(log: (error: unknown) => void) {
 }
 
 function codeOf(error: unknown): unknown {
-  if (error instanceof GraphQLError) return error.extensions.code;
   return (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+}
+
+// Apollo Server's helper of the same name, by shape instead of `instanceof`:
+// with two copies of graphql loaded (ESM and CJS builds), `instanceof` fails
+// and the wrapper, not the thrown error, would decide the code.
+function unwrapResolverError(error: unknown): unknown {
+  const wrapper = error as { path?: unknown; originalError?: unknown } | null;
+  return wrapper && Array.isArray(wrapper.path) && wrapper.originalError
+    ? wrapper.originalError
+    : error;
 }

@@ -1,25 +1,41 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * JSON logs, with every place a secret could sit redacted by path, so even a
- * careless `log.info({ req })` cannot print a credential.
+ * Every place a secret could sit, redacted by path, so even a careless
+ * `log.info({ req })` or `log.error({ err })` cannot print a credential.
+ * pino's `*` matches one level, hence the explicit depths.
  */
+export const REDACTED_PATHS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'password',
+  'token',
+  'secret',
+  'jwtSecret',
+  'cursorSecret',
+  '*.authorization',
+  '*.cookie',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.jwtSecret',
+  '*.cursorSecret',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.*.authorization',
+  '*.*.password',
+  '*.*.headers.authorization',
+  // An upstream error's `cause` chain, where undici keeps request details.
+  'err.cause.headers',
+  'err.cause.cause.headers',
+];
+
+/** JSON logs with secrets redacted (see REDACTED_PATHS). */
 export function createLogger(level: string, pretty = false): Logger {
   return pino({
     level,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'headers.authorization',
-        'authorization',
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-      ],
-      censor: '[redacted]',
-    },
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
   });
 }

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const UPSTREAM = {
+  ENFUCE_BASE_URL: 'https://issuer.example',
+  ENFUCE_USERNAME: 'gateway',
+  ENFUCE_PASSWORD: 'CANARY-p4ss',
+};
+const SECRET = 'a-secret-that-is-at-least-32-characters';
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('loadConfig accepted the configuration.');
+}
+
+describe('start-up rules for auth', () => {
+  it('refuses a real upstream without any auth configuration', () => {
+    const message = refusal(UPSTREAM);
+    expect(message).toMatch(/^AUTH_JWT_SECRET or AUTH_JWKS_URL must be set/);
+    expect(message).not.toContain('CANARY');
+  });
+
+  it.each([
+    [{ AUTH_JWT_SECRET: SECRET }, false],
+    [{ AUTH_JWKS_URL: 'https://idp.example/jwks.json' }, false],
+    [{ AUTH_DISABLED: 'true' }, true],
+  ])('starts with a real upstream and %o', (auth, disabled) => {
+    const config = loadConfig({ ...UPSTREAM, ...auth });
+    expect(config.auth.disabled).toBe(disabled);
+  });
+
+  it('lets callers in without auth over the simulator', () => {
+    expect(loadConfig({}).upstream.baseUrl).toBeUndefined();
+  });
+
+  it('refuses a short HS256 secret without repeating it', () => {
+    const message = refusal({ AUTH_JWT_SECRET: 'CANARY-short' });
+    expect(message).toBe('AUTH_JWT_SECRET must be at least 32 characters');
+  });
+
+  it('refuses AUTH_DISABLED values other than true and false', () => {
+    expect(refusal({ AUTH_DISABLED: 'yes' })).toMatch(/^AUTH_DISABLED must be true or false/);
+  });
+});
+
+describe('ENFUCE_BASE_URL', () => {
+  it.each([
+    'https://u:CANARY@issuer.example',
+    'https://CANARY@issuer.example',
+    'ftp://CANARY.example/',
+    'not a url CANARY',
+    'https://issuer.example/?token=CANARY',
+  ])('refuses %s in one line naming the variable, without the value', (url) => {
+    const message = refusal({ ...UPSTREAM, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: url });
+    expect(message).toMatch(/^ENFUCE_BASE_URL must /);
+    expect(message).not.toContain('CANARY');
+    expect(message).not.toContain('\n');
+  });
+});
+
+describe('introspection', () => {
+  it('is on outside production and off in production', () => {
+    expect(loadConfig({}).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+  });
+
+  it('is turned on in production by INTROSPECTION=true', () => {
+    const config = loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' });
+    expect(config.production).toBe(true);
+    expect(config.introspection).toBe(true);
+  });
+});
+
+describe('operation limits', () => {
+  it('default to the documented values', () => {
+    expect(loadConfig({}).limits).toEqual({
+      maxDepth: 10,
+      maxAliases: 15,
+      maxTokens: 1000,
+      maxRootFields: 10,
+      maxDirectives: 50,
+      maxBodyBytes: 102400,
+    });
+  });
+
+  it('take values from the environment', () => {
+    const config = loadConfig({
+      MAX_DEPTH: '12',
+      MAX_ALIASES: '30',
+      MAX_TOKENS: '2000',
+      MAX_ROOT_FIELDS: '20',
+      MAX_DIRECTIVES: '5',
+      MAX_BODY_BYTES: '65536',
+    });
+    expect(config.limits).toEqual({
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 2000,
+      maxRootFields: 20,
+      maxDirectives: 5,
+      maxBodyBytes: 65536,
+    });
+  });
+
+  // The contract promises that a 40-level parent chain, 2000 aliases and a
+  // 10 MB body are always refused, so no setting may allow them.
+  it.each([
+    ['MAX_DEPTH', '40', 'MAX_DEPTH must be between 2 and 32 (got "40")'],
+    ['MAX_ALIASES', '2000', 'MAX_ALIASES must be between 0 and 1000 (got "2000")'],
+    [
+      'MAX_BODY_BYTES',
+      '10485760',
+      'MAX_BODY_BYTES must be between 1024 and 8388608 (got "10485760")',
+    ],
+    ['MAX_TOKENS', '50', 'MAX_TOKENS must be between 100 and 20000 (got "50")'],
+    ['MAX_ROOT_FIELDS', '0', 'MAX_ROOT_FIELDS must be between 1 and 100 (got "0")'],
+    ['MAX_DIRECTIVES', '-1', 'MAX_DIRECTIVES must be a whole number (got "-1")'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(refusal({ [name]: value })).toBe(message);
+  });
+
+  it('freezes the limits', () => {
+    expect(Object.isFrozen(loadConfig({}).limits)).toBe(true);
+  });
+});
