@@ -16,6 +16,7 @@ import {
   IsolatedCircuitError,
   bulkhead,
   circuitBreaker,
+  halfJitterGenerator,
   handleWhen,
   retry,
   type BulkheadPolicy,
@@ -36,7 +37,7 @@ import {
 export interface UpstreamPolicyOptions {
   /** Retries after the first attempt (so `retries + 1` attempts at most). @default 2 */
   retries?: number;
-  /** The first backoff delay in ms; later ones grow exponentially, with decorrelated jitter. @default 100 */
+  /** The first backoff delay in ms, jittered to [½, 1)×; later ones double. @default 100 */
   backoffInitialMs?: number;
   /** The longest backoff delay in ms (a longer `Retry-After` still wins when it fits). @default 1000 */
   backoffMaxMs?: number;
@@ -144,6 +145,9 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         maxAttempts: this.#retries,
         backoff: new RetryAfterBackoff(
           new ExponentialBackoff({
+            // Each delay is drawn from [d/2, d) for d = initial, 2·initial, ...:
+            // jitter breaks up retry storms, the floor keeps the issuer a pause.
+            generator: halfJitterGenerator,
             initialDelay: this.#backoffInitialMs,
             maxDelay: this.#backoffMaxMs,
           }),

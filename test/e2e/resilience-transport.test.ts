@@ -1,0 +1,227 @@
+/**
+ * RELIABILITY.md §7.1 rows U1-U3 and U7-U13: what a caller sees when the
+ * issuer's transport or answers go wrong, over real HTTP against the simulator.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/seed.js';
+import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
+
+const ACCOUNT = /* GraphQL */ `
+  query ($id: ID!) {
+    account(id: $id) {
+      id
+      number
+      balance {
+        amount
+      }
+    }
+    customer(id: "10000000001") {
+      id
+    }
+  }
+`;
+const ID = FIXTURES.accountExactAmounts;
+const TIMEOUT_MS = 500;
+
+// No breaker trips in this file: each row is about one call's outcome.
+const env = { ENFUCE_BREAKER_THRESHOLD: '10000', ENFUCE_RETRY_BACKOFF_MS: '20' };
+
+function expectFieldError(reply: GraphQLReply<any>, code: string) {
+  expect(reply.status).toBe(200);
+  expect(reply.data.account).toBeNull();
+  // The sibling needs no upstream call and is still answered.
+  expect(reply.data.customer).toEqual({ id: '10000000001' });
+  expect(reply.errors).toHaveLength(1);
+  expect(reply.errors![0]).toMatchObject({ path: ['account'], extensions: { code } });
+}
+
+describe('U1: the issuer refuses connections', () => {
+  let harness: Harness;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    harness = await startHarness({
+      env: { ...env, ENFUCE_BASE_URL: `http://127.0.0.1:${closedPort}`, AUTH_DISABLED: 'true' },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('fails the field with UPSTREAM_UNAVAILABLE and a fixed message, HTTP 200', async () => {
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expectFieldError(reply, 'UPSTREAM_UNAVAILABLE');
+    expect(reply.errors![0]!.message).toBe('The card issuer is unavailable.');
+    expect(reply.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|simulator/);
+    expect(reply.text).not.toContain(String(closedPort));
+  });
+});
+
+describe('transport faults', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ upstreamTimeoutMs: TIMEOUT_MS, env });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => harness.simulator.reset());
+
+  const sim = () => harness.simulator;
+
+  async function timed<T>(work: Promise<T>): Promise<[T, number]> {
+    const started = performance.now();
+    const result = await work;
+    return [result, performance.now() - started];
+  }
+
+  async function settled(): Promise<void> {
+    // The gateway aborted its socket; the simulator sees the close a moment later.
+    for (let i = 0; i < 50 && sim().stats.inFlight > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('U2: a hanging issuer fails the field with UPSTREAM_TIMEOUT at the deadline and frees the socket', async () => {
+    sim().faults.add({ route: 'account', hang: true });
+    const [reply, elapsed] = await timed(harness.execute(ACCOUNT, { id: ID }));
+    expectFieldError(reply, 'UPSTREAM_TIMEOUT');
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
+    // A timeout is not retried: the deadline covers the whole call.
+    expect(sim().log.count('account')).toBe(1);
+    await settled();
+    expect(sim().stats.inFlight).toBe(0);
+    expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
+  });
+
+  it('U3: headers at once and a 1 byte/s body still end at the deadline with UPSTREAM_TIMEOUT', async () => {
+    sim().faults.add({ route: 'account', slowBodyBytesPerSecond: 1 });
+    const [reply, elapsed] = await timed(harness.execute(ACCOUNT, { id: ID }));
+    expectFieldError(reply, 'UPSTREAM_TIMEOUT');
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
+    await settled();
+    expect(sim().stats.inFlight).toBe(0);
+  });
+
+  it('U7: a 404 is a null account with no error, no retry', async () => {
+    const reply = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account).toBeNull();
+    expect(sim().log.count('account')).toBe(1);
+  });
+
+  it.each([
+    ['an HTML page', { html: true as const }, /<html|<body/i],
+    ['invalid JSON', { invalidJson: true as const }, /\{|\}/],
+    ['a body cut short of its Content-Length', { truncateBody: true as const }, /balance/],
+  ])(
+    'U8: 200 with %s is UPSTREAM_ERROR without the body in the message',
+    async (_name, fault, raw) => {
+      sim().faults.add({ route: 'account', ...fault });
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expectFieldError(reply, 'UPSTREAM_ERROR');
+      expect(reply.errors![0]!.message).toMatch(/^The card issuer sent an unusable answer: /);
+      expect(reply.errors![0]!.message).not.toMatch(raw);
+      // An unusable answer is an answer: not retried.
+      expect(sim().log.count('account')).toBe(1);
+    },
+  );
+
+  it('U9: a body over the 5 MiB default cap is UPSTREAM_ERROR', async () => {
+    sim().faults.add({ route: 'account', oversizeBytes: 6 * 1024 * 1024, times: 1 });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expectFieldError(reply, 'UPSTREAM_ERROR');
+    expect(reply.errors![0]!.message).toContain('larger than the allowed size');
+    // The gateway answers the next request normally.
+    const next = await harness.execute(ACCOUNT, { id: ID });
+    expect(next.errors).toBeUndefined();
+    expect(next.data.account.balance.amount).toBe('1234.50');
+  });
+
+  it('U10: a redirect is UPSTREAM_ERROR and is never followed', async () => {
+    const elsewhere: { requests: number; server?: Server } = { requests: 0 };
+    elsewhere.server = createServer((_req, res) => {
+      elsewhere.requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = elsewhere.server.address() as AddressInfo;
+    try {
+      sim().faults.add({
+        route: 'account',
+        redirectTo: `http://127.0.0.1:${port}/account/v3/${ID}`,
+      });
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expectFieldError(reply, 'UPSTREAM_ERROR');
+      expect(reply.errors![0]!.message).toContain('redirect');
+      expect(reply.text).not.toContain(String(port));
+      expect(elsewhere.requests).toBe(0);
+      expect(sim().log.count('account')).toBe(1);
+    } finally {
+      await new Promise((resolve) => elsewhere.server!.close(resolve));
+    }
+  });
+
+  it('U11: the issuer refusing our credentials is UPSTREAM_ERROR for the caller, not a 401', async () => {
+    sim().faults.add({ route: 'account', status: 401 });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expectFieldError(reply, 'UPSTREAM_ERROR');
+    expect(reply.text).not.toContain(sim().password);
+    expect(reply.text).not.toContain(
+      Buffer.from(`${sim().username}:${sim().password}`).toString('base64'),
+    );
+    expect(reply.text).not.toContain('Basic ');
+    expect(sim().log.count('account')).toBe(1);
+  });
+
+  it('U12: amounts and 20-digit ids come through exactly, and __proto__ pollutes nothing', async () => {
+    sim().faults.add({
+      route: 'account',
+      body:
+        '{"id":12345678901234567890,"customerId":10000000001,"currency":"EUR",' +
+        '"balance":12345678901234567890.123456789,"__proto__":{"polluted":1}}',
+    });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account).toMatchObject({
+      id: '12345678901234567890',
+      balance: { amount: '12345678901234567890.123456789' },
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('U1 (reset): a connection reset before any answer is retried and answered', async () => {
+    sim().faults.add({ route: 'account', reset: true, times: 1 });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account.id).toBe(ID);
+    expect(sim().log.count('account')).toBe(2);
+  });
+});
+
+describe('U13: the issuer closes idle keep-alive sockets', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ env, simulator: { keepAliveTimeoutMs: 150 } });
+  });
+  afterAll(() => harness.close());
+
+  it('answers every request when calls arrive around the keep-alive timeout', async () => {
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 12; i++) {
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      codes.push(...(reply.errors ?? []).map((error) => error.extensions?.code));
+      expect(reply.data.account?.id).toBe(ID);
+      // Sleep right around the server's idle timeout, where a reused socket may already be closing.
+      await new Promise((resolve) => setTimeout(resolve, 130 + (i % 4) * 10));
+    }
+    expect(codes).toEqual([]);
+  });
+});

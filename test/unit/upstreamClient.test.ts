@@ -1,0 +1,232 @@
+import { MockAgent, type MockPool } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EnfuceClient, type UpstreamScope } from '../../src/upstream/client.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
+import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
+
+const ORIGIN = 'http://issuer.test';
+const ACCOUNT = '{"id":1000000104,"customerId":10000000001,"balance":1234.50,"currency":"EUR"}';
+const accountPath = (id: string) => (path: string) => path.startsWith(`/api/account/v3/${id}?`);
+
+let agent: MockAgent;
+let pool: MockPool;
+const scope = (): UpstreamScope => ({ auditUser: 'alice' });
+const countingScope = () => {
+  const counted = { auditUser: 'alice', calls: 0, onCall: () => void counted.calls++ };
+  return counted;
+};
+
+function client(options: Partial<ConstructorParameters<typeof EnfuceClient>[0]> = {}) {
+  return new EnfuceClient({
+    baseUrl: `${ORIGIN}/api`,
+    username: 'gateway',
+    password: 'p4ss',
+    timeoutMs: 2000,
+    dispatcher: pool,
+    ...options,
+  });
+}
+
+/** The UpstreamError a call failed with (fails the test when it succeeds). */
+async function failure(call: Promise<unknown>): Promise<UpstreamError> {
+  const error = await call.then(
+    () => expect.unreachable('the call should have failed'),
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  pool = agent.get(ORIGIN);
+});
+
+afterEach(async () => {
+  agent.assertNoPendingInterceptors();
+  await agent.close();
+});
+
+describe('EnfuceClient status mapping', () => {
+  it('reads a 200 body exactly and sends Basic credentials and auditUser', async () => {
+    pool
+      .intercept({
+        path: (path) => path === '/api/account/v3/1000000104?auditUser=alice',
+        method: 'GET',
+        headers: { authorization: `Basic ${Buffer.from('gateway:p4ss').toString('base64')}` },
+      })
+      .reply(200, ACCOUNT, { headers: { 'content-type': 'application/json' } });
+    const account = await client().getAccount('1000000104', scope());
+    expect(account).toMatchObject({ id: '1000000104', balance: '1234.50' });
+  });
+
+  it('answers null for a 404', async () => {
+    pool.intercept({ path: accountPath('7') }).reply(404, '{"status":404}');
+    expect(await client().getAccount('7', scope())).toBeNull();
+  });
+
+  it.each([
+    [500, 'UPSTREAM_UNAVAILABLE'],
+    [502, 'UPSTREAM_UNAVAILABLE'],
+    [503, 'UPSTREAM_UNAVAILABLE'],
+    [429, 'UPSTREAM_UNAVAILABLE'],
+    [400, 'UPSTREAM_ERROR'],
+    [401, 'UPSTREAM_ERROR'],
+    [403, 'UPSTREAM_ERROR'],
+    [302, 'UPSTREAM_ERROR'],
+    [301, 'UPSTREAM_ERROR'],
+  ])('maps status %i to %s with a message free of the URL', async (status, code) => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(status, '{"secret":"body"}', { headers: { location: 'http://elsewhere.test/' } });
+    const error = await failure(client().getAccount('7', scope()));
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(status);
+    expect(error.message).not.toMatch(/issuer\.test|elsewhere|secret|p4ss/);
+  });
+
+  it('keeps Retry-After for the retry policy', async () => {
+    pool.intercept({ path: accountPath('7') }).reply(503, '', { headers: { 'retry-after': '3' } });
+    const error = await failure(client().getAccount('7', scope()));
+    expect(error.retryAfter).toBe('3');
+  });
+
+  it.each([
+    ['invalid JSON', 'not json', 'text/plain'],
+    ['an HTML page', '<html><body>Bad gateway</body></html>', 'text/html'],
+    ['a wrong shape', '{"id":"x"}', 'application/json'],
+  ])('maps 200 with %s to UPSTREAM_ERROR without echoing the body', async (_name, body, type) => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(200, body, { headers: { 'content-type': type } });
+    const error = await failure(client().getAccount('7', scope()));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).not.toContain(body);
+  });
+});
+
+describe('EnfuceClient transport mapping', () => {
+  it.each([
+    ['ECONNREFUSED', 'UPSTREAM_UNAVAILABLE'],
+    ['ECONNRESET', 'UPSTREAM_UNAVAILABLE'],
+    ['UND_ERR_SOCKET', 'UPSTREAM_UNAVAILABLE'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'UPSTREAM_TIMEOUT'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'UPSTREAM_TIMEOUT'],
+    ['UND_ERR_BODY_TIMEOUT', 'UPSTREAM_TIMEOUT'],
+    ['UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UPSTREAM_ERROR'],
+  ])('maps %s to %s with a fixed message', async (code, expected) => {
+    const cause = Object.assign(new Error(`connect ${code} 10.0.0.5:443`), { code });
+    pool.intercept({ path: accountPath('7') }).replyWithError(cause);
+    const error = await failure(client().getAccount('7', scope()));
+    expect(error.code).toBe(expected);
+    expect(error.message).not.toContain('10.0.0.5');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('gives up at the deadline with UPSTREAM_TIMEOUT', async () => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(200, ACCOUNT)
+      .delay(1000);
+    const error = await failure(client({ timeoutMs: 100 }).getAccount('7', scope()));
+    expect(error.code).toBe('UPSTREAM_TIMEOUT');
+  });
+
+  it('refuses an id that is not 1 to 32 digits before building a path', async () => {
+    await expect(client().getAccount('../admin', scope())).rejects.toThrow(TypeError);
+  });
+});
+
+describe('EnfuceClient with the UpstreamPolicy', () => {
+  const policy = (options = {}) =>
+    new UpstreamPolicy({ backoffInitialMs: 1, backoffMaxMs: 5, ...options });
+
+  it('retries 502, 503 and 504 and then answers', async () => {
+    for (const status of [502, 503, 504]) {
+      pool.intercept({ path: accountPath('7') }).reply(status, '');
+      pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
+      expect(await client({ policy: policy() }).getAccount('7', scope())).not.toBeNull();
+    }
+  });
+
+  it('retries a reset connection', async () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    pool.intercept({ path: accountPath('7') }).replyWithError(reset);
+    pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
+    expect(await client({ policy: policy() }).getAccount('7', scope())).not.toBeNull();
+  });
+
+  it('makes at most retries + 1 attempts', async () => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(503, '')
+      .times(3);
+    const counted = countingScope();
+    const error = await failure(client({ policy: policy() }).getAccount('7', counted));
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(counted.calls).toBe(3);
+  });
+
+  it.each([500, 400, 401, 404])('never retries %i', async (status) => {
+    pool.intercept({ path: accountPath('7') }).reply(status, '');
+    const counted = countingScope();
+    await client({ policy: policy() })
+      .getAccount('7', counted)
+      .catch(() => undefined);
+    expect(counted.calls).toBe(1);
+  });
+
+  it('does not wait for a Retry-After that ends after the deadline', async () => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(429, '', { headers: { 'retry-after': '3600' } });
+    const started = performance.now();
+    const error = await failure(client({ policy: policy() }).getAccount('7', scope()));
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('opens the circuit after the threshold and then fails without a call', async () => {
+    const shared = policy({ breakerThreshold: 2, halfOpenAfterMs: 60_000 });
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(500, '')
+      .times(2);
+    const c = client({ policy: shared });
+    await failure(c.getAccount('7', scope()));
+    expect(shared.state().circuit).toBe('closed');
+    await failure(c.getAccount('7', scope()));
+    expect(shared.state().circuit).toBe('open');
+    const error = await failure(c.getAccount('7', scope()));
+    expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('stops a scope at its call budget without sending the call', async () => {
+    pool
+      .intercept({ path: accountPath('7') })
+      .reply(200, ACCOUNT)
+      .times(2);
+    const c = client({ policy: policy(), maxCallsPerScope: 2 });
+    const mine = scope();
+    await c.getAccount('7', mine);
+    await c.getAccount('7', mine);
+    const error = await failure(c.getAccount('7', mine));
+    expect(error.code).toBe('UPSTREAM_CALL_BUDGET_EXCEEDED');
+    expect(error.message).toContain('2 calls');
+    // Another operation has its own budget.
+    pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
+    expect(await c.getAccount('7', scope())).not.toBeNull();
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads delay-seconds and HTTP dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('2', now)).toBe(2000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});
