@@ -1,0 +1,308 @@
+/**
+ * RELIABILITY.md §7.1 rows U4-U6 and the behavioural side of L3 and L6-L9:
+ * retries, Retry-After, the circuit breaker, the bulkhead and the call
+ * budget, over real HTTP against the simulator. Timing checks compare event
+ * order with generous slack; they are not speed tests.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { UpstreamPolicyEvent } from '../../src/upstream/policy.js';
+import { FIXTURES } from '../../src/simulator/seed.js';
+import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
+
+const ACCOUNT = /* GraphQL */ `
+  query ($id: ID!) {
+    account(id: $id) {
+      id
+      number
+    }
+  }
+`;
+const ACCOUNTS = /* GraphQL */ `
+  query ($ids: [ID!]!) {
+    accounts(ids: $ids) {
+      id
+    }
+  }
+`;
+const ID = FIXTURES.accountExactAmounts;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function codesOf(reply: GraphQLReply<unknown>): (string | undefined)[] {
+  return (reply.errors ?? []).map((error) => error.extensions?.code);
+}
+
+describe('U4, U5: retries', () => {
+  let harness: Harness;
+  const BACKOFF_MS = 100;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 3000,
+      env: { ENFUCE_RETRY_BACKOFF_MS: String(BACKOFF_MS), ENFUCE_BREAKER_THRESHOLD: '10000' },
+    });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => harness.simulator.reset());
+  const sim = () => harness.simulator;
+
+  it('U4: 503, 503, 200 answers the data after exactly 3 calls, each after a backoff', async () => {
+    sim().faults.add({ route: 'account', statuses: [503, 503, 200] });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account.id).toBe(ID);
+    const calls = sim().log.entries('account');
+    expect(calls.map((call) => call.status)).toEqual([503, 503, 200]);
+    // Backoff is drawn from [base/2, base) and then [base, 2·base).
+    expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(BACKOFF_MS / 2 - 5);
+    expect(calls[2]!.startedAt - calls[1]!.endedAt!).toBeGreaterThanOrEqual(BACKOFF_MS - 5);
+  });
+
+  it('gives up after two retries: 503 ×3 is UPSTREAM_UNAVAILABLE after exactly 3 calls', async () => {
+    sim().faults.add({ route: 'account', status: 503 });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(sim().log.count('account')).toBe(3);
+  });
+
+  it.each([500, 400, 403])('never retries %i', async (status) => {
+    sim().faults.add({ route: 'account', status });
+    await harness.execute(ACCOUNT, { id: ID });
+    expect(sim().log.count('account')).toBe(1);
+  });
+
+  it('U5: 429 with Retry-After: 1 is retried once, after at least a second', async () => {
+    sim().faults.add({ route: 'account', statuses: [429, 200], retryAfter: '1' });
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(reply.errors).toBeUndefined();
+    const calls = sim().log.entries('account');
+    expect(calls.map((call) => call.status)).toEqual([429, 200]);
+    expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(990);
+  });
+
+  it('U5: 429 with Retry-After: 3600 fails at once with UPSTREAM_UNAVAILABLE, no sleeping', async () => {
+    sim().faults.add({ route: 'account', status: 429, retryAfter: '3600' });
+    const started = performance.now();
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(sim().log.count('account')).toBe(1);
+    // Well before the 3 s deadline.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('U6: the circuit breaker', () => {
+  let harness: Harness;
+  const HALF_OPEN_MS = 400;
+  const events: UpstreamPolicyEvent[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 2000,
+      env: { ENFUCE_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
+    });
+    harness.gateway.upstreamPolicy!.onEvent((event) => events.push(event));
+  });
+  afterAll(() => harness.close());
+  const sim = () => harness.simulator;
+  const policy = () => harness.gateway.upstreamPolicy!;
+
+  it('opens after 5 counted failures, fails fast while open, probes once, closes on success', async () => {
+    const fault = sim().faults.add({ route: 'account', status: 500 });
+    for (let i = 1; i <= 5; i++) {
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(sim().log.count('account')).toBe(i);
+    }
+    expect(policy().state().circuit).toBe('open');
+
+    // Open: the field fails with no upstream call.
+    const fast = await harness.execute(ACCOUNT, { id: ID });
+    expect(codesOf(fast)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(sim().log.count('account')).toBe(5);
+
+    // After the pause, three concurrent requests share one probe; it fails, so it reopens.
+    await sleep(HALF_OPEN_MS + 100);
+    const ids = sim().data.accountsOf(FIXTURES.customerWith30).slice(0, 3);
+    const replies = await Promise.all(ids.map(({ id }) => harness.execute(ACCOUNT, { id })));
+    expect(replies.flatMap(codesOf)).toEqual(Array(3).fill('UPSTREAM_UNAVAILABLE'));
+    expect(sim().log.count('account')).toBe(6);
+    expect(policy().state().circuit).toBe('open');
+
+    // The issuer recovers; after the next pause one probe succeeds and the circuit closes.
+    sim().faults.remove(fault);
+    await sleep(HALF_OPEN_MS + 100);
+    const probe = await harness.execute(ACCOUNT, { id: ID });
+    expect(probe.errors).toBeUndefined();
+    expect(probe.data.account.id).toBe(ID);
+    expect(policy().state().circuit).toBe('closed');
+    const after = await harness.execute(ACCOUNT, { id: ids[0]!.id });
+    expect(after.errors).toBeUndefined();
+    expect(sim().log.count('account')).toBe(8);
+
+    const circuit = events.filter((event) => event.type === 'circuit').map((event) => event.state);
+    expect(circuit).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+    expect(events).toContainEqual({ type: 'rejected', reason: 'circuit-open' });
+  });
+
+  it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {
+    sim().reset();
+    sim().faults.add({ route: 'account', id: ID, status: 401 });
+    for (let i = 0; i < 10; i++) {
+      expect(codesOf(await harness.execute(ACCOUNT, { id: ID }))).toEqual(['UPSTREAM_ERROR']);
+      const missing = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
+      expect(missing.errors).toBeUndefined();
+    }
+    expect(policy().state().circuit).toBe('closed');
+    expect(sim().log.count('account')).toBe(20);
+  });
+
+  it('L7: 503s count as well, retries included, and the circuit opens', async () => {
+    sim().reset();
+    sim().faults.add({ route: 'account', status: 503 });
+    // Each request makes up to 3 attempts; the 5th consecutive failure opens the circuit.
+    const first = await harness.execute(ACCOUNT, { id: ID });
+    const second = await harness.execute(ACCOUNT, { id: ID });
+    expect([...codesOf(first), ...codesOf(second)]).toEqual([
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_UNAVAILABLE',
+    ]);
+    expect(sim().log.count('account')).toBe(5);
+    expect(policy().state().circuit).toBe('open');
+    await harness.execute(ACCOUNT, { id: ID });
+    expect(sim().log.count('account')).toBe(5);
+    sim().reset();
+    await sleep(HALF_OPEN_MS + 100);
+    expect((await harness.execute(ACCOUNT, { id: ID })).errors).toBeUndefined();
+  });
+});
+
+describe('L3: the bulkhead', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 5000,
+      env: { ENFUCE_MAX_CONNECTIONS: '4', ENFUCE_QUEUE_SIZE: '4' },
+      simulator: { latency: { fixedMs: 150 } },
+    });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => harness.simulator.reset());
+  const sim = () => harness.simulator;
+  const ids = () =>
+    sim()
+      .data.accountsOf(FIXTURES.customerWith30)
+      .map((account) => account.id);
+
+  it('runs at most 4 calls at once, queues 4 and fails the rest fast with UPSTREAM_UNAVAILABLE, HTTP 200', async () => {
+    const twenty = ids().slice(0, 20);
+    const reply = await harness.execute(ACCOUNTS, { ids: twenty });
+    expect(reply.status).toBe(200);
+    const answered = reply.data.accounts.filter((account: unknown) => account !== null);
+    expect(answered).toHaveLength(8);
+    expect(codesOf(reply)).toEqual(Array(12).fill('UPSTREAM_UNAVAILABLE'));
+    // Each error names its own list slot.
+    expect(reply.errors!.every((error) => error.path?.[0] === 'accounts')).toBe(true);
+    expect(sim().log.count('account')).toBe(8);
+    expect(sim().stats.maxInFlight).toBeLessThanOrEqual(4);
+    expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
+  });
+
+  it('serves many concurrent requests through 4 slots when the queue has room', async () => {
+    const replies = await Promise.all(
+      ids()
+        .slice(0, 8)
+        .map((id) => harness.execute(ACCOUNT, { id })),
+    );
+    expect(replies.flatMap(codesOf)).toEqual([]);
+    expect(sim().log.count('account')).toBe(8);
+    expect(sim().stats.maxInFlight).toBe(4);
+  });
+});
+
+describe('the per-operation call budget', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_UPSTREAM_CALLS_PER_OPERATION: '5' } });
+  });
+  afterAll(() => harness.close());
+
+  it('fails the fields past the budget with UPSTREAM_CALL_BUDGET_EXCEEDED and sends nothing more', async () => {
+    const ids = harness.simulator.data
+      .accountsOf(FIXTURES.customerWith30)
+      .slice(0, 8)
+      .map((account) => account.id);
+    const reply = await harness.execute(ACCOUNTS, { ids });
+    expect(reply.status).toBe(200);
+    expect(reply.data.accounts.slice(0, 5).map((account: { id: string }) => account.id)).toEqual(
+      ids.slice(0, 5),
+    );
+    expect(reply.data.accounts.slice(5)).toEqual([null, null, null]);
+    expect(codesOf(reply)).toEqual(Array(3).fill('UPSTREAM_CALL_BUDGET_EXCEEDED'));
+    expect(reply.errors!.map((error) => error.path)).toEqual([
+      ['accounts', 5],
+      ['accounts', 6],
+      ['accounts', 7],
+    ]);
+    expect(harness.simulator.log.count('account')).toBe(5);
+
+    // The budget is per operation: the next request starts afresh.
+    const next = await harness.execute(ACCOUNTS, { ids: ids.slice(0, 5) });
+    expect(next.errors).toBeUndefined();
+  });
+});
+
+describe('L6, L8, L9 in the small', () => {
+  let harness: Harness;
+  const TIMEOUT_MS = 400;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: TIMEOUT_MS,
+      env: { ENFUCE_RETRY_BACKOFF_MS: '10', ENFUCE_BREAKER_THRESHOLD: '10000' },
+    });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => harness.simulator.reset());
+  const sim = () => harness.simulator;
+
+  it('L6: 20 concurrent requests to a hanging issuer all end near the deadline with UPSTREAM_TIMEOUT, no 5xx', async () => {
+    sim().faults.add({ route: 'account', hang: true });
+    const ids = sim()
+      .data.accountsOf(FIXTURES.customerWith30)
+      .slice(0, 20)
+      .map((account) => account.id);
+    const started = performance.now();
+    const replies = await Promise.all(ids.map((id) => harness.execute(ACCOUNT, { id })));
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
+    expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
+    expect(replies.flatMap(codesOf)).toEqual(Array(20).fill('UPSTREAM_TIMEOUT'));
+    for (let i = 0; i < 50 && sim().stats.inFlight > 0; i++) await sleep(20);
+    expect(sim().stats.inFlight).toBe(0);
+  });
+
+  it('L8: with 20% of calls answering 503, every request succeeds and amplification stays low', async () => {
+    sim().faults.add({ route: 'account', status: 503, probability: 0.2 });
+    const REQUESTS = 40;
+    let failed = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      if (reply.errors) failed++;
+    }
+    // 3 attempts leave 0.8% per request; the simulator's fault draws are seeded.
+    expect(failed).toBeLessThanOrEqual(1);
+    const amplification = sim().log.count('account') / REQUESTS;
+    expect(amplification).toBeGreaterThan(1);
+    expect(amplification).toBeLessThanOrEqual(1.5);
+  });
+
+  it('L9: calls delayed within the deadline are waited for, never timed out or retried', async () => {
+    sim().faults.add({ route: 'account', latencyMs: TIMEOUT_MS / 2, probability: 0.3 });
+    for (let i = 0; i < 10; i++) {
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expect(reply.errors).toBeUndefined();
+    }
+    expect(sim().log.count('account')).toBe(10);
+  });
+});
