@@ -20,6 +20,8 @@ export interface ContextDependencies {
   client: EnfuceClient;
   authenticate: Authenticate;
   cursors: CursorCodec;
+  /** Told the size of every loader batch (metrics). @default none */
+  onBatch?: (loader: string, size: number) => void;
 }
 
 export interface RequestHeaders {
@@ -29,7 +31,12 @@ export interface RequestHeaders {
 }
 
 /** Builds the context of one request: who asks, and a fresh set of loaders. */
-export function createContextFactory({ client, authenticate, cursors }: ContextDependencies) {
+export function createContextFactory({
+  client,
+  authenticate,
+  cursors,
+  onBatch,
+}: ContextDependencies) {
   return async (headers: RequestHeaders): Promise<GatewayContext> => {
     const caller = await authenticate(headers);
     const upstreamCalls = { count: 0 };
@@ -39,6 +46,7 @@ export function createContextFactory({ client, authenticate, cursors }: ContextD
       onCall: () => {
         upstreamCalls.count++;
       },
+      onBatch,
     };
     return {
       caller,

@@ -1,8 +1,158 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * Every Prometheus instrument the gateway exports, on one registry per
+ * gateway so tests and cluster workers never share counters. Label values
+ * come from small fixed sets (route templates, status codes, contract error
+ * codes, loader names) or from `operationLabel`, which caps operation names;
+ * ids never become labels.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UpstreamPolicyView } from '../upstream/policy.js';
 
-/** One registry per gateway, so tests and cluster workers never share counters. */
-export function createMetricsRegistry(): Registry {
-  const registry = new Registry();
+export interface GatewayMetricsOptions {
+  /** Where the instruments and the default process metrics go. @default a new Registry */
+  registry?: Registry;
+  /**
+   * Distinct operation names that get their own label value; later ones
+   * share `(other)`, so a client inventing names cannot grow the series.
+   * @default 100
+   */
+  maxOperationNames?: number;
+}
+
+export interface GatewayMetrics {
+  registry: Registry;
+  requestDuration: Histogram<'operation' | 'outcome'>;
+  requestsInFlight: Gauge;
+  graphqlErrors: Counter<'code'>;
+  upstreamCallsPerOperation: Histogram<'operation'>;
+  upstreamCalls: Counter<'endpoint' | 'status'>;
+  upstreamDuration: Histogram<'endpoint' | 'status'>;
+  loaderBatchSize: Histogram<'loader'>;
+  /** The label value for an operation name: the name itself, or a fixed `(…)` value. */
+  operationLabel(name: string | null | undefined): string;
+  /**
+   * Publishes the upstream call policy: its state is read on every scrape,
+   * its events (retries, circuit changes, rejections) are counted. Until this
+   * is called the circuit and bulkhead series stay empty.
+   */
+  watchPolicy(policy: UpstreamPolicyView): void;
+}
+
+// Parentheses cannot occur in a GraphQL name, so these never collide with one.
+export const OPERATION_NONE = '(none)';
+export const OPERATION_ANONYMOUS = '(anonymous)';
+export const OPERATION_OTHER = '(other)';
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const CIRCUIT_STATES = ['closed', 'half-open', 'open', 'isolated'] as const;
+
+export function createGatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics {
+  const registry = options.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
-  return registry;
+  const registers = [registry];
+  const maxNames = options.maxOperationNames ?? 100;
+  const names = new Set<string>();
+  let policy: UpstreamPolicyView | undefined;
+
+  // Gauges whose value is read at scrape time rather than pushed.
+  new Gauge({
+    name: 'gateway_upstream_circuit_state',
+    help: 'The upstream circuit breaker: 1 for the current state, 0 for the others.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      if (!policy) return;
+      const { circuit } = policy.state();
+      for (const state of CIRCUIT_STATES) this.set({ state }, state === circuit ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gateway_upstream_bulkhead_active',
+    help: 'Upstream calls holding a bulkhead slot.',
+    registers,
+    collect() {
+      if (policy) this.set(policy.state().active);
+    },
+  });
+  new Gauge({
+    name: 'gateway_upstream_bulkhead_queued',
+    help: 'Upstream calls waiting for a bulkhead slot.',
+    registers,
+    collect() {
+      if (policy) this.set(policy.state().queued);
+    },
+  });
+
+  const policyEvents = new Counter({
+    name: 'gateway_upstream_policy_events_total',
+    help: 'Retries, circuit state changes and calls refused by the circuit or the bulkhead.',
+    labelNames: ['event'],
+    registers,
+  });
+
+  return {
+    registry,
+    requestDuration: new Histogram({
+      name: 'gateway_graphql_request_duration_seconds',
+      help: 'GraphQL requests by operation name and outcome (ok, partial, rejected, error).',
+      labelNames: ['operation', 'outcome'],
+      buckets: SECONDS,
+      registers,
+    }),
+    requestsInFlight: new Gauge({
+      name: 'gateway_graphql_requests_in_flight',
+      help: 'GraphQL requests received and not yet answered.',
+      registers,
+    }),
+    graphqlErrors: new Counter({
+      name: 'gateway_graphql_errors_total',
+      help: 'Errors sent to clients, by error code.',
+      labelNames: ['code'],
+      registers,
+    }),
+    upstreamCallsPerOperation: new Histogram({
+      name: 'gateway_upstream_calls_per_operation',
+      help: 'Upstream HTTP calls (retries included) made for one GraphQL request.',
+      labelNames: ['operation'],
+      buckets: [0, 1, 2, 3, 5, 10, 20, 50, 100],
+      registers,
+    }),
+    upstreamCalls: new Counter({
+      name: 'gateway_upstream_requests_total',
+      help: 'HTTP calls to the card issuer by route template and status (or timeout/network).',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    }),
+    upstreamDuration: new Histogram({
+      name: 'gateway_upstream_request_duration_seconds',
+      help: 'Time of one HTTP call to the card issuer, body included.',
+      labelNames: ['endpoint', 'status'],
+      buckets: SECONDS,
+      registers,
+    }),
+    loaderBatchSize: new Histogram({
+      name: 'gateway_loader_batch_size',
+      help: 'Keys per DataLoader batch.',
+      labelNames: ['loader'],
+      buckets: [1, 2, 5, 10, 20, 50, 100],
+      registers,
+    }),
+    operationLabel(name) {
+      if (name === undefined) return OPERATION_NONE;
+      if (name === null || name === '') return OPERATION_ANONYMOUS;
+      if (names.has(name)) return name;
+      if (names.size >= maxNames || !GRAPHQL_NAME.test(name)) return OPERATION_OTHER;
+      names.add(name);
+      return name;
+    },
+    watchPolicy(view) {
+      policy = view;
+      view.onEvent((event) => {
+        if (event.type === 'retry') policyEvents.inc({ event: 'retry' });
+        else if (event.type === 'circuit') policyEvents.inc({ event: `circuit_${event.state}` });
+        else policyEvents.inc({ event: `rejected_${event.reason}` });
+      });
+    },
+  };
 }

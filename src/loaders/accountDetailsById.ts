@@ -19,7 +19,10 @@ export function createAccountDetailsByIdLoader(
   return new DataLoader<string, AccountRecord | null>(
     // One slot per key, in key order. A slot holding an Error fails only the
     // fields that asked for that id; `null` (the issuer's 404) is a value.
-    (ids) => Promise.all(ids.map((id) => client.getAccount(id, scope).catch(toError))),
+    (ids) => {
+      scope.onBatch?.('accountDetailsById', ids.length);
+      return Promise.all(ids.map((id) => client.getAccount(id, scope).catch(toError)));
+    },
     { name: 'accountDetailsById' },
   );
 }

@@ -28,8 +28,9 @@ export function createAccountPageLoader(
   { onAccount }: AccountPageOptions = {},
 ): AccountPageLoader {
   return new DataLoader<AccountPageKey, AccountRecord[], string>(
-    (keys) =>
-      Promise.all(
+    (keys) => {
+      scope.onBatch?.('accountPage', keys.length);
+      return Promise.all(
         keys.map(async ({ customerId, page, size }) => {
           try {
             const accounts = await client.getAccountsOfCustomer(customerId, page, size, scope);
@@ -39,7 +40,8 @@ export function createAccountPageLoader(
             return toError(error);
           }
         }),
-      ),
+      );
+    },
     {
       name: 'accountPage',
       cacheKeyFn: ({ customerId, page, size }) => `${customerId}:${page}:${size}`,

@@ -11,7 +11,10 @@ export function createCustomerByIdLoader(
   scope: UpstreamScope,
 ): CustomerByIdLoader {
   return new DataLoader<string, CustomerRecord | null>(
-    (ids) => Promise.all(ids.map((id) => client.getCustomer(id, scope).catch(toError))),
+    (ids) => {
+      scope.onBatch?.('customerById', ids.length);
+      return Promise.all(ids.map((id) => client.getCustomer(id, scope).catch(toError)));
+    },
     { name: 'customerById' },
   );
 }

@@ -3,6 +3,7 @@ import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from
 import {
   UpstreamCallBudgetError,
   UpstreamResponseError,
+  type UpstreamError,
   UpstreamUnavailableError,
   fromTransportError,
 } from './errors.js';
@@ -17,7 +18,24 @@ export interface UpstreamScope {
   requestId?: string;
   /** Counts the calls made for this request (for logs, metrics and the call budget). */
   onCall?: () => void;
+  /** Told the size of every DataLoader batch made for this request (for metrics). */
+  onBatch?: (loader: string, size: number) => void;
 }
+
+/** One HTTP exchange with the issuer, as reported to an UpstreamObserver. */
+export interface UpstreamAttempt {
+  /** The route template, e.g. `/account/v3/{id}`: never a real id. */
+  endpoint: string;
+  /** The issuer's HTTP status; undefined when no answer arrived. */
+  status: number | undefined;
+  /** From sending the request to the end of its body. */
+  durationMs: number;
+  /** Set when the attempt failed; 404 is not a failure. */
+  error: UpstreamError | undefined;
+}
+
+/** Sees every attempt (retries included) after it ends; for metrics and logs. */
+export type UpstreamObserver = (attempt: UpstreamAttempt, scope: UpstreamScope) => void;
 
 /** One logical call as a CallPolicy sees it. */
 export interface PolicyCall {
@@ -58,6 +76,8 @@ export interface EnfuceClientOptions {
    * @default 200
    */
   maxCallsPerScope?: number;
+  /** @default none */
+  observer?: UpstreamObserver;
 }
 
 /**
@@ -73,6 +93,7 @@ export class EnfuceClient {
   readonly #timeoutMs: number;
   readonly #policy: CallPolicy;
   readonly #maxCallsPerScope: number;
+  readonly #observer: UpstreamObserver | undefined;
   // Per operation, keyed by its scope object, so nothing outlives the request.
   readonly #callsByScope = new WeakMap<UpstreamScope, number>();
 
@@ -84,6 +105,7 @@ export class EnfuceClient {
     this.#timeoutMs = options.timeoutMs;
     this.#policy = options.policy ?? passThrough;
     this.#maxCallsPerScope = options.maxCallsPerScope ?? 200;
+    this.#observer = options.observer;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
@@ -146,7 +168,9 @@ export class EnfuceClient {
     try {
       const result = this.#policy.execute(async (signal) => {
         this.#spend(scope);
-        return this.#attempt(`${this.#prefix}${path}?${query}`, headers, signal);
+        const url = `${this.#prefix}${path}?${query}`;
+        if (this.#observer === undefined) return this.#attempt(url, headers, signal);
+        return this.#observed(path, scope, (seen) => this.#attempt(url, headers, signal, seen));
       }, call);
       // Backoff sleeps and bulkhead queues do not watch the signal; the
       // caller still gets its answer at the deadline.
@@ -168,14 +192,43 @@ export class EnfuceClient {
     scope.onCall?.();
   }
 
+  /** Runs one attempt and reports it to the observer, whatever the result. */
+  async #observed<T>(
+    path: string,
+    scope: UpstreamScope,
+    attempt: (seen: { status?: number }) => Promise<T>,
+  ): Promise<T> {
+    const seen: { status?: number } = {};
+    const started = performance.now();
+    let error: UpstreamError | undefined;
+    try {
+      return await attempt(seen);
+    } catch (thrown) {
+      error = fromTransportError(thrown);
+      throw thrown;
+    } finally {
+      this.#observer?.(
+        {
+          endpoint: routeOf(path),
+          status: seen.status,
+          durationMs: performance.now() - started,
+          error,
+        },
+        scope,
+      );
+    }
+  }
+
   async #attempt(
     path: string,
     headers: Record<string, string>,
     signal: AbortSignal,
+    seen?: { status?: number },
   ): Promise<unknown | null> {
     // undici's request() never follows redirects (a 3xx is answered below).
     const response = await this.#dispatcher.request({ method: 'GET', path, headers, signal });
     const { statusCode: status } = response;
+    if (seen) seen.status = status;
     if (status === 200) return parseExactJson(await readBody(response.body, signal));
 
     // Every path that does not read the body must still release it (undici).
@@ -221,6 +274,11 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The route template of a path: ids (all digits) become `{id}`. */
+function routeOf(path: string): string {
+  return path.replace(/\/\d+(?=\/|$)/g, '/{id}');
 }
 
 function checkedId(id: string): string {

@@ -1,0 +1,63 @@
+/**
+ * Feeds the gateway's instruments (src/http/metrics.ts) from the request
+ * summaries, the upstream client's attempts and fastify's request lifecycle.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { GatewayMetrics } from '../http/metrics.js';
+import type { UpstreamAttempt, UpstreamObserver } from '../upstream/client.js';
+import { isGraphQL, type SummaryListener } from './requestSummary.js';
+
+// Codes are the contract's and Apollo's fixed sets; anything else is folded.
+const ERROR_CODE = /^[A-Z][A-Z_]{0,47}$/;
+const MAX_ERROR_CODES = 50;
+
+/** Request duration by operation and outcome, upstream calls per operation, error codes. */
+export function recordRequests(metrics: GatewayMetrics): SummaryListener {
+  const seenCodes = new Set<string>();
+  const codeLabel = (code: string): string => {
+    if (seenCodes.has(code)) return code;
+    if (seenCodes.size >= MAX_ERROR_CODES || !ERROR_CODE.test(code)) return 'OTHER';
+    seenCodes.add(code);
+    return code;
+  };
+
+  return (summary) => {
+    const operation = metrics.operationLabel(summary.operationName);
+    metrics.requestDuration.observe(
+      { operation, outcome: summary.outcome },
+      summary.durationMs / 1000,
+    );
+    metrics.upstreamCallsPerOperation.observe({ operation }, summary.upstreamCalls);
+    for (const code of summary.errorCodes) metrics.graphqlErrors.inc({ code: codeLabel(code) });
+  };
+}
+
+/** GraphQL requests received and not answered yet, aborted ones included. */
+export function trackInFlight(app: FastifyInstance, metrics: GatewayMetrics): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isGraphQL(request)) return;
+    metrics.requestsInFlight.inc();
+    // 'close' fires for finished and for abandoned responses alike.
+    reply.raw.once('close', () => metrics.requestsInFlight.dec());
+  });
+}
+
+/** Upstream calls and their duration by route template and status. */
+export function recordUpstream(metrics: GatewayMetrics): UpstreamObserver {
+  return (attempt) => {
+    const labels = { endpoint: attempt.endpoint, status: statusLabel(attempt) };
+    metrics.upstreamCalls.inc(labels);
+    metrics.upstreamDuration.observe(labels, attempt.durationMs / 1000);
+  };
+}
+
+/** Loader batch sizes; loader names are a fixed set. */
+export function recordBatch(metrics: GatewayMetrics): (loader: string, size: number) => void {
+  return (loader, size) => metrics.loaderBatchSize.observe({ loader }, size);
+}
+
+/** The HTTP status, or what happened instead of one. */
+function statusLabel(attempt: UpstreamAttempt): string {
+  if (attempt.status !== undefined) return String(attempt.status);
+  return attempt.error?.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'network';
+}

@@ -1,0 +1,53 @@
+/**
+ * The operator's log: one line per GraphQL request and one per failed
+ * upstream call, both carrying the request id. Fields are picked one by one;
+ * no request, header, token or error object is ever handed to the logger, so
+ * nothing secret can ride along.
+ */
+import type { Logger } from 'pino';
+import type { UpstreamObserver } from '../upstream/client.js';
+import type { SummaryListener } from './requestSummary.js';
+
+/** `graphql request`: request id, operation, caller, status, outcome, time, upstream calls, error codes. */
+export function logRequests(logger: Logger): SummaryListener {
+  return (summary) => {
+    logger.info(
+      {
+        requestId: summary.requestId,
+        operation: summary.operationName ?? null,
+        sub: summary.sub ?? null,
+        status: summary.status,
+        outcome: summary.outcome,
+        durationMs: round(summary.durationMs),
+        upstreamCalls: summary.upstreamCalls,
+        errorCodes: summary.errorCodes,
+      },
+      'graphql request',
+    );
+  };
+}
+
+/**
+ * `upstream call failed`: one line per failed attempt (a retried call can
+ * log more than one), with the route template rather than the path, and the
+ * contract code rather than the transport's message, which names hosts.
+ */
+export function logUpstreamFailures(logger: Logger): UpstreamObserver {
+  return (attempt, scope) => {
+    if (attempt.error === undefined) return;
+    logger.warn(
+      {
+        requestId: scope.requestId ?? null,
+        endpoint: attempt.endpoint,
+        status: attempt.status ?? null,
+        code: attempt.error.code,
+        durationMs: round(attempt.durationMs),
+      },
+      'upstream call failed',
+    );
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

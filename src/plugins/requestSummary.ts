@@ -1,0 +1,122 @@
+/**
+ * One summary per GraphQL HTTP request, handed to listeners (the request log,
+ * the metrics, tracing) once the answer has gone out. The Apollo plugin notes
+ * what the operation did; the fastify hooks add what HTTP knows (status,
+ * time) and cover requests refused before an operation ran (no token, CSRF,
+ * body too large), which Apollo plugins never see.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GatewayContext } from '../context.js';
+
+export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error';
+
+export interface RequestSummary {
+  requestId: string;
+  /** The operation's name; `null` when it has none; undefined when no operation was resolved. */
+  operationName: string | null | undefined;
+  /** The caller's `sub`; undefined when the request was refused before the caller was known. */
+  sub: string | undefined;
+  status: number;
+  durationMs: number;
+  /** Upstream HTTP calls made for this request, retries included. */
+  upstreamCalls: number;
+  /** Distinct `extensions.code` values of the errors sent back, in order of first appearance. */
+  errorCodes: string[];
+  /** ok: no errors; partial: data and errors; rejected: 4xx; error: no data, or 5xx. */
+  outcome: RequestOutcome;
+}
+
+export type SummaryListener = (summary: RequestSummary, request: FastifyRequest) => void;
+
+interface OperationFacts {
+  operationName: string | null | undefined;
+  errorCodes: string[];
+  hasData: boolean;
+}
+
+// Keyed by objects that live exactly as long as the request. Apollo runs an
+// operation on a shallow copy of the context, so the key is an object the
+// copy shares with the original: the request's upstream call counter.
+const factsByRequest = new WeakMap<GatewayContext['upstreamCalls'], OperationFacts>();
+const codesByRequest = new WeakMap<FastifyRequest, string[]>();
+
+/** Notes the operation name and error codes of every request that reached execution. */
+export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName, response }) {
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          factsByRequest.set(contextValue.upstreamCalls, {
+            operationName,
+            errorCodes: codesOf(result?.errors),
+            hasData: result?.data != null,
+          });
+        },
+      };
+    },
+  };
+}
+
+/** Calls every listener once per `/graphql` request (preflights excluded), after the answer. */
+export function observeRequests(app: FastifyInstance, listeners: SummaryListener[]): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    // Refused before a context existed: the codes are only in the answer. Such
+    // answers are small; anything large came from an operation and is skipped.
+    if (isGraphQL(request) && !request.gatewayContext && typeof payload === 'string') {
+      if (payload.length < 64 * 1024) codesByRequest.set(request, codesInBody(payload));
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!isGraphQL(request)) return;
+    const context = request.gatewayContext ?? undefined;
+    const facts = context && factsByRequest.get(context.upstreamCalls);
+    const errorCodes = facts?.errorCodes ?? codesByRequest.get(request) ?? [];
+    const status = reply.statusCode;
+    const summary: RequestSummary = {
+      requestId: request.id,
+      operationName: facts?.operationName,
+      sub: context?.caller.sub,
+      status,
+      durationMs: reply.elapsedTime,
+      upstreamCalls: context?.upstreamCalls.count ?? 0,
+      errorCodes,
+      outcome: outcomeOf(status, errorCodes, facts?.hasData ?? false),
+    };
+    for (const listener of listeners) listener(summary, request);
+  });
+}
+
+/** Whether the request is a GraphQL request rather than a preflight or another route. */
+export function isGraphQL(request: FastifyRequest): boolean {
+  return request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS';
+}
+
+function outcomeOf(status: number, errorCodes: string[], hasData: boolean): RequestOutcome {
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'rejected';
+  if (errorCodes.length === 0) return 'ok';
+  return hasData ? 'partial' : 'error';
+}
+
+function codesOf(errors: readonly { extensions?: Record<string, unknown> }[] | undefined) {
+  const codes = new Set<string>();
+  for (const error of errors ?? []) {
+    const code = error.extensions?.['code'];
+    codes.add(typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
+  }
+  return [...codes];
+}
+
+function codesInBody(body: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const errors = (parsed as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) ? codesOf(errors) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,204 @@
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/seed.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { scrape } from '../helpers/prometheus.js';
+import { signToken } from '../helpers/tokens.js';
+
+const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
+const ACCOUNTS = 'query SomeAccounts($ids: [ID!]!) { accounts(ids: $ids) { id } }';
+
+describe('/metrics', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ upstreamTimeoutMs: 2000 });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.reset());
+
+  it('counts a request by operation name and outcome, with its upstream calls', async () => {
+    const before = await scrape(harness.url);
+    const { errors } = await harness.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts });
+    expect(errors).toBeUndefined();
+    const after = await scrape(harness.url);
+
+    const delta = (name: string, labels: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+    expect(
+      delta('gateway_graphql_request_duration_seconds_count', {
+        operation: 'OneAccount',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
+    expect(
+      delta('gateway_upstream_requests_total', { endpoint: '/account/v3/{id}', status: '200' }),
+    ).toBe(1);
+    expect(
+      delta('gateway_upstream_request_duration_seconds_count', {
+        endpoint: '/account/v3/{id}',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(delta('gateway_upstream_calls_per_operation_sum', { operation: 'OneAccount' })).toBe(1);
+    expect(delta('gateway_upstream_calls_per_operation_count', { operation: 'OneAccount' })).toBe(
+      1,
+    );
+    expect(harness.simulator.log.count('account')).toBe(1);
+  });
+
+  it('records loader batch sizes: three ids, two distinct, one batch of two', async () => {
+    const before = await scrape(harness.url);
+    const ids = [FIXTURES.accountExactAmounts, FIXTURES.accountNegativeBalance];
+    const { errors } = await harness.execute(ACCOUNTS, { ids: [...ids, ids[0]] });
+    expect(errors).toBeUndefined();
+    const after = await scrape(harness.url);
+
+    const labels = { loader: 'accountDetailsById' };
+    expect(
+      after.value('gateway_loader_batch_size_count', labels) -
+        before.value('gateway_loader_batch_size_count', labels),
+    ).toBe(1);
+    expect(
+      after.value('gateway_loader_batch_size_sum', labels) -
+        before.value('gateway_loader_batch_size_sum', labels),
+    ).toBe(2);
+    expect(
+      after.value('gateway_upstream_calls_per_operation_sum', { operation: 'SomeAccounts' }) -
+        before.value('gateway_upstream_calls_per_operation_sum', { operation: 'SomeAccounts' }),
+    ).toBe(2);
+  });
+
+  it('labels upstream failures by status and counts the error code', async () => {
+    harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    const before = await scrape(harness.url);
+    const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
+    expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    const after = await scrape(harness.url);
+
+    const labels = { endpoint: '/account/v3/{id}', status: '500' };
+    expect(
+      after.value('gateway_upstream_requests_total', labels) -
+        before.value('gateway_upstream_requests_total', labels),
+    ).toBe(1);
+    const code = { code: 'UPSTREAM_UNAVAILABLE' };
+    expect(
+      after.value('gateway_graphql_errors_total', code) -
+        before.value('gateway_graphql_errors_total', code),
+    ).toBe(1);
+    const partial = { operation: 'OneAccount', outcome: 'partial' };
+    expect(
+      after.value('gateway_graphql_request_duration_seconds_count', partial) -
+        before.value('gateway_graphql_request_duration_seconds_count', partial),
+    ).toBe(1);
+  });
+
+  it('a 404 is a status, not a failure, and no id ever becomes a label', async () => {
+    const before = await scrape(harness.url);
+    const { data } = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
+    expect(data.account).toBeNull();
+    const after = await scrape(harness.url);
+
+    const labels = { endpoint: '/account/v3/{id}', status: '404' };
+    expect(
+      after.value('gateway_upstream_requests_total', labels) -
+        before.value('gateway_upstream_requests_total', labels),
+    ).toBe(1);
+    expect(after.text).not.toContain(FIXTURES.unknownAccountId);
+    expect(after.text).not.toContain(FIXTURES.accountExactAmounts);
+  });
+
+  it('gives anonymous and unresolved operations fixed labels', async () => {
+    const before = await scrape(harness.url);
+    await harness.execute(`{ account(id: "${FIXTURES.accountExactAmounts}") { id } }`);
+    const broken = await harness.execute('query Broken { account(id: ');
+    expect(broken.status).toBe(400);
+    const after = await scrape(harness.url);
+
+    const count = (labels: Record<string, string>) =>
+      after.value('gateway_graphql_request_duration_seconds_count', labels) -
+      before.value('gateway_graphql_request_duration_seconds_count', labels);
+    expect(count({ operation: '(anonymous)', outcome: 'ok' })).toBe(1);
+    expect(count({ operation: '(none)', outcome: 'rejected' })).toBe(1);
+    expect(after.text).not.toContain('operation="Broken"');
+  });
+
+  it('shows requests in flight while the upstream is slow', async () => {
+    harness.simulator.setLatency({ fixedMs: 600 });
+    const slow = harness.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts });
+    await waitFor(() => harness.simulator.stats.inFlight === 1);
+    const during = await scrape(harness.url);
+    expect(during.value('gateway_graphql_requests_in_flight')).toBe(1);
+    await slow;
+    const after = await scrape(harness.url);
+    expect(after.value('gateway_graphql_requests_in_flight')).toBe(0);
+  });
+
+  it('publishes the circuit state and the bulkhead', async () => {
+    const metrics = await scrape(harness.url);
+    expect(metrics.value('gateway_upstream_circuit_state', { state: 'closed' })).toBe(1);
+    expect(metrics.value('gateway_upstream_circuit_state', { state: 'open' })).toBe(0);
+    expect(metrics.value('gateway_upstream_bulkhead_queued')).toBe(0);
+    expect(metrics.value('gateway_upstream_bulkhead_active')).toBe(0);
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    expect(metrics.text).toContain('nodejs_eventloop_lag_seconds');
+  });
+});
+
+describe('/metrics with authentication', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true });
+  });
+  afterAll(() => harness.close());
+
+  it('counts a request refused for want of a token as rejected UNAUTHENTICATED', async () => {
+    const before = await scrape(harness.url);
+    const refused = await harness.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts });
+    expect(refused.status).toBe(401);
+    const token = await signToken({ scope: 'accounts:read:any' });
+    const allowed = await harness.execute(
+      ACCOUNT,
+      { id: FIXTURES.accountExactAmounts },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(allowed.errors).toBeUndefined();
+    const after = await scrape(harness.url);
+
+    const count = (labels: Record<string, string>) =>
+      after.value('gateway_graphql_request_duration_seconds_count', labels) -
+      before.value('gateway_graphql_request_duration_seconds_count', labels);
+    expect(count({ operation: '(none)', outcome: 'rejected' })).toBe(1);
+    expect(count({ operation: 'OneAccount', outcome: 'ok' })).toBe(1);
+    const code = { code: 'UNAUTHENTICATED' };
+    expect(
+      after.value('gateway_graphql_errors_total', code) -
+        before.value('gateway_graphql_errors_total', code),
+    ).toBe(1);
+    expect(after.text).not.toContain(token);
+  });
+
+  it('does not count preflights or health checks as GraphQL requests', async () => {
+    const before = await scrape(harness.url);
+    await request(`${harness.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    }).then((r) => r.body.dump());
+    await request(`${harness.url}/health/ready`).then((r) => r.body.dump());
+    const after = await scrape(harness.url);
+    const total = (s: Awaited<ReturnType<typeof scrape>>) =>
+      s.samples
+        .filter((x) => x.name === 'gateway_graphql_request_duration_seconds_count')
+        .reduce((sum, x) => sum + x.value, 0);
+    expect(total(after)).toBe(total(before));
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('The condition did not hold in time.');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
