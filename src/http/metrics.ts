@@ -156,3 +156,8 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
   };
 }
+
+/** The registry alone, with every instrument on it. */
+export function createMetricsRegistry(): Registry {
+  return createGatewayMetrics().registry;
+}
