@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Latency } from './handleApi.js';
-import type { FaultController } from './faults.js';
+import type { FaultController, FaultRule } from './faults.js';
 import type { ConcurrencyGauge } from './gauge.js';
 import type { RequestLog } from './requestLog.js';
 import { ROUTE_NAMES, type RouteName } from './routes.js';
@@ -52,7 +52,7 @@ export async function handleAdmin(
     if (path === 'faults' && method === 'GET')
       return send(res, 200, { faults: admin.faults.list() });
     if (path === 'faults' && method === 'POST')
-      return send(res, 201, { id: admin.faults.add(parse(body) as never) });
+      return send(res, 201, { id: admin.faults.add(parse(body) as FaultRule) });
     if (path === 'faults' && method === 'DELETE') {
       admin.faults.clear();
       return send(res, 204);

@@ -2,7 +2,6 @@
  * Writes a reply to the socket, optionally badly: dripped slowly, or cut
  * short after a Content-Length that promised more.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -36,7 +35,7 @@ export async function deliver(
     }
     for (const chunk of body.chunks()) {
       if (res.destroyed) return;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(chunk)) await drained(res);
     }
     res.end();
     return;
@@ -75,4 +74,17 @@ async function drip(
     if (res.destroyed) return;
     res.write(bytes.subarray(offset, offset + perTick));
   }
+}
+
+// Resolves on `drain`, or on `close` when the client went away; removes both listeners either way.
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -16,8 +16,9 @@ import { ROUTE_NAMES, type RouteName } from './routes.js';
  * - instead of answering: `hang` (never answer), `reset` (destroy the socket
  *   with a TCP RST), `redirectTo` (302, or `status` if it is a 3xx);
  * - status: `status` (every time) or `statuses` (one per request in order, then
- *   the rule is spent; a 2xx entry means "answer normally"). Non-2xx statuses
- *   get the simulator's JSON error body and, when set, `retryAfter`;
+ *   the rule is spent; with a larger `times` the list repeats). A 2xx entry
+ *   means "answer normally". Non-2xx statuses get the simulator's JSON error
+ *   body `{"status": N, "message": "..."}` and, when set, `retryAfter`;
  * - body: `invalidJson`, `html`, `body` (raw text, `contentType` defaults to
  *   JSON) or `oversizeBytes` (valid JSON of exactly N bytes) replace the body,
  *   with `status`/`statuses` giving the status (default 200);
@@ -45,7 +46,7 @@ export interface FaultRule {
   jitterMs?: number;
   /** Answer this status on every matched request. */
   status?: number;
-  /** Answer these statuses in order, one per matched request; e.g. [503, 503, 200]. */
+  /** Answer these statuses in order, one per matched request; e.g. [503, 503, 200], then normal again. */
   statuses?: number[];
   /** `Retry-After` header value sent with non-2xx statuses, e.g. "1" or an HTTP date. */
   retryAfter?: string;

@@ -5,6 +5,18 @@
  */
 import { finnish731CheckDigit, luhnCheckDigit } from './checkDigits.js';
 import type { Random } from './random.js';
+import {
+  AUTHORITIES,
+  COMPANY_FORMS,
+  COMPANY_KINDS,
+  COMPANY_WORDS,
+  COUNTRIES,
+  FIRST_NAMES,
+  LAST_NAMES,
+  MIDDLE_NAMES,
+  STREETS,
+  type Country,
+} from './vocabulary.js';
 import type {
   AccountRecord,
   AccountStatus,
@@ -15,152 +27,6 @@ import type {
   Segment,
   TopLevelStyle,
 } from './records.js';
-
-interface Country {
-  code: string;
-  locales: readonly string[];
-  currency: string;
-  cities: readonly string[];
-  phonePrefix: string;
-}
-
-const COUNTRIES: readonly Country[] = [
-  {
-    code: 'FIN',
-    locales: ['fi_FI', 'sv_FI'],
-    currency: 'EUR',
-    cities: ['Helsinki', 'Espoo', 'Tampere', 'Turku', 'Mariehamn'],
-    phonePrefix: '+35840',
-  },
-  {
-    code: 'SWE',
-    locales: ['sv_SE'],
-    currency: 'SEK',
-    cities: ['Stockholm', 'Göteborg', 'Malmö', 'Uppsala'],
-    phonePrefix: '+4670',
-  },
-  {
-    code: 'NOR',
-    locales: ['nb_NO', 'nn_NO'],
-    currency: 'NOK',
-    cities: ['Oslo', 'Bergen', 'Trondheim'],
-    phonePrefix: '+4791',
-  },
-  {
-    code: 'DNK',
-    locales: ['da_DK'],
-    currency: 'DKK',
-    cities: ['København', 'Aarhus', 'Odense'],
-    phonePrefix: '+4520',
-  },
-  {
-    code: 'POL',
-    locales: ['pl_PL'],
-    currency: 'PLN',
-    cities: ['Warszawa', 'Kraków', 'Gdańsk'],
-    phonePrefix: '+4850',
-  },
-  {
-    code: 'EST',
-    locales: ['et_EE'],
-    currency: 'EUR',
-    cities: ['Tallinn', 'Tartu'],
-    phonePrefix: '+3725',
-  },
-  {
-    code: 'GBR',
-    locales: ['en_GB'],
-    currency: 'GBP',
-    cities: ['London', 'Leeds', 'Bristol'],
-    phonePrefix: '+447',
-  },
-];
-
-const FIRST_NAMES = [
-  'Matti',
-  'Aino',
-  'Elias',
-  'Helmi',
-  'Oskar',
-  'Saga',
-  'Lars',
-  'Ingrid',
-  'Piotr',
-  'Zofia',
-  'Mette',
-  'Jonas',
-  'Liisa',
-  'Erik',
-  'Maja',
-  'Noah',
-];
-const MIDDLE_NAMES = ['Juha', 'Maria', 'Johan', 'Anna', 'Karl', 'Sofia'];
-const LAST_NAMES = [
-  'Korhonen',
-  'Virtanen',
-  'Nieminen',
-  'Andersson',
-  'Johansson',
-  'Hansen',
-  'Nowak',
-  'Kowalski',
-  'Tamm',
-  'Smith',
-  'Lindqvist',
-  'Mäkinen',
-  'Jensen',
-  'Berg',
-];
-const COMPANY_WORDS = [
-  'Nordic',
-  'Baltic',
-  'Aurora',
-  'Fjord',
-  'Polar',
-  'Harbour',
-  'Granite',
-  'Birch',
-  'Lumen',
-  'Kestrel',
-];
-const COMPANY_KINDS = [
-  'Logistics',
-  'Foods',
-  'Software',
-  'Retail',
-  'Energy',
-  'Design',
-  'Builders',
-  'Travel',
-];
-const COMPANY_FORMS: Record<string, string> = {
-  FIN: 'Oy',
-  SWE: 'AB',
-  NOR: 'AS',
-  DNK: 'ApS',
-  POL: 'Sp. z o.o.',
-  EST: 'OÜ',
-  GBR: 'Ltd',
-};
-const STREETS = [
-  'Kings street',
-  'Mannerheimintie',
-  'Drottninggatan',
-  'Karl Johans gate',
-  'Strøget',
-  'Nowy Świat',
-  'Viru',
-  'High Street',
-];
-const AUTHORITIES: Record<string, string> = {
-  FIN: 'Patent and Registration Office',
-  SWE: 'Bolagsverket',
-  NOR: 'Brønnøysundregistrene',
-  DNK: 'Erhvervsstyrelsen',
-  POL: 'KRS',
-  EST: 'Äriregister',
-  GBR: 'Companies House',
-};
 
 const STATUSES: readonly AccountStatus[] = [
   'ACCOUNT_BLOCKED',
