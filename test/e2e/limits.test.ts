@@ -1,0 +1,336 @@
+/**
+ * Operation limits (RELIABILITY.md rows Q1 to Q11): hostile operations are
+ * refused with a clean 400 before anything executes, so the simulator log
+ * stays empty. Production behaviour (introspection, `_service`, suggestions)
+ * is checked in a gateway process started with NODE_ENV=production.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
+
+const parents = (levels: number) => `${'parent { '.repeat(levels)}id${' }'.repeat(levels)}`;
+const ACCOUNT = FIXTURES.accountWithGrandparent;
+
+function expectRefused(
+  reply: { status: number; errors?: { extensions?: Record<string, unknown> }[] },
+  code: string,
+  limit?: string,
+) {
+  expect(reply.status).toBe(400);
+  expect(reply.errors?.[0]?.extensions?.code).toBe(code);
+  if (limit) expect(reply.errors?.[0]?.extensions?.validationErrorCode).toBe(limit);
+}
+
+describe('operation limits with the default settings', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  describe('depth', () => {
+    it('takes an operation exactly 10 levels deep', async () => {
+      // account (1) + 8 × parent + id = 10 levels.
+      const reply = await harness.execute(`{ account(id: "${ACCOUNT}") { ${parents(8)} } }`);
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.account.parent).not.toBeNull();
+    });
+
+    it.each([11, 22, 42])('refuses %i levels with no upstream call (Q1)', async (levels) => {
+      const reply = await harness.execute(
+        `{ account(id: "${ACCOUNT}") { ${parents(levels - 2)} } }`,
+      );
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+      expect(reply.errors![0]!.message).toBe(
+        `The operation is ${levels} levels deep; at most 10 are allowed.`,
+      );
+      expect(reply.data).toBeUndefined();
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('counts levels reached through nested named fragments (Q2)', async () => {
+      const fragments = Array.from(
+        { length: 12 },
+        (_, i) => `fragment F${i} on Account { id parent { ...F${i + 1} } }`,
+      ).join('\n');
+      const query = `{ account(id: "${ACCOUNT}") { ...F0 } }
+        ${fragments}
+        fragment F12 on Account { id }`;
+      const reply = await harness.execute(query);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+      expect(reply.errors![0]!.message).toMatch(/^The operation is 14 levels deep/);
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('counts levels reached through inline fragments', async () => {
+      const inline = `${'... on Account { parent { '.repeat(10)}id${' } }'.repeat(10)}`;
+      const reply = await harness.execute(`{ account(id: "${ACCOUNT}") { ${inline} } }`);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('measures a fragment spread many times once, whatever the fan-out', async () => {
+      // Each fragment spreads the next twice: 2^12 paths, walked once each fragment.
+      const fragments = Array.from(
+        { length: 12 },
+        (_, i) =>
+          `fragment G${i} on Account { a${i}: parent { ...G${i + 1} } b${i}: parent { ...G${i + 1} } }`,
+      ).join('\n');
+      const reply = await harness.execute(
+        `{ account(id: "${ACCOUNT}") { ...G0 } } ${fragments} fragment G12 on Account { id }`,
+      );
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('refuses 5000 levels of nesting in the parser and keeps answering (Q3)', async () => {
+      const reply = await harness.execute(`{${'a{'.repeat(5000)}b${'}'.repeat(5000)}}`);
+      expectRefused(reply, 'GRAPHQL_PARSE_FAILED');
+      expect(reply.errors![0]!.message).toMatch(/more th\w+ 1000 tokens/);
+      const next = await harness.execute('{ __typename }');
+      expect(next.data).toEqual({ __typename: 'Query' });
+    });
+  });
+
+  describe('aliases and root fields', () => {
+    const aliased = (n: number) => Array.from({ length: n }, (_, i) => `n${i}: number`).join(' ');
+
+    it('takes 15 aliases and refuses 16 (no upstream call)', async () => {
+      const ok = await harness.execute(`{ account(id: "${ACCOUNT}") { ${aliased(15)} } }`);
+      expect(ok.status).toBe(200);
+      expect(Object.keys(ok.data.account)).toHaveLength(15);
+      harness.simulator.log.clear();
+
+      const refused = await harness.execute(`{ account(id: "${ACCOUNT}") { ${aliased(16)} } }`);
+      expectRefused(refused, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ALIASES');
+      expect(refused.errors![0]!.message).toBe(
+        'The operation has 16 aliased fields; at most 15 are allowed.',
+      );
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('counts the aliases of a fragment once per spread', async () => {
+      const reply = await harness.execute(`
+        { a: account(id: "${ACCOUNT}") { ...Five } b: account(id: "${ACCOUNT}") { ...Five }
+          c: account(id: "${ACCOUNT}") { ...Five } }
+        fragment Five on Account { n1: number n2: number n3: number n4: number n5: number }`);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ALIASES');
+      expect(reply.errors![0]!.message).toMatch(/^The operation has 18 aliased fields/);
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it.each([1000, 2000])(
+      'refuses %i aliased root fields with no upstream call (Q4)',
+      async (n) => {
+        const query = `{ ${Array.from({ length: n }, (_, i) => `a${i}: account(id: "${i + 1}") { id }`).join(' ')} }`;
+        const reply = await harness.execute(query);
+        expect(reply.status).toBe(400);
+        expect(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']).toContain(
+          reply.errors![0]!.extensions!.code,
+        );
+        expect(harness.simulator.log.count()).toBe(0);
+      },
+    );
+
+    it('takes 10 root fields and refuses 11', async () => {
+      const roots = (n: number) =>
+        Array.from({ length: n }, (_, i) => `c${i}: customer(id: "${i + 1}") { id }`).join(' ');
+      const ok = await harness.execute(`{ __typename ${roots(10)} }`);
+      expect(ok.status).toBe(200);
+      expect(Object.keys(ok.data)).toHaveLength(11);
+
+      const refused = await harness.execute(`{ ${roots(11)} }`);
+      expectRefused(refused, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ROOT_FIELDS');
+      expect(refused.errors![0]!.message).toBe(
+        'The operation asks for 11 root fields; at most 10 are allowed.',
+      );
+    });
+
+    it('counts root fields inside fragments on Query', async () => {
+      const reply = await harness.execute(`
+        { ...Six ... on Query { ...Six } }
+        fragment Six on Query { a: customer(id: "1") { id } b: customer(id: "2") { id }
+          c: customer(id: "3") { id } d: customer(id: "4") { id }
+          e: customer(id: "5") { id } f: customer(id: "6") { id } }`);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ROOT_FIELDS');
+    });
+  });
+
+  describe('tokens, duplicates and directives', () => {
+    it('refuses 2000 copies of a field by the token limit (Q5)', async () => {
+      const reply = await harness.execute(
+        `{ account(id: "${ACCOUNT}") { ${'number '.repeat(2000)} } }`,
+      );
+      expectRefused(reply, 'GRAPHQL_PARSE_FAILED');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('answers 500 copies of __typename with exactly one upstream call (Q5)', async () => {
+      const reply = await harness.execute(
+        `{ account(id: "${ACCOUNT}") { id ${'__typename '.repeat(500)} } }`,
+      );
+      expect(reply.status).toBe(200);
+      expect(reply.data.account).toEqual({ id: ACCOUNT, __typename: 'Account' });
+      expect(harness.simulator.log.accountReads()).toEqual([ACCOUNT]);
+    });
+
+    it('refuses 1000 unknown directives with a short answer (Q6)', async () => {
+      const reply = await harness.execute(`{ __typename ${'@aa'.repeat(1000)} }`);
+      expect(reply.status).toBe(400);
+      expect(reply.errors!.length).toBeLessThanOrEqual(11);
+      expect(reply.text.length).toBeLessThan(10 * 1024);
+    });
+
+    it('refuses more than 50 directives that fit the token limit', async () => {
+      const fields = Array.from({ length: 51 }, () => '__typename @include(if: true)').join(' ');
+      const reply = await harness.execute(`{ ${fields} }`);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DIRECTIVES');
+    });
+
+    it('stops validation after 10 errors', async () => {
+      const fields = Array.from({ length: 40 }, (_, i) => `unknown${i}`).join(' ');
+      const reply = await harness.execute(`{ ${fields} }`);
+      expect(reply.status).toBe(400);
+      expect(reply.errors).toHaveLength(11);
+      expect(reply.errors![10]!.message).toMatch(/Too many validation errors/);
+    });
+
+    it('refuses fragment cycles without hanging the custom rules (Q7)', async () => {
+      const reply = await harness.execute(`
+        { account(id: "${ACCOUNT}") { ...A } }
+        fragment A on Account { parent { ...B } }
+        fragment B on Account { parent { ...A } }`);
+      expect(reply.status).toBe(400);
+      expect(reply.errors!.some((e) => /Cannot spread fragment "A"/.test(e.message))).toBe(true);
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('refuses overlapping-field blow-ups quickly (Q8)', async () => {
+      const inner = Array.from({ length: 10 }, (_, i) => `x: customer(id: "${i}") { id }`).join(
+        ' ',
+      );
+      const query = `{ ${Array.from({ length: 200 }, () => `... on Query { ${inner} }`).join(' ')} }`;
+      const reply = await harness.execute(query);
+      expect(reply.status).toBe(400);
+      expect(reply.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+  });
+
+  it('answers _service { sdl } while introspection is on (outside production)', async () => {
+    const reply = await harness.execute('{ _service { sdl } }');
+    expect(reply.status).toBe(200);
+    expect(reply.data._service.sdl).toContain('type Account');
+  });
+});
+
+describe('limits set by the environment', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      env: { MAX_DEPTH: '3', MAX_ALIASES: '1', MAX_ROOT_FIELDS: '2', MAX_TOKENS: '100' },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('applies MAX_DEPTH, MAX_ALIASES, MAX_ROOT_FIELDS and MAX_TOKENS', async () => {
+    const deep = await harness.execute(`{ account(id: "${ACCOUNT}") { parent { id } } }`);
+    expect(deep.status).toBe(200);
+    const deeper = await harness.execute(
+      `{ account(id: "${ACCOUNT}") { parent { parent { id } } } }`,
+    );
+    expectRefused(deeper, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+
+    const aliases = await harness.execute(`{ a: customer(id: "1") { b: id } }`);
+    expectRefused(aliases, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ALIASES');
+
+    const roots = await harness.execute(
+      `{ customer(id: "1") { id } account(id: "1") { id } accounts(ids: []) { id } }`,
+    );
+    expectRefused(roots, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ROOT_FIELDS');
+
+    const tokens = await harness.execute(`{ ${'__typename '.repeat(120)} }`);
+    expectRefused(tokens, 'GRAPHQL_PARSE_FAILED');
+  });
+});
+
+describe('in production (NODE_ENV=production)', () => {
+  let closed: SpawnedGateway;
+  let open: SpawnedGateway;
+  beforeAll(async () => {
+    [closed, open] = await Promise.all([
+      spawnGateway({ NODE_ENV: 'production' }),
+      spawnGateway({ NODE_ENV: 'production', INTROSPECTION: 'true' }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([closed?.close(), open?.close()]);
+  });
+
+  it('refuses introspection unless INTROSPECTION=true (Q9)', async () => {
+    const query = { query: '{ __schema { types { name } } }' };
+    const refused = await closed.post(query);
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0].extensions).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      validationErrorCode: 'INTROSPECTION_DISABLED',
+    });
+    expect(refused.text).not.toContain('Account');
+
+    const allowed = await open.post(query);
+    expect(allowed.status).toBe(200);
+    expect(allowed.json.data.__schema.types.map((t: { name: string }) => t.name)).toContain(
+      'Account',
+    );
+  });
+
+  it('refuses _service { sdl } unless INTROSPECTION=true (Q10)', async () => {
+    const refused = await closed.post({ query: '{ _service { sdl } }' });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0].extensions).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      validationErrorCode: 'INTROSPECTION_DISABLED',
+    });
+    expect(refused.text).not.toMatch(/type Account|@key/);
+
+    // Through a fragment on Query too.
+    const viaFragment = await closed.post({
+      query: '{ ...S } fragment S on Query { _service { sdl } }',
+    });
+    expect(viaFragment.status).toBe(400);
+    expect(viaFragment.text).not.toMatch(/type Account/);
+
+    const allowed = await open.post({ query: '{ _service { sdl } }' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.json.data._service.sdl).toContain('type Account');
+  });
+
+  it('suggests no field names (Q11)', async () => {
+    const reply = await closed.post({ query: '{ acount(id: "1") { id } }' });
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(reply.text).not.toMatch(/Did you mean|"account"|accounts/);
+  });
+
+  it('sends no stack traces with any refusal (S3)', async () => {
+    const replies = await Promise.all([
+      closed.post({ query: '{' }),
+      closed.post({ query: `{ account(id: "${ACCOUNT}") { ${parents(40)} } }` }),
+      closed.post({ query: '{ account(id: "..") { id } }' }),
+      closed.post({
+        query: 'query($id: ID!) { account(id: $id) { id } }',
+        variables: { id: true },
+      }),
+      closed.post('{"query":'),
+      closed.post([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([400, 400, 200, 400, 400, 400]);
+    for (const reply of replies) {
+      expect(reply.text).not.toMatch(/stacktrace|\n\s+at |\.ts:\d|node_modules/);
+      expect(reply.json.errors.length).toBeGreaterThan(0);
+    }
+  });
+});
