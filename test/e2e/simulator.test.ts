@@ -593,7 +593,7 @@ describe('faults', () => {
     const text = await response.body.text();
     const bodyAfter = performance.now() - started;
     expect(response.statusCode).toBe(200);
-    expect(headersAfter).toBeLessThan(150);
+    expect(headersAfter).toBeLessThan(bodyAfter / 3);
     const expectedMs = (Buffer.byteLength(text) / 1000) * 1000;
     expect(bodyAfter).toBeGreaterThan(expectedMs * 0.8);
     expect(exact(text).id).toBe(FIXTURES.accountTopLevel);
@@ -680,15 +680,15 @@ describe('faults', () => {
       expect(response.status).toBe(200);
       return performance.now() - started;
     };
-    expect(await timed(accountPath)).toBeLessThan(100);
-    sim.setLatency({ fixedMs: 150 });
-    expect(await timed(accountPath)).toBeGreaterThanOrEqual(145);
+    expect(await timed(accountPath)).toBeLessThan(200);
+    sim.setLatency({ fixedMs: 250 });
+    expect(await timed(accountPath)).toBeGreaterThanOrEqual(245);
     sim.setLatency({ fixedMs: 0 });
-    sim.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 200, jitterMs: 100 });
+    sim.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 300, jitterMs: 100 });
     const slow = await timed(`/account/v3/${FIXTURES.accountNegativeBalance}`);
-    expect(slow).toBeGreaterThanOrEqual(195);
-    expect(slow).toBeLessThan(600);
-    expect(await timed(accountPath)).toBeLessThan(100);
+    expect(slow).toBeGreaterThanOrEqual(295);
+    expect(slow).toBeLessThan(900);
+    expect(await timed(accountPath)).toBeLessThan(200);
   });
 
   it('starts with the latency option', async () => {
