@@ -1,0 +1,269 @@
+/**
+ * GraphQL over HTTP at the edges (RELIABILITY.md rows H1 to H8): oversized
+ * and broken bodies, CSRF-prone requests, wrong methods and batches each get
+ * the status the contract names, a GraphQL-shaped JSON body, and no
+ * execution: the simulator log stays empty and no caller token is checked.
+ */
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { anyCustomerToken, bearer } from '../helpers/tokens.js';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+// Touches the upstream when executed, so any execution shows in the simulator log.
+const QUERY = `{ account(id: "${FIXTURES.accountExactAmounts}") { id } }`;
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+async function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+  search = '',
+): Promise<Reply> {
+  const response = await request(`${url}/graphql${search}`, {
+    method: (options.method ?? 'POST') as 'POST',
+    headers: options.headers,
+    body: options.body,
+  });
+  const text = await response.body.text();
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    text,
+    body: text === '' ? {} : JSON.parse(text),
+  };
+}
+
+const codeOf = (reply: Reply) => reply.body.errors?.[0]?.extensions?.code;
+
+describe('HTTP hardening of /graphql with auth on', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    // With auth on, a request that reached the context function would be 401:
+    // a 400 here proves the refusal came first.
+    harness = await startHarness({ auth: true });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  it('answers 413 with a JSON error for a 200 KiB body and stays healthy (H1)', async () => {
+    const body = JSON.stringify({ query: QUERY, variables: { pad: 'x'.repeat(200 * 1024) } });
+    const reply = await send(harness.url, { headers: JSON_TYPE, body });
+    expect(reply.status).toBe(413);
+    expect(reply.body).toEqual({
+      errors: [
+        {
+          message: 'The request body is larger than the limit of 102400 bytes.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+    expect(harness.simulator.log.count()).toBe(0);
+
+    const live = await request(`${harness.url}/health/live`);
+    expect(live.statusCode).toBe(200);
+    await live.body.dump();
+  });
+
+  it('answers 413 for a 10 MB body sent without Content-Length', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    async function* stream() {
+      yield Buffer.from('{"query":"{ __typename }","variables":{"pad":"');
+      for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) yield chunk;
+      yield Buffer.from('"}}');
+    }
+    const outcome = await request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: Readable.from(stream()),
+    }).then(
+      async (response) => {
+        await response.body.dump();
+        return response.statusCode;
+      },
+      (error: { code?: string }) => error.code,
+    );
+    // Either a clean 413, or the server stops reading and closes: never a 2xx or a 5xx.
+    expect(String(outcome)).toMatch(/^(413|UND_ERR_SOCKET|ECONNRESET|EPIPE)$/);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it.each([
+    ['truncated JSON', '{"query":'],
+    ['an empty body', ''],
+    ['JSON with __proto__', '{"__proto__":{"polluted":1},"query":"{ __typename }"}'],
+  ])('answers 400 with a JSON error for %s (H2)', async (_name, body) => {
+    const reply = await send(harness.url, { headers: JSON_TYPE, body });
+    expect(reply.status).toBe(400);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(reply.text).not.toMatch(/stack|\n\s+at /);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ['text/plain', JSON.stringify({ query: QUERY })],
+    ['application/x-www-form-urlencoded', `query=${encodeURIComponent(QUERY)}`],
+    [
+      'multipart/form-data; boundary=x',
+      `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${QUERY}\r\n--x--`,
+    ],
+  ])('refuses a simple %s POST as CSRF with 400 BAD_REQUEST (H3, H4)', async (type, body) => {
+    const reply = await send(harness.url, { headers: { 'content-type': type }, body });
+    expect(reply.status).toBe(400);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(reply.body.errors![0]!.message).toMatch(/Cross-Site Request Forgery/);
+    expect(reply.body.data).toBeUndefined();
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('answers 415 for a POST in another media type', async () => {
+    const reply = await send(harness.url, {
+      headers: { 'content-type': 'application/xml' },
+      body: '<q/>',
+    });
+    expect(reply.status).toBe(415);
+    expect(reply.body.errors![0]!.message).toBe('The Content-Type must be application/json.');
+  });
+
+  it('refuses a GET without a preflight header, and answers it with one (H5)', async () => {
+    const search = `?query=${encodeURIComponent('{ __typename }')}`;
+    const refused = await send(harness.url, { method: 'GET' }, search);
+    expect(refused.status).toBe(400);
+    expect(codeOf(refused)).toBe('BAD_REQUEST');
+
+    const unauthenticated = await send(
+      harness.url,
+      { method: 'GET', headers: { 'apollo-require-preflight': '1' } },
+      search,
+    );
+    // Past the CSRF check, the caller's token is the next thing checked.
+    expect(unauthenticated.status).toBe(401);
+  });
+
+  it.each(['PUT', 'PATCH', 'DELETE'])(
+    'answers %s with 405 and Allow: GET, POST (H7)',
+    async (method) => {
+      const reply = await send(harness.url, {
+        method,
+        headers: JSON_TYPE,
+        body: JSON.stringify({ query: QUERY }),
+      });
+      expect(reply.status).toBe(405);
+      expect(reply.headers.allow).toBe('GET, POST');
+      expect(codeOf(reply)).toBe('BAD_REQUEST');
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
+
+  it('answers HEAD with 405 and no body', async () => {
+    const response = await request(`${harness.url}/graphql`, { method: 'HEAD' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, POST');
+    await response.body.dump();
+  });
+
+  it('answers a mutation over GET with 405 and Allow: POST (H7)', async () => {
+    const reply = await send(
+      harness.url,
+      { method: 'GET', headers: { 'apollo-require-preflight': '1' } },
+      `?query=${encodeURIComponent('mutation { __typename }')}`,
+    );
+    // The caller is checked first with auth on; without a token that is 401.
+    expect([401, 405]).toContain(reply.status);
+  });
+});
+
+describe('HTTP hardening of /graphql, token first', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true });
+  });
+  afterAll(() => harness.close());
+
+  // Apollo Server builds the context (the caller) before it looks at the
+  // operation: without a token these are 401; with one, the usual 400s.
+  it('answers a batch with 401 without a token and 400 with one (H8)', async () => {
+    const body = JSON.stringify(Array.from({ length: 11 }, () => ({ query: QUERY })));
+    const anonymous = await send(harness.url, { headers: JSON_TYPE, body });
+    expect(anonymous.status).toBe(401);
+    const token = await anyCustomerToken();
+    const refused = await send(harness.url, { headers: { ...JSON_TYPE, ...bearer(token) }, body });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors![0]!.message).toBe('Operation batching disabled.');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+});
+
+describe('HTTP hardening of /graphql without auth', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it('answers a mutation over GET with 405, Allow: POST and BAD_REQUEST (H7)', async () => {
+    const response = await request(
+      `${harness.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`,
+      { headers: { 'apollo-require-preflight': '1' } },
+    );
+    const body = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers a GET query with a preflight header (H5)', async () => {
+    const response = await request(
+      `${harness.url}/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      { headers: { 'apollo-require-preflight': '1' } },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it.each([['null'], ['5'], ['"text"'], ['{}']])(
+    'answers 400 BAD_REQUEST for the JSON body %s',
+    async (body) => {
+      const reply = await send(harness.url, { headers: JSON_TYPE, body });
+      expect(reply.status).toBe(400);
+      expect(codeOf(reply)).toBe('BAD_REQUEST');
+    },
+  );
+
+  it('answers 415 to a GET with a text/plain Content-Type (H6)', async () => {
+    const reply = await send(
+      harness.url,
+      {
+        method: 'GET',
+        headers: { 'apollo-require-preflight': '1', 'content-type': 'text/plain' },
+      },
+      `?query=${encodeURIComponent(QUERY)}`,
+    );
+    expect(reply.status).toBe(415);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('refuses a batch of 11 operations with 400 and executes none (H8)', async () => {
+    const body = JSON.stringify(Array.from({ length: 11 }, () => ({ query: QUERY })));
+    const reply = await send(harness.url, { headers: JSON_TYPE, body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors![0]!.message).toBe('Operation batching disabled.');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('refuses an X-Audit-User with control characters with 400, before any call', async () => {
+    harness.simulator.log.clear();
+    const reply = await harness.execute(QUERY, undefined, { 'x-audit-user': 'alice\tbob' });
+    expect(reply.status).toBe(400);
+    expect(reply.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+});
