@@ -3,7 +3,7 @@
  * seeded generator, so one seed always yields the same records; the fixtures
  * then override the fields tests rely on.
  */
-import { finnish731CheckDigit, luhnCheckDigit } from './checkDigits.js';
+import { finnishCheckDigit, luhnCheckDigit } from '../domain/checkDigits.js';
 import type { Random } from './random.js';
 import {
   AUTHORITIES,
@@ -87,8 +87,8 @@ export function paymentReferenceFor(
   number: string,
   type: 'MOD10' | 'FINNISH_7_3_1',
 ): PaymentReferenceRecord {
-  const check = type === 'MOD10' ? luhnCheckDigit(number) : finnish731CheckDigit(number);
-  return { number: number + check, type };
+  const check = type === 'MOD10' ? luhnCheckDigit(number) : finnishCheckDigit(number);
+  return { number: `${number}${check}`, type };
 }
 
 /** The style a top-level account uses, rotated by its position in the dataset. */

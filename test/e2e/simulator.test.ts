@@ -4,14 +4,8 @@ import { connect } from 'node:net';
 import { parse } from 'lossless-json';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  finnish731CheckDigit,
-  isValidFinnish731,
-  isValidLuhn,
-  isValidRf,
-  luhnCheckDigit,
-  rfReference,
-} from '../../src/simulator/checkDigits.js';
+import { hasValidCheckDigit } from '../../src/domain/checkDigits.js';
+import { isValidRf, rfReference } from '../../src/simulator/checkDigits.js';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createSimulatorData } from '../../src/simulator/seed.js';
 import { basicAuth, simulatorGet, simulatorUrl } from '../helpers/simulatorClient.js';
@@ -368,15 +362,10 @@ describe('JSON as the issuer writes it', () => {
 });
 
 describe('payment references', () => {
-  it('computes the documented check digits', () => {
-    expect(luhnCheckDigit('123456789')).toBe('7');
-    expect(luhnCheckDigit('7992739871')).toBe('3');
-    expect(finnish731CheckDigit('123456')).toBe('1');
-    expect(finnish731CheckDigit('123456789')).toBe('7');
+  it('builds ISO 11649 references for the undocumented RF type', () => {
     expect(rfReference('539007547034')).toBe('RF18539007547034');
     expect(rfReference('1234561')).toBe('RF341234561');
-    expect(isValidLuhn('1234567898')).toBe(false);
-    expect(isValidFinnish731('1234562')).toBe(false);
+    expect(isValidRf('RF18539007547034')).toBe(true);
     expect(isValidRf('RF19539007547034')).toBe(false);
   });
 
@@ -423,10 +412,7 @@ describe('payment references', () => {
     for (const { number, reference } of references) {
       types.add(reference.type);
       expect(reference.number.slice(0, -1)).toBe(number);
-      const valid =
-        reference.type === 'MOD10'
-          ? isValidLuhn(reference.number)
-          : isValidFinnish731(reference.number);
+      const valid = hasValidCheckDigit(reference.type, reference.number);
       expect(valid, `${reference.type} ${reference.number}`).toBe(true);
     }
     expect([...types].sort()).toEqual(['FINNISH_7_3_1', 'MOD10']);
