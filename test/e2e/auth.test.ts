@@ -1,0 +1,446 @@
+/**
+ * Callers and the audit trail (CONTRACT.md; RELIABILITY.md rows A1 to A3 and
+ * I5): who gets in, what each caller may read on every path to a record, and
+ * the name every upstream call carries.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import {
+  algNoneToken,
+  anyCustomerToken,
+  bearer,
+  customerToken,
+  signToken,
+  startJwksServer,
+  type JwksServer,
+} from '../helpers/tokens.js';
+
+const ACCOUNT_QUERY = 'query($id: ID!) { account(id: $id) { id number balance { amount } } }';
+const OWN_ACCOUNT = FIXTURES.accountTopLevel; // at corporateCustomer
+
+function expectUnauthenticated(reply: {
+  status: number;
+  text: string;
+  data: unknown;
+  errors?: any[];
+}) {
+  expect(reply.status).toBe(401);
+  expect(reply.data).toBeUndefined();
+  expect(reply.errors).toHaveLength(1);
+  expect(reply.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+}
+
+describe('caller tokens (HS256)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true });
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  it('answers 401 UNAUTHENTICATED without a token, with no upstream call (A1)', async () => {
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT });
+    expectUnauthenticated(reply);
+    expect(reply.errors![0]!.message).toBe('A valid bearer token is required.');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('lets a valid token in, with the Bearer scheme in any case', async () => {
+    const token = await anyCustomerToken();
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const reply = await harness.execute(
+        ACCOUNT_QUERY,
+        { id: OWN_ACCOUNT },
+        {
+          authorization: `${scheme} ${token}`,
+        },
+      );
+      expect(reply.status).toBe(200);
+      expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+    }
+  });
+
+  it.each([
+    ['a bare scheme', 'Bearer'],
+    ['Basic credentials', `Basic ${Buffer.from('gateway:simulator').toString('base64')}`],
+    ['two parts', 'Bearer abc.def'],
+    ['trailing text', 'Bearer a.b.c extra'],
+    ['an oversized header', `Bearer ${'a'.repeat(9000)}.b.c`],
+  ])('refuses %s with 401', async (_name, authorization) => {
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, { authorization });
+    expectUnauthenticated(reply);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it.each([
+    ['alg none', () => Promise.resolve(algNoneToken())],
+    ['an expired token', () => anyCustomerToken({}, { expiresIn: -3600 })],
+    [
+      'a token signed with another secret',
+      () => anyCustomerToken({}, { secret: 'another-secret-that-is-long-enough-for-hs256' }),
+    ],
+    ['a token without sub', () => anyCustomerToken({}, { noSubject: true })],
+    ['a sub with a control character', () => anyCustomerToken({ sub: 'alice\r\nbob' })],
+    ['a sub longer than 128 characters', () => anyCustomerToken({ sub: 'a'.repeat(129) })],
+    ['a numeric sub', () => anyCustomerToken({ sub: 42 as unknown as string })],
+  ])('refuses %s with 401 and does not echo it (A2)', async (_name, make) => {
+    const token = await make();
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expectUnauthenticated(reply);
+    expect(reply.text).not.toContain(token.split('.')[1]);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('refuses a token whose payload was changed after signing', async () => {
+    const token = await customerToken(FIXTURES.privateCustomer);
+    const [header, , signature] = token.split('.');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'mallory', scope: 'accounts:read:any', exp: 4102444800 }),
+    ).toString('base64url');
+    const reply = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      bearer(`${header}.${payload}.${signature}`),
+    );
+    expectUnauthenticated(reply);
+  });
+});
+
+describe('issuer and audience checks', () => {
+  let harness: Harness;
+  const expected = { issuer: 'https://idp.test/', audience: 'enfuce-gateway' };
+  beforeAll(async () => {
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_ISSUER: expected.issuer, AUTH_AUDIENCE: expected.audience },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('lets in a token from the configured issuer for the configured audience', async () => {
+    const reply = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      bearer(await anyCustomerToken({}, expected)),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+  });
+
+  it.each([
+    ['a wrong issuer', { ...expected, issuer: 'https://evil.test/' }],
+    ['a wrong audience', { ...expected, audience: 'another-api' }],
+    ['no issuer', { audience: expected.audience }],
+    ['no audience', { issuer: expected.issuer }],
+  ])('refuses %s with 401 (A2)', async (_name, options) => {
+    const reply = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      bearer(await anyCustomerToken({}, options)),
+    );
+    expectUnauthenticated(reply);
+  });
+});
+
+describe('caller tokens (JWKS)', () => {
+  let jwks: JwksServer;
+  let harness: Harness;
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    // AUTH_JWT_SECRET='' unsets the harness's HS256 secret: JWKS only.
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: jwks.url },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await jwks.close();
+  });
+
+  it('lets in RS256 tokens and fetches the key set once', async () => {
+    for (let i = 0; i < 3; i++) {
+      const token = await jwks.sign({ scope: 'accounts:read:any' });
+      const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+      expect(reply.status).toBe(200);
+      expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+    }
+    expect(jwks.requests).toBe(1);
+  });
+
+  it.each([
+    ['an HS256 token while only JWKS is set', () => anyCustomerToken()],
+    ['an HS256 token keyed with the public key (algorithm confusion)', () => jwks.signConfused()],
+    ['alg none', () => Promise.resolve(algNoneToken())],
+    ['an expired RS256 token', () => jwks.sign({ scope: 'accounts:read:any' }, { expiresIn: -60 })],
+  ])('refuses %s with 401 (A2)', async (_name, make) => {
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await make()));
+    expectUnauthenticated(reply);
+  });
+});
+
+describe('a JWKS endpoint that never answers', () => {
+  let stuck: JwksServer;
+  let signer: JwksServer;
+  let harness: Harness;
+  beforeAll(async () => {
+    [stuck, signer] = await Promise.all([startJwksServer({ hang: true }), startJwksServer()]);
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: stuck.url },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await Promise.all([stuck.close(), signer.close()]);
+  });
+
+  it('fails the request with 401 after a bounded wait (A2)', async () => {
+    const token = await signer.sign({ scope: 'accounts:read:any' });
+    const started = Date.now();
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expectUnauthenticated(reply);
+    expect(stuck.requests).toBe(1);
+    // jose's own default is 5 s; the gateway bounds the fetch at 3 s (wide slack here).
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 20_000);
+});
+
+describe('authorization on every path to a record (A3)', () => {
+  let harness: Harness;
+  let otherAccount: string;
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true });
+    otherAccount = harness.simulator.data.accountsOf(FIXTURES.privateCustomer)[0]!.id;
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.simulator.log.clear());
+
+  const asCorporate = () => customerToken(FIXTURES.corporateCustomer, { sub: 'corp-user' });
+
+  it('gives a customer-scoped caller its own account', async () => {
+    const reply = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      bearer(await asCorporate()),
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+  });
+
+  it("answers another customer's account and a missing one alike: null + FORBIDDEN", async () => {
+    const headers = bearer(await asCorporate());
+    const other = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, headers);
+    const missing = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: FIXTURES.unknownAccountId },
+      headers,
+    );
+    for (const reply of [other, missing]) {
+      expect(reply.status).toBe(200);
+      expect(reply.data).toEqual({ account: null });
+      expect(reply.errors).toHaveLength(1);
+      expect(reply.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+      expect(reply.errors![0]!.path).toEqual(['account']);
+    }
+    // Indistinguishable (stack traces, shown outside production, aside).
+    const visible = (reply: typeof other) =>
+      JSON.stringify({
+        data: reply.data,
+        errors: reply.errors!.map(({ message, path, extensions }) => ({
+          message,
+          path,
+          code: extensions!.code,
+        })),
+      });
+    expect(visible(other)).toBe(visible(missing));
+    const record = harness.simulator.data.account(otherAccount)!;
+    expect(other.text).not.toContain(FIXTURES.privateCustomer);
+    if (record.number) expect(other.text).not.toContain(record.number);
+  });
+
+  it('refuses another customer by id, and gives its own with accounts', async () => {
+    const headers = bearer(await asCorporate());
+    const reply = await harness.execute(
+      `{ other: customer(id: "${FIXTURES.privateCustomer}") { id accounts(first: 2) { nodes { id } } }
+         own: customer(id: "${FIXTURES.corporateCustomer}") { id accounts(first: 2) { nodes { id customerId } } } }`,
+      undefined,
+      headers,
+    );
+    expect(reply.data.other).toBeNull();
+    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['other'], 'FORBIDDEN'],
+    ]);
+    expect(reply.data.own.accounts.nodes).toHaveLength(2);
+    for (const node of reply.data.own.accounts.nodes) {
+      expect(node.customerId).toBe(FIXTURES.corporateCustomer);
+    }
+    // No upstream call was made for the refused customer.
+    expect(harness.simulator.log.pageReads().map((p) => p.customerId)).toEqual([
+      FIXTURES.corporateCustomer,
+    ]);
+  });
+
+  it('nulls only the refused slots of accounts(ids)', async () => {
+    const reply = await harness.execute(
+      'query($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+      { ids: [OWN_ACCOUNT, otherAccount, FIXTURES.unknownAccountId] },
+      bearer(await asCorporate()),
+    );
+    expect(reply.data.accounts).toEqual([{ id: OWN_ACCOUNT }, null, null]);
+    const errors = [...reply.errors!].sort((a, b) => Number(a.path![1]) - Number(b.path![1]));
+    expect(errors.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['accounts', 1], 'FORBIDDEN'],
+      [['accounts', 2], 'FORBIDDEN'],
+    ]);
+  });
+
+  it("refuses a parent link that leads to another customer's account", async () => {
+    const reply = await harness.execute(
+      `{ account(id: "${FIXTURES.accountWithParentOtherCustomer}") { id parent { id number } } }`,
+      undefined,
+      bearer(await customerToken(FIXTURES.customerWith75)),
+    );
+    expect(reply.data.account).toEqual({
+      id: FIXTURES.accountWithParentOtherCustomer,
+      parent: null,
+    });
+    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['account', 'parent'], 'FORBIDDEN'],
+    ]);
+    const parent = harness.simulator.data.account(FIXTURES.accountTopLevel)!;
+    if (parent.number) expect(reply.text).not.toContain(parent.number);
+  });
+
+  it('takes a customer_id claim sent as a JSON number', async () => {
+    const token = await signToken({ customer_id: Number(FIXTURES.corporateCustomer) });
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+  });
+
+  it.each([
+    ['neither customer_id nor the any-customer scope', {}],
+    ['a customer_id that is not an id', { customer_id: '../10000000001' }],
+    ['an unsafe numeric customer_id', { customer_id: 2 ** 60 }],
+    ['a scope that only resembles the any-customer scope', { scope: 'accounts:read:anything' }],
+  ])('lets a token with %s read nothing', async (_name, claims) => {
+    const reply = await harness.execute(
+      `{ customer(id: "${FIXTURES.corporateCustomer}") { id } account(id: "${OWN_ACCOUNT}") { id } }`,
+      undefined,
+      bearer(await signToken(claims)),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.data).toEqual({ customer: null, account: null });
+    expect(reply.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+  });
+
+  it('lets accounts:read:any read any customer; a missing account is null without an error', async () => {
+    const reply = await harness.execute(
+      `{ a: account(id: "${otherAccount}") { id } b: account(id: "${FIXTURES.unknownAccountId}") { id }
+         c: customer(id: "${FIXTURES.privateCustomer}") { id } }`,
+      undefined,
+      bearer(await anyCustomerToken()),
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data).toEqual({
+      a: { id: otherAccount },
+      b: null,
+      c: { id: FIXTURES.privateCustomer },
+    });
+  });
+});
+
+describe('the audit trail', () => {
+  let authHarness: Harness;
+  let openHarness: Harness;
+  beforeAll(async () => {
+    [authHarness, openHarness] = await Promise.all([startHarness({ auth: true }), startHarness()]);
+  });
+  afterAll(async () => {
+    await Promise.all([authHarness.close(), openHarness.close()]);
+  });
+  beforeEach(() => {
+    authHarness.simulator.log.clear();
+    openHarness.simulator.log.clear();
+  });
+
+  const query = `{ account(id: "${FIXTURES.accountWithGrandparent}") { parent { parent { number } } }
+    customer(id: "${FIXTURES.privateCustomer}") { displayName accounts(first: 2) { nodes { id } } } }`;
+  const auditUsers = (harness: Harness) =>
+    harness.simulator.log.entries().map((entry) => entry.query.auditUser);
+
+  it("sends the token's sub on every upstream call and ignores X-Audit-User", async () => {
+    const token = await anyCustomerToken({ sub: 'agent@bank.example' });
+    const reply = await authHarness.execute(query, undefined, {
+      ...bearer(token),
+      'x-audit-user': 'someone-else',
+    });
+    expect(reply.errors).toBeUndefined();
+    const users = auditUsers(authHarness);
+    expect(users.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(users)).toEqual(new Set(['agent@bank.example']));
+  });
+
+  it('sends "anonymous" without X-Audit-User over the simulator', async () => {
+    await openHarness.execute(query);
+    const users = auditUsers(openHarness);
+    expect(users.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(users)).toEqual(new Set(['anonymous']));
+  });
+
+  it.each([['alice&auditUser=root#x'], ['%0d%0aX-Injected: 1'], ['a'.repeat(128)]])(
+    'sends X-Audit-User %s upstream as exactly one, exact value (I5)',
+    async (value) => {
+      await openHarness.execute(query, undefined, { 'x-audit-user': value });
+      const entries = openHarness.simulator.log.entries();
+      expect(entries.length).toBeGreaterThanOrEqual(4);
+      for (const entry of entries) {
+        expect(entry.query.auditUser).toBe(value);
+        expect(Object.keys(entry.query).filter((key) => key === 'auditUser')).toHaveLength(1);
+        expect(entry.headers['x-injected']).toBeUndefined();
+      }
+    },
+  );
+
+  it.each([
+    ['a control character', 'alice\tbob'],
+    ['10 KiB', 'a'.repeat(10 * 1024)],
+    ['129 characters', 'a'.repeat(129)],
+    ['non-ASCII', 'j\u00fcrgen'],
+  ])(
+    'refuses an X-Audit-User with %s: 400 BAD_USER_INPUT, no upstream call (I5)',
+    async (_name, value) => {
+      const reply = await openHarness.execute(query, undefined, { 'x-audit-user': value });
+      expect(reply.status).toBe(400);
+      expect(reply.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(reply.errors![0]!.message).toMatch(/^X-Audit-User must be 1 to 128 printable ASCII/);
+      expect(openHarness.simulator.log.count()).toBe(0);
+    },
+  );
+});
+
+describe('AUTH_DISABLED=true with a real upstream', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true, env: { AUTH_DISABLED: 'true' } });
+  });
+  afterAll(() => harness.close());
+
+  it('lets callers in without a token, under X-Audit-User or "anonymous"', async () => {
+    const named = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      {
+        'x-audit-user': 'batch-job',
+      },
+    );
+    expect(named.data.account.id).toBe(OWN_ACCOUNT);
+    const anonymous = await harness.execute(ACCOUNT_QUERY, { id: FIXTURES.accountExactAmounts });
+    expect(anonymous.data.account.id).toBe(FIXTURES.accountExactAmounts);
+    expect(harness.simulator.log.entries().map((e) => e.query.auditUser)).toEqual([
+      'batch-job',
+      'anonymous',
+    ]);
+  });
+});
