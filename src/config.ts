@@ -66,6 +66,12 @@ export interface Config {
   upstream: UpstreamConfig;
   auth: AuthConfig;
   limits: LimitsConfig;
+  /**
+   * Browser origins allowed to call /graphql (CORS), besides Apollo Studio's
+   * while introspection is on.
+   * @default []
+   */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -120,6 +126,17 @@ const httpUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+// Comma-separated browser origins, each exactly as a browser sends it in
+// `Origin` (scheme, host, optional port; no path), so matching stays exact.
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()))
+  .refine(
+    (origins) =>
+      origins.every((o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o)),
+    'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
+  );
+
 // Values of these variables are never repeated in error messages.
 const SECRET = new Set(['ENFUCE_PASSWORD', 'AUTH_JWT_SECRET', 'ENFUCE_BASE_URL', 'CURSOR_SECRET']);
 
@@ -154,6 +171,7 @@ const schema = z.object({
   MAX_ROOT_FIELDS: integer(1, 100).default(10),
   MAX_DIRECTIVES: integer(0, 1000).default(50),
   MAX_BODY_BYTES: integer(1024, 8 * 1024 * 1024).default(100 * 1024),
+  CORS_ORIGINS: originList.default([]),
 });
 
 type Env = Record<string, string | undefined>;
@@ -213,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
       audience: e.AUTH_AUDIENCE,
       disabled: e.AUTH_DISABLED,
     }),
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
     limits: Object.freeze({
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,

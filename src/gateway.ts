@@ -5,10 +5,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,13 +14,16 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createMetricsRegistry } from './http/metrics.js';
+import { corsPolicy } from './http/cors.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
+import { landingPagePlugin } from './plugins/landingPage.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { createSchema } from './schema.js';
+import { FIXTURES } from './simulator/fixtures.js';
 import { EnfuceClient } from './upstream/client.js';
 import { createUpstreamPolicy, type UpstreamPolicyView } from './upstream/policy.js';
 
@@ -56,6 +55,7 @@ export async function createGateway(
 ): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const baseUrl = config.upstream.baseUrl ?? deps.simulatorUrl;
+  const onSimulator = config.upstream.baseUrl === undefined;
   if (baseUrl === undefined) {
     throw new Error('createGateway needs ENFUCE_BASE_URL or a simulator URL.');
   }
@@ -80,6 +80,7 @@ export async function createGateway(
     logger,
     isReady: () => ready,
     bodyLimit: config.limits.maxBodyBytes,
+    cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -97,9 +98,12 @@ export async function createGateway(
       // Per-field work nobody here reads: cache hints and federated traces.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      landingPagePlugin({
+        production: config.production,
+        // Over the simulator the example runs as is, on a customer with many pages.
+        exampleCustomerId: onSimulator ? FIXTURES.customerWith75 : undefined,
+        tokenRequired: !onSimulator && !config.auth.disabled,
+      }),
     ],
   });
   apollo.addPlugin(fastifyApolloDrainPlugin(app));

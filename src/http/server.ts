@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import fastifyCors from '@fastify/cors';
+import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
+import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
 
 export interface HttpServerOptions {
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   isReady: () => boolean;
   /** Largest request body in bytes; more is 413. @default 102400 */
   bodyLimit?: number;
+  /** Which browser origins may call (see cors.ts). @default corsPolicy(): none */
+  cors?: FastifyCorsOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -39,7 +42,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     requestTimeout: 30_000,
   });
 
-  await app.register(fastifyCors, { origin: true, credentials: true, maxAge: 600 });
+  await app.register(fastifyCors, options.cors ?? corsPolicy());
   // 413/400/405/415 answers fastify gives before Apollo, shaped like GraphQL errors.
   hardenGraphQL(app, bodyLimit);
   app.addHook('onSend', async (request, reply) => {
