@@ -46,6 +46,24 @@ export interface AuthConfig {
   disabled: boolean;
 }
 
+/** Process lifecycle, scaling and tracing (README "Operations"). */
+export interface OperationsConfig {
+  /** From SIGTERM/SIGINT to exit at the latest, drain delay included. @default 10000 */
+  shutdownGraceMs: number;
+  /**
+   * After the signal, how long the gateway keeps serving with readiness
+   * already 503, so load balancers stop sending before the listener closes.
+   * @default 0
+   */
+  shutdownDelayMs: number;
+  /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. @default 1 */
+  workers: number;
+  /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
+  otlpEndpoint: string | undefined;
+  /** @default 'enfuce-graphql-gateway' */
+  serviceName: string;
+}
+
 export interface Config {
   /** @default 4000 */
   port: number;
@@ -57,6 +75,7 @@ export interface Config {
   introspection: boolean;
   /** @default 'info' */
   logLevel: string;
+  operations: OperationsConfig;
   /**
    * Seals connection cursors. Replicas that serve the same clients must
    * share it.
@@ -146,6 +165,11 @@ const schema = z.object({
   NODE_ENV: z.string().optional(),
   INTROSPECTION: boolean.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: integer(1000, 600_000).default(10_000),
+  SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
+  WEB_CONCURRENCY: integer(1, 64).default(1),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
   ENFUCE_BASE_URL: httpUrl.optional(),
   ENFUCE_USERNAME: nonEmpty.optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
@@ -202,12 +226,25 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError(
+      `SHUTDOWN_DELAY_MS must be shorter than SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS}), or requests could not drain (got ${e.SHUTDOWN_DELAY_MS})`,
+    );
+  }
+
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     production,
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    operations: Object.freeze({
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+      workers: e.WEB_CONCURRENCY,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+    }),
     cursorSecret: e.CURSOR_SECRET ?? 'enfuce-gateway-cursor-v1',
     upstream: Object.freeze({
       baseUrl: e.ENFUCE_BASE_URL,

@@ -13,7 +13,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
-import { createMetricsRegistry } from './http/metrics.js';
+import { createGatewayMetrics } from './http/metrics.js';
 import { corsPolicy } from './http/cors.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
@@ -21,6 +21,9 @@ import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
+import { recordBatch, recordRequests, recordUpstream, trackInFlight } from './plugins/metrics.js';
+import { logRequests, logUpstreamFailures } from './plugins/requestLog.js';
+import { observeRequests, requestSummaryPlugin } from './plugins/requestSummary.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { createSchema } from './schema.js';
 import { FIXTURES } from './simulator/fixtures.js';
@@ -34,7 +37,10 @@ export interface GatewayDependencies {
    */
   simulatorUrl?: string;
   logger?: Logger;
+  /** Without it the gateway's client reports no upstream metrics or failure logs. */
   client?: EnfuceClient;
+  /** Where the instruments go (a cluster worker's aggregating registry). @default a new Registry */
+  metricsRegistry?: Registry;
 }
 
 export interface Gateway {
@@ -45,8 +51,12 @@ export interface Gateway {
   upstreamPolicy: UpstreamPolicyView | undefined;
   /** Listens on `config.host`/`config.port`; resolves to the base URL. */
   listen(): Promise<string>;
-  /** Stops taking requests, lets in-flight ones finish, closes the upstream pool. */
-  close(): Promise<void>;
+  /**
+   * Drops readiness at once, keeps serving for `delayMs` (so load balancers
+   * notice), then stops taking connections, lets in-flight requests finish
+   * and closes the upstream pool.
+   */
+  close(options?: { delayMs?: number }): Promise<void>;
 }
 
 export async function createGateway(
@@ -61,6 +71,10 @@ export async function createGateway(
   }
   // One policy for the one upstream, shared by every request.
   const upstreamPolicy = deps.client ? undefined : createUpstreamPolicy(config.upstream);
+  const instruments = createGatewayMetrics({ registry: deps.metricsRegistry });
+  if (upstreamPolicy) instruments.watchPolicy(upstreamPolicy);
+  const upstreamMetrics = recordUpstream(instruments);
+  const upstreamLog = logUpstreamFailures(logger);
   const client =
     deps.client ??
     new EnfuceClient({
@@ -72,8 +86,12 @@ export async function createGateway(
       maxResponseBytes: config.upstream.maxResponseBytes,
       maxCallsPerScope: config.upstream.maxCallsPerOperation,
       policy: upstreamPolicy,
+      observer: (attempt, scope) => {
+        upstreamMetrics(attempt, scope);
+        upstreamLog(attempt, scope);
+      },
     });
-  const metrics = createMetricsRegistry();
+  const metrics = instruments.registry;
   let ready = false;
   const app = await createHttpServer({
     metrics,
@@ -82,6 +100,14 @@ export async function createGateway(
     bodyLimit: config.limits.maxBodyBytes,
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
   });
+  trackInFlight(app, instruments);
+  const summaryListeners = [logRequests(logger), recordRequests(instruments)];
+  if (config.operations.otlpEndpoint !== undefined) {
+    // Loaded only when tracing is on, so it costs nothing otherwise.
+    const { traceRequests } = await import('./plugins/tracing.js');
+    summaryListeners.push(traceRequests(app));
+  }
+  observeRequests(app, summaryListeners);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: createSchema(),
@@ -91,8 +117,11 @@ export async function createGateway(
     // Depth, aliases, tokens, root fields, directives, error count; `_service` with introspection.
     ...operationLimits(config.limits, config.introspection),
     allowBatchedHttpRequests: false,
+    // index.ts owns SIGTERM/SIGINT: readiness first, then the drain, bounded by a grace period.
+    stopOnTerminationSignals: false,
     formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
     plugins: [
+      requestSummaryPlugin(),
       exactIdsPlugin(),
       entitiesLimitPlugin(),
       // Per-field work nobody here reads: cache hints and federated traces.
@@ -115,6 +144,7 @@ export async function createGateway(
       client,
       authenticate: createAuthenticator(config.auth, config.upstream.baseUrl === undefined),
       cursors: createCursorCodec(config.cursorSecret),
+      onBatch: recordBatch(instruments),
     }),
   );
 
@@ -128,8 +158,9 @@ export async function createGateway(
       ready = true;
       return address;
     },
-    async close() {
+    async close({ delayMs = 0 } = {}) {
       ready = false;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       await apollo.stop();
       await app.close();
       await client.close();

@@ -1,36 +1,68 @@
 /**
  * The process entry: configuration, the built-in simulator when no upstream
  * is configured, the gateway, and signals. Bad configuration exits 1 with one
- * line naming the variable.
+ * line naming the variable. With WEB_CONCURRENCY above 1 this process becomes
+ * the cluster primary and each worker runs `serve` (see cluster.ts).
+ *
+ * Shutdown on SIGTERM or SIGINT: readiness drops to 503 at once, the gateway
+ * keeps serving for SHUTDOWN_DELAY_MS, then stops accepting connections and
+ * lets in-flight requests finish; whatever is still open when
+ * SHUTDOWN_GRACE_MS has passed since the signal is cut off.
  */
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+import { clusterMetricsRegistry, runPrimary, simulatorUrlFromPrimary } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 
-async function main(config: Config): Promise<void> {
-  const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
+async function serve(config: Config, logger: Logger): Promise<void> {
+  const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
+  // Loaded only when configured: without it no OpenTelemetry code runs at all.
+  const stopTracing = otlpEndpoint
+    ? (await import('./tracing.js')).startTracing({ endpoint: otlpEndpoint, serviceName })
+    : undefined;
+
   let simulator: Simulator | undefined;
-  if (config.upstream.baseUrl === undefined) {
+  let simulatorUrl: string | undefined;
+  if (config.upstream.baseUrl === undefined && cluster.isWorker) {
+    simulatorUrl = await simulatorUrlFromPrimary();
+  } else if (config.upstream.baseUrl === undefined) {
     simulator = await startSimulator({
       username: config.upstream.username,
       password: config.upstream.password,
     });
+    simulatorUrl = simulator.url;
     logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
   }
 
-  const gateway = await createGateway(config, { logger, simulatorUrl: simulator?.url });
+  const gateway = await createGateway(config, {
+    logger,
+    simulatorUrl,
+    metricsRegistry: cluster.isWorker ? clusterMetricsRegistry() : undefined,
+  });
   const address = await gateway.listen();
   logger.info({ url: `${address}/graphql` }, 'gateway listening');
 
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await gateway.close();
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal (a terminal's Ctrl-C plus the primary's SIGTERM) changes nothing.
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, delayMs: shutdownDelayMs, graceMs: shutdownGraceMs }, 'draining');
+    setTimeout(() => {
+      logger.error({ graceMs: shutdownGraceMs }, 'requests still open after the grace period');
+      process.exit(1);
+    }, shutdownGraceMs).unref();
+    await gateway.close({ delayMs: shutdownDelayMs });
+    await stopTracing?.();
     await simulator?.close();
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 let config: Config;
@@ -41,4 +73,9 @@ try {
   process.stderr.write(`Configuration error: ${error.message}\n`);
   process.exit(1);
 }
-await main(config);
+const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
+if (config.operations.workers > 1 && cluster.isPrimary) {
+  await runPrimary(config, logger);
+} else {
+  await serve(config, cluster.isWorker ? logger.child({ worker: cluster.worker!.id }) : logger);
+}

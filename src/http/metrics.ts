@@ -156,8 +156,3 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
   };
 }
-
-/** The registry alone, with every instrument on it. */
-export function createMetricsRegistry(): Registry {
-  return createGatewayMetrics().registry;
-}

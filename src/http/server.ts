@@ -14,6 +14,13 @@ import type { GatewayContext, RequestHeaders } from '../context.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The GraphQL context, once built; the request log and metrics read it after the answer. */
+    gatewayContext: GatewayContext | null;
+  }
+}
+
 export interface HttpServerOptions {
   metrics: Registry;
   logger: Logger;
@@ -40,13 +47,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestTimeout: 30_000,
+    // While draining, a request that still arrives on an open connection is
+    // served (with `Connection: close`) rather than refused: it was accepted.
+    return503OnClosing: false,
   });
+  app.decorateRequest('gatewayContext', null);
 
   await app.register(fastifyCors, options.cors ?? corsPolicy());
   // 413/400/405/415 answers fastify gives before Apollo, shaped like GraphQL errors.
   hardenGraphQL(app, bodyLimit);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Starting or draining: clients should reconnect, to another replica.
+    if (!isReady()) void reply.header('connection', 'close');
   });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
@@ -73,12 +86,15 @@ export function mountGraphQL(
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
     handler: fastifyApolloHandler<GatewayContext>(apollo, {
-      context: (request) =>
-        createContext({
+      context: async (request) => {
+        const context = await createContext({
           authorization: request.headers.authorization,
           auditUser: headerValue(request.headers['x-audit-user']),
           requestId: request.id,
-        }),
+        });
+        request.gatewayContext = context;
+        return context;
+      },
     }),
   });
 }

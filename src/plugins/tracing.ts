@@ -1,0 +1,71 @@
+/**
+ * A server span per GraphQL request, parent of the upstream client spans.
+ * Registered only when tracing is on. The span's context is entered in
+ * `preValidation`, after the body has been read: context entered earlier is
+ * lost across the body stream's events.
+ */
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isGraphQL, type SummaryListener } from './requestSummary.js';
+
+const spans = new WeakMap<FastifyRequest, Span>();
+
+export function traceRequests(app: FastifyInstance): SummaryListener {
+  const tracer = trace.getTracer('enfuce-graphql-gateway');
+
+  app.addHook('onRequest', async (request) => {
+    if (!isGraphQL(request)) return;
+    // A caller's `traceparent` makes this span part of the caller's trace.
+    const parent = propagation.extract(context.active(), request.headers);
+    const span = tracer.startSpan(
+      `${request.method} /graphql`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'http.route': '/graphql',
+          'gateway.request_id': request.id,
+        },
+      },
+      parent,
+    );
+    spans.set(request, span);
+  });
+
+  app.addHook('preValidation', (request, _reply, done) => {
+    const span = spans.get(request);
+    if (span === undefined) return done();
+    context.with(trace.setSpan(context.active(), span), done);
+  });
+
+  // Aborted requests never reach the summary; end their span anyway.
+  app.addHook('onRequestAbort', async (request) => {
+    spans.get(request)?.end();
+  });
+
+  return (summary, request) => {
+    const span = spans.get(request);
+    if (span === undefined) return;
+    if (summary.operationName) {
+      span.updateName(`${request.method} /graphql ${summary.operationName}`);
+      span.setAttribute('graphql.operation.name', summary.operationName);
+    }
+    span.setAttributes({
+      'http.response.status_code': summary.status,
+      'gateway.outcome': summary.outcome,
+      'gateway.upstream_calls': summary.upstreamCalls,
+    });
+    if (summary.errorCodes.length > 0) {
+      span.setAttribute('gateway.error_codes', summary.errorCodes);
+    }
+    if (summary.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  };
+}

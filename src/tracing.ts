@@ -1,0 +1,36 @@
+/**
+ * OpenTelemetry tracing, loaded by a dynamic import only when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set, so a gateway without it never loads
+ * the SDK. Spans go to the collector over OTLP/HTTP (JSON); undici's
+ * instrumentation adds a client span per upstream call and sends
+ * `traceparent` to the issuer.
+ */
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+export interface TracingOptions {
+  /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
+  endpoint: string;
+  serviceName: string;
+}
+
+/** Starts the SDK; the returned function flushes pending spans and stops it. */
+export function startTracing({ endpoint, serviceName }: TracingOptions): () => Promise<void> {
+  const sdk = new NodeSDK({
+    serviceName,
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
+    instrumentations: [
+      new UndiciInstrumentation({
+        // Spans are named by method; the template lets a backend group them.
+        startSpanHook: (request) => ({
+          'url.template': (request.path.split('?')[0] ?? '').replace(/\/\d+(?=\/|$)/g, '/{id}'),
+        }),
+      }),
+    ],
+    // Traces only: logs go to stdout, metrics to /metrics.
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  return () => sdk.shutdown();
+}
