@@ -1,0 +1,28 @@
+/**
+ * The upstream of every contender: the built-in Enfuce simulator in its own
+ * process, with the request-log analysis the harness needs.
+ */
+import { startSimulator } from '../../src/simulator/index.js';
+import { runChild } from '../lib/contenderProcess.js';
+import { traceRequests } from '../lib/upstreamTrace.js';
+
+runChild(async () => {
+  const simulator = await startSimulator({
+    username: 'bench',
+    password: 'bench-password',
+    latency: {
+      fixedMs: Number(process.env.BENCH_LATENCY_MS ?? 3),
+      jitterMs: Number(process.env.BENCH_JITTER_MS ?? 2),
+    },
+    maxLogEntries: 400_000,
+  });
+  return {
+    url: simulator.url,
+    calls: {
+      clear: () => simulator.log.clear(),
+      count: () => simulator.log.count(),
+      trace: ({ prefix }: { prefix: string }) => traceRequests(simulator.log.entries(), prefix),
+    },
+    close: () => simulator.close(),
+  };
+});

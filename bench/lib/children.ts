@@ -1,0 +1,117 @@
+/**
+ * The harness side of the process protocol: starts a contender (or the
+ * simulator) as a child process, optionally pinned to a CPU with `taskset`,
+ * waits for it to listen, and asks it for stats.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ProcessStats } from './contenderProcess.js';
+
+export interface Child {
+  name: string;
+  url: string;
+  pid: number;
+  stats(): Promise<ProcessStats>;
+  /** Forces full garbage collection first, then samples. */
+  statsAfterGc(): Promise<ProcessStats>;
+  call<T>(name: string, args?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface StartChildOptions {
+  name: string;
+  /** The entry file, relative to `bench/`. */
+  entry: string;
+  env?: Record<string, string>;
+  /** CPU list for `taskset -c` (e.g. "1"); omitted: not pinned. */
+  cpus?: string;
+  /** @default 60000 */
+  startTimeoutMs?: number;
+}
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
+
+export async function startChild(options: StartChildOptions): Promise<Child> {
+  const nodeArgs = ['--import', 'tsx', '--expose-gc', `${BENCH_DIR}${options.entry}`];
+  const [command, args] =
+    options.cpus && TASKSET
+      ? [TASKSET, ['-c', options.cpus, process.execPath, ...nodeArgs]]
+      : [process.execPath, nodeArgs];
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+  });
+
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 0;
+  child.on(
+    'message',
+    (message: { type: string; id?: number; value?: unknown; message?: string }) => {
+      const waiter = message.id === undefined ? undefined : pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id!);
+      if (message.type === 'error') waiter.reject(new Error(`${options.name}: ${message.message}`));
+      else waiter.resolve(message.value);
+    },
+  );
+  child.on('exit', () => {
+    for (const waiter of pending.values()) {
+      waiter.reject(new Error(`${options.name} exited while the harness waited for an answer.`));
+    }
+    pending.clear();
+  });
+
+  const url = await waitForReady(child, options);
+  const ask = <T>(message: Record<string, unknown>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++nextId;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ ...message, id });
+    });
+
+  return {
+    name: options.name,
+    url,
+    pid: child.pid ?? -1,
+    stats: () => ask<ProcessStats>({ type: 'stats' }),
+    statsAfterGc: () => ask<ProcessStats>({ type: 'gc' }),
+    call: <T>(name: string, args?: unknown) => ask<T>({ type: 'call', name, args }),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await ask({ type: 'stop' }).catch(() => undefined);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function waitForReady(child: ChildProcess, options: StartChildOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 60_000} ms.`),
+      );
+    }, options.startTimeoutMs ?? 60_000);
+    const onMessage = (message: { type: string; url?: string }) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message.url ?? '');
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with code ${code} before it was ready.`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}

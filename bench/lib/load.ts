@@ -1,0 +1,137 @@
+/**
+ * The two ways the harness sends load: one request at a time (latency with
+ * no queueing, and an exact upstream trace per request), and closed-loop
+ * autocannon at a fixed number of connections (throughput). Every request
+ * carries its own `x-request-id` and `x-audit-user`, so no contender can
+ * serve one request from another's upstream answers.
+ */
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import type { Operation } from './shapes.js';
+
+export interface Target {
+  /** The contender's GraphQL endpoint. */
+  endpoint: string;
+  operation: Operation;
+  /** Prefix of every request id sent, e.g. `r3-gateway-entities-`. */
+  prefix: string;
+}
+
+export interface Reply {
+  status: number;
+  text: string;
+}
+
+const headersFor = (id: string) => ({
+  'content-type': 'application/json',
+  'x-request-id': id,
+  'x-audit-user': `bench-${id}`,
+});
+
+export async function sendOnce(target: Target, suffix = 'probe'): Promise<Reply> {
+  const pool = new Pool(new URL(target.endpoint).origin, { connections: 1 });
+  try {
+    const response = await pool.request({
+      method: 'POST',
+      path: new URL(target.endpoint).pathname,
+      headers: headersFor(`${target.prefix}${suffix}`),
+      body: JSON.stringify(target.operation),
+    });
+    return { status: response.statusCode, text: await response.body.text() };
+  } finally {
+    await pool.close();
+  }
+}
+
+export interface Timed {
+  id: string;
+  ms: number;
+  ok: boolean;
+}
+
+/** Sequential requests over one keep-alive connection for `seconds` (at most `maxRequests`). */
+export async function latencyPass(
+  target: Target,
+  {
+    seconds,
+    maxRequests,
+    expectBody,
+  }: { seconds: number; maxRequests: number; expectBody: string },
+): Promise<Timed[]> {
+  const url = new URL(target.endpoint);
+  const pool = new Pool(url.origin, { connections: 1 });
+  const body = JSON.stringify(target.operation);
+  const timed: Timed[] = [];
+  const until = performance.now() + seconds * 1000;
+  try {
+    for (let n = 0; n < maxRequests && performance.now() < until; n++) {
+      const id = `${target.prefix}${n}`;
+      const started = performance.now();
+      const response = await pool.request({
+        method: 'POST',
+        path: url.pathname,
+        headers: headersFor(id),
+        body,
+      });
+      const text = await response.body.text();
+      timed.push({
+        id,
+        ms: performance.now() - started,
+        ok: response.statusCode === 200 && text === expectBody,
+      });
+    }
+  } finally {
+    await pool.close();
+  }
+  return timed;
+}
+
+export interface Throughput {
+  completed: number;
+  /** Non-2xx, socket errors, timeouts and bodies that differ from the expected answer. */
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
+
+/** Closed-loop load at `connections` for `seconds`. */
+export async function throughputPass(
+  target: Target,
+  {
+    seconds,
+    connections,
+    expectBody,
+  }: { seconds: number; connections: number; expectBody: string },
+): Promise<Throughput> {
+  let n = 0;
+  let mismatches = 0;
+  const body = JSON.stringify(target.operation);
+  const result = await autocannon({
+    url: target.endpoint,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        body,
+        setupRequest: (request) => ({ ...request, headers: headersFor(`${target.prefix}${n++}`) }),
+        onResponse: (status, answer) => {
+          if (status === 200 && answer !== expectBody) mismatches++;
+        },
+      },
+    ],
+  });
+  const completed = result.requests.total;
+  const errors = result.non2xx + result.errors + result.timeouts + mismatches;
+  return {
+    completed,
+    errors,
+    seconds: result.duration,
+    perSecond: (completed - errors) / result.duration,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * One cell of the comparison: a contender answering one shape, measured
+ * once one request at a time (latency and upstream trace) and once under
+ * closed-loop load (throughput and CPU per request).
+ */
+import type { Child } from './children.js';
+import { latencyPass, throughputPass, type Target } from './load.js';
+import { percentile } from './stats.js';
+import type { UpstreamTrace } from './upstreamTrace.js';
+
+export interface CellResult {
+  round: number;
+  contender: string;
+  shape: string;
+  /** Per request, one at a time: client latency and what it cost upstream. */
+  requests: { ms: number; addedMs: number; calls: number; waves: number; ok: boolean }[];
+  latencyErrors: number;
+  throughput: {
+    perSecond: number;
+    completed: number;
+    errors: number;
+    p50Ms: number;
+    p99Ms: number;
+  };
+  cpuMicrosPerRequest: number;
+  rss: number;
+  heapUsed: number;
+  loopDelayP99Ms: number;
+}
+
+export interface CellPlan {
+  round: number;
+  child: Child;
+  simulator: Child;
+  target: Target;
+  shape: string;
+  expectBody: string;
+  seconds: number;
+  latencySeconds: number;
+  connections: number;
+}
+
+export async function measureCell(plan: CellPlan): Promise<CellResult> {
+  const { child, simulator, target } = plan;
+  // Let the previous cell's contender finish its post-load work (GC, JIT)
+  // on the shared CPU before timing single requests.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await simulator.call('clear');
+  const timed = await latencyPass(target, {
+    seconds: plan.latencySeconds,
+    maxRequests: 2000,
+    expectBody: plan.expectBody,
+  });
+  const traces = await simulator.call<Record<string, UpstreamTrace>>('trace', {
+    prefix: target.prefix,
+  });
+  const requests = timed.map(({ id, ms, ok }) => {
+    const trace = traces[id] ?? { calls: 0, waves: 0, criticalMs: 0, failed: 0 };
+    return {
+      ms,
+      addedMs: ms - trace.criticalMs,
+      calls: trace.calls,
+      waves: trace.waves,
+      ok: ok && trace.failed === 0,
+    };
+  });
+  await simulator.call('clear');
+
+  const before = await child.stats();
+  const load = await throughputPass(
+    { ...target, prefix: `${target.prefix}t` },
+    { seconds: plan.seconds, connections: plan.connections, expectBody: plan.expectBody },
+  );
+  const after = await child.stats();
+  await simulator.call('clear');
+
+  return {
+    round: plan.round,
+    contender: child.name,
+    shape: plan.shape,
+    requests,
+    latencyErrors: requests.filter((r) => !r.ok).length,
+    throughput: {
+      perSecond: load.perSecond,
+      completed: load.completed,
+      errors: load.errors,
+      p50Ms: load.latencyP50Ms,
+      p99Ms: load.latencyP99Ms,
+    },
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed),
+    rss: after.rss,
+    heapUsed: after.heapUsed,
+    loopDelayP99Ms: after.loopDelayP99Ms,
+  };
+}
+
+/** p50 and p99 of a field over requests. */
+export function latencyPercentiles(values: readonly number[]): { p50: number; p99: number } {
+  return { p50: percentile(values, 50), p99: percentile(values, 99) };
+}

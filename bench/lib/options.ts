@@ -1,0 +1,77 @@
+/** Command-line options of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Measured rounds after the warm-up round. @default 7 */
+  rounds: number;
+  /** Closed-loop window per cell and round, seconds. @default 2 */
+  seconds: number;
+  /** One-at-a-time latency window per cell and round, seconds. @default 0.8 */
+  latencySeconds: number;
+  /** autocannon connections in the throughput window. @default 16 */
+  connections: number;
+  /** Simulator latency: fixed part, ms. @default 3 */
+  upstreamMs: number;
+  /** Simulator latency: random extra in [0, jitter), ms. @default 2 */
+  jitterMs: number;
+  /** Contender names to run; empty: all. */
+  only: string[];
+  /** Shape names to run; empty: all. */
+  shapes: string[];
+  /** Pin contenders to CPU 1 and the simulator and load generator to CPU 0. @default true */
+  pin: boolean;
+  /** Soak mode instead of the comparison. @default false */
+  soak: boolean;
+  /** Soak length in minutes. @default 10 */
+  minutes: number;
+  /** Where results go. @default bench/results */
+  out: string;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rounds: { type: 'string', default: '7' },
+      seconds: { type: 'string', default: '2' },
+      'latency-seconds': { type: 'string', default: '0.8' },
+      connections: { type: 'string', default: '16' },
+      'upstream-ms': { type: 'string', default: '3' },
+      'jitter-ms': { type: 'string', default: '2' },
+      only: { type: 'string', default: '' },
+      shapes: { type: 'string', default: '' },
+      'no-pin': { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      minutes: { type: 'string', default: '10' },
+      out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
+    },
+  });
+  const number = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) {
+      throw new Error(
+        `--${name} must be a number of at least ${min} (got ${JSON.stringify(value)}).`,
+      );
+    }
+    return n;
+  };
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return {
+    rounds: number('rounds', values.rounds, 1),
+    seconds: number('seconds', values.seconds, 0.5),
+    latencySeconds: number('latency-seconds', values['latency-seconds'], 0.1),
+    connections: number('connections', values.connections, 1),
+    upstreamMs: number('upstream-ms', values['upstream-ms'], 0),
+    jitterMs: number('jitter-ms', values['jitter-ms'], 0),
+    only: list(values.only),
+    shapes: list(values.shapes),
+    pin: !values['no-pin'],
+    soak: values.soak,
+    minutes: number('minutes', values.minutes, 0.1),
+    out: values.out,
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * Writes a run's results: `<stamp>.json` (everything, per round), a
+ * Markdown report and an SVG chart, plus `latest.*` copies the README
+ * points at.
+ */
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { ContenderSpec } from './contenders.js';
+import type { CellResult } from './measure.js';
+import type { BenchOptions } from './options.js';
+import type { ParseResult } from './parseBench.js';
+import type { Shape } from './shapes.js';
+import type { SoakResult } from './soak.js';
+import { spread, type Spread } from './stats.js';
+import type { CellSummary, ContenderTotals } from './summarize.js';
+import { renderChart } from './chart.js';
+
+export interface RunReport {
+  options: BenchOptions;
+  shapes: Shape[];
+  contenders: ContenderSpec[];
+  summaries: CellSummary[];
+  totals: ContenderTotals[];
+  parse: ParseResult[];
+  problems: string[];
+  cells: CellResult[];
+  seconds: number;
+}
+
+export interface TargetRow {
+  target: string;
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
+
+/** `2025-01-31-1405`: sorts by time, safe in file names. */
+export function stamp(date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
+}
+
+export async function writeReport(report: RunReport): Promise<string[]> {
+  const out = report.options.out;
+  await mkdir(out, { recursive: true });
+  const name = stamp();
+  const soak = await latestSoak(out);
+  const targets = evaluateTargets(report, soak);
+  const environment = describeEnvironment();
+  const json = `${out}${name}.json`;
+  const md = `${out}${name}.md`;
+  const svg = `${out}${name}.svg`;
+  await writeFile(json, JSON.stringify({ environment, targets, soak, ...report }, null, 1));
+  await writeFile(md, renderMarkdown(report, targets, environment, soak));
+  await writeFile(svg, renderChart(report.summaries, report.contenders, report.shapes));
+  await copyFile(md, `${out}latest.md`);
+  await copyFile(svg, `${out}latest.svg`);
+  return [json, md, svg];
+}
+
+function describeEnvironment(): Record<string, string> {
+  const version = (name: string, root = '../../') => {
+    try {
+      const file = new URL(`${root}node_modules/${name}/package.json`, import.meta.url);
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    } catch {
+      return 'n/a';
+    }
+  };
+  return {
+    node: process.version,
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    graphql: version('graphql'),
+    '@apollo/server': version('@apollo/server'),
+    fastify: version('fastify'),
+    undici: version('undici'),
+    dataloader: version('dataloader'),
+    '@graphql-hive/gateway-runtime': version('@graphql-hive/gateway-runtime', '../'),
+    '@omnigraph/openapi': version('@omnigraph/openapi', '../'),
+  };
+}
+
+async function latestSoak(out: string): Promise<SoakResult[] | null> {
+  const files = (await readdir(out).catch(() => [] as string[]))
+    .filter((file) => file.startsWith('soak-') && file.endsWith('.json'))
+    .sort();
+  const last = files.at(-1);
+  if (!last) return null;
+  const parsed = JSON.parse(await readFile(`${out}${last}`, 'utf8')) as { results: SoakResult[] };
+  return parsed.results;
+}
+
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const fmtSpread = (s: Spread | null, digits = 2) =>
+  s && s.n > 0 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
+const mb = (bytes: number) => `${fmt(bytes / 1e6, 0)} MB`;
+
+/** gateway ÷ other, paired by round, for one shape. */
+function pairedRatio(
+  cells: readonly CellResult[],
+  shape: string,
+  a: string,
+  b: string,
+  value: (cell: CellResult) => number,
+): Spread | null {
+  const mine = cells.filter((c) => c.shape === shape && c.contender === a);
+  const theirs = cells.filter((c) => c.shape === shape && c.contender === b);
+  const ratios = mine.flatMap((cell) => {
+    const other = theirs.find((o) => o.round === cell.round);
+    return other ? [value(cell) / value(other)] : [];
+  });
+  return ratios.length ? spread(ratios) : null;
+}
+
+export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const mine = report.summaries.filter((s) => s.contender === 'gateway');
+  if (mine.length === 0) return rows;
+  const worst = (values: { shape: string; value: number }[], pick: 'min' | 'max') =>
+    values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
+  const describe = (
+    values: { shape: string; value: number }[],
+    pick: 'min' | 'max',
+    digits = 2,
+  ) => {
+    const w = worst(values, pick);
+    const median = spread(values.map((v) => v.value)).median;
+    return `median over shapes ${fmt(median, digits)}; worst ${fmt(w.value, digits)} (${w.shape})`;
+  };
+
+  const vsRaw = mine
+    .filter((s) => s.throughputVsRaw)
+    .map((s) => ({ shape: s.shape, value: s.throughputVsRaw!.median }));
+  if (vsRaw.length) {
+    rows.push({
+      target: 'Throughput ÷ raw baseline',
+      goal: '≥ 1.0 (PERFORMANCE.md T1: must 0.85)',
+      measured: describe(vsRaw, 'min'),
+      met: worst(vsRaw, 'min').value >= 1.0,
+    });
+  }
+  const cpu = mine
+    .filter((s) => s.cpuVsRaw)
+    .map((s) => ({ shape: s.shape, value: s.cpuVsRaw!.median }));
+  if (cpu.length) {
+    rows.push({
+      target: 'CPU µs per request ÷ raw baseline',
+      goal: '≤ 1.20 (T1b)',
+      measured: describe(cpu, 'max'),
+      met: worst(cpu, 'max').value <= 1.2,
+    });
+  }
+  const vsHive = report.shapes
+    .map((shape) => ({
+      shape: shape.name,
+      ratio: pairedRatio(
+        report.cells,
+        shape.name,
+        'gateway',
+        'hive',
+        (c) => c.throughput.perSecond,
+      ),
+    }))
+    .filter((r) => r.ratio)
+    .map((r) => ({ shape: r.shape, value: r.ratio!.median }));
+  if (vsHive.length) {
+    rows.push({
+      target: 'Throughput ÷ Hive Gateway/Mesh',
+      goal: '≥ 2.0',
+      measured: describe(vsHive, 'min'),
+      met: worst(vsHive, 'min').value >= 2.0,
+    });
+    const rss = (name: string) => report.totals.find((t) => t.name === name)?.final.maxRss;
+    const ours = rss('gateway');
+    const theirs = rss('hive');
+    if (ours && theirs) {
+      rows.push({
+        target: 'Peak RSS ÷ Hive Gateway/Mesh',
+        goal: '≤ 1.0 (T2)',
+        measured: `${fmt(ours / theirs)} (${mb(ours)} vs ${mb(theirs)})`,
+        met: ours / theirs <= 1.0,
+      });
+    }
+  }
+  const off = mine.filter(
+    (s) =>
+      s.upstream.calls.max !== s.upstream.minimum.calls ||
+      s.upstream.calls.min !== s.upstream.minimum.calls ||
+      s.upstream.waves.max !== s.upstream.minimum.waves,
+  );
+  rows.push({
+    target: 'Upstream calls and waves per request = minimum',
+    goal: 'every shape, every request (T3, T4)',
+    measured:
+      off.length === 0
+        ? `all ${mine.length} shapes at the minimum`
+        : off
+            .map(
+              (s) =>
+                `${s.shape}: calls ${s.upstream.calls.min}–${s.upstream.calls.max} (min ${s.upstream.minimum.calls}), waves up to ${s.upstream.waves.max} (min ${s.upstream.minimum.waves})`,
+            )
+            .join('; '),
+    met: off.length === 0,
+  });
+  const p50 = mine.map((s) => ({ shape: s.shape, value: s.added.p50 }));
+  const p99 = mine.map((s) => ({ shape: s.shape, value: s.added.p99 }));
+  rows.push({
+    target: 'Added latency p50 (ms, one request at a time)',
+    goal: '≤ 1 ms',
+    measured: describe(p50, 'max'),
+    met: worst(p50, 'max').value <= 1,
+  });
+  rows.push({
+    target: 'Added latency p99 (ms, one request at a time)',
+    goal: '≤ 5 ms',
+    measured: describe(p99, 'max'),
+    met: worst(p99, 'max').value <= 5,
+  });
+  const exact = report.parse.filter((p) => p.method === 'parseExactJson');
+  if (exact.length) {
+    const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
+    rows.push({
+      target: 'Exact JSON parse ÷ JSON.parse',
+      goal: '≤ 1.2',
+      measured: describe(values, 'max'),
+      met: worst(values, 'max').value <= 1.2,
+    });
+  }
+  const soakGateway = soak?.find((s) => s.contender === 'gateway');
+  rows.push({
+    target: 'Soak: heap-after-GC growth, second half',
+    goal: '≤ 1 MB/min',
+    measured: soakGateway
+      ? `${fmt(soakGateway.heapGrowthMbPerMinute, 3)} MB/min over ${soakGateway.minutes} min (latest soak file)`
+      : 'no soak run yet (npm run bench -- --soak --minutes N)',
+    met: soakGateway ? soakGateway.heapGrowthMbPerMinute <= 1 : null,
+  });
+  return rows;
+}
+
+function renderMarkdown(
+  report: RunReport,
+  targets: TargetRow[],
+  environment: Record<string, string>,
+  soak: SoakResult[] | null,
+): string {
+  const { options, summaries, shapes, contenders } = report;
+  const lines: string[] = [];
+  const order = contenders.map((c) => c.name);
+  const rowsFor = (shape: Shape) =>
+    summaries
+      .filter((s) => s.shape === shape.name)
+      .sort((a, b) => order.indexOf(a.contender) - order.indexOf(b.contender));
+
+  lines.push(`# Benchmark run ${stamp()}`, '');
+  lines.push(
+    `${options.rounds} interleaved rounds after a warm-up; closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? 'pinned to CPU 1, simulator and load generator to CPU 0' : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
+    '',
+  );
+  lines.push(
+    Object.entries(environment)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · '),
+    '',
+  );
+
+  lines.push('## Targets', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');
+  for (const t of targets) {
+    lines.push(
+      `| ${t.target} | ${t.goal} | ${t.measured} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`,
+    );
+  }
+  lines.push('');
+
+  lines.push(
+    '## Throughput and CPU per request',
+    '',
+    '| shape | contender | req/s | ÷ raw | CPU µs/req | ÷ raw | p99 under load (ms) | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const shape of shapes) {
+    for (const s of rowsFor(shape)) {
+      const p99 = report.cells
+        .filter((c) => c.shape === s.shape && c.contender === s.contender)
+        .map((c) => c.throughput.p99Ms);
+      lines.push(
+        `| ${shape.title} | ${s.contender} | ${fmtSpread(s.throughput, 0)} | ${fmtSpread(s.throughputVsRaw)} | ${fmtSpread(s.cpuMicrosPerRequest, 0)} | ${fmtSpread(s.cpuVsRaw)} | ${fmt(spread(p99).median, 1)} | ${s.errors} |`,
+      );
+    }
+  }
+  lines.push('');
+
+  lines.push(
+    '## Latency, one request at a time',
+    '',
+    'Added = client-observed latency minus the union of that request’s upstream call intervals (simulator timestamps), pooled over rounds.',
+    '',
+    '| shape | contender | latency p50 | added p50 | added p99 | added ÷ raw (p50 / p99) |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const shape of shapes) {
+    for (const s of rowsFor(shape)) {
+      lines.push(
+        `| ${shape.title} | ${s.contender} | ${fmt(s.latency.p50)} | ${fmt(s.added.p50)} | ${fmt(s.added.p99)} | ${s.addedVsRaw ? `${fmt(s.addedVsRaw.p50)} / ${fmt(s.addedVsRaw.p99)}` : 'n/a'} |`,
+      );
+    }
+  }
+  lines.push('');
+
+  lines.push(
+    '## Upstream calls and waves per request',
+    '',
+    'Median (and max) over every request of the one-at-a-time passes, against the theoretical minimum.',
+    '',
+    `| shape | minimum | ${order.join(' | ')} |`,
+    `| --- | --- | ${order.map(() => '---').join(' | ')} |`,
+  );
+  for (const shape of shapes) {
+    const cellsOf = order.map((name) => {
+      const s = summaries.find((x) => x.shape === shape.name && x.contender === name);
+      if (!s) return 'n/a';
+      const u = s.upstream;
+      return `${u.calls.median}${u.calls.max !== u.calls.median ? ` (≤${u.calls.max})` : ''} calls / ${u.waves.median}${u.waves.max !== u.waves.median ? ` (≤${u.waves.max})` : ''} waves`;
+    });
+    lines.push(
+      `| ${shape.title} | ${shape.minimum.calls} calls / ${shape.minimum.waves} waves | ${cellsOf.join(' | ')} |`,
+    );
+  }
+  lines.push('');
+
+  lines.push(
+    '## Memory',
+    '',
+    '| contender | peak RSS | RSS at end | heap after GC at end |',
+    '| --- | ---: | ---: | ---: |',
+  );
+  for (const t of report.totals) {
+    lines.push(
+      `| ${t.name} | ${mb(t.final.maxRss)} | ${mb(t.final.rss)} | ${mb(t.afterGc.heapUsed)} |`,
+    );
+  }
+  lines.push('');
+  if (soak) {
+    lines.push(
+      'Latest soak: ' +
+        soak
+          .map(
+            (s) =>
+              `${s.contender} ${fmt(s.heapGrowthMbPerMinute, 3)} MB/min heap growth over the second half of ${s.minutes} min, peak RSS ${mb(s.rssPeak)}, ${s.errors} errors`,
+          )
+          .join('; '),
+      '',
+    );
+  }
+
+  lines.push(
+    '## JSON parse of issuer bodies',
+    '',
+    '| payload | bytes | method | exact | µs per parse | ÷ JSON.parse |',
+    '| --- | ---: | --- | --- | ---: | ---: |',
+  );
+  for (const p of report.parse) {
+    lines.push(
+      `| ${p.payload} | ${p.bytes} | ${p.method} | ${p.exact ? 'yes' : 'no'} | ${fmtSpread(p.microsPerParse, 1)} | ${fmtSpread(p.vsJsonParse)} |`,
+    );
+  }
+  lines.push('');
+
+  lines.push('## Contenders', '');
+  for (const c of contenders) lines.push(`- **${c.name}**: ${c.title}`);
+  lines.push('');
+  if (report.problems.length) {
+    lines.push('## Not measured', '');
+    for (const p of report.problems) lines.push(`- ${p.replace(/\n/g, ' ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+/** Small statistics for rounds of noisy measurements. */
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** Coefficient of variation, percent. */
+  cv: number;
+  n: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { median: NaN, min: NaN, max: NaN, cv: NaN, n: 0 };
+  const mean = finite.reduce((sum, v) => sum + v, 0) / finite.length;
+  const variance = finite.reduce((sum, v) => sum + (v - mean) ** 2, 0) / finite.length;
+  return {
+    median: percentile(finite, 50),
+    min: Math.min(...finite),
+    max: Math.max(...finite),
+    cv: mean === 0 ? 0 : (Math.sqrt(variance) / Math.abs(mean)) * 100,
+    n: finite.length,
+  };
+}
+
+/** Linear-interpolated percentile (0–100) of unsorted values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return den === 0 ? NaN : num / den;
+}
+
+/** Fisher–Yates shuffle with a seeded generator, so a run's order can be replayed. */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/** mulberry32: a tiny seeded PRNG. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * What one GraphQL request cost upstream, read from the simulator's request
+ * log: how many REST calls, in how many sequential waves, and how long the
+ * upstream critical path (the union of the call intervals) took. Requests are
+ * told apart by the `x-request-id` every contender forwards.
+ */
+import type { RequestLogEntry } from '../../src/simulator/index.js';
+
+export interface UpstreamTrace {
+  calls: number;
+  waves: number;
+  /** Milliseconds covered by at least one upstream call. */
+  criticalMs: number;
+  /** Calls answered with neither 200 nor 404. */
+  failed: number;
+}
+
+/** Groups the log by request id (only ids starting with `prefix`). */
+export function traceRequests(
+  entries: readonly RequestLogEntry[],
+  prefix: string,
+): Record<string, UpstreamTrace> {
+  const byRequest = new Map<string, RequestLogEntry[]>();
+  for (const entry of entries) {
+    const id = entry.headers['x-request-id'];
+    if (typeof id !== 'string' || !id.startsWith(prefix)) continue;
+    const list = byRequest.get(id);
+    if (list) list.push(entry);
+    else byRequest.set(id, [entry]);
+  }
+  const traces: Record<string, UpstreamTrace> = {};
+  for (const [id, calls] of byRequest) traces[id] = trace(calls);
+  return traces;
+}
+
+function trace(calls: RequestLogEntry[]): UpstreamTrace {
+  const spans = calls
+    .map((call) => ({ start: call.startedAt, end: call.endedAt ?? call.startedAt }))
+    .sort((a, b) => a.start - b.start);
+  return {
+    calls: calls.length,
+    waves: countWaves(spans),
+    criticalMs: unionLength(spans),
+    failed: calls.filter((call) => call.status !== 200 && call.status !== 404).length,
+  };
+}
+
+/**
+ * Calls of one wave leave together, before any of them has answered; a call
+ * that starts after the first answer of the current wave needed something
+ * from it (or waited for a free connection), so it opens the next wave.
+ */
+function countWaves(spans: readonly { start: number; end: number }[]): number {
+  let waves = 0;
+  let firstEnd = -Infinity;
+  for (const span of spans) {
+    if (span.start >= firstEnd) {
+      waves++;
+      firstEnd = span.end;
+    } else {
+      firstEnd = Math.min(firstEnd, span.end);
+    }
+  }
+  return waves;
+}
+
+function unionLength(spans: readonly { start: number; end: number }[]): number {
+  let total = 0;
+  let from = -Infinity;
+  let to = -Infinity;
+  for (const span of spans) {
+    if (span.start > to) {
+      if (to > from) total += to - from;
+      from = span.start;
+      to = span.end;
+    } else if (span.end > to) {
+      to = span.end;
+    }
+  }
+  if (to > from) total += to - from;
+  return total;
+}

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench`: the simulator, this gateway, the raw and naive baselines
+ * and Hive Gateway/Mesh, each in its own process, measured side by side in
+ * interleaved rounds. `npm run bench -- --soak --minutes N` runs the soak
+ * instead. See the README's "Performance" section.
+ */
+import { execFileSync } from 'node:child_process';
+import { createSimulatorData } from '../src/simulator/index.js';
+import { startChild, type Child } from './lib/children.js';
+import { CONTENDERS, type ContenderSpec } from './lib/contenders.js';
+import { sendOnce } from './lib/load.js';
+import { measureCell, type CellResult } from './lib/measure.js';
+import { parseOptions, type BenchOptions } from './lib/options.js';
+import { writeReport } from './lib/report.js';
+import { createShapes, type Shape } from './lib/shapes.js';
+import { seededRandom, shuffled } from './lib/stats.js';
+import { summarize, type ContenderTotals } from './lib/summarize.js';
+import { runParseBench } from './lib/parseBench.js';
+import { runSoak } from './lib/soak.js';
+
+const UPSTREAM = { username: 'bench', password: 'bench-password' };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(options: BenchOptions): Promise<void> {
+  const started = Date.now();
+  if (options.pin) pinSelf('0');
+  const simulator = await startChild({
+    name: 'simulator',
+    entry: 'contenders/simulator.ts',
+    cpus: options.pin ? '0' : undefined,
+    env: {
+      BENCH_LATENCY_MS: String(options.upstreamMs),
+      BENCH_JITTER_MS: String(options.jitterMs),
+    },
+  });
+  const children: Child[] = [simulator];
+  try {
+    if (options.soak) {
+      await runSoak(options, simulator, (spec) => startContender(spec, simulator, options));
+      return;
+    }
+    const shapes = createShapes(createSimulatorData(1)).filter(
+      (shape) => options.shapes.length === 0 || options.shapes.includes(shape.name),
+    );
+    const specs = CONTENDERS.filter(
+      (spec) => options.only.length === 0 || options.only.includes(spec.name),
+    );
+    const running: { spec: ContenderSpec; child: Child }[] = [];
+    for (const spec of specs) {
+      log(`starting ${spec.name}`);
+      const child = await startContender(spec, simulator, options);
+      children.push(child);
+      running.push({ spec, child });
+    }
+
+    // One probe per cell: the answer must be a 200 without errors; it then
+    // becomes the body every later answer must equal.
+    const cells: { spec: ContenderSpec; child: Child; shape: Shape; expectBody: string }[] = [];
+    const problems: string[] = [];
+    for (const { spec, child } of running) {
+      for (const shape of shapes) {
+        const operation = shape.operations[spec.dialect];
+        if (!operation) continue;
+        const reply = await sendOnce({
+          endpoint: `${child.url}/graphql`,
+          operation,
+          prefix: 'probe-',
+        });
+        const body = JSON.parse(reply.text) as { errors?: unknown[]; data?: unknown };
+        if (reply.status !== 200 || body.errors || !body.data) {
+          problems.push(
+            `${spec.name} / ${shape.name}: HTTP ${reply.status} ${reply.text.slice(0, 300)}`,
+          );
+          continue;
+        }
+        cells.push({ spec, child, shape, expectBody: reply.text });
+      }
+    }
+    for (const problem of problems) log(`not measured: ${problem}`);
+
+    const random = seededRandom(Date.now() >>> 0);
+    const results: CellResult[] = [];
+    for (let round = 0; round <= options.rounds; round++) {
+      const warmUp = round === 0;
+      log(warmUp ? 'warm-up round' : `round ${round} of ${options.rounds}`);
+      for (const cell of shuffled(cells, random)) {
+        const result = await measureCell({
+          round,
+          child: cell.child,
+          simulator,
+          shape: cell.shape.name,
+          expectBody: cell.expectBody,
+          target: {
+            endpoint: `${cell.child.url}/graphql`,
+            operation: cell.shape.operations[cell.spec.dialect]!,
+            prefix: `r${round}-${cell.spec.name}-${cell.shape.name}-`,
+          },
+          seconds: warmUp ? Math.min(1, options.seconds) : options.seconds,
+          latencySeconds: warmUp ? Math.min(0.3, options.latencySeconds) : options.latencySeconds,
+          connections: options.connections,
+        });
+        if (!warmUp) results.push(result);
+      }
+    }
+
+    const totals: ContenderTotals[] = [];
+    for (const { spec, child } of running) {
+      totals.push({
+        name: spec.name,
+        final: await child.stats(),
+        afterGc: await child.statsAfterGc(),
+      });
+    }
+    log('JSON parse micro-benchmark');
+    const parse = await runParseBench(options);
+    const summaries = summarize(results, shapes);
+    const files = await writeReport({
+      options,
+      shapes,
+      contenders: running.map(({ spec }) => spec),
+      summaries,
+      totals,
+      parse,
+      problems,
+      cells: results,
+      seconds: (Date.now() - started) / 1000,
+    });
+    log(`wrote ${files.join(', ')}`);
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+  }
+}
+
+/** The load generator shares CPU 0 with the simulator; contenders get CPU 1. */
+function pinSelf(cpus: string): void {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    log('taskset is not available: nothing is pinned to a CPU');
+  }
+}
+
+function startContender(
+  spec: ContenderSpec,
+  simulator: Child,
+  options: BenchOptions,
+): Promise<Child> {
+  return startChild({
+    name: spec.name,
+    entry: spec.entry,
+    cpus: options.pin ? '1' : undefined,
+    env: {
+      BENCH_UPSTREAM_URL: simulator.url,
+      BENCH_UPSTREAM_USER: UPSTREAM.username,
+      BENCH_UPSTREAM_PASSWORD: UPSTREAM.password,
+      ...spec.env,
+    },
+  });
+}
+
+main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
