@@ -19,7 +19,12 @@ export interface SpawnedGateway {
   post(
     body: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; text: string; json: any }>;
+  ): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    text: string;
+    json: any;
+  }>;
   /** SIGTERM, then waits for the exit. */
   close(): Promise<void>;
 }
@@ -105,7 +110,7 @@ export async function spawnGateway(
       } catch {
         json = undefined;
       }
-      return { status: response.statusCode, text, json };
+      return { status: response.statusCode, headers: response.headers, text, json };
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
