@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Every place a secret could sit, redacted by path, so even a careless
@@ -31,11 +31,19 @@ export const REDACTED_PATHS: readonly string[] = [
   'err.cause.cause.headers',
 ];
 
-/** JSON logs with secrets redacted (see REDACTED_PATHS). */
-export function createLogger(level: string, pretty = false): Logger {
-  return pino({
+/**
+ * JSON logs with secrets redacted (see REDACTED_PATHS), on stdout or on
+ * `destination` (tests read lines from a stream); `pretty` is for a terminal.
+ */
+export function createLogger(
+  level: string,
+  pretty = false,
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     level,
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     ...(pretty && { transport: { target: 'pino-pretty', options: { colorize: true } } }),
-  });
+  };
+  return destination && !pretty ? pino(options, destination) : pino(options);
 }

@@ -1,0 +1,185 @@
+import type { DestinationStream } from 'pino';
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { TEST_JWT_SECRET } from '../helpers/harness.js';
+import { signToken } from '../helpers/tokens.js';
+
+const PASSWORD = 'CANARY-p4ss-logging';
+const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface LogLine {
+  msg: string;
+  [field: string]: unknown;
+}
+
+describe('request logging and request ids', () => {
+  let simulator: Simulator;
+  let gateway: Gateway;
+  let url: string;
+  let token: string;
+  const written: string[] = [];
+  const lines = () => written.map((line) => JSON.parse(line) as LogLine);
+  const requestLines = () => lines().filter((line) => line.msg === 'graphql request');
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ password: PASSWORD });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ENFUCE_BASE_URL: simulator.url,
+      ENFUCE_USERNAME: simulator.username,
+      ENFUCE_PASSWORD: PASSWORD,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      ENFUCE_TIMEOUT_MS: '1000',
+    });
+    const destination: DestinationStream = { write: (line: string) => void written.push(line) };
+    gateway = await createGateway(config, {
+      logger: createLogger(config.logLevel, false, destination),
+    });
+    url = await gateway.listen();
+    token = await signToken({ sub: 'log-test-user', scope: 'accounts:read:any' });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await simulator.close();
+  });
+  beforeEach(() => {
+    simulator.reset();
+    written.length = 0;
+  });
+
+  async function post(body: unknown, headers: Record<string, string> = {}) {
+    const response = await request(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text: await response.body.text(),
+    };
+  }
+
+  it("keeps the caller's x-request-id: in the answer, upstream and in the log line", async () => {
+    const reply = await post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'checkout-42.a:b' },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.headers['x-request-id']).toBe('checkout-42.a:b');
+    const upstream = simulator.log.entries('account');
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]!.headers['x-request-id']).toBe('checkout-42.a:b');
+
+    expect(requestLines()).toEqual([
+      {
+        level: 30,
+        time: expect.any(Number),
+        pid: expect.any(Number),
+        hostname: expect.any(String),
+        msg: 'graphql request',
+        requestId: 'checkout-42.a:b',
+        operation: 'OneAccount',
+        sub: 'log-test-user',
+        status: 200,
+        outcome: 'ok',
+        durationMs: expect.any(Number),
+        upstreamCalls: 1,
+        errorCodes: [],
+      },
+    ]);
+  });
+
+  it('generates a request id when none, or an unusable one, is sent', async () => {
+    for (const given of [undefined, 'has spaces and\ttabs', 'x'.repeat(129)]) {
+      simulator.log.clear();
+      written.length = 0;
+      const reply = await post(
+        { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+        { authorization: `Bearer ${token}`, ...(given && { 'x-request-id': given }) },
+      );
+      const id = reply.headers['x-request-id'];
+      expect(id).toMatch(UUID);
+      expect(simulator.log.entries('account')[0]!.headers['x-request-id']).toBe(id);
+      expect(requestLines()[0]!.requestId).toBe(id);
+    }
+  });
+
+  it('logs one line per failed upstream call, tied to the request by its id', async () => {
+    simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    const reply = await post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'failing-1' },
+    );
+    expect(JSON.parse(reply.text).errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+
+    const failures = lines().filter((line) => line.msg === 'upstream call failed');
+    expect(failures).toEqual([
+      expect.objectContaining({
+        level: 40,
+        requestId: 'failing-1',
+        endpoint: '/account/v3/{id}',
+        status: 500,
+        code: 'UPSTREAM_UNAVAILABLE',
+        durationMs: expect.any(Number),
+      }),
+    ]);
+    expect(requestLines()).toEqual([
+      expect.objectContaining({
+        requestId: 'failing-1',
+        outcome: 'partial',
+        upstreamCalls: 1,
+        errorCodes: ['UPSTREAM_UNAVAILABLE'],
+      }),
+    ]);
+  });
+
+  it('logs a request refused before authentication with its code and no caller', async () => {
+    const reply = await post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+      { authorization: 'Bearer CANARY-not-a-jwt', 'x-request-id': 'refused-1' },
+    );
+    expect(reply.status).toBe(401);
+    expect(requestLines()).toEqual([
+      expect.objectContaining({
+        requestId: 'refused-1',
+        operation: null,
+        sub: null,
+        status: 401,
+        outcome: 'rejected',
+        upstreamCalls: 0,
+        errorCodes: ['UNAUTHENTICATED'],
+      }),
+    ]);
+    expect(simulator.log.count()).toBe(0);
+  });
+
+  it('never writes a credential, a token or an authorization header', async () => {
+    simulator.faults.add({ route: 'account', status: 401, times: 1 });
+    await post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+      { authorization: `Bearer ${token}` },
+    );
+    await post({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } });
+    await post({ query: '{ account(id: ' }, { authorization: 'Bearer CANARY-not-a-jwt' });
+    simulator.faults.add({ route: 'account', hang: true, times: 1 });
+    await post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountNegativeBalance } },
+      { authorization: `Bearer ${token}` },
+    );
+
+    const all = written.join('');
+    expect(lines().length).toBeGreaterThanOrEqual(5);
+    const basic = Buffer.from(`${simulator.username}:${PASSWORD}`).toString('base64');
+    for (const secret of [PASSWORD, basic, 'Basic ', token, 'Bearer ', 'CANARY', simulator.url]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
