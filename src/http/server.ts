@@ -41,6 +41,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     loggerInstance: logger as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit,
+    // Slow-header clients (slowloris) are cut off after 10 s; Node checks
+    // every second instead of its default 30.
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     // A caller's x-request-id is kept when it is a plain token, so logs line up.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -4,6 +4,7 @@
  * the status the contract names, a GraphQL-shaped JSON body, and no
  * execution: the simulator log stays empty and no caller token is checked.
  */
+import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -266,4 +267,58 @@ describe('HTTP hardening of /graphql without auth', () => {
     expect(reply.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(harness.simulator.log.count()).toBe(0);
   });
+});
+
+describe('slow clients (P2)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it('keeps answering while 100 sockets drip headers, and closes them after headersTimeout', async () => {
+    const { port } = new URL(harness.url);
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 100 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          socket.on('error', () => {});
+          socket.once('close', () => resolve());
+        }),
+    );
+    for (const socket of sockets) socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    const drip = setInterval(() => {
+      for (const socket of sockets) if (!socket.destroyed) socket.write('a');
+    }, 1000);
+    try {
+      const live = await request(`${harness.url}/health/live`);
+      expect(live.statusCode).toBe(200);
+      await live.body.dump();
+      const reply = await harness.execute('{ __typename }');
+      expect(reply.data).toEqual({ __typename: 'Query' });
+
+      // headersTimeout is 10 s, checked every second; the slack is generous.
+      await Promise.race([
+        Promise.all(closed),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('slow sockets still open after 20 s')), 20_000),
+        ),
+      ]);
+      expect(sockets.every((socket) => socket.destroyed || socket.readyState === 'closed')).toBe(
+        true,
+      );
+    } finally {
+      clearInterval(drip);
+      for (const socket of sockets) socket.destroy();
+    }
+  }, 30_000);
 });
