@@ -1,0 +1,177 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { createGateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const K8S = `${ROOT}deploy/kubernetes/`;
+
+type Manifest = { kind: string; metadata: { name: string }; spec: any; data?: any };
+
+function manifests(): Manifest[] {
+  return readdirSync(K8S)
+    .filter((file) => file.endsWith('.yaml'))
+    .flatMap((file) =>
+      parseAllDocuments(readFileSync(K8S + file, 'utf8')).map((document) => {
+        expect(document.errors, file).toEqual([]);
+        return document.toJS() as Manifest;
+      }),
+    );
+}
+
+function one(kind: string): Manifest {
+  const found = manifests().filter((manifest) => manifest.kind === kind);
+  expect(found, kind).toHaveLength(1);
+  return found[0]!;
+}
+
+const deployment = () => one('Deployment');
+const container = () => deployment().spec.template.spec.containers[0];
+const podLabels = () => deployment().spec.template.metadata.labels;
+
+describe('Kubernetes manifests (deploy/kubernetes)', () => {
+  it('parse, and the kustomization lists every manifest', () => {
+    const kinds = manifests().map((manifest) => manifest.kind);
+    expect(kinds.sort()).toEqual(
+      [
+        'ConfigMap',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Kustomization',
+        'PodDisruptionBudget',
+        'Service',
+      ].sort(),
+    );
+    const listed = (one('Kustomization') as unknown as { resources: string[] }).resources;
+    const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    expect([...listed].sort()).toEqual(files.sort());
+  });
+
+  it("use the code's default port everywhere", () => {
+    const port = loadConfig({}).port;
+    const http = container().ports.find((p: { name: string }) => p.name === 'http');
+    expect(http.containerPort).toBe(port);
+    const env = Object.fromEntries(
+      container().env.map((e: { name: string; value?: string }) => [e.name, e.value]),
+    );
+    expect(Number(env.PORT)).toBe(port);
+    expect(deployment().spec.template.metadata.annotations['prometheus.io/port']).toBe(
+      String(port),
+    );
+    expect(one('Service').spec.ports[0].targetPort).toBe('http');
+  });
+
+  it('probe paths the gateway serves: ready is 503 until it listens, live is 200', async () => {
+    const { readinessProbe, livenessProbe, startupProbe } = container();
+    expect(readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(startupProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
+    const gateway = await createGateway(config, {
+      simulatorUrl: 'http://127.0.0.1:9',
+      logger: createLogger('silent'),
+    });
+    try {
+      const ready = await gateway.app.inject({ url: readinessProbe.httpGet.path });
+      expect(ready.statusCode).toBe(503);
+      const live = await gateway.app.inject({ url: livenessProbe.httpGet.path });
+      expect(live.statusCode).toBe(200);
+      const metrics = await gateway.app.inject({
+        url: deployment().spec.template.metadata.annotations['prometheus.io/path'],
+      });
+      expect(metrics.statusCode).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('hold a valid configuration, and a grace period Kubernetes waits out', () => {
+    const env: Record<string, string> = {};
+    for (const e of container().env as { name: string; value?: string }[]) {
+      // Values from the ConfigMap and the Secret get stand-ins of the right shape.
+      env[e.name] = e.value ?? (e.name.endsWith('_URL') ? 'https://example.com' : 'x'.repeat(32));
+    }
+    const config = loadConfig(env);
+    expect(config.production).toBe(true);
+    expect(config.operations.workers).toBe(1);
+    const termination = deployment().spec.template.spec.terminationGracePeriodSeconds * 1000;
+    expect(termination).toBeGreaterThan(config.operations.shutdownGraceMs);
+    expect(config.operations.shutdownDelayMs).toBeGreaterThan(0);
+  });
+
+  it('run as non-root with limits, and every selector matches the pods', () => {
+    const spec = deployment().spec.template.spec;
+    expect(spec.securityContext.runAsNonRoot).toBe(true);
+    expect(spec.securityContext.runAsUser).not.toBe(0);
+    expect(container().securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(container().resources.limits.memory).toMatch(/^\d+Mi$/);
+    expect(container().resources.limits.cpu).toBeDefined();
+    expect(container().resources.requests.cpu).toBeDefined();
+
+    expect(deployment().spec.selector.matchLabels).toEqual(podLabels());
+    expect(one('Service').spec.selector).toEqual(podLabels());
+    expect(one('PodDisruptionBudget').spec.selector.matchLabels).toEqual(podLabels());
+    const hpa = one('HorizontalPodAutoscaler').spec;
+    expect(hpa.scaleTargetRef).toMatchObject({
+      kind: 'Deployment',
+      name: deployment().metadata.name,
+    });
+    expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(deployment().spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+
+  it('reference only a ConfigMap and a Secret that exist by name', () => {
+    const names = new Set<string>();
+    for (const e of container().env as { valueFrom?: Record<string, { name: string }> }[]) {
+      for (const ref of Object.values(e.valueFrom ?? {})) names.add(ref.name);
+    }
+    expect([...names]).toEqual([one('ConfigMap').metadata.name]);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const stages = instructions.reduce<string[][]>((all, line) => {
+    if (line.startsWith('FROM ')) all.push([]);
+    all.at(-1)?.push(line);
+    return all;
+  }, []);
+  const final = stages.at(-1)!;
+
+  it('is multi-stage, and the final stage takes production dependencies only', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const modules = final.find((line) => /^COPY --from=\S+ .*node_modules/.test(line));
+    const source = /--from=(\S+)/.exec(modules ?? '')?.[1];
+    const depsStage = stages.find((stage) => stage[0]!.endsWith(` AS ${source}`));
+    expect(depsStage?.some((line) => /^RUN npm ci .*--omit=dev/.test(line))).toBe(true);
+    expect(final.some((line) => /^RUN npm (ci|install)/.test(line))).toBe(false);
+    expect(final).toContain('CMD ["node", "dist/index.js"]');
+  });
+
+  it('runs as a non-root user with a health check on /health/live at the same port', () => {
+    const user = final.find((line) => line.startsWith('USER '));
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER (root|0)(:|$)/);
+    const healthcheck = final.find((line) => line.startsWith('HEALTHCHECK '));
+    expect(healthcheck).toContain('/health/live');
+    const port = loadConfig({}).port;
+    expect(final).toContain(`EXPOSE ${port}`);
+    expect(final.join('\n')).toMatch(new RegExp(`PORT=${port}\\b`));
+  });
+
+  it('keeps secrets and bulk out of the build context', () => {
+    const ignored = readFileSync(`${ROOT}.dockerignore`, 'utf8').split('\n');
+    for (const entry of ['.git', '.env', 'node_modules', 'dist', 'test']) {
+      expect(ignored).toContain(entry);
+    }
+  });
+});
