@@ -17,7 +17,11 @@ import {
   type Simulator,
 } from '../../src/simulator/index.js';
 import { TEST_JWT_SECRET } from '../helpers/harness.js';
-import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
+import {
+  spawnGateway,
+  spawnGatewayUntilExit,
+  type SpawnedGateway,
+} from '../helpers/spawnGateway.js';
 import { algNoneToken, signToken, type SignOptions } from '../helpers/tokens.js';
 
 const USERNAME = 'gateway';
@@ -192,4 +196,42 @@ describe('canary credentials and tokens (S1)', () => {
     // Production: no stack trace in any response.
     expect(haystacks.responses).not.toMatch(/stacktrace|\n\s+at /);
   }, 120_000);
+});
+
+describe('start-up refusals (S2)', () => {
+  it.each([
+    [
+      'credentials in ENFUCE_BASE_URL',
+      { ENFUCE_BASE_URL: 'https://u:CANARY-p4ss@issuer.example' },
+      'ENFUCE_BASE_URL',
+    ],
+    [
+      'an ftp ENFUCE_BASE_URL',
+      { ENFUCE_BASE_URL: 'ftp://CANARY-p4ss.example/' },
+      'ENFUCE_BASE_URL',
+    ],
+    ['a real upstream without auth', {}, 'AUTH_JWT_SECRET or AUTH_JWKS_URL'],
+    ['a short AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'CANARY-p4ss' }, 'AUTH_JWT_SECRET'],
+  ])(
+    'exits 1 with one line for %s, printing no secret',
+    async (_name, env, variable) => {
+      const result = await spawnGatewayUntilExit({
+        NODE_ENV: 'production',
+        ENFUCE_BASE_URL: 'https://issuer.example',
+        ENFUCE_USERNAME: USERNAME,
+        ENFUCE_PASSWORD: PASSWORD,
+        ...env,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('Configuration error'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable} `));
+      expect(result.stderr).not.toContain('CANARY');
+      expect(result.stderr).not.toContain('listening');
+    },
+    30_000,
+  );
 });
