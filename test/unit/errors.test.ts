@@ -52,7 +52,9 @@ describe('createFormatError', () => {
   });
 
   it('masks an error that carries an unknown code', () => {
-    const odd = new GraphQLError('SELECT * FROM secrets', { extensions: { code: 'DB_ERROR' } });
+    const odd = Object.assign(new Error('SELECT * FROM secrets'), {
+      extensions: { code: 'DB_ERROR' },
+    });
     const { result, logged } = format(odd);
     expect(result.message).toBe(INTERNAL_MESSAGE);
     expect(result.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
