@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
@@ -39,7 +39,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const bodyLimit = options.bodyLimit ?? 100 * 1024;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request comes from the request-log plugin, with GraphQL fields.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     // Slow-header clients (slowloris) are cut off after 10 s; Node checks
     // every second instead of its default 30.
