@@ -14,7 +14,10 @@ const decimal = fc
     fc.stringMatching(/^(0|[1-9][0-9]{0,24})$/),
     fc.option(fc.stringMatching(/^[0-9]{1,12}$/)),
   )
-  .map(([negative, whole, fraction]) => `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`);
+  .map(
+    ([negative, whole, fraction]) =>
+      `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`,
+  );
 
 // What the issuer writes: ids and amounts as bare JSON number literals.
 function accountJson(fields: { id: string; customerId: string; balance: string }): string {
@@ -81,10 +84,12 @@ describe('exact decoding', () => {
   });
 
   it('names the display name of private and corporate customers', () => {
-    expect(decodeCustomer({ id: '1', role: 'PRIVATE', firstName: 'Matti', lastName: 'Korhonen' }))
-      .toMatchObject({ displayName: 'Matti Korhonen', role: 'PRIVATE' });
-    expect(decodeCustomer({ id: '2', role: 'CORPORATE', name: 'Enfuce Financial Services Oy' }))
-      .toMatchObject({ displayName: 'Enfuce Financial Services Oy' });
+    expect(
+      decodeCustomer({ id: '1', role: 'PRIVATE', firstName: 'Matti', lastName: 'Korhonen' }),
+    ).toMatchObject({ displayName: 'Matti Korhonen', role: 'PRIVATE' });
+    expect(
+      decodeCustomer({ id: '2', role: 'CORPORATE', name: 'Enfuce Financial Services Oy' }),
+    ).toMatchObject({ displayName: 'Enfuce Financial Services Oy' });
   });
 
   it.each([

@@ -34,7 +34,9 @@ function fakeClient(accounts: AccountRecord[], failing = new Set<string>()) {
     },
     async getAccountsOfCustomer(customerId: string, page: number, size: number) {
       calls.push(`page:${customerId}:${page}:${size}`);
-      return accounts.filter((a) => a.customerId === customerId).slice(page * size, (page + 1) * size);
+      return accounts
+        .filter((a) => a.customerId === customerId)
+        .slice(page * size, (page + 1) * size);
     },
     async getCustomer(id: string) {
       calls.push(`customer:${id}`);
