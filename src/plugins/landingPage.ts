@@ -2,14 +2,12 @@
  * What `GET /graphql` with `Accept: text/html` answers. Outside production:
  * Apollo Sandbox embedded in the page, pointed at this endpoint, with an
  * example operation ready to run. The embed sends its requests from this
- * page, so they are same-origin and need no CORS. In production: Apollo's
- * plain landing page, with no Sandbox and no operation in it.
+ * page, so they are same-origin and need no CORS. In production: no landing
+ * page at all, so the endpoint serves no HTML and loads no third-party script.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 /** The operation Sandbox opens with: a customer's first accounts, with balances. */
 export const EXAMPLE_OPERATION = `# A customer's card accounts, five at a time. Press Run; to see the next
@@ -59,7 +57,7 @@ export interface LandingPageOptions {
 }
 
 export function landingPagePlugin(options: LandingPageOptions): ApolloServerPlugin {
-  if (options.production) return ApolloServerPluginLandingPageProductionDefault({ footer: false });
+  if (options.production) return ApolloServerPluginLandingPageDisabled();
   return ApolloServerPluginLandingPageLocalDefault({
     footer: false,
     // Tokens travel in a header the caller fills in; never the browser's cookies.

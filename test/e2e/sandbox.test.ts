@@ -319,23 +319,18 @@ describe('no Sandbox in production', () => {
     await harness?.close();
   });
 
-  it('serves no Sandbox, no example operation and no endpoint config', async () => {
+  it('serves no landing page: no HTML, no script, no endpoint config', async () => {
     const page = await browser.context.newPage();
     const response = await page.goto(`${harness.url}/graphql`);
     const html = (await response?.text()) ?? '';
 
-    // Apollo's plain production page: its script comes from the landing-page CDN.
-    const scripts = await page
-      .locator('script[src]')
-      .evaluateAll((nodes) => nodes.map((node) => (node as unknown as { src: string }).src));
-    expect(scripts).toEqual([
-      expect.stringMatching(/^https:\/\/apollo-server-landing-page\.cdn\.apollographql\.com\//),
-    ]);
-    expect(html).not.toContain('EmbeddedSandbox');
+    // Without a landing page a browser's GET is just a GraphQL GET with no query.
+    expect(response?.status()).toBe(400);
+    expect(response?.headers()['content-type']).not.toContain('text/html');
+    expect(html).not.toContain('<script');
     expect(html).not.toContain('CustomerAccounts');
-    expect(await page.locator('#embeddableSandbox').count()).toBe(0);
     expect(await page.evaluate(() => 'embeddedSandboxConfig' in globalThis)).toBe(false);
-    expect(browser.offMachine.some((url) => url.includes('embeddable-sandbox.cdn'))).toBe(false);
+    expect(browser.offMachine.some((url) => url.includes('cdn.apollographql.com'))).toBe(false);
   });
 
   it('refuses introspection from a page, so there is nothing to explore', async () => {
