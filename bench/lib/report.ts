@@ -51,7 +51,12 @@ export async function writeReport(report: RunReport): Promise<string[]> {
   const json = `${out}${name}.json`;
   const md = `${out}${name}.md`;
   const svg = `${out}${name}.svg`;
-  await writeFile(json, JSON.stringify({ environment, targets, soak, ...report }, null, 1));
+  // Per-request samples stay out of the file; the summaries hold their percentiles.
+  const cells = report.cells.map(({ requests, ...cell }) => ({
+    ...cell,
+    requests: requests.length,
+  }));
+  await writeFile(json, JSON.stringify({ environment, targets, soak, ...report, cells }, null, 1));
   await writeFile(md, renderMarkdown(report, targets, environment, soak));
   await writeFile(svg, renderChart(report.summaries, report.contenders, report.shapes));
   await copyFile(md, `${out}latest.md`);

@@ -6,6 +6,7 @@
  */
 import { parse as losslessParse } from 'lossless-json';
 import { parseExactJson } from '../../src/upstream/decode.js';
+import { parseJsonKeepingDigits } from '../../src/upstream/exactJson.js';
 
 export interface ParseMethod {
   name: string;
@@ -23,5 +24,6 @@ export const PARSE_METHODS: readonly ParseMethod[] = [
     exact: true,
     parse: (text) => losslessParse(text, null, keepDigits),
   },
+  { name: 'quote numbers + JSON.parse', exact: true, parse: parseJsonKeepingDigits },
   { name: 'parseExactJson', exact: true, parse: parseExactJson },
 ];

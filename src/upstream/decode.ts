@@ -1,15 +1,15 @@
 /**
  * Turns the issuer's response bodies into records without losing a digit.
  *
- * Every JSON number is kept as its source text (lossless-json), so an id of
+ * Every JSON number is kept as its source text (exactJson.ts), so an id of
  * 20 digits or an amount of 100000000000000000.01 survives exactly, and the
  * issuer may send ids as numbers or strings alike. The shape is then checked
  * with zod; anything unexpected becomes an UpstreamResponseError whose message
  * names the problem but never echoes the body.
  */
-import { parse } from 'lossless-json';
 import { z } from 'zod';
 import { UpstreamResponseError } from './errors.js';
+import { parseJsonKeepingDigits } from './exactJson.js';
 import type {
   AccountDetails,
   AccountRecord,
@@ -21,14 +21,10 @@ import type {
 /** Parses JSON keeping every number as the exact text the issuer sent. */
 export function parseExactJson(text: string): unknown {
   try {
-    return parse(text, null, keepDigits);
+    return parseJsonKeepingDigits(text);
   } catch (error) {
     throw new UpstreamResponseError('the body is not valid JSON', { cause: error });
   }
-}
-
-function keepDigits(digits: string): string {
-  return digits;
 }
 
 const ID = z.string().regex(/^\d{1,32}$/, 'an id of 1 to 32 digits');
