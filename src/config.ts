@@ -75,6 +75,8 @@ export interface Config {
   introspection: boolean;
   /** @default 'info' */
   logLevel: string;
+  /** `GRAPHQL_JIT=true`: run operations as compiled queries (graphql-jit). @default false */
+  graphqlJit: boolean;
   operations: OperationsConfig;
   /**
    * Seals connection cursors. Replicas that serve the same clients must
@@ -168,6 +170,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: integer(1000, 600_000).default(10_000),
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   WEB_CONCURRENCY: integer(1, 64).default(1),
+  GRAPHQL_JIT: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
   ENFUCE_BASE_URL: httpUrl.optional(),
@@ -238,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    graphqlJit: e.GRAPHQL_JIT,
     operations: Object.freeze({
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,

@@ -25,6 +25,7 @@ import { recordBatch, recordRequests, recordUpstream, trackInFlight } from './pl
 import { logRequests, logUpstreamFailures } from './plugins/requestLog.js';
 import { observeRequests, requestSummaryPlugin } from './plugins/requestSummary.js';
 import { createCursorCodec } from './resolvers/cursor.js';
+import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
 import { FIXTURES } from './simulator/fixtures.js';
 import { EnfuceClient } from './upstream/client.js';
@@ -110,7 +111,8 @@ export async function createGateway(
   observeRequests(app, summaryListeners);
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema: createSchema(),
+    // GRAPHQL_JIT: the same schema, executed by compiled queries.
+    ...(config.graphqlJit ? { gateway: jitGateway(createSchema()) } : { schema: createSchema() }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,

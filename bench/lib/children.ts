@@ -28,13 +28,21 @@ export interface StartChildOptions {
   cpus?: string;
   /** @default 60000 */
   startTimeoutMs?: number;
+  /** Extra Node.js flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
 
 export async function startChild(options: StartChildOptions): Promise<Child> {
-  const nodeArgs = ['--import', 'tsx', '--expose-gc', `${BENCH_DIR}${options.entry}`];
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    '--expose-gc',
+    ...(options.nodeArgs ?? []),
+    `${BENCH_DIR}${options.entry}`,
+  ];
   const [command, args] =
     options.cpus && TASKSET
       ? [TASKSET, ['-c', options.cpus, process.execPath, ...nodeArgs]]

@@ -34,6 +34,13 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
   },
   {
+    name: 'gateway-jit',
+    title: 'this gateway with GRAPHQL_JIT=true (graphql-jit)',
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...JSON.parse(GATEWAY_ENV), GRAPHQL_JIT: 'true' }) },
+  },
+  {
     name: 'raw',
     title: 'raw baseline (node:http + graphql-js, same loaders and client)',
     entry: 'contenders/raw.ts',

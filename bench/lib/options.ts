@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   /** Measured rounds after the warm-up round. @default 7 */
   rounds: number;
-  /** Closed-loop window per cell and round, seconds. @default 2 */
+  /** Closed-loop window per cell and round, seconds. @default 1.5 */
   seconds: number;
-  /** One-at-a-time latency window per cell and round, seconds. @default 0.8 */
+  /** One-at-a-time latency window per cell and round, seconds. @default 0.6 */
   latencySeconds: number;
   /** autocannon connections in the throughput window. @default 16 */
   connections: number;
@@ -33,8 +33,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       rounds: { type: 'string', default: '7' },
-      seconds: { type: 'string', default: '2' },
-      'latency-seconds': { type: 'string', default: '0.8' },
+      seconds: { type: 'string', default: '1.5' },
+      'latency-seconds': { type: 'string', default: '0.6' },
       connections: { type: 'string', default: '16' },
       'upstream-ms': { type: 'string', default: '3' },
       'jitter-ms': { type: 'string', default: '2' },

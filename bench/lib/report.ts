@@ -119,109 +119,8 @@ function pairedRatio(
 }
 
 export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): TargetRow[] {
-  const rows: TargetRow[] = [];
-  const mine = report.summaries.filter((s) => s.contender === 'gateway');
-  if (mine.length === 0) return rows;
-  const worst = (values: { shape: string; value: number }[], pick: 'min' | 'max') =>
-    values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
-  const describe = (
-    values: { shape: string; value: number }[],
-    pick: 'min' | 'max',
-    digits = 2,
-  ) => {
-    const w = worst(values, pick);
-    const median = spread(values.map((v) => v.value)).median;
-    return `median over shapes ${fmt(median, digits)}; worst ${fmt(w.value, digits)} (${w.shape})`;
-  };
-
-  const vsRaw = mine
-    .filter((s) => s.throughputVsRaw)
-    .map((s) => ({ shape: s.shape, value: s.throughputVsRaw!.median }));
-  if (vsRaw.length) {
-    rows.push({
-      target: 'Throughput ÷ raw baseline',
-      goal: '≥ 1.0 (PERFORMANCE.md T1: must 0.85)',
-      measured: describe(vsRaw, 'min'),
-      met: worst(vsRaw, 'min').value >= 1.0,
-    });
-  }
-  const cpu = mine
-    .filter((s) => s.cpuVsRaw)
-    .map((s) => ({ shape: s.shape, value: s.cpuVsRaw!.median }));
-  if (cpu.length) {
-    rows.push({
-      target: 'CPU µs per request ÷ raw baseline',
-      goal: '≤ 1.20 (T1b)',
-      measured: describe(cpu, 'max'),
-      met: worst(cpu, 'max').value <= 1.2,
-    });
-  }
-  const vsHive = report.shapes
-    .map((shape) => ({
-      shape: shape.name,
-      ratio: pairedRatio(
-        report.cells,
-        shape.name,
-        'gateway',
-        'hive',
-        (c) => c.throughput.perSecond,
-      ),
-    }))
-    .filter((r) => r.ratio)
-    .map((r) => ({ shape: r.shape, value: r.ratio!.median }));
-  if (vsHive.length) {
-    rows.push({
-      target: 'Throughput ÷ Hive Gateway/Mesh',
-      goal: '≥ 2.0',
-      measured: describe(vsHive, 'min'),
-      met: worst(vsHive, 'min').value >= 2.0,
-    });
-    const rss = (name: string) => report.totals.find((t) => t.name === name)?.final.maxRss;
-    const ours = rss('gateway');
-    const theirs = rss('hive');
-    if (ours && theirs) {
-      rows.push({
-        target: 'Peak RSS ÷ Hive Gateway/Mesh',
-        goal: '≤ 1.0 (T2)',
-        measured: `${fmt(ours / theirs)} (${mb(ours)} vs ${mb(theirs)})`,
-        met: ours / theirs <= 1.0,
-      });
-    }
-  }
-  const off = mine.filter(
-    (s) =>
-      s.upstream.calls.max !== s.upstream.minimum.calls ||
-      s.upstream.calls.min !== s.upstream.minimum.calls ||
-      s.upstream.waves.max !== s.upstream.minimum.waves,
-  );
-  rows.push({
-    target: 'Upstream calls and waves per request = minimum',
-    goal: 'every shape, every request (T3, T4)',
-    measured:
-      off.length === 0
-        ? `all ${mine.length} shapes at the minimum`
-        : off
-            .map(
-              (s) =>
-                `${s.shape}: calls ${s.upstream.calls.min}–${s.upstream.calls.max} (min ${s.upstream.minimum.calls}), waves up to ${s.upstream.waves.max} (min ${s.upstream.minimum.waves})`,
-            )
-            .join('; '),
-    met: off.length === 0,
-  });
-  const p50 = mine.map((s) => ({ shape: s.shape, value: s.added.p50 }));
-  const p99 = mine.map((s) => ({ shape: s.shape, value: s.added.p99 }));
-  rows.push({
-    target: 'Added latency p50 (ms, one request at a time)',
-    goal: '≤ 1 ms',
-    measured: describe(p50, 'max'),
-    met: worst(p50, 'max').value <= 1,
-  });
-  rows.push({
-    target: 'Added latency p99 (ms, one request at a time)',
-    goal: '≤ 5 ms',
-    measured: describe(p99, 'max'),
-    met: worst(p99, 'max').value <= 5,
-  });
+  const rows = contenderTargets(report, 'gateway', '');
+  rows.push(...contenderTargets(report, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
   const exact = report.parse.filter((p) => p.method === 'parseExactJson');
   if (exact.length) {
     const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
@@ -240,6 +139,105 @@ export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): T
       ? `${fmt(soakGateway.heapGrowthMbPerMinute, 3)} MB/min over ${soakGateway.minutes} min (latest soak file)`
       : 'no soak run yet (npm run bench -- --soak --minutes N)',
     met: soakGateway ? soakGateway.heapGrowthMbPerMinute <= 1 : null,
+  });
+  return rows;
+}
+
+type Valued = { shape: string; value: number };
+const worst = (values: Valued[], pick: 'min' | 'max') =>
+  values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
+const describe = (values: Valued[], pick: 'min' | 'max', digits = 2) => {
+  const w = worst(values, pick);
+  const median = spread(values.map((v) => v.value)).median;
+  return `median over shapes ${fmt(median, digits)}; worst ${fmt(w.value, digits)} (${w.shape})`;
+};
+
+function contenderTargets(report: RunReport, name: string, label: string): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const mine = report.summaries.filter((s) => s.contender === name);
+  if (mine.length === 0) return rows;
+
+  const vsRaw = mine
+    .filter((s) => s.throughputVsRaw)
+    .map((s) => ({ shape: s.shape, value: s.throughputVsRaw!.median }));
+  if (vsRaw.length) {
+    rows.push({
+      target: 'Throughput ÷ raw baseline' + label,
+      goal: '≥ 1.0 (PERFORMANCE.md T1: must 0.85)',
+      measured: describe(vsRaw, 'min'),
+      met: worst(vsRaw, 'min').value >= 1.0,
+    });
+  }
+  const cpu = mine
+    .filter((s) => s.cpuVsRaw)
+    .map((s) => ({ shape: s.shape, value: s.cpuVsRaw!.median }));
+  if (cpu.length) {
+    rows.push({
+      target: 'CPU µs per request ÷ raw baseline' + label,
+      goal: '≤ 1.20 (T1b)',
+      measured: describe(cpu, 'max'),
+      met: worst(cpu, 'max').value <= 1.2,
+    });
+  }
+  const vsHive = report.shapes
+    .map((shape) => ({
+      shape: shape.name,
+      ratio: pairedRatio(report.cells, shape.name, name, 'hive', (c) => c.throughput.perSecond),
+    }))
+    .filter((r) => r.ratio)
+    .map((r) => ({ shape: r.shape, value: r.ratio!.median }));
+  if (vsHive.length) {
+    rows.push({
+      target: 'Throughput ÷ Hive Gateway/Mesh' + label,
+      goal: '≥ 2.0',
+      measured: describe(vsHive, 'min'),
+      met: worst(vsHive, 'min').value >= 2.0,
+    });
+    const rss = (name: string) => report.totals.find((t) => t.name === name)?.final.maxRss;
+    const ours = rss(name);
+    const theirs = rss('hive');
+    if (ours && theirs) {
+      rows.push({
+        target: 'Peak RSS ÷ Hive Gateway/Mesh' + label,
+        goal: '≤ 1.0 (T2)',
+        measured: `${fmt(ours / theirs)} (${mb(ours)} vs ${mb(theirs)})`,
+        met: ours / theirs <= 1.0,
+      });
+    }
+  }
+  const off = mine.filter(
+    (s) =>
+      s.upstream.calls.max !== s.upstream.minimum.calls ||
+      s.upstream.calls.min !== s.upstream.minimum.calls ||
+      s.upstream.waves.max !== s.upstream.minimum.waves,
+  );
+  rows.push({
+    target: 'Upstream calls and waves per request = minimum' + label,
+    goal: 'every shape, every request (T3, T4)',
+    measured:
+      off.length === 0
+        ? `all ${mine.length} shapes at the minimum`
+        : off
+            .map(
+              (s) =>
+                `${s.shape}: calls ${s.upstream.calls.min}–${s.upstream.calls.max} (min ${s.upstream.minimum.calls}), waves up to ${s.upstream.waves.max} (min ${s.upstream.minimum.waves})`,
+            )
+            .join('; '),
+    met: off.length === 0,
+  });
+  const p50 = mine.map((s) => ({ shape: s.shape, value: s.added.p50 }));
+  const p99 = mine.map((s) => ({ shape: s.shape, value: s.added.p99 }));
+  rows.push({
+    target: 'Added latency p50 (ms, one request at a time)' + label,
+    goal: '≤ 1 ms',
+    measured: describe(p50, 'max'),
+    met: worst(p50, 'max').value <= 1,
+  });
+  rows.push({
+    target: 'Added latency p99 (ms, one request at a time)' + label,
+    goal: '≤ 5 ms',
+    measured: describe(p99, 'max'),
+    met: worst(p99, 'max').value <= 5,
   });
   return rows;
 }

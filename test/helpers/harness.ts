@@ -60,6 +60,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ENFUCE_PASSWORD: simulator.password,
     ...(options.upstreamTimeoutMs && { ENFUCE_TIMEOUT_MS: String(options.upstreamTimeoutMs) }),
     ...(options.auth && { ENFUCE_BASE_URL: simulator.url, AUTH_JWT_SECRET: TEST_JWT_SECRET }),
+    // `GRAPHQL_JIT=true npm test` runs every end-to-end test on compiled execution.
+    ...(process.env.GRAPHQL_JIT && { GRAPHQL_JIT: process.env.GRAPHQL_JIT }),
     ...options.env,
   };
   const config = loadConfig(env);
