@@ -38,9 +38,7 @@ const parentId = z
   .nullish()
   .transform((value) => value || null);
 
-const paymentReference = z
-  .object({ number: z.string().min(1), type: z.string().min(1) })
-  .nullish();
+const paymentReference = z.object({ number: z.string().min(1), type: z.string().min(1) }).nullish();
 
 const address = z
   .object({

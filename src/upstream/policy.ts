@@ -88,7 +88,7 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
 
 /**
  * The CallPolicy of EnfuceClient. Order, outside in: retry (per call, so it
- * knows the call's deadline), circuit breaker, bulkhead, the attempt. Each
+ * knows the call's deadline), bulkhead, circuit breaker, the attempt. Each
  * attempt counts toward the breaker and holds a bulkhead slot only while it
  * talks to the issuer, never while it sleeps between attempts.
  *
@@ -161,17 +161,15 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     try {
       return await retries.execute(
         () =>
-          this.#breaker.execute(
-            // No signal for the bulkhead: cockatiel 3's queue stalls when a
-            // queued call is aborted. The attempt checks the deadline itself
-            // once it has a slot, so a late one gives the slot back at once.
-            () =>
-              this.#bulkhead.execute(() => {
-                signal.throwIfAborted();
-                return attempt(signal);
-              }),
-            signal,
-          ),
+          // The bulkhead sits outside the breaker: a call whose deadline ran
+          // out while it queued here never reached the issuer, so it must not
+          // count against it. No signal for the bulkhead either: cockatiel 3's
+          // queue stalls when a queued call is aborted; the deadline is
+          // checked once a slot is free, so a late call gives it back at once.
+          this.#bulkhead.execute(() => {
+            signal.throwIfAborted();
+            return this.#breaker.execute(() => attempt(signal), signal);
+          }),
         signal,
       );
     } catch (error) {
