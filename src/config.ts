@@ -139,7 +139,7 @@ const httpUrl = z.string().superRefine((value, ctx) => {
   if (url.username || url.password) {
     ctx.addIssue({
       code: 'custom',
-      message: 'must not contain credentials; use ENFUCE_USERNAME and ENFUCE_PASSWORD',
+      message: 'must not contain credentials',
     });
   }
   if (url.search || url.hash) {
@@ -158,8 +158,16 @@ const originList = z
     'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
   );
 
-// Values of these variables are never repeated in error messages.
-const SECRET = new Set(['ENFUCE_PASSWORD', 'AUTH_JWT_SECRET', 'ENFUCE_BASE_URL', 'CURSOR_SECRET']);
+// Values of these variables are never repeated in error messages: secrets,
+// and URLs, which may carry credentials.
+const SECRET = new Set([
+  'ENFUCE_PASSWORD',
+  'AUTH_JWT_SECRET',
+  'CURSOR_SECRET',
+  'ENFUCE_BASE_URL',
+  'AUTH_JWKS_URL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+]);
 
 const schema = z.object({
   PORT: integer(0, 65535).default(4000),

@@ -32,7 +32,11 @@ export const Account: AccountResolvers = {
   parent(account, _args, context, info) {
     const { parentId } = recordOf(account);
     if (parentId === null) return null;
-    if (selectsOnlyId(info)) return { id: parentId };
+    // The id-only shortcut is for callers who may read any customer; a
+    // customer-scoped caller gets the parent read and authorized like any
+    // other path to a record (one deduplicated call), so a parent at another
+    // customer is FORBIDDEN whatever is selected.
+    if (context.caller.anyCustomer && selectsOnlyId(info)) return { id: parentId };
     return readAccount(context, parentId);
   },
 

@@ -22,10 +22,13 @@ export function parseIds(values: readonly string[], argument = 'ids'): string[] 
   return values.map((value, index) => parseId(value, `${argument}[${index}]`));
 }
 
+/** `first` left out takes the schema default (30); an explicit null is refused. */
 export function parseFirst(value: number | null | undefined): number {
-  const first = value ?? 30;
-  if (Number.isInteger(first) && first >= 1 && first <= MAX_FIRST) return first;
-  throw new BadUserInputError(`\`first\` must be between 1 and ${MAX_FIRST} (got ${first}).`);
+  const first = value === undefined ? 30 : value;
+  if (first !== null && Number.isInteger(first) && first >= 1 && first <= MAX_FIRST) return first;
+  throw new BadUserInputError(
+    `\`first\` must be between 1 and ${MAX_FIRST} (got ${String(first)}).`,
+  );
 }
 
 function quote(value: string): string {

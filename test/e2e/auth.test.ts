@@ -313,6 +313,18 @@ describe('authorization on every path to a record (A3)', () => {
     if (parent.number) expect(reply.text).not.toContain(parent.number);
   });
 
+  it('refuses it for a customer-scoped caller even when only parent { id } is selected', async () => {
+    const reply = await harness.execute(
+      `{ account(id: "${FIXTURES.accountWithParentOtherCustomer}") { parent { id } } }`,
+      undefined,
+      bearer(await customerToken(FIXTURES.customerWith75)),
+    );
+    expect(reply.data.account).toEqual({ parent: null });
+    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['account', 'parent'], 'FORBIDDEN'],
+    ]);
+  });
+
   it('takes a customer_id claim sent as a JSON number', async () => {
     const token = await signToken({ customer_id: Number(FIXTURES.corporateCustomer) });
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));

@@ -63,6 +63,16 @@ describe('ENFUCE_BASE_URL', () => {
   });
 });
 
+describe('other URL variables', () => {
+  it.each(['AUTH_JWKS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])(
+    'refuses credentials in %s without repeating them',
+    (name) => {
+      const message = refusal({ [name]: 'https://user:CANARY@keys.example/' });
+      expect(message).toBe(`${name} must not contain credentials`);
+    },
+  );
+});
+
 describe('introspection', () => {
   it('is on outside production and off in production', () => {
     expect(loadConfig({}).introspection).toBe(true);
