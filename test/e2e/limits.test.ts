@@ -257,6 +257,21 @@ describe('limits set by the environment', () => {
   });
 });
 
+describe('aliases at the highest token limit', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_TOKENS: '20000' } });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses 2000 __typename aliases on one account with no upstream call', async () => {
+    const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
+    const reply = await harness.execute(`{ account(id: "${ACCOUNT}") { ${aliases} } }`);
+    expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ALIASES');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+});
+
 describe('in production (NODE_ENV=production)', () => {
   let closed: SpawnedGateway;
   let open: SpawnedGateway;
