@@ -5,7 +5,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -137,7 +136,23 @@ export async function createGateway(
       }),
     ],
   });
-  apollo.addPlugin(fastifyApolloDrainPlugin(app));
+  apollo.addPlugin({
+    async serverWillStart() {
+      return {
+        // As @as-integrations/fastify's drain plugin, but cut off at
+        // SHUTDOWN_GRACE_MS instead of its fixed 10 s, so a long upstream
+        // deadline can still finish inside a long grace period.
+        async drainServer() {
+          const cutOff = setTimeout(
+            () => app.server.closeAllConnections(),
+            config.operations.shutdownGraceMs,
+          );
+          await app.close();
+          clearTimeout(cutOff);
+        },
+      };
+    },
+  });
   await apollo.start();
   mountGraphQL(
     app,
@@ -163,8 +178,8 @@ export async function createGateway(
     async close({ delayMs = 0 } = {}) {
       ready = false;
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // Stopping Apollo drains the HTTP server (the plugin above).
       await apollo.stop();
-      await app.close();
       await client.close();
     },
   };

@@ -42,7 +42,19 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     simulatorUrl,
     metricsRegistry: cluster.isWorker ? clusterMetricsRegistry() : undefined,
   });
-  const address = await gateway.listen();
+  const address = await gateway.listen().catch((error: NodeJS.ErrnoException) => {
+    // A port in use or an address that cannot be bound is configuration too: one line, exit 1.
+    const problem: Record<string, string> = {
+      EADDRINUSE: `PORT ${config.port} is already in use`,
+      EACCES: `PORT ${config.port} needs privileges this process does not have`,
+      EADDRNOTAVAIL: `HOST ${config.host} is not an address of this machine`,
+      ENOTFOUND: `HOST ${config.host} does not resolve`,
+    };
+    const line = error.code ? problem[error.code] : undefined;
+    if (!line) throw error;
+    process.stderr.write(`Configuration error: ${line}\n`);
+    process.exit(1);
+  });
   logger.info({ url: `${address}/graphql` }, 'gateway listening');
 
   let stopping = false;
