@@ -56,7 +56,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 
   let stopping = false;
   const startedAt = new Map<number, number>();
-  const fork = () => startedAt.set(cluster.fork().id, Date.now());
+  // Checked again when a delayed restart fires: a stop may have begun meanwhile.
+  const fork = () => {
+    if (!stopping) startedAt.set(cluster.fork().id, Date.now());
+  };
   cluster.on('exit', (worker, code, signal) => {
     const uptime = Date.now() - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
