@@ -1,6 +1,5 @@
-import type { OperationDefinitionNode, ValidationRule } from 'graphql';
-import { createMeasurer } from './fragments.js';
-import { limitError } from './limitError.js';
+import type { ValidationRule } from 'graphql';
+import { measuredLimitRule } from './measuredRule.js';
 
 /**
  * Refuses operations with more than `max` aliased fields. A fragment counts
@@ -9,24 +8,11 @@ import { limitError } from './limitError.js';
  * must still be refused whatever the token limit is set to.
  */
 export function maxAliasesRule(max: number): ValidationRule {
-  return (context) => {
-    const measure = createMeasurer((name) => context.getFragment(name), {
-      field: (node, inner) => (node.alias ? 1 : 0) + inner(),
-      combine: (a, b) => a + b,
-    });
-    return {
-      OperationDefinition(operation: OperationDefinitionNode) {
-        const aliases = measure(operation.selectionSet);
-        if (aliases > max) {
-          context.reportError(
-            limitError(
-              `The operation has ${aliases} aliased fields; at most ${max} are allowed.`,
-              'MAX_ALIASES',
-              operation,
-            ),
-          );
-        }
-      },
-    };
-  };
+  return measuredLimitRule(max, {
+    code: 'MAX_ALIASES',
+    field: (node, inner) => (node.alias ? 1 : 0) + inner(),
+    combine: (a, b) => a + b,
+    message: (aliases, limit) =>
+      `The operation has ${aliases} aliased fields; at most ${limit} are allowed.`,
+  });
 }

@@ -1,6 +1,5 @@
-import type { OperationDefinitionNode, ValidationRule } from 'graphql';
-import { createMeasurer } from './fragments.js';
-import { limitError } from './limitError.js';
+import type { ValidationRule } from 'graphql';
+import { measuredLimitRule } from './measuredRule.js';
 
 // Introspection has its own switch (INTROSPECTION); the standard introspection
 // query alone is about 10 levels deep, so its root fields are not measured.
@@ -12,25 +11,12 @@ const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
  * `{ account(id: "1") { id } }` is 2 levels deep.
  */
 export function maxDepthRule(max: number): ValidationRule {
-  return (context) => {
-    const measure = createMeasurer((name) => context.getFragment(name), {
-      // Both are valid only at the root of Query; anywhere else validation refuses them.
-      field: (node, inner) => (INTROSPECTION_ROOTS.has(node.name.value) ? 0 : 1 + inner()),
-      combine: Math.max,
-    });
-    return {
-      OperationDefinition(operation: OperationDefinitionNode) {
-        const depth = measure(operation.selectionSet);
-        if (depth > max) {
-          context.reportError(
-            limitError(
-              `The operation is ${depth} levels deep; at most ${max} are allowed.`,
-              'MAX_DEPTH',
-              operation,
-            ),
-          );
-        }
-      },
-    };
-  };
+  return measuredLimitRule(max, {
+    code: 'MAX_DEPTH',
+    // Both are valid only at the root of Query; anywhere else validation refuses them.
+    field: (node, inner) => (INTROSPECTION_ROOTS.has(node.name.value) ? 0 : 1 + inner()),
+    combine: Math.max,
+    message: (depth, limit) =>
+      `The operation is ${depth} levels deep; at most ${limit} are allowed.`,
+  });
 }
