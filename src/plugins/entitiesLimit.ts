@@ -6,7 +6,6 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  GraphQLError,
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -14,6 +13,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { BadUserInputError } from '../errors.js';
 
 export interface EntitiesLimitOptions {
   /**
@@ -35,9 +35,9 @@ export function entitiesLimitPlugin(options: EntitiesLimitOptions = {}): ApolloS
           if (!operation || operation.operation !== 'query') return;
           const count = countRepresentations(operation, document, request.variables ?? {});
           if (count > max) {
-            throw new GraphQLError(
+            throw new BadUserInputError(
               `\`_entities\` takes at most ${max} representations per operation (got ${count}).`,
-              { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+              { status: 400 },
             );
           }
         },

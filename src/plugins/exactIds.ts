@@ -4,7 +4,8 @@
  * would turn the rounded number into a different, valid-looking id.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type TypeNode } from 'graphql';
+import { Kind, type TypeNode } from 'graphql';
+import { BadUserInputError } from '../errors.js';
 
 export function exactIdsPlugin(): ApolloServerPlugin {
   return {
@@ -15,9 +16,9 @@ export function exactIdsPlugin(): ApolloServerPlugin {
           for (const definition of operation?.variableDefinitions ?? []) {
             const name = definition.variable.name.value;
             if (isIdType(definition.type) && hasUnsafeNumber(variables[name])) {
-              throw new GraphQLError(
+              throw new BadUserInputError(
                 `Variable "$${name}" holds an id sent as a JSON number beyond 2^53, whose digits are already lost; send ids as strings.`,
-                { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+                { status: 400 },
               );
             }
           }

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { BadUserInputError } from '../errors.js';
 
 const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
@@ -15,9 +16,7 @@ export const Decimal = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value === 'string' && DECIMAL.test(value)) return value;
-    throw new GraphQLError('A Decimal must be sent as a string of digits, e.g. "1234.50".', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new BadUserInputError('A Decimal must be sent as a string of digits, e.g. "1234.50".');
   },
   parseLiteral(node) {
     if (
@@ -26,8 +25,6 @@ export const Decimal = new GraphQLScalarType<string, string>({
     ) {
       return node.value;
     }
-    throw new GraphQLError('A Decimal must be a decimal number, e.g. "1234.50".', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new BadUserInputError('A Decimal must be a decimal number, e.g. "1234.50".');
   },
 });
