@@ -80,7 +80,7 @@ export const INTERNAL_MESSAGE = 'Internal server error';
  * refused an operation, and the stack trace Apollo Server adds outside
  * production and test.
  */
-export const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace'];
+const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace'];
 
 /**
  * Keeps errors that carry a contract or Apollo code; masks everything else

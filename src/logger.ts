@@ -5,7 +5,7 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'p
  * `log.info({ req })` or `log.error({ err })` cannot print a credential.
  * pino's `*` matches one level, hence the explicit depths.
  */
-export const REDACTED_PATHS: readonly string[] = [
+const REDACTED_PATHS: readonly string[] = [
   'authorization',
   'cookie',
   'password',

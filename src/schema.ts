@@ -8,7 +8,7 @@ import { resolvers } from './resolvers/index.js';
 const SCHEMA_DIR = new URL('../schema/', import.meta.url);
 
 /** The subgraph SDL, as written in `schema/*.graphql`. */
-export function readTypeDefs(): string {
+function readTypeDefs(): string {
   return readdirSync(SCHEMA_DIR)
     .filter((file) => file.endsWith('.graphql'))
     .sort()

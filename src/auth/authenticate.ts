@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError, BadUserInputError } from '../errors.js';
-import { isIssuerId } from '../upstream/ids.js';
+import { idFromJson } from '../upstream/ids.js';
 import { ANY_CUSTOMER_SCOPE, anonymousCaller, type Caller } from './caller.js';
 
 export type Authenticate = (headers: {
@@ -95,16 +95,10 @@ function callerFrom(payload: JWTPayload): Caller {
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   return {
     sub,
-    customerId: customerIdOf(payload.customer_id),
+    // Without a usable customer_id the token reads nothing (unless its scope says any).
+    customerId: idFromJson(payload.customer_id) ?? null,
     anyCustomer: scopes.includes(ANY_CUSTOMER_SCOPE),
   };
-}
-
-/** `customer_id` as a digit string, or null (the token then reads nothing). */
-function customerIdOf(claim: unknown): string | null {
-  if (isIssuerId(claim)) return claim;
-  if (typeof claim === 'number' && Number.isSafeInteger(claim) && claim >= 0) return String(claim);
-  return null;
 }
 
 /**

@@ -8,7 +8,7 @@ import { ForbiddenError } from '../errors.js';
 import type { AccountRecord } from '../upstream/records.js';
 import type { Caller } from './caller.js';
 
-export function mayReadCustomer(caller: Caller, customerId: string): boolean {
+function mayReadCustomer(caller: Caller, customerId: string): boolean {
   return caller.anyCustomer || caller.customerId === customerId;
 }
 

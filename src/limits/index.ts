@@ -13,7 +13,7 @@ import { maxRootFieldsRule } from './rootFields.js';
 import { noServiceSdlRule } from './serviceSdl.js';
 
 /** Validation stops after this many errors, so a hostile document gets a short answer. */
-export const MAX_VALIDATION_ERRORS = 10;
+const MAX_VALIDATION_ERRORS = 10;
 
 export interface OperationLimits {
   parseOptions: ParseOptions;

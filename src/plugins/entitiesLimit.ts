@@ -15,19 +15,11 @@ import {
 } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 
-export interface EntitiesLimitOptions {
-  /**
-   * The most representations the `_entities` fields of one operation may
-   * carry together.
-   * @default 100
-   */
-  maxRepresentations?: number;
-}
+/** The contract's cap on the representations of one operation, all `_entities` fields together. */
+const MAX_REPRESENTATIONS = 100;
 
-export const MAX_REPRESENTATIONS = 100;
-
-export function entitiesLimitPlugin(options: EntitiesLimitOptions = {}): ApolloServerPlugin {
-  const max = options.maxRepresentations ?? MAX_REPRESENTATIONS;
+export function entitiesLimitPlugin(): ApolloServerPlugin {
+  const max = MAX_REPRESENTATIONS;
   return {
     async requestDidStart() {
       return {
@@ -47,7 +39,7 @@ export function entitiesLimitPlugin(options: EntitiesLimitOptions = {}): ApolloS
 }
 
 /** Representations across every `_entities` field at the operation's root, aliases included. */
-export function countRepresentations(
+function countRepresentations(
   operation: OperationDefinitionNode,
   document: DocumentNode,
   variables: Record<string, unknown>,

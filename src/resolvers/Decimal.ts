@@ -1,7 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DECIMAL_PATTERN } from '../domain/decimal.js';
 import { BadUserInputError } from '../errors.js';
-
-const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * Exact decimals as JSON strings. Output is the issuer's text unchanged;
@@ -11,17 +10,17 @@ const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 export const Decimal = new GraphQLScalarType<string, string>({
   name: 'Decimal',
   serialize(value) {
-    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) return value;
     throw new GraphQLError('Decimal cannot represent a value that is not a decimal string.');
   },
   parseValue(value) {
-    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) return value;
     throw new BadUserInputError('A Decimal must be sent as a string of digits, e.g. "1234.50".');
   },
   parseLiteral(node) {
     if (
       (node.kind === Kind.STRING || node.kind === Kind.FLOAT || node.kind === Kind.INT) &&
-      DECIMAL.test(node.value)
+      DECIMAL_PATTERN.test(node.value)
     ) {
       return node.value;
     }

@@ -5,8 +5,8 @@
 import { BadUserInputError } from '../errors.js';
 import { isIssuerId } from '../upstream/ids.js';
 
-export const MAX_IDS = 100;
-export const MAX_FIRST = 100;
+const MAX_IDS = 100;
+const MAX_FIRST = 100;
 
 export function parseId(value: string, argument = 'id'): string {
   if (isIssuerId(value)) return value;

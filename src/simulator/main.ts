@@ -8,18 +8,22 @@
  */
 import { startSimulator } from './index.js';
 
-function integer(name: string, fallback: number | undefined): number | undefined {
+function integer(
+  name: string,
+  fallback: number | undefined,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) {
-    console.error(`${name} must be a non-negative integer (got ${JSON.stringify(raw)}).`);
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) > max) {
+    console.error(`${name} must be a whole number from 0 to ${max} (got ${JSON.stringify(raw)}).`);
     process.exit(1);
   }
   return Number(raw);
 }
 
 const simulator = await startSimulator({
-  port: integer('SIMULATOR_PORT', 4010),
+  port: integer('SIMULATOR_PORT', 4010, 65535),
   host: process.env.SIMULATOR_HOST || '127.0.0.1',
   seed: integer('SIMULATOR_SEED', 1),
   latency: {

@@ -8,6 +8,7 @@
  * names the problem but never echoes the body.
  */
 import { z } from 'zod';
+import { DECIMAL_PATTERN } from '../domain/decimal.js';
 import { UpstreamResponseError } from './errors.js';
 import { parseJsonKeepingDigits } from './exactJson.js';
 import type {
@@ -28,7 +29,7 @@ export function parseExactJson(text: string): unknown {
 }
 
 const ID = z.string().regex(/^\d{1,32}$/, 'an id of 1 to 32 digits');
-const DECIMAL = z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'a decimal number');
+const DECIMAL = z.string().regex(DECIMAL_PATTERN, 'a decimal number');
 const text = z.string().nullish();
 const decimal = DECIMAL.nullish();
 

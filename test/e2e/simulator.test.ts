@@ -885,15 +885,18 @@ describe('npm run simulator', () => {
     }
   });
 
-  it('exits 1 with one line for a bad variable', async () => {
+  it.each([
+    ['ten', 'SIMULATOR_PORT must be a whole number from 0 to 65535 (got "ten").'],
+    ['70000', 'SIMULATOR_PORT must be a whole number from 0 to 65535 (got "70000").'],
+  ])('exits 1 with one line for SIMULATOR_PORT=%s', async (port, line) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
-      env: { ...process.env, SIMULATOR_PORT: 'ten' },
+      env: { ...process.env, SIMULATOR_PORT: port },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(errors.trim()).toBe('SIMULATOR_PORT must be a non-negative integer (got "ten").');
+    expect(errors.trim()).toBe(line);
   });
 });
