@@ -4,6 +4,7 @@
  * faults, a request log and a concurrency gauge. It is the default upstream
  * of `npm start`, of the end-to-end tests and of the benchmark.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
@@ -90,6 +91,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultController(random);
   const gauge = new ConcurrencyGauge();
   const closing = new AbortController();
+  // Every in-flight request's latency sleep watches it; hundreds is normal under load.
+  setMaxListeners(0, closing.signal);
   const reset = (): void => {
     faults.clear();
     log.clear();
