@@ -4,7 +4,7 @@
  * refused instead of silently paging somewhere else. Stateless, so any
  * replica (or cluster worker) sharing the key accepts any other's cursors.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../errors.js';
 
 export interface CursorCodec {
@@ -16,8 +16,10 @@ export interface CursorCodec {
 const MAC_BYTES = 12;
 
 export function createCursorCodec(key: string): CursorCodec {
+  // Imported once: a string key would be converted again for every cursor.
+  const secret = createSecretKey(Buffer.from(key));
   const mac = (payload: string) =>
-    createHmac('sha256', key).update(payload).digest().subarray(0, MAC_BYTES);
+    createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
 
   return {
     encode(customerId, offset) {

@@ -17,6 +17,11 @@ describe('cursor codec', () => {
     );
   });
 
+  it('keeps the cursor format, so replicas of different versions accept each other', () => {
+    expect(codec.encode('10000000006', 30)).toBe('MTAwMDAwMDAwMDY6MzAfWwv5wfKnTmksLRw');
+    expect(codec.decode('MTAwMDAwMDAwMDY6MzAfWwv5wfKnTmksLRw', '10000000006')).toBe(30);
+  });
+
   it('refuses a cursor issued for another customer', () => {
     expect(() => codec.decode(codec.encode('1001', 5), '1002')).toThrow(
       expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } }),
