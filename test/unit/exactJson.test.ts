@@ -68,6 +68,24 @@ describe('parseJsonKeepingDigits', () => {
     ]);
   });
 
+  it('gives back the text of any number literal, however written', () => {
+    const literal = fc.oneof(
+      numberLiteral,
+      fc.stringMatching(/^-?0\.0{4,8}[1-9][0-9]{0,3}$/),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.constantFrom('-0', '0', '-0.0', '9007199254740993', '0.1', '100', '1E+2'),
+    );
+    fc.assert(
+      fc.property(literal, fc.constantFrom('[', '{"n":'), (text, open) => {
+        const close = open === '[' ? ']' : '}';
+        expect(parseJsonKeepingDigits(`${open}${text}${close}`)).toEqual(
+          open === '[' ? [text] : { n: text },
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('keeps a bare top-level number as text', () => {
     expect(parseJsonKeepingDigits(' 12345678901234567890.10 ')).toBe('12345678901234567890.10');
   });
