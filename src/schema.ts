@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers/index.js';
 
@@ -17,8 +16,5 @@ function readTypeDefs(): string {
 }
 
 export function createSchema(): GraphQLSchema {
-  return buildSubgraphSchema({
-    typeDefs: parse(readTypeDefs()),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
-  });
+  return buildSubgraphSchema({ typeDefs: parse(readTypeDefs()), resolvers });
 }
