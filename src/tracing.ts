@@ -8,6 +8,7 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { routeTemplate } from './upstream/client.js';
 
 export interface TracingOptions {
   /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
@@ -23,9 +24,7 @@ export function startTracing({ endpoint, serviceName }: TracingOptions): () => P
     instrumentations: [
       new UndiciInstrumentation({
         // Spans are named by method; the template lets a backend group them.
-        startSpanHook: (request) => ({
-          'url.template': (request.path.split('?')[0] ?? '').replace(/\/\d+(?=\/|$)/g, '/{id}'),
-        }),
+        startSpanHook: (request) => ({ 'url.template': routeTemplate(request.path) }),
       }),
     ],
     // Traces only: logs go to stdout, metrics to /metrics.

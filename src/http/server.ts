@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
+import { headerValue } from './headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -101,8 +102,4 @@ export function mountGraphQL(
       },
     }),
   });
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import { headerValue } from '../http/headers.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
   UpstreamCallBudgetError,
@@ -209,7 +210,7 @@ export class EnfuceClient {
     } finally {
       this.#observer?.(
         {
-          endpoint: routeOf(path),
+          endpoint: routeTemplate(path),
           status: seen.status,
           durationMs: performance.now() - started,
           error,
@@ -276,17 +277,16 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The route template of a path: ids (all digits) become `{id}`. */
-function routeOf(path: string): string {
-  return path.replace(/\/\d+(?=\/|$)/g, '/{id}');
+/**
+ * The route template of a request path to the issuer, for metric labels and
+ * span attributes: the query is dropped and ids (all digits) become `{id}`.
+ */
+export function routeTemplate(path: string): string {
+  return (path.split('?')[0] ?? '').replace(/\/\d+(?=\/|$)/g, '/{id}');
 }
 
 function checkedId(id: string): string {
   // Resolvers validate ids first; this is the last line of defence.
   if (!isIssuerId(id)) throw new TypeError('An upstream path needs an id of 1 to 32 digits.');
   return id;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

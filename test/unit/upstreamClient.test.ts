@@ -1,6 +1,6 @@
 import { MockAgent, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnfuceClient, type UpstreamScope } from '../../src/upstream/client.js';
+import { EnfuceClient, routeTemplate, type UpstreamScope } from '../../src/upstream/client.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
 
@@ -228,5 +228,17 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now)).toBe(0);
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('routeTemplate', () => {
+  it.each([
+    ['/account/v3/123', '/account/v3/{id}'],
+    ['/account/v4/customer/42?page=0&size=100&auditUser=u1', '/account/v4/customer/{id}'],
+    ['/issuer/v2/customer/v3/9007199254740993', '/issuer/v2/customer/v3/{id}'],
+    ['/account/v3/12a', '/account/v3/12a'],
+    ['/account/v3/', '/account/v3/'],
+  ])('turns %s into %s', (path, template) => {
+    expect(routeTemplate(path)).toBe(template);
   });
 });
