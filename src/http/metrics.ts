@@ -5,11 +5,18 @@
  * codes, loader names) or from `operationLabel`, which caps operation names;
  * ids never become labels.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type Metric,
+} from 'prom-client';
 import type { UpstreamPolicyView } from '../upstream/policy.js';
 
 export interface GatewayMetricsOptions {
-  /** Where the instruments and the default process metrics go. @default a new Registry */
+  /** Where the instruments and the process's default metrics go. @default a new Registry */
   registry?: Registry;
   /**
    * Distinct operation names that get their own label value; later ones
@@ -47,9 +54,32 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const CIRCUIT_STATES = ['closed', 'half-open', 'open', 'isolated'] as const;
 
+let defaultMetrics: Metric[] | undefined;
+
+/**
+ * prom-client's default metrics (CPU, memory, handles, GC, event-loop lag),
+ * collected once per process. Collecting them starts an event-loop delay
+ * monitor and a GC observer that prom-client 15 gives no way to stop: the
+ * call returns nothing and `registry.clear()` only forgets the instruments.
+ * Collected per gateway, every gateway a process ever created (tests create
+ * many) would keep its own running. So each gateway's registry shows these
+ * same instruments instead; with several gateways in one process, a scrape
+ * of any of them restarts the lag window the others report.
+ */
+function processMetrics(): Metric[] {
+  if (defaultMetrics === undefined) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    defaultMetrics = registry
+      .getMetricsAsArray()
+      .flatMap(({ name }) => registry.getSingleMetric(name) ?? []);
+  }
+  return defaultMetrics;
+}
+
 export function createGatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics {
   const registry = options.registry ?? new Registry();
-  collectDefaultMetrics({ register: registry });
+  for (const metric of processMetrics()) registry.registerMetric(metric);
   const registers = [registry];
   const maxNames = options.maxOperationNames ?? 100;
   const names = new Set<string>();

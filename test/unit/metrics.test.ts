@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import perfHooks from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
 import { createGatewayMetrics } from '../../src/http/metrics.js';
 
 describe('operation labels', () => {
@@ -37,5 +38,26 @@ describe('operation labels', () => {
       .split('\n')
       .filter((line) => line.startsWith('gateway_graphql_request_duration_seconds_count'));
     expect(series).toHaveLength(11);
+  });
+});
+
+describe('default process metrics', () => {
+  it('are reported by every registry', async () => {
+    for (const metrics of [createGatewayMetrics(), createGatewayMetrics()]) {
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+      expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+    }
+  });
+
+  it('start at most one event-loop monitor, however many gateways there are', () => {
+    const monitors = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    const registries = Array.from({ length: 20 }, () => createGatewayMetrics().registry);
+    expect(monitors.mock.calls.length).toBeLessThanOrEqual(1);
+    monitors.mockRestore();
+    const lag = new Set(registries.map((r) => r.getSingleMetric('nodejs_eventloop_lag_seconds')));
+    expect(lag.size).toBe(1);
+    expect([...lag][0]).toBeDefined();
   });
 });
