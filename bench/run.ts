@@ -1,15 +1,19 @@
 /**
  * `npm run bench`: the simulator, this gateway, the raw and naive baselines
  * and Hive Gateway/Mesh, each in its own process, measured side by side in
- * interleaved rounds. `npm run bench -- --soak --minutes N` runs the soak
- * instead. See the README's "Performance" section.
+ * interleaved closed-loop rounds, then at a fixed arrival rate (open loop).
+ * `npm run bench -- --soak --minutes N` runs the soak instead. See the
+ * README's "Performance" section.
  */
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild, type Child } from './lib/children.js';
 import { CONTENDERS, type ContenderSpec } from './lib/contenders.js';
+import { startEntry } from './lib/entryProcess.js';
 import { sendOnce } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
+import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
 import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
@@ -43,8 +47,8 @@ async function main(options: BenchOptions): Promise<void> {
     const shapes = createShapes(createSimulatorData(1)).filter(
       (shape) => options.shapes.length === 0 || options.shapes.includes(shape.name),
     );
-    const specs = CONTENDERS.filter(
-      (spec) => options.only.length === 0 || options.only.includes(spec.name),
+    const specs = CONTENDERS.filter((spec) =>
+      options.only.length === 0 ? !spec.optIn : options.only.includes(spec.name),
     );
     const running: { spec: ContenderSpec; child: Child }[] = [];
     for (const spec of specs) {
@@ -104,6 +108,20 @@ async function main(options: BenchOptions): Promise<void> {
       }
     }
 
+    const summaries = summarize(results, shapes);
+    const openLoop =
+      options.openLoopSeconds > 0
+        ? await runOpenLoop({
+            cells,
+            summaries,
+            simulator,
+            rounds: options.openLoopRounds,
+            seconds: options.openLoopSeconds,
+            random,
+            log,
+          })
+        : [];
+
     const totals: ContenderTotals[] = [];
     for (const { spec, child } of running) {
       totals.push({
@@ -114,12 +132,19 @@ async function main(options: BenchOptions): Promise<void> {
     }
     log('JSON parse micro-benchmark');
     const parse = await runParseBench(options);
-    const summaries = summarize(results, shapes);
     const files = await writeReport({
       options,
       shapes,
       contenders: running.map(({ spec }) => spec),
       summaries,
+      openLoop: {
+        results: openLoop,
+        summaries: summarizeOpenLoop(
+          openLoop,
+          shapes,
+          running.map(({ spec }) => spec.name),
+        ),
+      },
       totals,
       parse,
       problems,
@@ -146,6 +171,23 @@ function startContender(
   simulator: Child,
   options: BenchOptions,
 ): Promise<Child> {
+  if (spec.workers !== undefined) {
+    return startEntry({
+      name: spec.name,
+      entry: spec.entry,
+      workers: spec.workers,
+      // Spawned processes inherit the harness's own pinning to CPU 0: widen it to every CPU.
+      cpus: options.pin ? `0-${cpus().length - 1}` : undefined,
+      env: {
+        ENFUCE_BASE_URL: simulator.url,
+        ENFUCE_USERNAME: UPSTREAM.username,
+        ENFUCE_PASSWORD: UPSTREAM.password,
+        // As over the built-in simulator: callers need no token.
+        AUTH_DISABLED: 'true',
+        ...spec.env,
+      },
+    });
+  }
   return startChild({
     name: spec.name,
     entry: spec.entry,

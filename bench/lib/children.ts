@@ -32,21 +32,21 @@ export interface StartChildOptions {
   nodeArgs?: string[];
 }
 
-const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
 
+/** This Node.js with `nodeArgs`, under `taskset -c cpus` when given (and taskset exists). */
+export function nodeCommand(nodeArgs: string[], cpus?: string): [string, string[]] {
+  return cpus && TASKSET
+    ? [TASKSET, ['-c', cpus, process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+}
+
 export async function startChild(options: StartChildOptions): Promise<Child> {
-  const nodeArgs = [
-    '--import',
-    'tsx',
-    '--expose-gc',
-    ...(options.nodeArgs ?? []),
-    `${BENCH_DIR}${options.entry}`,
-  ];
-  const [command, args] =
-    options.cpus && TASKSET
-      ? [TASKSET, ['-c', options.cpus, process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+  const [command, args] = nodeCommand(
+    ['--import', 'tsx', '--expose-gc', ...(options.nodeArgs ?? []), `${BENCH_DIR}${options.entry}`],
+    options.cpus,
+  );
   const child = spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },

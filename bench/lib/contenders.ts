@@ -8,6 +8,13 @@ export interface ContenderSpec {
   entry: string;
   dialect: Dialect;
   env?: Record<string, string>;
+  /**
+   * Set: the gateway's own process entry with WEB_CONCURRENCY=workers,
+   * configured by environment like a deployment, on every CPU.
+   */
+  workers?: number;
+  /** Runs only when `--only` names it. */
+  optIn?: boolean;
 }
 
 /**
@@ -18,12 +25,16 @@ export interface ContenderSpec {
  * both as an operator would for such clients. The baselines use the same
  * client and policy but have no operation limits at all.
  */
-const GATEWAY_ENV = JSON.stringify({
+const GATEWAY_VARS = {
   MAX_ROOT_FIELDS: '25',
   MAX_ALIASES: '25',
   MAX_TOKENS: '5000',
   ENFUCE_QUEUE_SIZE: '2048',
-});
+};
+const GATEWAY_ENV = JSON.stringify(GATEWAY_VARS);
+
+const SHARED_CORE =
+  'unpinned: on this 2-core machine the second core is shared with the simulator and load generator';
 
 export const CONTENDERS: readonly ContenderSpec[] = [
   {
@@ -59,5 +70,23 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: 'Hive Gateway runtime + Mesh OpenAPI source',
     entry: 'contenders/hive.ts',
     dialect: 'mesh',
+  },
+  {
+    name: 'gateway-1worker',
+    title: `this gateway through its process entry (src/index.ts), WEB_CONCURRENCY=1, ${SHARED_CORE}`,
+    entry: '../src/index.ts',
+    dialect: 'gateway',
+    env: GATEWAY_VARS,
+    workers: 1,
+    optIn: true,
+  },
+  {
+    name: 'gateway-2workers',
+    title: `this gateway through its process entry (src/index.ts), WEB_CONCURRENCY=2 (node:cluster), ${SHARED_CORE}; CPU and memory are the primary's and both workers' together`,
+    entry: '../src/index.ts',
+    dialect: 'gateway',
+    env: GATEWAY_VARS,
+    workers: 2,
+    optIn: true,
   },
 ];

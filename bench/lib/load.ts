@@ -1,9 +1,10 @@
 /**
- * The two ways the harness sends load: one request at a time (latency with
- * no queueing, and an exact upstream trace per request), and closed-loop
- * autocannon at a fixed number of connections (throughput). Every request
- * carries its own `x-request-id` and `x-audit-user`, so no contender can
- * serve one request from another's upstream answers.
+ * The closed-loop ways the harness sends load: one request at a time
+ * (latency with no queueing, and an exact upstream trace per request), and
+ * autocannon at a fixed number of connections (throughput); the open-loop
+ * way is in openLoop.ts. Every request carries its own `x-request-id` and
+ * `x-audit-user`, so no contender can serve one request from another's
+ * upstream answers.
  */
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
@@ -22,7 +23,7 @@ export interface Reply {
   text: string;
 }
 
-const headersFor = (id: string) => ({
+export const headersFor = (id: string) => ({
   'content-type': 'application/json',
   'x-request-id': id,
   'x-audit-user': `bench-${id}`,

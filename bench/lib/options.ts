@@ -14,10 +14,14 @@ export interface BenchOptions {
   upstreamMs: number;
   /** Simulator latency: random extra in [0, jitter), ms. @default 2 */
   jitterMs: number;
-  /** Contender names to run; empty: all. */
+  /** Contender names to run; empty: all but the opt-in ones (gateway-1worker, gateway-2workers). */
   only: string[];
   /** Shape names to run; empty: all. */
   shapes: string[];
+  /** Open-loop window per cell and round, seconds; 0 skips the open-loop phase. @default 3 */
+  openLoopSeconds: number;
+  /** Open-loop rounds after the closed-loop ones. @default 1 */
+  openLoopRounds: number;
   /** Pin contenders to CPU 1 and the simulator and load generator to CPU 0. @default true */
   pin: boolean;
   /** Soak mode instead of the comparison. @default false */
@@ -36,6 +40,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       seconds: { type: 'string', default: '1.5' },
       'latency-seconds': { type: 'string', default: '0.6' },
       connections: { type: 'string', default: '16' },
+      'open-loop-seconds': { type: 'string', default: '3' },
+      'open-loop-rounds': { type: 'string', default: '1' },
       'upstream-ms': { type: 'string', default: '3' },
       'jitter-ms': { type: 'string', default: '2' },
       only: { type: 'string', default: '' },
@@ -65,6 +71,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     seconds: number('seconds', values.seconds, 0.5),
     latencySeconds: number('latency-seconds', values['latency-seconds'], 0.1),
     connections: number('connections', values.connections, 1),
+    openLoopSeconds: number('open-loop-seconds', values['open-loop-seconds'], 0),
+    openLoopRounds: number('open-loop-rounds', values['open-loop-rounds'], 1),
     upstreamMs: number('upstream-ms', values['upstream-ms'], 0),
     jitterMs: number('jitter-ms', values['jitter-ms'], 0),
     only: list(values.only),

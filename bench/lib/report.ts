@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { ContenderSpec } from './contenders.js';
 import type { CellResult } from './measure.js';
+import { OPEN_LOOP_LOAD, type OpenLoopResult, type OpenLoopSummary } from './openLoopPhase.js';
 import type { BenchOptions } from './options.js';
 import type { ParseResult } from './parseBench.js';
 import type { Shape } from './shapes.js';
@@ -21,6 +22,7 @@ export interface RunReport {
   shapes: Shape[];
   contenders: ContenderSpec[];
   summaries: CellSummary[];
+  openLoop: { results: OpenLoopResult[]; summaries: OpenLoopSummary[] };
   totals: ContenderTotals[];
   parse: ParseResult[];
   problems: string[];
@@ -56,7 +58,14 @@ export async function writeReport(report: RunReport): Promise<string[]> {
     ...cell,
     requests: requests.length,
   }));
-  await writeFile(json, JSON.stringify({ environment, targets, soak, ...report, cells }, null, 1));
+  const openLoop = {
+    ...report.openLoop,
+    results: report.openLoop.results.map(({ latencies: _latencies, ...result }) => result),
+  };
+  await writeFile(
+    json,
+    JSON.stringify({ environment, targets, soak, ...report, cells, openLoop }, null, 1),
+  );
   await writeFile(md, renderMarkdown(report, targets, environment, soak));
   await writeFile(svg, renderChart(report.summaries, report.contenders, report.shapes));
   await copyFile(md, `${out}latest.md`);
@@ -99,7 +108,7 @@ async function latestSoak(out: string): Promise<SoakResult[] | null> {
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const fmtSpread = (s: Spread | null, digits = 2) =>
   s && s.n > 0 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
-const mb = (bytes: number) => `${fmt(bytes / 1e6, 0)} MB`;
+const mb = (bytes: number) => (Number.isFinite(bytes) ? `${fmt(bytes / 1e6, 0)} MB` : 'n/a');
 
 /** gateway ÷ other, paired by round, for one shape. */
 function pairedRatio(
@@ -225,6 +234,7 @@ function contenderTargets(report: RunReport, name: string, label: string): Targe
             .join('; '),
     met: off.length === 0,
   });
+  rows.push(...openLoopTargets(report, name, label));
   const p50 = mine.map((s) => ({ shape: s.shape, value: s.added.p50 }));
   const p99 = mine.map((s) => ({ shape: s.shape, value: s.added.p99 }));
   rows.push({
@@ -238,6 +248,41 @@ function contenderTargets(report: RunReport, name: string, label: string): Targe
     goal: '≤ 5 ms',
     measured: describe(p99, 'max'),
     met: worst(p99, 'max').value <= 5,
+  });
+  return rows;
+}
+
+const OPEN_LOOP_PERCENT = `${OPEN_LOOP_LOAD * 100} %`;
+
+function openLoopTargets(report: RunReport, name: string, label: string): TargetRow[] {
+  const mine = report.openLoop.summaries.filter((s) => s.contender === name);
+  if (mine.length === 0) return [];
+  const rows: TargetRow[] = [];
+  const vsRaw = mine
+    .filter((s) => s.p99VsRaw !== null)
+    .map((s) => ({ shape: s.shape, value: s.p99VsRaw! }));
+  if (vsRaw.length) {
+    rows.push({
+      target: `Open-loop p99 ÷ raw baseline at ${OPEN_LOOP_PERCENT} of raw's saturation` + label,
+      goal: '≤ 1.5 (T6; stretch 1.2)',
+      measured: describe(vsRaw, 'max'),
+      met: worst(vsRaw, 'max').value <= 1.5,
+    });
+  }
+  const errors = mine.reduce((sum, s) => sum + s.errors, 0);
+  const sent = mine.reduce((sum, s) => sum + s.sent, 0);
+  rows.push({
+    target: `Open-loop errors at ${OPEN_LOOP_PERCENT} of saturation` + label,
+    goal: '0 (T6)',
+    measured:
+      `${errors} of ${sent} requests` +
+      (errors > 0
+        ? ` (${mine
+            .filter((s) => s.errors > 0)
+            .map((s) => `${s.shape}: ${s.errors}`)
+            .join(', ')})`
+        : ''),
+    met: errors === 0,
   });
   return rows;
 }
@@ -258,7 +303,7 @@ function renderMarkdown(
 
   lines.push(`# Benchmark run ${stamp()}`, '');
   lines.push(
-    `${options.rounds} interleaved rounds after a warm-up; closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? 'pinned to CPU 1, simulator and load generator to CPU 0' : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
+    `${options.rounds} interleaved rounds after a warm-up; closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
     '',
   );
   lines.push(
@@ -310,6 +355,8 @@ function renderMarkdown(
     }
   }
   lines.push('');
+
+  lines.push(...renderOpenLoop(report), '');
 
   lines.push(
     '## Upstream calls and waves per request',
@@ -379,4 +426,37 @@ function renderMarkdown(
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function renderOpenLoop(report: RunReport): string[] {
+  const { options, shapes, contenders } = report;
+  const lines = ['## Latency at a fixed arrival rate (open loop)', ''];
+  if (options.openLoopSeconds === 0) return [...lines, 'Not run (`--open-loop-seconds 0`).'];
+  const { summaries } = report.openLoop;
+  lines.push(
+    `Requests leave at a constant rate for ${options.openLoopSeconds} s per cell in each of ${options.openLoopRounds} round(s), contenders in shuffled order, whether or not earlier ones have answered. The rate is ${OPEN_LOOP_PERCENT} of raw's closed-loop median req/s for the shape, the same for every contender. Latency runs from each request's scheduled send time (no coordinated omission), pooled over rounds; errors are non-200 answers, answers that differ from the probe's, timeouts (10 s) and socket errors. Event-loop delay p99 is measured inside the contender over the window and its drain (n/a for contenders started through the process entry). Send lag p99 is how late the load generator itself sent: when it is large, the load side fell behind.`,
+    '',
+  );
+  if (summaries.some((s) => s.basis === 'own')) {
+    lines.push(
+      `**${summaries.some((s) => s.basis === 'raw') ? 'The raw baseline has no throughput for some shapes' : 'The raw baseline is not part of this run'}:** contenders marked "own" ran at ${OPEN_LOOP_PERCENT} of their own closed-loop req/s, so their rates differ and their p99s compare with nothing.`,
+      '',
+    );
+  }
+  lines.push(
+    '| shape | contender | rate (req/s) | requests | p50 (ms) | p99 (ms) | max (ms) | p99 ÷ raw | event-loop p99 (ms) | send lag p99 (ms) | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  const order = contenders.map((c) => c.name);
+  for (const shape of shapes) {
+    const rows = summaries
+      .filter((s) => s.shape === shape.name)
+      .sort((a, b) => order.indexOf(a.contender) - order.indexOf(b.contender));
+    for (const s of rows) {
+      lines.push(
+        `| ${shape.title} | ${s.contender} | ${fmt(s.rate, 0)}${s.basis === 'own' ? ' (own)' : ''} | ${s.sent} | ${fmt(s.latency.p50)} | ${fmt(s.latency.p99)} | ${fmt(s.latency.max)} | ${s.p99VsRaw === null ? 'n/a' : fmt(s.p99VsRaw)} | ${fmt(s.loopDelayP99Ms, 1)} | ${fmt(s.sendLagP99Ms, 1)} | ${s.errors} |`,
+      );
+    }
+  }
+  return lines;
 }

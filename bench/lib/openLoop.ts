@@ -1,0 +1,86 @@
+/**
+ * Open-loop load: requests leave on a fixed schedule (constant arrival
+ * rate) whether or not earlier ones have answered, and each latency runs
+ * from the request's scheduled send time, so a contender that stalls is
+ * charged for every request that should have gone out meanwhile (no
+ * coordinated omission).
+ */
+import { Pool } from 'undici';
+import { headersFor, type Target } from './load.js';
+import { percentile } from './stats.js';
+
+export interface OpenLoopPass {
+  /** Requests scheduled (and sent). */
+  sent: number;
+  /** Non-200s, bodies that differ from the expected answer, timeouts and socket errors. */
+  errors: number;
+  /** Per request, scheduled send time to the end of the answer (failures: to the failure), ms. */
+  latencies: number[];
+  /** How late the generator itself sent, p99, ms: a large value means the load side, not the contender, fell behind. */
+  sendLagP99Ms: number;
+}
+
+/**
+ * More sockets than 70 % of saturation ever keeps busy (Little's law: some
+ * hundred requests a second at tens of ms is a few dozen in flight). A
+ * contender that falls further behind makes requests wait in the pool's
+ * queue, which still counts from the scheduled time.
+ */
+const CONNECTIONS = 64;
+/** An answer later than this is an error, so a pass always ends. */
+const TIMEOUT_MS = 10_000;
+
+export async function openLoopPass(
+  target: Target,
+  { rate, seconds, expectBody }: { rate: number; seconds: number; expectBody: string },
+): Promise<OpenLoopPass> {
+  const url = new URL(target.endpoint);
+  const pool = new Pool(url.origin, {
+    connections: CONNECTIONS,
+    headersTimeout: TIMEOUT_MS,
+    bodyTimeout: TIMEOUT_MS,
+  });
+  const body = JSON.stringify(target.operation);
+  const total = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  const inFlight: Promise<void>[] = [];
+  let errors = 0;
+
+  const send = async (n: number, scheduled: number) => {
+    lags.push(performance.now() - scheduled);
+    try {
+      const response = await pool.request({
+        method: 'POST',
+        path: url.pathname,
+        headers: headersFor(`${target.prefix}${n}`),
+        body,
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200 || text !== expectBody) errors++;
+    } catch {
+      errors++;
+    }
+    latencies.push(performance.now() - scheduled);
+  };
+
+  try {
+    const start = performance.now();
+    for (let n = 0; n < total;) {
+      // Timers wake late by up to a millisecond or so: everything due by
+      // now goes out at once, each timed from its own slot.
+      const now = performance.now();
+      for (; n < total && start + n * interval <= now; n++) {
+        inFlight.push(send(n, start + n * interval));
+      }
+      if (n < total) await sleep(start + n * interval - performance.now());
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
+  }
+  return { sent: total, errors, latencies, sendLagP99Ms: percentile(lags, 99) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -1,0 +1,166 @@
+/**
+ * The open-loop phase (PERFORMANCE.md T6), after the closed-loop rounds: every
+ * contender answers each shape at 70 % of the raw baseline's saturation
+ * throughput measured in the same run, the same rate for all, in shuffled
+ * order per round. Without raw in the run each contender runs at 70 % of its
+ * own throughput instead, and its p99 compares with nothing.
+ */
+import type { Child } from './children.js';
+import type { ContenderSpec } from './contenders.js';
+import { openLoopPass } from './openLoop.js';
+import type { Shape } from './shapes.js';
+import { percentile, shuffled } from './stats.js';
+import type { CellSummary } from './summarize.js';
+
+/** Fraction of saturation the phase runs at. */
+export const OPEN_LOOP_LOAD = 0.7;
+
+/** Whose closed-loop throughput set the rate: raw's (shared) or the contender's own. */
+export type RateBasis = 'raw' | 'own';
+
+export interface OpenLoopCell {
+  spec: ContenderSpec;
+  child: Child;
+  shape: Shape;
+  expectBody: string;
+}
+
+export interface OpenLoopResult {
+  round: number;
+  contender: string;
+  shape: string;
+  rate: number;
+  basis: RateBasis;
+  seconds: number;
+  sent: number;
+  errors: number;
+  latencies: number[];
+  sendLagP99Ms: number;
+  /** Inside the contender, over the window and the drain that follows it. */
+  loopDelayP99Ms: number;
+  cpuMicrosPerRequest: number;
+}
+
+export interface OpenLoopSummary {
+  contender: string;
+  shape: string;
+  rate: number;
+  basis: RateBasis;
+  rounds: number;
+  sent: number;
+  errors: number;
+  /** Pooled over rounds, from each request's scheduled send time, ms. */
+  latency: { p50: number; p99: number; max: number };
+  /** p99 ÷ raw's p99 at the same rate; null without raw. */
+  p99VsRaw: number | null;
+  /** Worst round. */
+  loopDelayP99Ms: number;
+  sendLagP99Ms: number;
+}
+
+export interface OpenLoopPlan {
+  cells: readonly OpenLoopCell[];
+  summaries: readonly CellSummary[];
+  simulator: Child;
+  rounds: number;
+  seconds: number;
+  random: () => number;
+  log: (line: string) => void;
+}
+
+export function rateFor(
+  summaries: readonly CellSummary[],
+  shape: string,
+  contender: string,
+): { rate: number; basis: RateBasis } | undefined {
+  const median = (name: string) =>
+    summaries.find((s) => s.shape === shape && s.contender === name)?.throughput.median ?? NaN;
+  const raw = median('raw');
+  if (raw > 0) return { rate: raw * OPEN_LOOP_LOAD, basis: 'raw' };
+  const own = median(contender);
+  return own > 0 ? { rate: own * OPEN_LOOP_LOAD, basis: 'own' } : undefined;
+}
+
+export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult[]> {
+  const { simulator } = plan;
+  const results: OpenLoopResult[] = [];
+  for (let round = 1; round <= plan.rounds; round++) {
+    plan.log(`open-loop round ${round} of ${plan.rounds}`);
+    for (const cell of shuffled(plan.cells, plan.random)) {
+      const rate = rateFor(plan.summaries, cell.shape.name, cell.spec.name);
+      if (!rate) continue;
+      // As in the closed-loop cells: the previous contender's post-load work settles first.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await simulator.call('clear');
+      // Also restarts the contender's event-loop delay histogram.
+      const before = await cell.child.stats();
+      const pass = await openLoopPass(
+        {
+          endpoint: `${cell.child.url}/graphql`,
+          operation: cell.shape.operations[cell.spec.dialect]!,
+          prefix: `o${round}-${cell.spec.name}-${cell.shape.name}-`,
+        },
+        { rate: rate.rate, seconds: plan.seconds, expectBody: cell.expectBody },
+      );
+      const after = await cell.child.stats();
+      await simulator.call('clear');
+      results.push({
+        round,
+        contender: cell.spec.name,
+        shape: cell.shape.name,
+        ...rate,
+        seconds: plan.seconds,
+        sent: pass.sent,
+        errors: pass.errors,
+        latencies: pass.latencies,
+        sendLagP99Ms: pass.sendLagP99Ms,
+        loopDelayP99Ms: after.loopDelayP99Ms,
+        cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / pass.sent,
+      });
+    }
+  }
+  return results;
+}
+
+export function summarizeOpenLoop(
+  results: readonly OpenLoopResult[],
+  shapes: readonly Shape[],
+  order: readonly string[],
+): OpenLoopSummary[] {
+  const summaries: OpenLoopSummary[] = [];
+  for (const shape of shapes) {
+    const mine = results.filter((r) => r.shape === shape.name);
+    const contenders = order.filter((name) => mine.some((r) => r.contender === name));
+    const pooledP99 = (name: string) =>
+      percentile(
+        mine.filter((r) => r.contender === name).flatMap((r) => r.latencies),
+        99,
+      );
+    for (const contender of contenders) {
+      const list = mine.filter((r) => r.contender === contender);
+      const latencies = list.flatMap((r) => r.latencies);
+      const first = list[0]!;
+      const p99 = percentile(latencies, 99);
+      summaries.push({
+        contender,
+        shape: shape.name,
+        rate: first.rate,
+        basis: first.basis,
+        rounds: list.length,
+        sent: list.reduce((sum, r) => sum + r.sent, 0),
+        errors: list.reduce((sum, r) => sum + r.errors, 0),
+        latency: {
+          p50: percentile(latencies, 50),
+          p99,
+          // Not Math.max(...): long runs hold more values than a call takes arguments.
+          max: latencies.reduce((a, b) => Math.max(a, b), -Infinity),
+        },
+        p99VsRaw:
+          first.basis === 'raw' && contenders.includes('raw') ? p99 / pooledP99('raw') : null,
+        loopDelayP99Ms: Math.max(...list.map((r) => r.loopDelayP99Ms)),
+        sendLagP99Ms: Math.max(...list.map((r) => r.sendLagP99Ms)),
+      });
+    }
+  }
+  return summaries;
+}
