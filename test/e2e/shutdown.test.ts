@@ -1,61 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+/**
+ * SIGTERM on the real process (src/index.ts): readiness drops at once, the
+ * drain loses no accepted request, and SHUTDOWN_GRACE_MS cuts off whatever is
+ * still open.
+ */
 import { Client, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const QUERY = JSON.stringify({
-  query: 'query Slow($id: ID!) { account(id: $id) { id } }',
-  variables: { id: FIXTURES.accountExactAmounts },
-});
+const ACCOUNT = 'query Slow($id: ID!) { account(id: $id) { id } }';
+const QUERY = JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } });
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  /** Resolves with the exit code and the time from `since` to the exit. */
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-/** The real process, `node --import tsx src/index.ts`, over a simulator this test controls. */
-async function startGateway(simulator: Simulator, env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ENFUCE_BASE_URL: simulator.url,
-      ENFUCE_USERNAME: simulator.username,
-      ENFUCE_PASSWORD: simulator.password,
-      AUTH_DISABLED: 'true',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `node --import tsx src/index.ts` over a simulator this test controls. */
+function gatewayOver(simulator: Simulator, env: Record<string, string>): Promise<SpawnedGateway> {
+  return spawnGateway({
+    ENFUCE_BASE_URL: simulator.url,
+    ENFUCE_USERNAME: simulator.username,
+    ENFUCE_PASSWORD: simulator.password,
+    AUTH_DISABLED: 'true',
+    ...env,
   });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, at: performance.now() })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`No start in 20 s:\n${output}`)), 20_000);
-    child.stdout!.on('data', () => {
-      const match = /"url":"(http:\/\/[^"]+)\/graphql","msg":"gateway listening"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`Exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output, exited };
 }
 
 /** /health/ready on a fresh connection; `refused` once nothing listens. */
@@ -107,50 +74,56 @@ function load(url: string, connections: number, outcomes: Outcome[]): Promise<vo
 
 describe('graceful shutdown of the real process', () => {
   let simulator: Simulator;
-  let running: Running | undefined;
+  let running: SpawnedGateway | undefined;
 
   beforeAll(async () => {
     simulator = await startSimulator();
   });
   afterAll(() => simulator.close());
-  afterEach(() => {
-    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+  afterEach(async () => {
+    running?.kill('SIGKILL');
+    await running?.exited;
     running = undefined;
     simulator.reset();
   });
 
-  it('SIGTERM under load: readiness 503 at once, no accepted request lost, exit within the grace', async () => {
-    running = await startGateway(simulator, {
+  it('SIGTERM under load: readiness 503 at once, no accepted request lost, exit 0 within the grace', async () => {
+    const gateway = (running = await gatewayOver(simulator, {
       SHUTDOWN_DELAY_MS: '700',
       SHUTDOWN_GRACE_MS: '6000',
-    });
-    const { url } = running;
+    }));
+    const { url } = gateway;
     expect(await readiness(url)).toBe(200);
     simulator.setLatency({ fixedMs: 300 });
 
     const outcomes: Outcome[] = [];
     const loadDone = load(url, 8, outcomes);
     // Under load: requests are in flight at the issuer when the signal arrives.
-    while (simulator.stats.inFlight < 8 || outcomes.length < 8) await sleep(10);
+    await vi.waitFor(
+      () => {
+        expect(outcomes.length).toBeGreaterThanOrEqual(8);
+        expect(simulator.stats.inFlight).toBe(8);
+      },
+      { timeout: 10_000, interval: 10 },
+    );
     const signalAt = performance.now();
-    running.child.kill('SIGTERM');
+    gateway.kill('SIGTERM');
     // Signals arrive asynchronously; from the moment the process acts on it, readiness is down.
-    while (!running.output().includes('"msg":"draining"')) await sleep(5);
+    await expect.poll(() => gateway.output(), { interval: 5 }).toContain('"msg":"draining"');
 
+    // Readiness never says 200 again: 503 while the listener stays open, then refused.
     const probes: (number | 'refused')[] = [];
-    while (running.child.exitCode === null && performance.now() - signalAt < 8000) {
+    const probe = async () => {
       probes.push(await readiness(url));
-      await sleep(50);
-    }
+      return probes.at(-1);
+    };
+    await expect.poll(probe, { timeout: 8000 }).toBe('refused');
     await loadDone;
-    const { code, at } = await running.exited;
 
-    expect(code).toBe(0);
-    expect(at - signalAt).toBeLessThan(6000);
-    // Readiness never says 200 again; it is 503 while the listener stays open.
-    expect(probes).not.toContain(200);
+    // 0, not the 1 of the grace-period cut-off: everything drained in time.
+    expect(await gateway.exited).toBe(0);
     expect(probes[0]).toBe(503);
-    expect(probes).toContain('refused');
+    expect(probes).not.toContain(200);
 
     const beforeSignal = outcomes.filter((outcome) => outcome.sentAt < signalAt);
     expect(beforeSignal.length).toBeGreaterThanOrEqual(16);
@@ -162,32 +135,40 @@ describe('graceful shutdown of the real process', () => {
     expect(answered.every((outcome) => outcome.status === 200)).toBe(true);
     // The drain delay kept serving new requests after the signal.
     expect(answered.some((outcome) => outcome.sentAt > signalAt)).toBe(true);
-    expect(running.output()).toContain('"msg":"draining"');
-    expect(running.output()).toContain('"msg":"stopped"');
+    expect(gateway.output()).toContain('"msg":"stopped"');
   });
 
-  it('cuts off a request that outlives the grace period and exits non-zero in time', async () => {
-    running = await startGateway(simulator, {
-      SHUTDOWN_GRACE_MS: '1500',
+  it('at SHUTDOWN_GRACE_MS=1000: answers what finishes in time, cuts off a 20 s upstream call, exits 1', async () => {
+    const graceMs = 1000;
+    const gateway = (running = await gatewayOver(simulator, {
+      SHUTDOWN_GRACE_MS: String(graceMs),
       ENFUCE_TIMEOUT_MS: '60000',
-    });
-    simulator.faults.add({ route: 'account', hang: true });
-    const stuck = request(`${running.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: QUERY,
-    }).catch((error: Error) => error);
-    while (simulator.stats.inFlight < 1) await sleep(10);
+    }));
+    simulator.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 20_000 });
+    simulator.faults.add({ id: FIXTURES.accountExactAmounts, latencyMs: 200 });
+    const account = (id: string) => gateway.post({ query: ACCOUNT, variables: { id } });
+    const slow = account(FIXTURES.accountNegativeBalance).catch((error: Error) => error);
+    const quick = account(FIXTURES.accountExactAmounts);
+    await expect.poll(() => simulator.stats.inFlight).toBe(2);
 
     const signalAt = performance.now();
-    running.child.kill('SIGTERM');
-    const { code, at } = await running.exited;
+    gateway.kill('SIGTERM');
 
-    expect(code).toBe(1);
-    expect(at - signalAt).toBeGreaterThanOrEqual(1400);
-    expect(at - signalAt).toBeLessThan(1500 + 3000);
-    expect(await stuck).toBeInstanceOf(Error);
-    expect(running.output()).toContain('requests still open after the grace period');
+    const answered = await quick;
+    expect(answered.status).toBe(200);
+    expect(answered.json).toEqual({ data: { account: { id: FIXTURES.accountExactAmounts } } });
+    expect(await gateway.exited).toBe(1);
+    // Not before the grace period (less timer rounding).
+    expect(performance.now() - signalAt).toBeGreaterThanOrEqual(graceMs - 10);
+    expect(await slow).toBeInstanceOf(Error);
+    expect(gateway.output()).toContain('requests still open after the grace period');
+    // The issuer never answered the slow call: its connection closed with the process.
+    const slowCall = () =>
+      simulator.log
+        .entries('account')
+        .find((entry) => entry.id === FIXTURES.accountNegativeBalance);
+    await expect.poll(() => slowCall()?.endedAt).toEqual(expect.any(Number));
+    expect(slowCall()!.status).toBeUndefined();
   });
 });
 
@@ -211,7 +192,3 @@ describe('readiness while starting', () => {
     }
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

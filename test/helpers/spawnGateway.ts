@@ -25,6 +25,10 @@ export interface SpawnedGateway {
     text: string;
     json: any;
   }>;
+  /** Sends `signal` unless the process has already exited. */
+  kill(signal: NodeJS.Signals): void;
+  /** The exit code once the process has exited; `null` when a signal ended it. */
+  exited: Promise<number | null>;
   /** SIGTERM, then waits for the exit. */
   close(): Promise<void>;
 }
@@ -74,7 +78,7 @@ export async function spawnGateway(
   timeoutMs = 20_000,
 ): Promise<SpawnedGateway> {
   const { child, output } = start({ LOG_LEVEL: 'info', ...env });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -94,9 +98,15 @@ export async function spawnGateway(
     });
   });
 
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+
   return {
     url,
     output,
+    kill,
+    exited,
     async post(body, headers = {}) {
       const response = await request(`${url}/graphql`, {
         method: 'POST',
@@ -113,7 +123,7 @@ export async function spawnGateway(
       return { status: response.statusCode, headers: response.headers, text, json };
     },
     async close() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      kill('SIGTERM');
       await exited;
     },
   };
