@@ -1,11 +1,6 @@
-import type { DestinationStream } from 'pino';
-import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { TEST_JWT_SECRET } from '../helpers/harness.js';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { signToken } from '../helpers/tokens.js';
 
 const PASSWORD = 'CANARY-p4ss-logging';
@@ -18,63 +13,38 @@ interface LogLine {
 }
 
 describe('request logging and request ids', () => {
-  let simulator: Simulator;
-  let gateway: Gateway;
-  let url: string;
+  let harness: Harness;
   let token: string;
   const written: string[] = [];
   const lines = () => written.map((line) => JSON.parse(line) as LogLine);
   const requestLines = () => lines().filter((line) => line.msg === 'graphql request');
 
   beforeAll(async () => {
-    simulator = await startSimulator({ password: PASSWORD });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ENFUCE_BASE_URL: simulator.url,
-      ENFUCE_USERNAME: simulator.username,
-      ENFUCE_PASSWORD: PASSWORD,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      ENFUCE_TIMEOUT_MS: '1000',
+    harness = await startHarness({
+      auth: true,
+      upstreamTimeoutMs: 1000,
+      simulator: { password: PASSWORD },
+      logDestination: { write: (line: string) => void written.push(line) },
     });
-    const destination: DestinationStream = { write: (line: string) => void written.push(line) };
-    gateway = await createGateway(config, {
-      logger: createLogger(config.logLevel, false, destination),
-    });
-    url = await gateway.listen();
     token = await signToken({ sub: 'log-test-user', scope: 'accounts:read:any' });
   });
-  afterAll(async () => {
-    await gateway.close();
-    await simulator.close();
-  });
+  afterAll(() => harness.close());
   beforeEach(() => {
-    simulator.reset();
+    harness.simulator.reset();
     written.length = 0;
   });
 
-  async function post(body: unknown, headers: Record<string, string> = {}) {
-    const response = await request(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      text: await response.body.text(),
-    };
-  }
+  const account = (id: string, headers: Record<string, string> = {}) =>
+    harness.execute(ACCOUNT, { id }, headers);
 
   it("keeps the caller's x-request-id: in the answer, upstream and in the log line", async () => {
-    const reply = await post(
-      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
-      { authorization: `Bearer ${token}`, 'x-request-id': 'checkout-42.a:b' },
-    );
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'checkout-42.a:b',
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers['x-request-id']).toBe('checkout-42.a:b');
-    const upstream = simulator.log.entries('account');
+    const upstream = harness.simulator.log.entries('account');
     expect(upstream).toHaveLength(1);
     expect(upstream[0]!.headers['x-request-id']).toBe('checkout-42.a:b');
 
@@ -99,26 +69,26 @@ describe('request logging and request ids', () => {
 
   it('generates a request id when none, or an unusable one, is sent', async () => {
     for (const given of [undefined, 'has spaces and\ttabs', 'x'.repeat(129)]) {
-      simulator.log.clear();
+      harness.simulator.log.clear();
       written.length = 0;
-      const reply = await post(
-        { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
-        { authorization: `Bearer ${token}`, ...(given && { 'x-request-id': given }) },
-      );
+      const reply = await account(FIXTURES.accountExactAmounts, {
+        authorization: `Bearer ${token}`,
+        ...(given && { 'x-request-id': given }),
+      });
       const id = reply.headers['x-request-id'];
       expect(id).toMatch(UUID);
-      expect(simulator.log.entries('account')[0]!.headers['x-request-id']).toBe(id);
+      expect(harness.simulator.log.entries('account')[0]!.headers['x-request-id']).toBe(id);
       expect(requestLines()[0]!.requestId).toBe(id);
     }
   });
 
   it('logs one line per failed upstream call, tied to the request by its id', async () => {
-    simulator.faults.add({ route: 'account', status: 500, times: 1 });
-    const reply = await post(
-      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
-      { authorization: `Bearer ${token}`, 'x-request-id': 'failing-1' },
-    );
-    expect(JSON.parse(reply.text).errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+    harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'failing-1',
+    });
+    expect(reply.errors![0]!.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
 
     const failures = lines().filter((line) => line.msg === 'upstream call failed');
     expect(failures).toEqual([
@@ -142,10 +112,10 @@ describe('request logging and request ids', () => {
   });
 
   it('logs a request refused before authentication with its code and no caller', async () => {
-    const reply = await post(
-      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
-      { authorization: 'Bearer CANARY-not-a-jwt', 'x-request-id': 'refused-1' },
-    );
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: 'Bearer CANARY-not-a-jwt',
+      'x-request-id': 'refused-1',
+    });
     expect(reply.status).toBe(401);
     expect(requestLines()).toEqual([
       expect.objectContaining({
@@ -158,22 +128,19 @@ describe('request logging and request ids', () => {
         errorCodes: ['UNAUTHENTICATED'],
       }),
     ]);
-    expect(simulator.log.count()).toBe(0);
+    expect(harness.simulator.log.count()).toBe(0);
   });
 
   it('never writes a credential, a token or an authorization header', async () => {
+    const { simulator } = harness;
     simulator.faults.add({ route: 'account', status: 401, times: 1 });
-    await post(
-      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
-      { authorization: `Bearer ${token}` },
-    );
-    await post({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } });
-    await post({ query: '{ account(id: ' }, { authorization: 'Bearer CANARY-not-a-jwt' });
+    await account(FIXTURES.accountExactAmounts, { authorization: `Bearer ${token}` });
+    await account(FIXTURES.accountExactAmounts);
+    await harness.execute('{ account(id: ', undefined, {
+      authorization: 'Bearer CANARY-not-a-jwt',
+    });
     simulator.faults.add({ route: 'account', hang: true, times: 1 });
-    await post(
-      { query: ACCOUNT, variables: { id: FIXTURES.accountNegativeBalance } },
-      { authorization: `Bearer ${token}` },
-    );
+    await account(FIXTURES.accountNegativeBalance, { authorization: `Bearer ${token}` });
 
     const all = written.join('');
     expect(lines().length).toBeGreaterThanOrEqual(5);

@@ -2,6 +2,7 @@
  * A simulator and a gateway on port 0, wired together the way `npm start`
  * wires them, for end-to-end tests over real HTTP.
  */
+import type { DestinationStream } from 'pino';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -24,6 +25,11 @@ export interface HarnessOptions {
   auth?: boolean;
   /** More environment variables for the gateway's configuration. */
   env?: Record<string, string>;
+  /**
+   * Where the gateway writes its JSON log lines; with it LOG_LEVEL defaults
+   * to `info` instead of `silent`.
+   */
+  logDestination?: DestinationStream;
   simulator?: SimulatorOptions;
 }
 
@@ -55,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logDestination ? 'info' : 'silent',
     ENFUCE_USERNAME: simulator.username,
     ENFUCE_PASSWORD: simulator.password,
     ...(options.upstreamTimeoutMs && { ENFUCE_TIMEOUT_MS: String(options.upstreamTimeoutMs) }),
@@ -67,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig(env);
   const gateway = await createGateway(config, {
     simulatorUrl: simulator.url,
-    logger: createLogger(config.logLevel),
+    logger: createLogger(config.logLevel, false, options.logDestination),
   });
   const url = await gateway.listen();
 
