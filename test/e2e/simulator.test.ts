@@ -17,6 +17,25 @@ function exact(text: string): any {
   return parse(text, null, (value: string) => value);
 }
 
+/**
+ * One answered request on a raw keep-alive connection; `closed` settles when
+ * the simulator closes it, `sentAt` is when the request went out.
+ */
+async function keepAliveRequest(simulator: Simulator) {
+  const socket = connect(simulator.port, '127.0.0.1');
+  await once(socket, 'connect');
+  const closed = once(socket, 'close');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  socket.write(
+    `GET /customer/v3/${FIXTURES.privateCustomer}?auditUser=t HTTP/1.1\r\nHost: x\r\n` +
+      `Authorization: ${basicAuth(simulator.username, simulator.password)}\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  const sentAt = performance.now();
+  await expect.poll(() => received).toMatch(/^HTTP\/1.1 200 OK/);
+  return { socket, closed, sentAt };
+}
+
 let sim: Simulator;
 
 beforeEach(async () => {
@@ -480,12 +499,24 @@ describe('the seeded dataset', () => {
     );
   });
 
-  it('starts quickly', async () => {
-    const started = performance.now();
-    const quick = await startSimulator({ seed: 99 });
-    const elapsed = performance.now() - started;
-    await quick.close();
-    expect(elapsed).toBeLessThan(500);
+  it('builds each record on first read, the same whichever is read first', async () => {
+    const started = await startSimulator({ seed: 99 });
+    try {
+      const ids = started.data.customerIds().slice(-3);
+      // Over HTTP from last to first here, in list order below in a fresh dataset.
+      for (const id of [...ids].reverse()) {
+        const response = await simulatorGet(started, `/account/v3/customer/${id}`);
+        expect((exact(response.text) as Json[]).map((item) => item.id)).toEqual(
+          started.data.accountsOf(id).map((account) => account.id),
+        );
+      }
+      const fresh = createSimulatorData(99);
+      const records = (data: typeof fresh) =>
+        ids.map((id) => [data.customer(id), data.accountsOf(id)]);
+      expect(records(started.data)).toEqual(records(fresh));
+    } finally {
+      await started.close();
+    }
   });
 });
 
@@ -561,9 +592,7 @@ describe('faults', () => {
       new Promise((resolve) => setTimeout(resolve, 300, 'still waiting')),
     ]);
     expect(raced).toBe('still waiting');
-    const started = performance.now();
     await sim.close();
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(await outcome).toBe('UND_ERR_SOCKET');
     await expect.poll(() => sim.log.entries()[0]?.endedAt).toEqual(expect.any(Number));
     expect(sim.log.entries()[0]?.status).toBeUndefined();
@@ -575,11 +604,11 @@ describe('faults', () => {
     const response = await request(simulatorUrl(sim, accountPath), {
       headers: { authorization: basicAuth(sim.username, sim.password) },
     });
-    const headersAfter = performance.now() - started;
+    // The headers are here while the simulator is still sending the body.
+    expect(sim.log.entries()[0]!.endedAt).toBeUndefined();
     const text = await response.body.text();
     const bodyAfter = performance.now() - started;
     expect(response.statusCode).toBe(200);
-    expect(headersAfter).toBeLessThan(bodyAfter / 3);
     const expectedMs = (Buffer.byteLength(text) / 1000) * 1000;
     expect(bodyAfter).toBeGreaterThan(expectedMs * 0.8);
     expect(exact(text).id).toBe(FIXTURES.accountTopLevel);
@@ -660,21 +689,27 @@ describe('faults', () => {
   });
 
   it('adds latency globally, per rule, and with jitter', async () => {
-    const timed = async (path: string) => {
-      const started = performance.now();
-      const response = await simulatorGet(sim, path);
-      expect(response.status).toBe(200);
-      return performance.now() - started;
+    /** How long the simulator held the last request, by its own log. */
+    const held = () => {
+      const entry = sim.log.entries().at(-1)!;
+      return entry.endedAt! - entry.startedAt;
     };
-    expect(await timed(accountPath)).toBeLessThan(200);
     sim.setLatency({ fixedMs: 250 });
-    expect(await timed(accountPath)).toBeGreaterThanOrEqual(245);
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+    expect(held()).toBeGreaterThanOrEqual(245);
+
     sim.setLatency({ fixedMs: 0 });
     sim.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 300, jitterMs: 100 });
-    const slow = await timed(`/account/v3/${FIXTURES.accountNegativeBalance}`);
-    expect(slow).toBeGreaterThanOrEqual(295);
-    expect(slow).toBeLessThan(900);
-    expect(await timed(accountPath)).toBeLessThan(200);
+    const slow = simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`);
+    await expect.poll(() => sim.stats.inFlight).toBe(1);
+    // Without latency, and with the rule on another id, an answer comes while the slow one waits.
+    expect((await simulatorGet(sim, accountPath)).status).toBe(200);
+    const [slowEntry, fastEntry] = sim.log.entries().slice(-2);
+    expect(fastEntry!.path).toBe(accountPath);
+    expect(slowEntry!.endedAt).toBeUndefined();
+    expect((await slow).status).toBe(200);
+    await expect.poll(() => slowEntry!.endedAt).toEqual(expect.any(Number));
+    expect(slowEntry!.endedAt! - slowEntry!.startedAt).toBeGreaterThanOrEqual(295);
   });
 
   it('starts with the latency option', async () => {
@@ -761,20 +796,14 @@ describe('request log and concurrency gauge', () => {
   it('closes idle keep-alive sockets after keepAliveTimeoutMs', async () => {
     const short = await startSimulator({ keepAliveTimeoutMs: 200 });
     try {
-      const socket = connect(short.port, '127.0.0.1');
-      await once(socket, 'connect');
-      socket.write(
-        `GET /customer/v3/${FIXTURES.privateCustomer}?auditUser=t HTTP/1.1\r\nHost: x\r\n` +
-          `Authorization: ${basicAuth(short.username, short.password)}\r\nConnection: keep-alive\r\n\r\n`,
-      );
-      let received = '';
-      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-      const started = performance.now();
-      await once(socket, 'close');
-      const idle = performance.now() - started;
-      expect(received).toMatch(/^HTTP\/1.1 200 OK/);
-      expect(idle).toBeGreaterThanOrEqual(150);
-      expect(idle).toBeLessThan(2000);
+      // `sim` keeps Node's default of 5 s.
+      const usual = await keepAliveRequest(sim);
+      const brief = await keepAliveRequest(short);
+      await brief.closed;
+      expect(performance.now() - brief.sentAt).toBeGreaterThanOrEqual(190);
+      // Idle for longer, the connection to the default simulator is still open.
+      expect(usual.socket.readyState).toBe('open');
+      usual.socket.destroy();
     } finally {
       await short.close();
     }
