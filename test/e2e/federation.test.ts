@@ -173,26 +173,21 @@ describe('_entities over the simulator (no auth)', () => {
     expect(harness.simulator.log.count()).toBe(2);
   });
 
-  it('refuses 101 representations with BAD_USER_INPUT and no upstream call', async () => {
-    const representations = Array.from({ length: 101 }, () => account(FIXTURES.accountTopLevel));
-    const reply = await harness.execute(ENTITIES, { representations });
-    expect(reply.status).toBe(400);
-    expect(reply.data).toBeUndefined();
-    expect(reply.errors).toHaveLength(1);
-    expect(reply.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(reply.errors![0]!.message).toContain('at most 100 representations');
-    expect(reply.errors![0]!.message).toContain('got 101');
-    expect(harness.simulator.log.count()).toBe(0);
-  });
-
-  it('counts representations across aliases, fragments and inline lists', async () => {
-    const sixty = Array.from({ length: 60 }, () => account(FIXTURES.accountTopLevel));
-    const literal = Array.from(
-      { length: 41 },
-      () => `{ __typename: "Account", id: "${FIXTURES.accountTopLevel}" }`,
-    ).join(', ');
-    const reply = await harness.execute(
-      /* GraphQL */ `
+  const fortyOneInline = Array.from(
+    { length: 41 },
+    () => `{ __typename: "Account", id: "${FIXTURES.accountTopLevel}" }`,
+  ).join(', ');
+  it.each([
+    {
+      how: 'in one variable',
+      query: ENTITIES,
+      variables: {
+        representations: Array.from({ length: 101 }, () => account(FIXTURES.accountTopLevel)),
+      },
+    },
+    {
+      how: 'over aliases, fragments, literals',
+      query: /* GraphQL */ `
         query ($a: [_Any!]!) {
           first: _entities(representations: $a) {
             __typename
@@ -200,18 +195,26 @@ describe('_entities over the simulator (no auth)', () => {
           ...More
         }
         fragment More on Query {
-          second: _entities(representations: [${literal}]) {
+          second: _entities(representations: [${fortyOneInline}]) {
             __typename
           }
         }
       `,
-      { a: sixty },
-    );
-    expect(reply.status).toBe(400);
-    expect(reply.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(reply.errors![0]!.message).toContain('got 101');
-    expect(harness.simulator.log.count()).toBe(0);
-  });
+      variables: { a: Array.from({ length: 60 }, () => account(FIXTURES.accountTopLevel)) },
+    },
+  ])(
+    'refuses 101 representations $how with BAD_USER_INPUT and no upstream call',
+    async ({ query, variables }) => {
+      const reply = await harness.execute(query, variables);
+      expect(reply.status).toBe(400);
+      expect(reply.data).toBeUndefined();
+      expect(reply.errors).toHaveLength(1);
+      expect(reply.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(reply.errors![0]!.message).toContain('at most 100 representations');
+      expect(reply.errors![0]!.message).toContain('got 101');
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
 
   it('describes the entities in _service { sdl }', async () => {
     const reply = await harness.execute('{ _service { sdl } }');
