@@ -77,6 +77,8 @@ export interface Config {
   logLevel: string;
   /** `GRAPHQL_JIT=true`: run operations as compiled queries (graphql-jit). @default false */
   graphqlJit: boolean;
+  /** `FEDERATED_TRACING=true`: inline (ftv1) traces for a router that asks. @default false */
+  federatedTracing: boolean;
   operations: OperationsConfig;
   /**
    * Seals connection cursors. Replicas that serve the same clients must
@@ -179,6 +181,7 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   WEB_CONCURRENCY: integer(1, 64).default(1),
   GRAPHQL_JIT: boolean.default(false),
+  FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
   ENFUCE_BASE_URL: httpUrl.optional(),
@@ -250,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
     graphqlJit: e.GRAPHQL_JIT,
+    federatedTracing: e.FEDERATED_TRACING,
     operations: Object.freeze({
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,

@@ -3,8 +3,11 @@
  * Server, HTTP server. No side effects on import; `index.ts` owns the process.
  */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -125,9 +128,14 @@ export async function createGateway(
       requestSummaryPlugin(),
       exactIdsPlugin(),
       entitiesLimitPlugin(),
-      // Per-field work nobody here reads: cache hints and federated traces.
+      // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
+      // Off unless asked for: any client may send the trace header, the first
+      // traced request wraps every resolver for the life of the process, and
+      // every request then builds a trace tree it mostly throws away.
+      config.federatedTracing
+        ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
+        : ApolloServerPluginInlineTraceDisabled(),
       landingPagePlugin({
         production: config.production,
         // Over the simulator the example runs as is, on a customer with many pages.
