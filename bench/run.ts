@@ -44,8 +44,8 @@ async function main(options: BenchOptions): Promise<void> {
       await runSoak(options, simulator, (spec) => startContender(spec, simulator, options));
       return;
     }
-    const shapes = createShapes(createSimulatorData(1)).filter(
-      (shape) => options.shapes.length === 0 || options.shapes.includes(shape.name),
+    const shapes = createShapes(createSimulatorData(1)).filter((shape) =>
+      options.shapes.length === 0 ? !shape.optIn : options.shapes.includes(shape.name),
     );
     const specs = CONTENDERS.filter((spec) =>
       options.only.length === 0 ? !spec.optIn : options.only.includes(spec.name),

@@ -72,6 +72,14 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     dialect: 'mesh',
   },
   {
+    name: 'gateway-ftv1',
+    title: 'this gateway with FEDERATED_TRACING=true (ftv1 traces when asked)',
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, FEDERATED_TRACING: 'true' }) },
+    optIn: true,
+  },
+  {
     name: 'gateway-1worker',
     title: `this gateway through its process entry (src/index.ts), WEB_CONCURRENCY=1, ${SHARED_CORE}`,
     entry: '../src/index.ts',

@@ -110,26 +110,38 @@ const fmtSpread = (s: Spread | null, digits = 2) =>
   s && s.n > 0 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
 const mb = (bytes: number) => (Number.isFinite(bytes) ? `${fmt(bytes / 1e6, 0)} MB` : 'n/a');
 
-/** gateway ÷ other, paired by round, for one shape. */
-function pairedRatio(
+type CellKey = { contender: string; shape: string };
+const isCell = (key: CellKey) => (cell: CellResult) =>
+  cell.contender === key.contender && cell.shape === key.shape;
+
+/** a ÷ b, paired by round. */
+function pairedCells(
   cells: readonly CellResult[],
-  shape: string,
-  a: string,
-  b: string,
+  a: CellKey,
+  b: CellKey,
   value: (cell: CellResult) => number,
 ): Spread | null {
-  const mine = cells.filter((c) => c.shape === shape && c.contender === a);
-  const theirs = cells.filter((c) => c.shape === shape && c.contender === b);
-  const ratios = mine.flatMap((cell) => {
+  const theirs = cells.filter(isCell(b));
+  const ratios = cells.filter(isCell(a)).flatMap((cell) => {
     const other = theirs.find((o) => o.round === cell.round);
     return other ? [value(cell) / value(other)] : [];
   });
   return ratios.length ? spread(ratios) : null;
 }
 
+/** Contender a ÷ contender b on one shape, paired by round. */
+const pairedRatio = (
+  cells: readonly CellResult[],
+  shape: string,
+  a: string,
+  b: string,
+  value: (cell: CellResult) => number,
+) => pairedCells(cells, { contender: a, shape }, { contender: b, shape }, value);
+
 export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): TargetRow[] {
   const rows = contenderTargets(report, 'gateway', '');
   rows.push(...contenderTargets(report, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
+  rows.push(...tracingTargets(report));
   const exact = report.parse.filter((p) => p.method === 'parseExactJson');
   if (exact.length) {
     const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
@@ -149,6 +161,39 @@ export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): T
       : 'no soak run yet (npm run bench -- --soak --minutes N)',
     met: soakGateway ? soakGateway.heapGrowthMbPerMinute <= 1 : null,
   });
+  return rows;
+}
+
+/**
+ * PERFORMANCE.md T8: what ftv1 traces cost, from `--only gateway,gateway-ftv1
+ * --shapes entities,entitiesTraced`. Traced requests against untraced ones on
+ * the same process, and that process's untraced requests (its resolvers
+ * wrapped since its first trace) against a gateway that never traces.
+ */
+function tracingTargets(report: RunReport): TargetRow[] {
+  const cpu = (cell: CellResult) => cell.cpuMicrosPerRequest;
+  const traced = { contender: 'gateway-ftv1', shape: 'entitiesTraced' };
+  const untraced = { contender: 'gateway-ftv1', shape: 'entities' };
+  const never = { contender: 'gateway', shape: 'entities' };
+  const rows: TargetRow[] = [];
+  const header = pairedCells(report.cells, traced, untraced, cpu);
+  if (header) {
+    rows.push({
+      target: 'CPU per request, ftv1 asked for ÷ not asked (FEDERATED_TRACING=true, _entities)',
+      goal: '≤ 1.15 (T8)',
+      measured: fmtSpread(header),
+      met: header.median <= 1.15,
+    });
+  }
+  const wrapped = pairedCells(report.cells, untraced, never, cpu);
+  if (wrapped) {
+    rows.push({
+      target: 'CPU per request without the header, FEDERATED_TRACING=true ÷ off (_entities)',
+      goal: '–',
+      measured: fmtSpread(wrapped),
+      met: null,
+    });
+  }
   return rows;
 }
 

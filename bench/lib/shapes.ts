@@ -14,6 +14,8 @@ export interface Operation {
   variables?: Record<string, unknown>;
   /** Why this contender's answer may carry errors next to its data, when it may. */
   knownErrors?: string;
+  /** Headers sent with every request besides the per-request id and audit user. */
+  headers?: Record<string, string>;
 }
 
 export interface Shape {
@@ -23,6 +25,8 @@ export interface Shape {
   operations: Partial<Record<Dialect, Operation>>;
   /** The fewest REST calls and sequential waves that can answer it. */
   minimum: { calls: number; waves: number };
+  /** Runs only when `--shapes` names it. */
+  optIn?: boolean;
 }
 
 const PAGE = 30;
@@ -40,6 +44,7 @@ export function createShapes(data: SimulatorData): Shape[] {
     customersByAlias(data),
     accountsWithDuplicates(data),
     entities(data),
+    entitiesTraced(data),
   ];
 }
 
@@ -165,5 +170,25 @@ function entities(data: SimulatorData): Shape {
       mesh: { query: `query Entities { ${mesh.join('\n')} }` },
     },
     minimum: { calls: accounts.length, waves: 1 },
+  };
+}
+
+/**
+ * `_entities` as a router asks for it with federated tracing (ftv1) on:
+ * against `gateway-ftv1`, what the traces cost (PERFORMANCE.md T8).
+ */
+function entitiesTraced(data: SimulatorData): Shape {
+  const plain = entities(data);
+  return {
+    ...plain,
+    name: 'entitiesTraced',
+    title: '_entities, 50 representations, ftv1 trace asked for',
+    operations: {
+      gateway: {
+        ...plain.operations.gateway!,
+        headers: { 'apollo-federation-include-trace': 'ftv1' },
+      },
+    },
+    optIn: true,
   };
 }

@@ -47,6 +47,7 @@ export async function runSoak(
     const child = await start(spec);
     try {
       const requests = shapes
+        .filter((shape) => !shape.optIn)
         .map((shape) => shape.operations[spec.dialect])
         .filter((operation) => operation !== undefined)
         .map((operation) => ({ method: 'POST' as const, body: JSON.stringify(operation) }));
