@@ -130,9 +130,8 @@ export async function createGateway(
       entitiesLimitPlugin(),
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
-      // Off unless asked for: any client may send the trace header, the first
-      // traced request wraps every resolver for the life of the process, and
-      // every request then builds a trace tree it mostly throws away.
+      // Off unless asked for: any client may send the trace header, and a
+      // traced answer costs about 1.4x the CPU (README, Performance).
       config.federatedTracing
         ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
         : ApolloServerPluginInlineTraceDisabled(),
