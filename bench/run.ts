@@ -11,6 +11,7 @@ import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild, type Child } from './lib/children.js';
 import { CONTENDERS, type ContenderSpec } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
+import { measureExactCost } from './lib/exactCost.js';
 import { sendOnce } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
@@ -83,6 +84,13 @@ async function main(options: BenchOptions): Promise<void> {
     }
     for (const problem of problems) log(`not measured: ${problem}`);
 
+    log('upstream calls and waves at a slow, steady upstream');
+    const exactCost = await measureExactCost({
+      cells,
+      simulator,
+      latency: { fixedMs: options.upstreamMs, jitterMs: options.jitterMs },
+    });
+
     const random = seededRandom(Date.now() >>> 0);
     const results: CellResult[] = [];
     for (let round = 0; round <= options.rounds; round++) {
@@ -137,6 +145,7 @@ async function main(options: BenchOptions): Promise<void> {
       shapes,
       contenders: running.map(({ spec }) => spec),
       summaries,
+      exactCost,
       openLoop: {
         results: openLoop,
         summaries: summarizeOpenLoop(

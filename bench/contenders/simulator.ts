@@ -2,9 +2,8 @@
  * The upstream of every contender: the built-in Enfuce simulator in its own
  * process, with the request-log analysis the harness needs.
  */
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator, traceRequests } from '../../src/simulator/index.js';
 import { runChild } from '../lib/contenderProcess.js';
-import { traceRequests } from '../lib/upstreamTrace.js';
 
 runChild(async () => {
   const simulator = await startSimulator({
@@ -20,6 +19,7 @@ runChild(async () => {
     url: simulator.url,
     calls: {
       clear: () => simulator.log.clear(),
+      setLatency: (latency: { fixedMs: number; jitterMs: number }) => simulator.setLatency(latency),
       count: () => simulator.log.count(),
       trace: ({ prefix }: { prefix: string }) => traceRequests(simulator.log.entries(), prefix),
     },

@@ -25,7 +25,7 @@ export interface ContenderSpec {
  * both as an operator would for such clients. The baselines use the same
  * client and policy but have no operation limits at all.
  */
-const GATEWAY_VARS = {
+export const GATEWAY_VARS = {
   MAX_ROOT_FIELDS: '25',
   MAX_ALIASES: '25',
   MAX_TOKENS: '5000',

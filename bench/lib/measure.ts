@@ -6,14 +6,14 @@
 import type { Child } from './children.js';
 import { latencyPass, throughputPass, type Target } from './load.js';
 import { percentile } from './stats.js';
-import type { UpstreamTrace } from './upstreamTrace.js';
+import type { UpstreamTrace } from '../../src/simulator/index.js';
 
 export interface CellResult {
   round: number;
   contender: string;
   shape: string;
-  /** Per request, one at a time: client latency and what it cost upstream. */
-  requests: { ms: number; addedMs: number; calls: number; waves: number; ok: boolean }[];
+  /** Per request, one at a time: client latency and the part added to the upstream's. */
+  requests: { ms: number; addedMs: number; ok: boolean }[];
   latencyErrors: number;
   throughput: {
     perSecond: number;
@@ -55,12 +55,10 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
     prefix: target.prefix,
   });
   const requests = timed.map(({ id, ms, ok }) => {
-    const trace = traces[id] ?? { calls: 0, waves: 0, criticalMs: 0, failed: 0 };
+    const trace = traces[id] ?? { criticalMs: 0, failed: 0 };
     return {
       ms,
       addedMs: ms - trace.criticalMs,
-      calls: trace.calls,
-      waves: trace.waves,
       ok: ok && trace.failed === 0,
     };
   });

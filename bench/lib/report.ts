@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { ContenderSpec } from './contenders.js';
+import { EXACT_LATENCY_MS, EXACT_REQUESTS, atMinimum, type ExactCost } from './exactCost.js';
 import type { CellResult } from './measure.js';
 import { OPEN_LOOP_LOAD, type OpenLoopResult, type OpenLoopSummary } from './openLoopPhase.js';
 import type { BenchOptions } from './options.js';
@@ -22,6 +23,7 @@ export interface RunReport {
   shapes: Shape[];
   contenders: ContenderSpec[];
   summaries: CellSummary[];
+  exactCost: ExactCost[];
   openLoop: { results: OpenLoopResult[]; summaries: OpenLoopSummary[] };
   totals: ContenderTotals[];
   parse: ParseResult[];
@@ -197,6 +199,19 @@ function tracingTargets(report: RunReport): TargetRow[] {
   return rows;
 }
 
+/** `20 calls / 1 wave`, or the range over requests when they differ, plus any errors. */
+function describeCost(cost: ExactCost): string {
+  const range = (values: number[]) => {
+    const [low, high] = [Math.min(...values), Math.max(...values)];
+    return low === high ? String(low) : `${low}–${high}`;
+  };
+  const errors = cost.errors > 0 ? `, ${cost.errors} wrong` : '';
+  return `${range(cost.calls)} calls / ${range(cost.waves)} waves${errors}`;
+}
+
+const describeMinimum = ({ minimum }: Pick<ExactCost, 'minimum'>) =>
+  `${minimum.calls} calls / ${minimum.waves} waves`;
+
 type Valued = { shape: string; value: number };
 const worst = (values: Valued[], pick: 'min' | 'max') =>
   values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
@@ -259,24 +274,15 @@ function contenderTargets(report: RunReport, name: string, label: string): Targe
       });
     }
   }
-  const off = mine.filter(
-    (s) =>
-      s.upstream.calls.max !== s.upstream.minimum.calls ||
-      s.upstream.calls.min !== s.upstream.minimum.calls ||
-      s.upstream.waves.max !== s.upstream.minimum.waves,
-  );
+  const costs = report.exactCost.filter((c) => c.contender === name);
+  const off = costs.filter((c) => !atMinimum(c));
   rows.push({
     target: 'Upstream calls and waves per request = minimum' + label,
     goal: 'every shape, every request (T3, T4)',
     measured:
       off.length === 0
-        ? `all ${mine.length} shapes at the minimum`
-        : off
-            .map(
-              (s) =>
-                `${s.shape}: calls ${s.upstream.calls.min}–${s.upstream.calls.max} (min ${s.upstream.minimum.calls}), waves up to ${s.upstream.waves.max} (min ${s.upstream.minimum.waves})`,
-            )
-            .join('; '),
+        ? `all ${costs.length} shapes at the minimum`
+        : off.map((c) => `${c.shape}: ${describeCost(c)} (min ${describeMinimum(c)})`).join('; '),
     met: off.length === 0,
   });
   rows.push(...openLoopTargets(report, name, label));
@@ -406,20 +412,18 @@ function renderMarkdown(
   lines.push(
     '## Upstream calls and waves per request',
     '',
-    'Median (and max) over every request of the one-at-a-time passes, against the theoretical minimum.',
+    `Counted by the simulator over ${EXACT_REQUESTS} requests per cell, one at a time, at a fixed ${EXACT_LATENCY_MS} ms upstream latency with no jitter, so that no pause of a contender between two calls of one wave can read as a second wave (PERFORMANCE.md T3, T4).`,
     '',
     `| shape | minimum | ${order.join(' | ')} |`,
     `| --- | --- | ${order.map(() => '---').join(' | ')} |`,
   );
   for (const shape of shapes) {
     const cellsOf = order.map((name) => {
-      const s = summaries.find((x) => x.shape === shape.name && x.contender === name);
-      if (!s) return 'n/a';
-      const u = s.upstream;
-      return `${u.calls.median}${u.calls.max !== u.calls.median ? ` (≤${u.calls.max})` : ''} calls / ${u.waves.median}${u.waves.max !== u.waves.median ? ` (≤${u.waves.max})` : ''} waves`;
+      const cost = report.exactCost.find((c) => c.shape === shape.name && c.contender === name);
+      return cost ? describeCost(cost) : 'n/a';
     });
     lines.push(
-      `| ${shape.title} | ${shape.minimum.calls} calls / ${shape.minimum.waves} waves | ${cellsOf.join(' | ')} |`,
+      `| ${shape.title} | ${describeMinimum({ minimum: shape.minimum })} | ${cellsOf.join(' | ')} |`,
     );
   }
   lines.push('');

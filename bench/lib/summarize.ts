@@ -17,11 +17,6 @@ export interface CellSummary {
   added: { p50: number; p99: number };
   addedVsRaw: { p50: number; p99: number } | null;
   latency: { p50: number; p99: number };
-  upstream: {
-    calls: { median: number; max: number; min: number };
-    waves: { median: number; max: number; min: number };
-    minimum: { calls: number; waves: number };
-  };
   /** Failed or wrong answers, both passes, all rounds. */
   errors: number;
   rssMax: number;
@@ -61,11 +56,6 @@ export function summarize(cells: readonly CellResult[], shapes: readonly Shape[]
         addedVsRaw:
           raw.length > 0 ? { p50: added.p50 / rawAdded.p50, p99: added.p99 / rawAdded.p99 } : null,
         latency: pooled(requests.map((r) => r.ms)),
-        upstream: {
-          calls: range(requests.map((r) => r.calls)),
-          waves: range(requests.map((r) => r.waves)),
-          minimum: shape.minimum,
-        },
         errors: list.reduce((sum, cell) => sum + cell.latencyErrors + cell.throughput.errors, 0),
         rssMax: Math.max(...list.map((cell) => cell.rss)),
         heapUsed: spread(list.map((cell) => cell.heapUsed)),
@@ -77,14 +67,6 @@ export function summarize(cells: readonly CellResult[], shapes: readonly Shape[]
 
 function pooled(values: number[]): { p50: number; p99: number } {
   return { p50: percentile(values, 50), p99: percentile(values, 99) };
-}
-
-function range(values: number[]): { median: number; max: number; min: number } {
-  return {
-    median: percentile(values, 50),
-    max: values.length ? Math.max(...values) : NaN,
-    min: values.length ? Math.min(...values) : NaN,
-  };
 }
 
 /** Ratios taken within each round (both cells saw the same machine state), then spread. */

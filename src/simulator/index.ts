@@ -21,6 +21,7 @@ export type { FaultRule } from './faultRule.js';
 export type { FaultController, FaultRuleState } from './faults.js';
 export type { RequestLog, RequestLogEntry, PageRead, SubAccountRead } from './requestLog.js';
 export type { RouteName } from './routes.js';
+export { traceRequests, type UpstreamTrace } from './traces.js';
 export { ROUTE_NAMES } from './routes.js';
 export { ADMIN_PREFIX } from './admin.js';
 

@@ -1,10 +1,15 @@
 /**
- * What one GraphQL request cost upstream, read from the simulator's request
- * log: how many REST calls, in how many sequential waves, and how long the
- * upstream critical path (the union of the call intervals) took. Requests are
- * told apart by the `x-request-id` every contender forwards.
+ * What one GraphQL request cost upstream, read from the request log: how
+ * many REST calls, in how many sequential waves, and how long the upstream
+ * critical path (the union of the call intervals) took. Requests are told
+ * apart by the `x-request-id` the gateway forwards.
+ *
+ * Waves are read from timestamps, so a pause of the caller between two
+ * calls of one wave (a GC, a CPU time slice) looks like a second wave when
+ * it outlasts the fastest answer. Count them at a latency well above such
+ * pauses (tens of ms) for an exact figure.
  */
-import type { RequestLogEntry } from '../../src/simulator/index.js';
+import type { RequestLogEntry } from './requestLog.js';
 
 export interface UpstreamTrace {
   calls: number;

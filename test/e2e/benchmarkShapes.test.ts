@@ -1,0 +1,50 @@
+/**
+ * PERFORMANCE.md T3 and T4 on every commit: each benchmark shape costs the
+ * fewest REST calls, in the fewest sequential waves, that can answer it.
+ * The upstream is slowed to a steady 40 ms so that a pause of the gateway
+ * between two calls of one wave (a GC, a busy CI core) cannot read as a
+ * second wave.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_VARS } from '../../bench/lib/contenders.js';
+import { createShapes } from '../../bench/lib/shapes.js';
+import { createSimulatorData, traceRequests } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+describe('benchmark shapes, one request at a time', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      // As the benchmark runs the gateway: 20 root fields by alias are allowed.
+      env: GATEWAY_VARS,
+      simulator: { latency: { fixedMs: 40, jitterMs: 0 } },
+    });
+  });
+  afterAll(() => harness.close());
+
+  // The benchmark's and the harness's simulators both use seed 1.
+  const shapes = createShapes(createSimulatorData(1)).filter((shape) => !shape.optIn);
+
+  it.each(shapes.map((shape) => [shape.title, shape] as const))(
+    '%s: exactly the minimum calls and waves',
+    async (_title, shape) => {
+      const operation = shape.operations.gateway!;
+      const traced: { calls: number; waves: number }[] = [];
+      for (const n of [0, 1]) {
+        harness.simulator.log.clear();
+        const requestId = `t3-${shape.name}-${n}`;
+        const reply = await harness.execute(operation.query, operation.variables, {
+          'x-request-id': requestId,
+        });
+        expect(reply.status).toBe(200);
+        expect(reply.errors).toBeUndefined();
+        const trace = traceRequests(harness.simulator.log.entries(), requestId)[requestId];
+        expect(trace?.failed).toBe(0);
+        traced.push({ calls: trace?.calls ?? 0, waves: trace?.waves ?? 0 });
+      }
+      // The second request repeats the first: nothing is cached across requests either.
+      expect(traced).toEqual([shape.minimum, shape.minimum]);
+    },
+  );
+});
