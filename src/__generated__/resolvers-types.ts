@@ -1,10 +1,9 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { CustomerRef, AccountParent, AccountConnectionModel, PaymentReferenceRecord } from '../upstream/records.js';
+import type { CustomerRef, AccountParent, AccountConnectionModel, AccountEdgeModel, PaymentReferenceRecord } from '../upstream/records.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -381,7 +380,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountConnection: ResolverTypeWrapper<AccountConnectionModel>;
-  AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
+  AccountEdge: ResolverTypeWrapper<AccountEdgeModel>;
   AccountStatus: AccountStatus;
   Address: ResolverTypeWrapper<Address>;
   Customer: ResolverTypeWrapper<CustomerRef>;
@@ -390,7 +389,7 @@ export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   MinimumToPay: ResolverTypeWrapper<MinimumToPay>;
   Money: ResolverTypeWrapper<Money>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PageInfo: ResolverTypeWrapper<AccountConnectionModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PaymentReference: ResolverTypeWrapper<PaymentReferenceRecord>;
   PaymentReferenceType: PaymentReferenceType;
@@ -405,14 +404,14 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AccountConnection: AccountConnectionModel;
-  AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
+  AccountEdge: AccountEdgeModel;
   Address: Address;
   Customer: CustomerRef;
   Int: Scalars['Int']['output'];
   Decimal: Scalars['Decimal']['output'];
   MinimumToPay: MinimumToPay;
   Money: Money;
-  PageInfo: PageInfo;
+  PageInfo: AccountConnectionModel;
   Boolean: Scalars['Boolean']['output'];
   PaymentReference: PaymentReferenceRecord;
   Query: Record<PropertyKey, never>;

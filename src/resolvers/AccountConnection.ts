@@ -1,5 +1,7 @@
 import type { AccountConnectionResolvers } from '../__generated__/resolvers-types.js';
 
 export const AccountConnection: AccountConnectionResolvers = {
-  nodes: (connection) => connection.edges.map((edge) => edge.node),
+  edges: ({ customerId, offset, nodes }) =>
+    nodes.map((node, index) => ({ customerId, offset: offset + index, node })),
+  pageInfo: (connection) => connection,
 };

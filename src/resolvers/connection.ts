@@ -7,7 +7,7 @@ import { planPages } from './pagination.js';
  * `hasNextPage`: the plan always reads one account past the window.
  */
 export async function loadConnection(
-  { loaders, cursors }: GatewayContext,
+  { loaders }: GatewayContext,
   customerId: string,
   offset: number,
   first: number,
@@ -22,18 +22,10 @@ export async function loadConnection(
   }
 
   const start = offset - firstPage * size;
-  const window = all.slice(start, start + first);
-  const edges = window.map((node, index) => ({
-    cursor: cursors.encode(customerId, offset + index),
-    node,
-  }));
   return {
-    edges,
-    pageInfo: {
-      hasNextPage: all.length > start + first,
-      hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    customerId,
+    offset,
+    nodes: all.slice(start, start + first),
+    hasNextPage: all.length > start + first,
   };
 }

@@ -83,15 +83,24 @@ export interface CustomerRecord {
   locale: string | null;
 }
 
-/** One page of a customer's accounts, ready for the connection resolvers. */
+/**
+ * One page of a customer's accounts, the parent of AccountConnection and its
+ * PageInfo. Cursors are not kept: each is an HMAC, sealed only when a query
+ * selects it.
+ */
 export interface AccountConnectionModel {
-  edges: { cursor: string; node: AccountRecord }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
+  customerId: string;
+  /** Where `nodes[0]` sits in the customer's whole list of accounts. */
+  offset: number;
+  nodes: AccountRecord[];
+  hasNextPage: boolean;
+}
+
+/** One account of a page and where it sits, the parent of AccountEdge. */
+export interface AccountEdgeModel {
+  customerId: string;
+  offset: number;
+  node: AccountRecord;
 }
 
 export function isAccountRecord(account: AccountParent): account is AccountRecord {
