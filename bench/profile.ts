@@ -6,7 +6,7 @@
 import { tmpdir } from 'node:os';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild } from './lib/children.js';
-import { CONTENDERS } from './lib/contenders.js';
+import { CONTENDERS, NODE_FLAGS } from './lib/contenders.js';
 import { sendOnce, throughputPass } from './lib/load.js';
 import { createShapes } from './lib/shapes.js';
 
@@ -27,7 +27,7 @@ const child = await startChild({
   name,
   entry: spec.entry,
   cpus: '1',
-  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  nodeArgs: [...(spec.nodeFlags ?? NODE_FLAGS), '--cpu-prof', `--cpu-prof-dir=${dir}`],
   env: {
     BENCH_UPSTREAM_URL: simulator.url,
     BENCH_UPSTREAM_USER: 'bench',

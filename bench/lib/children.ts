@@ -29,7 +29,7 @@ export interface StartChildOptions {
   /** @default 60000 */
   startTimeoutMs?: number;
   /** Extra Node.js flags, e.g. `--cpu-prof`. */
-  nodeArgs?: string[];
+  nodeArgs?: readonly string[];
 }
 
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -13,9 +13,20 @@ export interface ContenderSpec {
    * configured by environment like a deployment, on every CPU.
    */
   workers?: number;
+  /** Node.js flags of the contender's process. @default NODE_FLAGS */
+  nodeFlags?: readonly string[];
   /** Runs only when `--only` names it. */
   optIn?: boolean;
 }
+
+/**
+ * The Node.js flags the gateway ships with (`npm start`, the Dockerfile): a
+ * 64 MB young generation, so objects that live for one request die young
+ * instead of being promoted and collected again by a full GC. Every
+ * contender runs with them, so ratios compare code, not runtime settings;
+ * the opt-in `gateway-default-heap` shows what they give.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 /**
  * Configuration shared by every contender built from this project's code.
@@ -70,6 +81,15 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: 'Hive Gateway runtime + Mesh OpenAPI source',
     entry: 'contenders/hive.ts',
     dialect: 'mesh',
+  },
+  {
+    name: 'gateway-default-heap',
+    title: "this gateway on V8's default young generation (no NODE_FLAGS)",
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    nodeFlags: [],
+    optIn: true,
   },
   {
     name: 'gateway-ftv1',

@@ -21,6 +21,8 @@ export interface StartEntryOptions {
   env: Record<string, string>;
   /** CPU list for `taskset -c`; omitted: not pinned. */
   cpus?: string;
+  /** Node.js flags; cluster workers inherit them. */
+  nodeArgs?: readonly string[];
   /** @default 60000 */
   startTimeoutMs?: number;
 }
@@ -33,7 +35,7 @@ const STOP_TIMEOUT_MS = 15_000;
 export async function startEntry(options: StartEntryOptions): Promise<Child> {
   const port = await freePort();
   const [command, args] = nodeCommand(
-    ['--import', 'tsx', `${BENCH_DIR}${options.entry}`],
+    ['--import', 'tsx', ...(options.nodeArgs ?? []), `${BENCH_DIR}${options.entry}`],
     options.cpus,
   );
   const child = spawn(command, args, {

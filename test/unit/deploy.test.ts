@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { NODE_FLAGS } from '../../bench/lib/contenders.js';
 import { loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
@@ -166,6 +167,17 @@ describe('Dockerfile', () => {
     const port = loadConfig({}).port;
     expect(final).toContain(`EXPOSE ${port}`);
     expect(final.join('\n')).toMatch(new RegExp(`PORT=${port}\\b`));
+  });
+
+  it('runs Node.js with the flags `npm start` uses, which the benchmark measures', () => {
+    const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as any).scripts.start;
+    const startFlags = /\bnode ((?:--\S+ )*)dist\/index\.js/.exec(start)?.[1]?.trim().split(' ');
+    const nodeOptions = /NODE_OPTIONS=("[^"]*"|\S+)/
+      .exec(final.join('\n'))?.[1]
+      ?.replace(/"/g, '')
+      .split(' ');
+    expect(startFlags).toEqual([...NODE_FLAGS]);
+    expect(nodeOptions).toEqual([...NODE_FLAGS]);
   });
 
   it('keeps secrets and bulk out of the build context', () => {
