@@ -6,7 +6,7 @@
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
-import type { ContenderSpec } from './contenders.js';
+import { NODE_FLAGS, type ContenderSpec } from './contenders.js';
 import { EXACT_LATENCY_MS, EXACT_REQUESTS, atMinimum, type ExactCost } from './exactCost.js';
 import type { CellResult } from './measure.js';
 import { OPEN_LOOP_LOAD, type OpenLoopResult, type OpenLoopSummary } from './openLoopPhase.js';
@@ -467,7 +467,10 @@ function renderMarkdown(
   lines.push('');
 
   lines.push('## Contenders', '');
-  for (const c of contenders) lines.push(`- **${c.name}**: ${c.title}`);
+  for (const c of contenders) {
+    const flags = (c.nodeFlags ?? NODE_FLAGS).join(' ') || 'none';
+    lines.push(`- **${c.name}**: ${c.title}; Node.js flags: ${flags}`);
+  }
   lines.push('');
   if (report.problems.length) {
     lines.push('## Not measured', '');
