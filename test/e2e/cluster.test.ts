@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { parseSamples } from '../helpers/prometheus.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
@@ -11,11 +11,10 @@ describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
   it('runs one simulator for both workers, and /metrics counts every worker', async () => {
     gateway = await spawnGateway({ WEB_CONCURRENCY: '2' });
     // Both workers up: each logs its own "gateway listening" line.
-    const until = Date.now() + 20_000;
-    while ((gateway.output().match(/"msg":"gateway listening"/g) ?? []).length < 2) {
-      if (Date.now() > until) throw new Error(`Workers did not start:\n${gateway.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
+      { timeout: 20_000, interval: 50 },
+    );
     expect(gateway.output().match(/built-in Enfuce simulator listening/g)).toHaveLength(1);
 
     for (let i = 0; i < 8; i++) {

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { scrape } from '../helpers/prometheus.js';
@@ -126,7 +126,7 @@ describe('/metrics', () => {
   it('shows requests in flight while the upstream is slow', async () => {
     harness.simulator.setLatency({ fixedMs: 600 });
     const slow = harness.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts });
-    await waitFor(() => harness.simulator.stats.inFlight === 1);
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 5000 });
     const during = await scrape(harness.url);
     expect(during.value('gateway_graphql_requests_in_flight')).toBe(1);
     await slow;
@@ -194,11 +194,3 @@ describe('/metrics with authentication', () => {
     expect(total(after)).toBe(total(before));
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('The condition did not hold in time.');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
