@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
 
@@ -79,12 +79,9 @@ describe('transport faults', () => {
     return [result, performance.now() - started];
   }
 
-  async function settled(): Promise<void> {
-    // The gateway aborted its socket; the simulator sees the close a moment later.
-    for (let i = 0; i < 50 && sim().stats.inFlight > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  // The gateway aborted its socket; the simulator sees the close a moment later.
+  const noneInFlight = () =>
+    vi.waitFor(() => expect(sim().stats.inFlight).toBe(0), { timeout: 1000, interval: 20 });
 
   it('U2: a hanging issuer fails the field with UPSTREAM_TIMEOUT at the deadline and frees the socket', async () => {
     sim().faults.add({ route: 'account', hang: true });
@@ -94,8 +91,7 @@ describe('transport faults', () => {
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
     // A timeout is not retried: the deadline covers the whole call.
     expect(sim().log.count('account')).toBe(1);
-    await settled();
-    expect(sim().stats.inFlight).toBe(0);
+    await noneInFlight();
     expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
   });
 
@@ -105,8 +101,7 @@ describe('transport faults', () => {
     expectFieldError(reply, 'UPSTREAM_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
-    await settled();
-    expect(sim().stats.inFlight).toBe(0);
+    await noneInFlight();
   });
 
   it('U7: a 404 is a null account with no error, no retry', async () => {
