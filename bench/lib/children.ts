@@ -48,7 +48,9 @@ export async function startChild(options: StartChildOptions): Promise<Child> {
     options.cpus,
   );
   const child = spawn(command, args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Contenders log to stdout only when a contender measures logging
+    // (gateway-logging); those lines are written, as in production, and dropped.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
   });
 

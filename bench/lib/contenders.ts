@@ -92,6 +92,14 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     optIn: true,
   },
   {
+    name: 'gateway-logging',
+    title: 'this gateway with LOG_LEVEL=info (its default: one JSON line per request to stdout)',
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, LOG_LEVEL: 'info' }) },
+    optIn: true,
+  },
+  {
     name: 'gateway-ftv1',
     title: 'this gateway with FEDERATED_TRACING=true (ftv1 traces when asked)',
     entry: 'contenders/gateway.ts',
