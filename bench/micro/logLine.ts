@@ -1,0 +1,45 @@
+/**
+ * What one `graphql request` log line costs: `npx tsx bench/micro/logLine.ts`
+ * prints microseconds per line for the gateway's logger (src/logger.ts, its
+ * secrets redacted by path) and for pino with no redaction, both writing
+ * synchronously to /dev/null, in interleaved rounds.
+ */
+import { pino, type Logger } from 'pino';
+import { createLogger } from '../../src/logger.js';
+import { spread } from '../lib/stats.js';
+
+// The fields src/plugins/requestLog.ts writes for every GraphQL request.
+const LINE = {
+  requestId: '3f2a9c4e-6b1d-4e8a-9c2f-1a7b5d3e9f01',
+  operation: 'CustomerPage',
+  sub: 'user-42',
+  status: 200,
+  outcome: 'ok',
+  durationMs: 5.3,
+  upstreamCalls: 1,
+  errorCodes: [],
+};
+
+const devNull = () => pino.destination({ dest: '/dev/null', sync: true });
+const loggers: [string, Logger][] = [
+  ['gateway logger (redacted)', createLogger('info', false, devNull())],
+  ['pino, no redaction', pino({ level: 'info' }, devNull())],
+];
+
+function microsPerLine(logger: Logger, lines = 20_000): number {
+  const started = performance.now();
+  for (let i = 0; i < lines; i++) logger.info(LINE, 'graphql request');
+  return ((performance.now() - started) * 1000) / lines;
+}
+
+const samples = new Map<string, number[]>(loggers.map(([name]) => [name, []]));
+for (const [, logger] of loggers) microsPerLine(logger); // warm-up
+for (let round = 0; round < 9; round++) {
+  for (const [name, logger] of loggers) samples.get(name)!.push(microsPerLine(logger));
+}
+for (const [name, values] of samples) {
+  const { median, min, max } = spread(values);
+  process.stdout.write(
+    `${name}: ${median.toFixed(1)} µs per line (${min.toFixed(1)}–${max.toFixed(1)})\n`,
+  );
+}
