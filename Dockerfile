@@ -19,7 +19,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# A 64 MB young generation: see the README's "Performance" section.
+# 64 MB semi-spaces for the young generation: see the README's "Performance".
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=64 \
     PORT=4000 \

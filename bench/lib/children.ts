@@ -48,8 +48,8 @@ export async function startChild(options: StartChildOptions): Promise<Child> {
     options.cpus,
   );
   const child = spawn(command, args, {
-    // Contenders log to stdout only when a contender measures logging
-    // (gateway-logging); those lines are written, as in production, and dropped.
+    // Only gateway-logging writes to stdout: its lines go to /dev/null, which
+    // is cheaper than a production pipe, so its figure is a lower bound.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
   });

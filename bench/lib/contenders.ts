@@ -20,10 +20,10 @@ export interface ContenderSpec {
 }
 
 /**
- * The Node.js flags the gateway ships with (`npm start`, the Dockerfile): a
- * 64 MB young generation, so objects that live for one request die young
- * instead of being promoted and collected again by a full GC. Every
- * contender runs with them, so ratios compare code, not runtime settings;
+ * The Node.js flags the gateway ships with (`npm start`, the Dockerfile):
+ * 64 MB semi-spaces for the young generation, so objects that live for one
+ * request die young instead of being promoted and collected again by a full
+ * GC. Every contender runs with them, so ratios compare code, not runtime settings;
  * the opt-in `gateway-default-heap` shows what they give.
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];

@@ -12,7 +12,11 @@ describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
     gateway = await spawnGateway({ WEB_CONCURRENCY: '2' });
     // Both workers up: each logs its own "gateway listening" line.
     await vi.waitFor(
-      () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
+      () =>
+        expect(
+          gateway!.output().match(/"msg":"gateway listening"/g),
+          `Workers did not start:\n${gateway!.output()}`,
+        ).toHaveLength(2),
       { timeout: 20_000, interval: 50 },
     );
     expect(gateway.output().match(/built-in Enfuce simulator listening/g)).toHaveLength(1);

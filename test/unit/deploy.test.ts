@@ -104,6 +104,14 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(config.operations.shutdownDelayMs).toBeGreaterThan(0);
   });
 
+  it("run Node.js with the image's flags: NODE_OPTIONS here replaces the image's", () => {
+    const nodeOptions = (container().env as { name: string; value?: string }[]).find(
+      (e) => e.name === 'NODE_OPTIONS',
+    )?.value;
+    const flags = nodeOptions?.split(' ') ?? [...NODE_FLAGS];
+    expect(flags).toEqual(expect.arrayContaining([...NODE_FLAGS]));
+  });
+
   it('run as non-root with limits, and every selector matches the pods', () => {
     const spec = deployment().spec.template.spec;
     expect(spec.securityContext.runAsNonRoot).toBe(true);
