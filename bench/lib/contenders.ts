@@ -92,6 +92,15 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     optIn: true,
   },
   {
+    name: 'raw-default-heap',
+    title: "raw baseline on V8's default young generation (no NODE_FLAGS)",
+    entry: 'contenders/raw.ts',
+    dialect: 'gateway',
+    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    nodeFlags: [],
+    optIn: true,
+  },
+  {
     name: 'gateway-logging',
     title: 'this gateway with LOG_LEVEL=info (its default: one JSON line per request to stdout)',
     entry: 'contenders/gateway.ts',
