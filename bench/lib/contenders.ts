@@ -42,7 +42,11 @@ export const GATEWAY_VARS = {
   MAX_TOKENS: '5000',
   ENFUCE_QUEUE_SIZE: '2048',
 };
-const GATEWAY_ENV = JSON.stringify(GATEWAY_VARS);
+
+/** GATEWAY_VARS and `extra`, as the in-process contenders read them. */
+const gatewayEnv = (extra: Record<string, string> = {}) => ({
+  BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, ...extra }),
+});
 
 const SHARED_CORE =
   'unpinned: on this 2-core machine the second core is shared with the simulator and load generator';
@@ -53,28 +57,28 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: 'this gateway (fastify + Apollo Server 5)',
     entry: 'contenders/gateway.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    env: gatewayEnv(),
   },
   {
     name: 'gateway-jit',
     title: 'this gateway with GRAPHQL_JIT=true (graphql-jit)',
     entry: 'contenders/gateway.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...JSON.parse(GATEWAY_ENV), GRAPHQL_JIT: 'true' }) },
+    env: gatewayEnv({ GRAPHQL_JIT: 'true' }),
   },
   {
     name: 'raw',
     title: 'raw baseline (node:http + graphql-js, same loaders and client)',
     entry: 'contenders/raw.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    env: gatewayEnv(),
   },
   {
     name: 'naive',
     title: 'naive baseline (raw, one REST call per field)',
     entry: 'contenders/naive.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    env: gatewayEnv(),
   },
   {
     name: 'hive',
@@ -87,7 +91,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: "this gateway on V8's default young generation (no NODE_FLAGS)",
     entry: 'contenders/gateway.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    env: gatewayEnv(),
     nodeFlags: [],
     optIn: true,
   },
@@ -96,7 +100,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: "raw baseline on V8's default young generation (no NODE_FLAGS)",
     entry: 'contenders/raw.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: GATEWAY_ENV },
+    env: gatewayEnv(),
     nodeFlags: [],
     optIn: true,
   },
@@ -105,7 +109,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: 'this gateway with LOG_LEVEL=info (its default: one JSON line per request to stdout)',
     entry: 'contenders/gateway.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, LOG_LEVEL: 'info' }) },
+    env: gatewayEnv({ LOG_LEVEL: 'info' }),
     optIn: true,
   },
   {
@@ -113,7 +117,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     title: 'this gateway with FEDERATED_TRACING=true (ftv1 traces when asked)',
     entry: 'contenders/gateway.ts',
     dialect: 'gateway',
-    env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, FEDERATED_TRACING: 'true' }) },
+    env: gatewayEnv({ FEDERATED_TRACING: 'true' }),
     optIn: true,
   },
   {

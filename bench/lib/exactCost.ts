@@ -35,7 +35,6 @@ export const EXACT_LATENCY_MS = 40;
 
 export async function measureExactCost(plan: ExactCostPlan): Promise<ExactCost[]> {
   const { simulator } = plan;
-  const requests = EXACT_REQUESTS;
   await simulator.call('setLatency', { fixedMs: EXACT_LATENCY_MS, jitterMs: 0 });
   try {
     const costs: ExactCost[] = [];
@@ -47,7 +46,7 @@ export async function measureExactCost(plan: ExactCostPlan): Promise<ExactCost[]
         prefix: `exact-${spec.name}-${shape.name}-`,
       };
       let errors = 0;
-      for (let n = 0; n < requests; n++) {
+      for (let n = 0; n < EXACT_REQUESTS; n++) {
         const reply = await sendOnce(target, String(n));
         if (reply.status !== 200 || !sameAnswer(reply.text, expectBody)) errors++;
       }
@@ -56,7 +55,7 @@ export async function measureExactCost(plan: ExactCostPlan): Promise<ExactCost[]
       });
       // A request that made no call has no trace: it counts as 0 calls, 0 waves.
       const traces = Array.from(
-        { length: requests },
+        { length: EXACT_REQUESTS },
         (_, n) => byId[`${target.prefix}${n}`] ?? { calls: 0, waves: 0, criticalMs: 0, failed: 0 },
       );
       costs.push({

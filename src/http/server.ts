@@ -11,9 +11,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
+import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
-import { headerValue } from './headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

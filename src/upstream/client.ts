@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { headerValue } from '../http/headers.js';
+import { headerValue } from '../headers.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
   UpstreamCallBudgetError,
