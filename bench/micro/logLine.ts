@@ -1,11 +1,12 @@
 /**
  * What one `graphql request` log line costs: `npx tsx bench/micro/logLine.ts`
  * prints microseconds per line for the gateway's logger (src/logger.ts, its
- * secrets redacted by path) and for pino with no redaction, both writing
+ * secrets redacted by path), for the child the request lines go through
+ * (`withoutRedaction`) and for pino with no redaction, all writing
  * synchronously to /dev/null, in interleaved rounds.
  */
 import { pino, type Logger } from 'pino';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, withoutRedaction } from '../../src/logger.js';
 import { spread } from '../lib/stats.js';
 
 // The fields src/plugins/requestLog.ts writes for every GraphQL request.
@@ -23,6 +24,10 @@ const LINE = {
 const devNull = () => pino.destination({ dest: '/dev/null', sync: true });
 const loggers: [string, Logger][] = [
   ['gateway logger (redacted)', createLogger('info', false, devNull())],
+  [
+    'gateway request lines (withoutRedaction)',
+    withoutRedaction(createLogger('info', false, devNull())),
+  ],
   ['pino, no redaction', pino({ level: 'info' }, devNull())],
 ];
 

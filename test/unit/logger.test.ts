@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, withoutRedaction } from '../../src/logger.js';
+
+function capture() {
+  const written: Record<string, unknown>[] = [];
+  const logger = createLogger('info', false, {
+    write: (line: string) => void written.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  return { logger, last: () => written.at(-1)! };
+}
+
+describe('the logger', () => {
+  it('redacts secrets at the top level, one and two levels down, and in error causes', () => {
+    const { logger, last } = capture();
+    logger.info(
+      {
+        token: 'top-secret',
+        config: { password: 'nested-secret', keep: 'visible' },
+        req: { headers: { authorization: 'Bearer header-secret', accept: 'application/json' } },
+        upstream: { request: { authorization: 'Basic deep-secret' } },
+        err: { message: 'failed', cause: { headers: { authorization: 'Basic cause-secret' } } },
+      },
+      'careless line',
+    );
+
+    expect(last()).toMatchObject({
+      token: '[redacted]',
+      config: { password: '[redacted]', keep: 'visible' },
+      req: { headers: { authorization: '[redacted]', accept: 'application/json' } },
+      upstream: { request: { authorization: '[redacted]' } },
+      err: { message: 'failed', cause: { headers: '[redacted]' } },
+    });
+    expect(JSON.stringify(last())).not.toMatch(/secret/);
+  });
+
+  it('writes picked fields unredacted through withoutRedaction, keeping the bindings', () => {
+    const { logger, last } = capture();
+    const lines = withoutRedaction(logger.child({ worker: 2 }));
+
+    lines.info(
+      { requestId: 'r-1', status: 200, errorCodes: ['BAD_USER_INPUT'] },
+      'graphql request',
+    );
+    expect(last()).toMatchObject({
+      worker: 2,
+      requestId: 'r-1',
+      status: 200,
+      errorCodes: ['BAD_USER_INPUT'],
+      msg: 'graphql request',
+    });
+
+    // No redaction at all: only picked plain fields may go through it.
+    lines.info({ token: 'written as is' }, 'plain');
+    expect(last()).toMatchObject({ token: 'written as is' });
+
+    // The parent keeps its redaction.
+    logger.info({ config: { secret: 'still-hidden' } }, 'after');
+    expect(last()).toMatchObject({ config: { secret: '[redacted]' } });
+  });
+});
