@@ -2,8 +2,9 @@
  * `npm run bench`: the simulator, this gateway, the raw and naive baselines
  * and Hive Gateway/Mesh, each in its own process, measured side by side in
  * interleaved closed-loop rounds, then at a fixed arrival rate (open loop).
- * `npm run bench -- --soak --minutes N` runs the soak instead. See the
- * README's "Performance" section.
+ * `npm run bench -- --soak --minutes N` runs the soak instead, and
+ * `npm run bench -- --overload` the overload test. See the README's
+ * "Performance" section.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -21,6 +22,7 @@ import { createShapes, type Shape } from './lib/shapes.js';
 import { seededRandom, shuffled } from './lib/stats.js';
 import { summarize, type ContenderTotals } from './lib/summarize.js';
 import { runParseBench } from './lib/parseBench.js';
+import { runOverload } from './lib/overload.js';
 import { runSoak } from './lib/soak.js';
 
 const UPSTREAM = { username: 'bench', password: 'bench-password' };
@@ -43,6 +45,10 @@ async function main(options: BenchOptions): Promise<void> {
   try {
     if (options.soak) {
       await runSoak(options, simulator, (spec) => startContender(spec, simulator, options));
+      return;
+    }
+    if (options.overload) {
+      await runOverload(options, (spec) => startContender(spec, simulator, options));
       return;
     }
     const shapes = createShapes(createSimulatorData(1)).filter((shape) =>

@@ -58,6 +58,8 @@ export interface OperationsConfig {
   shutdownDelayMs: number;
   /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. @default 1 */
   workers: number;
+  /** GraphQL requests answered at once; more get 503 GATEWAY_OVERLOADED; 0 never sheds. @default 512 */
+  maxInFlight: number;
   /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
   otlpEndpoint: string | undefined;
   /** @default 'enfuce-graphql-gateway' */
@@ -180,6 +182,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: integer(1000, 600_000).default(10_000),
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   WEB_CONCURRENCY: integer(1, 64).default(1),
+  MAX_IN_FLIGHT_REQUESTS: integer(0, 1_000_000).default(512),
   GRAPHQL_JIT: boolean.default(false),
   FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
@@ -258,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
       workers: e.WEB_CONCURRENCY,
+      maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
     }),

@@ -14,8 +14,12 @@ export interface OpenLoopPass {
   sent: number;
   /** Non-200s, bodies that differ from the expected answer, timeouts and socket errors. */
   errors: number;
+  /** Of the errors, 503 answers: requests the contender shed. */
+  shed: number;
   /** Per request, scheduled send time to the end of the answer (failures: to the failure), ms. */
   latencies: number[];
+  /** The same, for the requests answered correctly only. */
+  answeredLatencies: number[];
   /** How late the generator itself sent, p99, ms: a large value means the load side, not the contender, fell behind. */
   sendLagP99Ms: number;
 }
@@ -24,7 +28,8 @@ export interface OpenLoopPass {
  * More sockets than 70 % of saturation ever keeps busy (Little's law: some
  * hundred requests a second at tens of ms is a few dozen in flight). A
  * contender that falls further behind makes requests wait in the pool's
- * queue, which still counts from the scheduled time.
+ * queue, which still counts from the scheduled time. The overload mode
+ * passes more, so the queue forms in the contender, as with many callers.
  */
 const CONNECTIONS = 64;
 /** An answer later than this is an error, so a pass always ends. */
@@ -32,11 +37,24 @@ const TIMEOUT_MS = 10_000;
 
 export async function openLoopPass(
   target: Target,
-  { rate, seconds, expectBody }: { rate: number; seconds: number; expectBody: string },
+  {
+    rate,
+    seconds,
+    expectBody,
+    connections = CONNECTIONS,
+    preconnect = false,
+  }: {
+    rate: number;
+    seconds: number;
+    expectBody: string;
+    connections?: number;
+    /** Open every socket before the window, so connection setup is not measured. */
+    preconnect?: boolean;
+  },
 ): Promise<OpenLoopPass> {
   const url = new URL(target.endpoint);
   const pool = new Pool(url.origin, {
-    connections: CONNECTIONS,
+    connections,
     headersTimeout: TIMEOUT_MS,
     bodyTimeout: TIMEOUT_MS,
   });
@@ -44,9 +62,11 @@ export async function openLoopPass(
   const total = Math.max(1, Math.round(rate * seconds));
   const interval = 1000 / rate;
   const latencies: number[] = [];
+  const answeredLatencies: number[] = [];
   const lags: number[] = [];
   const inFlight: Promise<void>[] = [];
   let errors = 0;
+  let shed = 0;
 
   const send = async (n: number, scheduled: number) => {
     lags.push(performance.now() - scheduled);
@@ -58,14 +78,29 @@ export async function openLoopPass(
         body,
       });
       const text = await response.body.text();
-      if (response.statusCode !== 200 || !sameAnswer(text, expectBody)) errors++;
+      const latency = performance.now() - scheduled;
+      latencies.push(latency);
+      if (response.statusCode === 200 && sameAnswer(text, expectBody)) {
+        answeredLatencies.push(latency);
+        return;
+      }
+      errors++;
+      if (response.statusCode === 503) shed++;
     } catch {
       errors++;
+      latencies.push(performance.now() - scheduled);
     }
-    latencies.push(performance.now() - scheduled);
   };
 
   try {
+    if (preconnect) {
+      // As many requests at once as sockets: the pool opens one for each.
+      await Promise.all(
+        Array.from({ length: connections }, () =>
+          pool.request({ method: 'GET', path: '/health/live' }).then(({ body }) => body.dump()),
+        ),
+      );
+    }
     const start = performance.now();
     for (let n = 0; n < total;) {
       // Timers wake late by up to a millisecond or so: everything due by
@@ -80,7 +115,14 @@ export async function openLoopPass(
   } finally {
     await pool.close();
   }
-  return { sent: total, errors, latencies, sendLagP99Ms: percentile(lags, 99) };
+  return {
+    sent: total,
+    errors,
+    shed,
+    latencies,
+    answeredLatencies,
+    sendLagP99Ms: percentile(lags, 99),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -28,6 +28,10 @@ export interface BenchOptions {
   soak: boolean;
   /** Soak length in minutes. @default 10 */
   minutes: number;
+  /** Overload mode instead of the comparison. @default false */
+  overload: boolean;
+  /** Overload window per contender and shape, seconds. @default 10 */
+  overloadSeconds: number;
   /** Where results go. @default bench/results */
   out: string;
 }
@@ -49,6 +53,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'no-pin': { type: 'boolean', default: false },
       soak: { type: 'boolean', default: false },
       minutes: { type: 'string', default: '10' },
+      overload: { type: 'boolean', default: false },
+      'overload-seconds': { type: 'string', default: '10' },
       out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
     },
   });
@@ -80,6 +86,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     pin: !values['no-pin'],
     soak: values.soak,
     minutes: number('minutes', values.minutes, 0.1),
+    overload: values.overload,
+    overloadSeconds: number('overload-seconds', values['overload-seconds'], 1),
     out: values.out,
   };
 }

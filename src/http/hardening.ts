@@ -1,11 +1,13 @@
 /**
  * What fastify answers before Apollo Server sees a request: bodies over the
- * limit, broken JSON, unknown media types, wrong methods. Each answer is a
+ * limit, broken JSON, unknown media types, wrong methods, and requests shed
+ * under overload (overload.ts). Each answer is a
  * GraphQL-shaped JSON error with the status of the contract, and never the
  * text of an internal error.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { INTERNAL_MESSAGE } from '../errors.js';
+import { GatewayOverloadedError } from './overload.js';
 
 /** Methods GraphQL over HTTP serves; every other one gets 405 naming these. */
 const ALLOWED = 'GET, POST';
@@ -32,6 +34,9 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof GatewayOverloadedError) {
+      return reply.code(503).send(errorBody(error.message, error.code));
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'unexpected HTTP error');

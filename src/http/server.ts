@@ -14,6 +14,7 @@ import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
+import { limitInFlight } from './overload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,20 +87,23 @@ export function mountGraphQL(
   app: FastifyInstance,
   apollo: ApolloServer<GatewayContext>,
   createContext: (headers: RequestHeaders) => Promise<GatewayContext>,
+  /** GraphQL requests answered at once; more are shed with 503 (overload.ts). */
+  maxInFlight: number,
 ): void {
+  const answer = fastifyApolloHandler<GatewayContext>(apollo, {
+    context: async (request) => {
+      const context = await createContext({
+        authorization: request.headers.authorization,
+        auditUser: headerValue(request.headers['x-audit-user']),
+        requestId: request.id,
+      });
+      request.gatewayContext = context;
+      return context;
+    },
+  });
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    handler: fastifyApolloHandler<GatewayContext>(apollo, {
-      context: async (request) => {
-        const context = await createContext({
-          authorization: request.headers.authorization,
-          auditUser: headerValue(request.headers['x-audit-user']),
-          requestId: request.id,
-        });
-        request.gatewayContext = context;
-        return context;
-      },
-    }),
+    handler: limitInFlight(answer, maxInFlight),
   });
 }

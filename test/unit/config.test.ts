@@ -138,3 +138,17 @@ describe('operation limits', () => {
     expect(Object.isFrozen(loadConfig({}).limits)).toBe(true);
   });
 });
+
+describe('load shedding', () => {
+  it('sheds past 512 GraphQL requests in flight unless told otherwise', () => {
+    expect(loadConfig({}).operations.maxInFlight).toBe(512);
+    expect(loadConfig({ MAX_IN_FLIGHT_REQUESTS: '64' }).operations.maxInFlight).toBe(64);
+    expect(loadConfig({ MAX_IN_FLIGHT_REQUESTS: '0' }).operations.maxInFlight).toBe(0);
+  });
+
+  it('refuses a limit that is not a whole number', () => {
+    expect(refusal({ MAX_IN_FLIGHT_REQUESTS: 'many' })).toBe(
+      'MAX_IN_FLIGHT_REQUESTS must be a whole number (got "many")',
+    );
+  });
+});

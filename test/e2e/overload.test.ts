@@ -1,0 +1,103 @@
+/**
+ * Load shedding (src/http/overload.ts): with MAX_IN_FLIGHT_REQUESTS=2 and a
+ * slow issuer, two requests hold both slots; the next GraphQL request is
+ * answered 503 GATEWAY_OVERLOADED at once, without an upstream call, while
+ * health and metrics keep answering.
+ */
+import { Agent, request } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
+const ID = FIXTURES.accountExactAmounts;
+const SLOW_MS = 400;
+
+describe('load shedding', () => {
+  let harness: Harness;
+  const sim = () => harness.simulator;
+  const ask = () => harness.execute(ACCOUNT, { id: ID });
+  const bothSlotsTaken = () =>
+    vi.waitFor(() => expect(sim().stats.inFlight).toBe(2), { timeout: 2000, interval: 5 });
+
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_IN_FLIGHT_REQUESTS: '2' } });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => sim().reset());
+
+  it('answers the request past the limit 503 with Retry-After, and serves again once a slot is free', async () => {
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    const held = [ask(), ask()];
+    await bothSlotsTaken();
+
+    const shed = await ask();
+    expect(shed.status).toBe(503);
+    expect(shed.headers['retry-after']).toBe('1');
+    expect(shed.headers['x-request-id']).toEqual(expect.any(String));
+    expect(shed.data).toBeUndefined();
+    expect(shed.errors).toEqual([
+      {
+        message: 'The gateway is overloaded; retry after 1 s.',
+        extensions: { code: 'GATEWAY_OVERLOADED' },
+      },
+    ]);
+
+    // Probes and scrapes are never shed.
+    const live = await request(`${harness.url}/health/live`);
+    expect(live.statusCode).toBe(200);
+    await live.body.dump();
+    const metrics = await request(`${harness.url}/metrics`);
+    expect(metrics.statusCode).toBe(200);
+    expect(await metrics.body.text()).toContain(
+      'gateway_graphql_errors_total{code="GATEWAY_OVERLOADED"} 1',
+    );
+
+    for (const reply of await Promise.all(held)) {
+      expect(reply.status).toBe(200);
+      expect(reply.data).toEqual({ account: { id: ID } });
+    }
+    // The shed request never reached the issuer.
+    expect(sim().log.count('account')).toBe(2);
+
+    sim().faults.clear();
+    const after = await ask();
+    expect(after.status).toBe(200);
+    expect(after.data).toEqual({ account: { id: ID } });
+  });
+
+  it('keeps a slot until the answer is ready, even when the caller has gone', async () => {
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    // Their own agent, destroyed with them, so no socket of theirs outlives the test.
+    const agent = new Agent();
+    const callers = [new AbortController(), new AbortController()];
+    const abandoned = callers.map((caller) =>
+      request(`${harness.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: ACCOUNT, variables: { id: ID } }),
+        signal: caller.signal,
+        dispatcher: agent,
+      }).catch((error: unknown) => error),
+    );
+    await bothSlotsTaken();
+    for (const caller of callers) caller.abort();
+    await Promise.all(abandoned);
+    await agent.destroy();
+
+    // The work the callers started is still running: no room yet.
+    expect((await ask()).status).toBe(503);
+
+    // Once the issuer has answered them, the slots come free.
+    await vi.waitFor(() => expect(sim().stats.inFlight).toBe(0), { timeout: SLOW_MS * 5 });
+    sim().faults.clear();
+    let reply = await ask();
+    for (let attempt = 0; reply.status === 503 && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      reply = await ask();
+    }
+    expect(reply.status).toBe(200);
+    // The two abandoned requests and the one that got through.
+    expect(sim().log.count('account')).toBe(3);
+  });
+});
