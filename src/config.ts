@@ -58,7 +58,10 @@ export interface OperationsConfig {
   shutdownDelayMs: number;
   /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. @default 1 */
   workers: number;
-  /** GraphQL requests answered at once; more get 503 GATEWAY_OVERLOADED; 0 never sheds. @default 512 */
+  /**
+   * GraphQL requests answered at once; more (or any while the upstream queue
+   * is half full) get 503 GATEWAY_OVERLOADED; 0 never sheds. @default 512
+   */
   maxInFlight: number;
   /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
   otlpEndpoint: string | undefined;

@@ -170,7 +170,7 @@ export async function createGateway(
       cursors: createCursorCodec(config.cursorSecret),
       onBatch: recordBatch(instruments),
     }),
-    config.operations.maxInFlight,
+    { maxInFlight: config.operations.maxInFlight, upstream: upstreamPolicy },
   );
 
   return {

@@ -14,7 +14,7 @@ import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL } from './hardening.js';
-import { limitInFlight } from './overload.js';
+import { withLoadShedding, type SheddingPolicy } from './overload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,8 +87,8 @@ export function mountGraphQL(
   app: FastifyInstance,
   apollo: ApolloServer<GatewayContext>,
   createContext: (headers: RequestHeaders) => Promise<GatewayContext>,
-  /** GraphQL requests answered at once; more are shed with 503 (overload.ts). */
-  maxInFlight: number,
+  /** When GraphQL requests are shed with 503 (overload.ts). */
+  shedding: SheddingPolicy,
 ): void {
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
@@ -104,6 +104,6 @@ export function mountGraphQL(
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    handler: limitInFlight(answer, maxInFlight),
+    handler: withLoadShedding(answer, shedding),
   });
 }

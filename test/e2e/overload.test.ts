@@ -2,7 +2,8 @@
  * Load shedding (src/http/overload.ts): with MAX_IN_FLIGHT_REQUESTS=2 and a
  * slow issuer, two requests hold both slots; the next GraphQL request is
  * answered 503 GATEWAY_OVERLOADED at once, without an upstream call, while
- * health and metrics keep answering.
+ * health and metrics keep answering. The same happens while the upstream
+ * bulkhead's queue is half full.
  */
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -99,5 +100,46 @@ describe('load shedding', () => {
     expect(reply.status).toBe(200);
     // The two abandoned requests and the one that got through.
     expect(sim().log.count('account')).toBe(3);
+  });
+});
+
+describe('load shedding by upstream queue', () => {
+  let harness: Harness;
+  const sim = () => harness.simulator;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 5000,
+      env: { ENFUCE_MAX_CONNECTIONS: '1', ENFUCE_QUEUE_SIZE: '2' },
+    });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => sim().reset());
+
+  it('sheds a new request while the upstream queue is half full, then serves again', async () => {
+    const ids = sim()
+      .data.accountsOf(FIXTURES.customerWith30)
+      .slice(0, 3)
+      .map((account) => account.id);
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    // Three calls for one slot: one runs, two wait, the queue is full.
+    const fanOut = harness.execute('query($ids: [ID!]!) { accounts(ids: $ids) { id } }', { ids });
+    await vi.waitFor(
+      () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 }),
+      { timeout: 2000, interval: 5 },
+    );
+
+    const shed = await harness.execute(ACCOUNT, { id: ID });
+    expect(shed.status).toBe(503);
+    expect(shed.errors?.[0]?.extensions?.code).toBe('GATEWAY_OVERLOADED');
+
+    // Every one of the admitted request's calls was served.
+    const served = await fanOut;
+    expect(served.errors).toBeUndefined();
+    expect(served.data.accounts.map((account: { id: string }) => account.id)).toEqual(ids);
+    expect(sim().log.count('account')).toBe(3);
+
+    sim().faults.clear();
+    expect((await harness.execute(ACCOUNT, { id: ID })).status).toBe(200);
   });
 });

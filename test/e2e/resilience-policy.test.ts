@@ -182,7 +182,9 @@ describe('L3: the bulkhead', () => {
   beforeAll(async () => {
     harness = await startHarness({
       upstreamTimeoutMs: 5000,
-      env: { ENFUCE_MAX_CONNECTIONS: '4', ENFUCE_QUEUE_SIZE: '4' },
+      // Load shedding off: it would refuse requests at the door once the
+      // queue is half full (test/e2e/overload.test.ts); this pins the queue.
+      env: { ENFUCE_MAX_CONNECTIONS: '4', ENFUCE_QUEUE_SIZE: '4', MAX_IN_FLIGHT_REQUESTS: '0' },
       simulator: { latency: { fixedMs: 150 } },
     });
   });
