@@ -1,9 +1,8 @@
 /**
  * What fastify answers before Apollo Server sees a request: bodies over the
  * limit, broken JSON, unknown media types, wrong methods, and requests shed
- * under overload (overload.ts). Each answer is a
- * GraphQL-shaped JSON error with the status of the contract, and never the
- * text of an internal error.
+ * under overload (overload.ts). Each answer is a GraphQL-shaped JSON error
+ * with the status of the contract, and never the text of an internal error.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { INTERNAL_MESSAGE } from '../errors.js';
