@@ -170,7 +170,11 @@ export async function createGateway(
       cursors: createCursorCodec(config.cursorSecret),
       onBatch: recordBatch(instruments),
     }),
-    { maxInFlight: config.operations.maxInFlight, upstream: upstreamPolicy },
+    {
+      maxInFlight: config.operations.maxInFlight,
+      upstream: upstreamPolicy,
+      onShed: (reason) => instruments.requestsShed.inc({ reason }),
+    },
   );
 
   return {

@@ -30,6 +30,7 @@ export interface GatewayMetrics {
   registry: Registry;
   requestDuration: Histogram<'operation' | 'outcome'>;
   requestsInFlight: Gauge;
+  requestsShed: Counter<'reason'>;
   graphqlErrors: Counter<'code'>;
   upstreamCallsPerOperation: Histogram<'operation'>;
   upstreamCalls: Counter<'endpoint' | 'status'>;
@@ -133,6 +134,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     requestsInFlight: new Gauge({
       name: 'gateway_graphql_requests_in_flight',
       help: 'GraphQL requests received and not yet answered.',
+      registers,
+    }),
+    requestsShed: new Counter({
+      name: 'gateway_graphql_requests_shed_total',
+      help: 'GraphQL requests answered 503 at once: in_flight (the limit was reached) or upstream_queue (the issuer calls queue deep).',
+      labelNames: ['reason'],
       registers,
     }),
     graphqlErrors: new Counter({

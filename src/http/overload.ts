@@ -33,27 +33,35 @@ export class GatewayOverloadedError extends Error {
   }
 }
 
+/** Why a request was shed: the gateway's own limit, or the issuer's calls queueing. */
+export type ShedReason = 'in_flight' | 'upstream_queue';
+
 export interface SheddingPolicy {
   /** GraphQL requests answered at once; 0 turns shedding off altogether. */
   maxInFlight: number;
   /** The upstream call policy whose bulkhead queue is watched, if any. */
   upstream?: UpstreamPolicyView;
+  /** Told of every shed request (metrics). */
+  onShed?: (reason: ShedReason) => void;
 }
 
 /** `handler`, refusing requests while the process is overloaded (see above). */
 export function withLoadShedding<This, Request, Reply extends Pick<FastifyReply, 'header'>, Result>(
   handler: (this: This, request: Request, reply: Reply) => Result,
-  { maxInFlight, upstream }: SheddingPolicy,
+  { maxInFlight, upstream, onShed }: SheddingPolicy,
 ): (this: This, request: Request, reply: Reply) => Result | Promise<Awaited<Result>> {
   if (maxInFlight === 0) return handler;
   let inFlight = 0;
-  const overloaded = () => {
-    if (inFlight >= maxInFlight) return true;
+  const overload = (): ShedReason | undefined => {
+    if (inFlight >= maxInFlight) return 'in_flight';
     const calls = upstream?.state();
-    return calls !== undefined && calls.queueSize > 0 && calls.queued * 2 >= calls.queueSize;
+    const queueing = calls !== undefined && calls.queueSize > 0;
+    return queueing && calls.queued * 2 >= calls.queueSize ? 'upstream_queue' : undefined;
   };
   return async function (request, reply): Promise<Awaited<Result>> {
-    if (overloaded()) {
+    const reason = overload();
+    if (reason !== undefined) {
+      onShed?.(reason);
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       throw new GatewayOverloadedError();
     }

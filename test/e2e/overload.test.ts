@@ -50,9 +50,9 @@ describe('load shedding', () => {
     await live.body.dump();
     const metrics = await request(`${harness.url}/metrics`);
     expect(metrics.statusCode).toBe(200);
-    expect(await metrics.body.text()).toContain(
-      'gateway_graphql_errors_total{code="GATEWAY_OVERLOADED"} 1',
-    );
+    const scrape = await metrics.body.text();
+    expect(scrape).toContain('gateway_graphql_errors_total{code="GATEWAY_OVERLOADED"} 1');
+    expect(scrape).toContain('gateway_graphql_requests_shed_total{reason="in_flight"} 1');
 
     for (const reply of await Promise.all(held)) {
       expect(reply.status).toBe(200);
@@ -132,6 +132,9 @@ describe('load shedding by upstream queue', () => {
     const shed = await harness.execute(ACCOUNT, { id: ID });
     expect(shed.status).toBe(503);
     expect(shed.errors?.[0]?.extensions?.code).toBe('GATEWAY_OVERLOADED');
+    const scrape = await (await request(`${harness.url}/metrics`)).body.text();
+    expect(scrape).toContain('gateway_graphql_requests_shed_total{reason="upstream_queue"} 1');
+    expect(scrape).not.toContain('gateway_graphql_requests_shed_total{reason="in_flight"}');
 
     // Every one of the admitted request's calls was served.
     const served = await fanOut;
