@@ -16,13 +16,17 @@ const SLOW_MS = 400;
 
 describe('load shedding', () => {
   let harness: Harness;
+  const logged: string[] = [];
   const sim = () => harness.simulator;
   const ask = () => harness.execute(ACCOUNT, { id: ID });
   const bothSlotsTaken = () =>
     vi.waitFor(() => expect(sim().stats.inFlight).toBe(2), { timeout: 2000, interval: 5 });
 
   beforeAll(async () => {
-    harness = await startHarness({ env: { MAX_IN_FLIGHT_REQUESTS: '2' } });
+    harness = await startHarness({
+      env: { MAX_IN_FLIGHT_REQUESTS: '2' },
+      logDestination: { write: (line: string) => void logged.push(line) },
+    });
   });
   afterAll(() => harness.close());
   afterEach(() => sim().reset());
@@ -35,6 +39,19 @@ describe('load shedding', () => {
     const shed = await ask();
     expect(shed.status).toBe(503);
     expect(shed.headers['retry-after']).toBe('1');
+    // The line is written once the answer has gone out.
+    await vi.waitFor(() => {
+      const line = logged
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry['requestId'] === shed.headers['x-request-id']);
+      expect(line).toMatchObject({
+        msg: 'graphql request',
+        status: 503,
+        outcome: 'error',
+        upstreamCalls: 0,
+        errorCodes: ['GATEWAY_OVERLOADED'],
+      });
+    });
     expect(shed.headers['x-request-id']).toEqual(expect.any(String));
     expect(shed.data).toBeUndefined();
     expect(shed.errors).toEqual([
