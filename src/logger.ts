@@ -55,7 +55,7 @@ export type PlainField = string | number | boolean | null | readonly string[];
  * The same logger, bindings and destination, without redaction: for the
  * per-request lines, whose fields are picked one by one as `PlainField`s, so
  * none can hold a secret. Redaction by wildcard path runs on every field of
- * every line and costs about 6 µs per wildcard group (bench/micro/logLine.ts).
+ * every line: about 20 µs a line against 2 µs without (bench/micro/logLine.ts).
  */
 export function withoutRedaction(logger: Logger): Logger {
   return logger.child({}, { redact: [] });

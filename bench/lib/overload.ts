@@ -17,7 +17,7 @@ import { stamp } from './report.js';
 import { createShapes } from './shapes.js';
 import { percentile } from './stats.js';
 
-export const OVERLOAD = 1.5;
+const OVERLOAD = 1.5;
 /** Sockets of the load generator: more than the gateway's default in-flight limit of 512. */
 const CONNECTIONS = 1024;
 
@@ -89,7 +89,7 @@ export async function runOverload(
           rssPeak: (await child.stats()).maxRss,
         };
         results.push(result);
-        process.stderr.write(`${describe(result)}\n`);
+        process.stderr.write(`${summaryLine(result)}\n`);
       } finally {
         await child.stop();
       }
@@ -102,7 +102,7 @@ export async function runOverload(
   return results;
 }
 
-function describe(r: OverloadResult): string {
+function summaryLine(r: OverloadResult): string {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   return (
     `overload ${r.contender} ${r.shape}: capacity ${r.capacity.toFixed(0)} req/s, sent ${r.rate.toFixed(0)} req/s; ` +

@@ -34,7 +34,7 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GatewayOverloadedError) {
-      return reply.code(503).send(errorBody(error.message, error.code));
+      return reply.code(error.statusCode).send(errorBody(error.message, error.code));
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {

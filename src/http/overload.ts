@@ -14,7 +14,7 @@
  *
  * Counts rather than event-loop delay: at 150 % of capacity the queue forms
  * among requests awaiting upstream slots and CPU turns, and answers took
- * seconds while the loop's mean delay stayed near 10 ms. A request counts
+ * seconds while the loop's mean delay stayed at 10 to 20 ms. A request counts
  * until its answer is ready, not until its socket closes, because a caller
  * that gives up does not stop the work it started.
  */
@@ -22,7 +22,7 @@ import type { FastifyReply } from 'fastify';
 import type { UpstreamPolicyView } from '../upstream/policy.js';
 
 /** Seconds a shed caller is asked to wait. */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 /** A shed request; hardening.ts turns it into a GraphQL-shaped 503. */
 export class GatewayOverloadedError extends Error {
