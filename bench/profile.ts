@@ -2,15 +2,25 @@
  * Profiles one contender on one shape: `npx tsx bench/profile.ts gateway customerPage`
  * writes a V8 CPU profile (open it in Chrome DevTools) to <tmpdir>/enfuce-bench-profiles/
  * after 3 s of warm-up and 5 s of closed-loop load at 16 connections.
+ *
+ * With `--allocations` it samples where the heap bytes are allocated instead,
+ * freed objects included, and prints the largest allocation sites per request.
  */
+import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
 import { createSimulatorData } from '../src/simulator/index.js';
+import { allocationSites, type SamplingHeapProfile } from './lib/allocationProfile.js';
 import { startChild } from './lib/children.js';
 import { CONTENDERS, NODE_FLAGS } from './lib/contenders.js';
 import { sendOnce, throughputPass } from './lib/load.js';
 import { createShapes } from './lib/shapes.js';
 
-const [name = 'gateway', shapeName = 'customerPage'] = process.argv.slice(2);
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { allocations: { type: 'boolean', default: false } },
+});
+const [name = 'gateway', shapeName = 'customerPage'] = positionals;
 const spec = CONTENDERS.find((c) => c.name === name);
 const shape = createShapes(createSimulatorData(1)).find((s) => s.name === shapeName);
 const operation = spec && shape?.operations[spec.dialect];
@@ -18,6 +28,8 @@ if (!spec || !shape || !operation) {
   throw new Error(`Expected a contender and a shape name (got ${name} and ${shapeName}).`);
 }
 const dir = `${tmpdir()}/enfuce-bench-profiles/`;
+await mkdir(dir, { recursive: true });
+const cpuProfile = values.allocations ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 const simulator = await startChild({
   name: 'simulator',
   entry: 'contenders/simulator.ts',
@@ -27,7 +39,7 @@ const child = await startChild({
   name,
   entry: spec.entry,
   cpus: '1',
-  nodeArgs: [...(spec.nodeFlags ?? NODE_FLAGS), '--cpu-prof', `--cpu-prof-dir=${dir}`],
+  nodeArgs: [...(spec.nodeFlags ?? NODE_FLAGS), ...cpuProfile],
   env: {
     BENCH_UPSTREAM_URL: simulator.url,
     BENCH_UPSTREAM_USER: 'bench',
@@ -39,13 +51,25 @@ try {
   const target = { endpoint: `${child.url}/graphql`, operation, prefix: 'profile-' };
   const expectBody = (await sendOnce(target)).text;
   await throughputPass(target, { seconds: 3, connections: 16, expectBody });
+  if (values.allocations) await child.startAllocationSampling();
   const before = await child.stats();
   const load = await throughputPass(target, { seconds: 5, connections: 16, expectBody });
   const after = await child.stats();
   const cpu = (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed);
+  const allocated = (after.allocatedBytes - before.allocatedBytes) / Math.max(1, load.completed);
+  const file = `${dir}${name}-${shapeName}.heapprofile`;
+  if (values.allocations) await child.saveAllocationSampling(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU per request, ${load.errors} errors; profile in ${dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${values.allocations ? file : dir}\n`,
   );
+  if (values.allocations) {
+    const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
+    for (const { site, share } of allocationSites(profile).slice(0, 15)) {
+      process.stderr.write(
+        `${(share * 100).toFixed(1).padStart(5)} %  ${((share * allocated) / 1e3).toFixed(1).padStart(6)} KB/req  ${site}\n`,
+      );
+    }
+  }
 } finally {
   await child.stop();
   await simulator.stop();

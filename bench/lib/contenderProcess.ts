@@ -5,12 +5,16 @@
  * the IPC channel, which costs nothing on the request path.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { allocationSampler } from './allocation.js';
+import { saveAllocationSampling, startAllocationSampling } from './allocationProfile.js';
 
 /** What the harness may ask a child. */
 export type Request =
   | { type: 'stats'; id: number }
   | { type: 'gc'; id: number }
   | { type: 'call'; id: number; name: string; args: unknown }
+  | { type: 'startAllocationSampling'; id: number }
+  | { type: 'saveAllocationSampling'; id: number; path: string }
   | { type: 'stop'; id: number };
 
 /** One sample of a process's resources. */
@@ -25,6 +29,8 @@ export interface ProcessStats {
   maxRss: number;
   /** Event-loop delay p99 since the previous sample, milliseconds. */
   loopDelayP99Ms: number;
+  /** Bytes allocated on the V8 heap since the process started, garbage included (allocation.ts). */
+  allocatedBytes: number;
 }
 
 export interface ChildHandle {
@@ -37,6 +43,7 @@ export interface ChildHandle {
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+const allocated = allocationSampler();
 
 export function sampleStats(): ProcessStats {
   const cpu = process.cpuUsage();
@@ -51,6 +58,7 @@ export function sampleStats(): ProcessStats {
     external: memory.external,
     maxRss: process.resourceUsage().maxRSS * 1024,
     loopDelayP99Ms: p99,
+    allocatedBytes: allocated(),
   };
 }
 
@@ -92,6 +100,12 @@ async function answer(handle: ChildHandle, message: Request): Promise<unknown> {
       if (!call) throw new Error(`The child has no call named ${message.name}.`);
       return { type: 'result', id: message.id, value: await call(message.args as never) };
     }
+    case 'startAllocationSampling':
+      await startAllocationSampling();
+      return { type: 'result', id: message.id, value: null };
+    case 'saveAllocationSampling':
+      await saveAllocationSampling(message.path);
+      return { type: 'result', id: message.id, value: null };
     case 'stop':
       await handle.close();
       setImmediate(() => process.exit(0));

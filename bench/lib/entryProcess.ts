@@ -57,6 +57,7 @@ export async function startEntry(options: StartEntryOptions): Promise<Child> {
   const pid = child.pid ?? -1;
   const url = `http://127.0.0.1:${port}`;
   const stats = () => treeStats(pid);
+  const unanswered = () => Promise.reject(new Error(`${options.name} answers no harness calls.`));
 
   try {
     await waitForReady(url, pid, options, exited);
@@ -71,7 +72,9 @@ export async function startEntry(options: StartEntryOptions): Promise<Child> {
     pid,
     stats,
     statsAfterGc: stats,
-    call: () => Promise.reject(new Error(`${options.name} answers no harness calls.`)),
+    call: unanswered,
+    startAllocationSampling: unanswered,
+    saveAllocationSampling: unanswered,
     async stop() {
       process.off('exit', orphaned);
       if (child.exitCode !== null) return;
@@ -147,6 +150,7 @@ async function treeStats(pid: number): Promise<ProcessStats> {
     external: NaN,
     maxRss,
     loopDelayP99Ms: NaN,
+    allocatedBytes: NaN,
   };
 }
 

@@ -23,6 +23,8 @@ export interface CellResult {
     p99Ms: number;
   };
   cpuMicrosPerRequest: number;
+  /** V8 heap bytes allocated per request under load, garbage included; NaN when not measured. */
+  allocatedBytesPerRequest: number;
   rss: number;
   heapUsed: number;
   loopDelayP99Ms: number;
@@ -86,6 +88,8 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
       p99Ms: load.latencyP99Ms,
     },
     cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed),
+    allocatedBytesPerRequest:
+      (after.allocatedBytes - before.allocatedBytes) / Math.max(1, load.completed),
     rss: after.rss,
     heapUsed: after.heapUsed,
     loopDelayP99Ms: after.loopDelayP99Ms,

@@ -13,6 +13,8 @@ export interface CellSummary {
   throughputVsRaw: Spread | null;
   cpuMicrosPerRequest: Spread;
   cpuVsRaw: Spread | null;
+  /** V8 heap bytes allocated per request under load, garbage included. */
+  allocatedBytesPerRequest: Spread;
   /** Added latency over the upstream critical path, one request at a time, pooled over rounds (ms). */
   added: { p50: number; p99: number };
   addedVsRaw: { p50: number; p99: number } | null;
@@ -52,6 +54,7 @@ export function summarize(cells: readonly CellResult[], shapes: readonly Shape[]
         throughputVsRaw: paired(list, raw, (cell) => cell.throughput.perSecond),
         cpuMicrosPerRequest: spread(list.map((cell) => cell.cpuMicrosPerRequest)),
         cpuVsRaw: paired(list, raw, (cell) => cell.cpuMicrosPerRequest),
+        allocatedBytesPerRequest: spread(list.map((cell) => cell.allocatedBytesPerRequest)),
         added,
         addedVsRaw:
           raw.length > 0 ? { p50: added.p50 / rawAdded.p50, p99: added.p99 / rawAdded.p99 } : null,

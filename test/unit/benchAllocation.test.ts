@@ -1,0 +1,72 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { allocationSampler } from '../../bench/lib/allocation.js';
+import { allocationSites, type SamplingHeapProfile } from '../../bench/lib/allocationProfile.js';
+
+describe("the benchmark's allocation counter", () => {
+  it('counts bytes that garbage collection has already freed', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const sampler = allocationSampler();
+    const start = sampler();
+    // A million objects of at least 16 bytes, dropped and collected before
+    // the sample: the used heap is back where it was, so only the bytes the
+    // collection freed can account for them.
+    let created = 0;
+    for (let batch = 0; batch < 10; batch++) {
+      created += Array.from({ length: 100_000 }, (_, i) => ({ i, batch })).length;
+    }
+    gc();
+    const allocated = sampler() - start;
+
+    expect(created).toBe(1_000_000);
+    expect(allocated).toBeGreaterThan(16e6);
+    expect(allocated).toBeLessThan(400e6);
+  });
+});
+
+describe('allocation sites of a sampling heap profile', () => {
+  const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
+  const profile: SamplingHeapProfile = {
+    head: {
+      id: 1,
+      callFrame: frame('(root)', ''),
+      children: [
+        {
+          id: 2,
+          callFrame: frame(
+            'executeFields',
+            'file:///app/node_modules/graphql/execution/execute.js',
+          ),
+          children: [
+            {
+              id: 3,
+              callFrame: frame('encode', 'file:///app/src/resolvers/cursor.ts'),
+              children: [],
+            },
+          ],
+        },
+        {
+          id: 4,
+          callFrame: frame('parse', 'file:///app/node_modules/@scope/pkg/index.js'),
+          children: [],
+        },
+      ],
+    },
+    samples: [
+      { nodeId: 2, size: 600 },
+      { nodeId: 3, size: 100 },
+      { nodeId: 4, size: 200 },
+      { nodeId: 2, size: 100 },
+    ],
+  };
+
+  it('adds the bytes up per package (or own file) and function, largest first', () => {
+    expect(allocationSites(profile)).toEqual([
+      { site: 'graphql executeFields', bytes: 700, share: 0.7 },
+      { site: '@scope/pkg parse', bytes: 200, share: 0.2 },
+      { site: 'src/resolvers/cursor.ts encode', bytes: 100, share: 0.1 },
+    ]);
+  });
+});
