@@ -60,7 +60,7 @@ try {
   const file = `${dir}${name}-${shapeName}.heapprofile`;
   if (values.allocations) await child.saveAllocationSampling(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${values.allocations ? file : dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${values.allocations ? ' (the sampler included)' : ''} and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${values.allocations ? file : dir}\n`,
   );
   if (values.allocations) {
     const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
