@@ -4,7 +4,8 @@
  * after 3 s of warm-up and 5 s of closed-loop load at 16 connections.
  *
  * With `--allocations` it samples where the heap bytes are allocated instead,
- * freed objects included, and prints the largest allocation sites per request.
+ * freed objects included, and prints the largest allocation sites per request;
+ * `--promoted` samples only what outlived the young generation.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,12 @@ import { createShapes } from './lib/shapes.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { allocations: { type: 'boolean', default: false } },
+  options: {
+    allocations: { type: 'boolean', default: false },
+    promoted: { type: 'boolean', default: false },
+  },
 });
+const sampling = values.allocations || values.promoted;
 const [name = 'gateway', shapeName = 'customerPage'] = positionals;
 const spec = CONTENDERS.find((c) => c.name === name);
 const shape = createShapes(createSimulatorData(1)).find((s) => s.name === shapeName);
@@ -29,7 +34,7 @@ if (!spec || !shape || !operation) {
 }
 const dir = `${tmpdir()}/enfuce-bench-profiles/`;
 await mkdir(dir, { recursive: true });
-const cpuProfile = values.allocations ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const cpuProfile = sampling ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 const simulator = await startChild({
   name: 'simulator',
   entry: 'contenders/simulator.ts',
@@ -51,22 +56,28 @@ try {
   const target = { endpoint: `${child.url}/graphql`, operation, prefix: 'profile-' };
   const expectBody = (await sendOnce(target)).text;
   await throughputPass(target, { seconds: 3, connections: 16, expectBody });
-  if (values.allocations) await child.startAllocationSampling();
+  if (sampling) await child.startAllocationSampling(values.promoted);
   const before = await child.stats();
   const load = await throughputPass(target, { seconds: 5, connections: 16, expectBody });
   const after = await child.stats();
   const cpu = (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed);
   const allocated = (after.allocatedBytes - before.allocatedBytes) / Math.max(1, load.completed);
   const file = `${dir}${name}-${shapeName}.heapprofile`;
-  if (values.allocations) await child.saveAllocationSampling(file);
+  if (sampling) await child.saveAllocationSampling(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${values.allocations ? ' (the sampler included)' : ''} and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${values.allocations ? file : dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
   );
-  if (values.allocations) {
-    const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
-    for (const { site, share } of allocationSites(profile).slice(0, 15)) {
+  if (sampling) {
+    // V8 scales each sample to the bytes it stands for, so sums are estimates of bytes.
+    const sites = allocationSites(JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile);
+    const perRequest = (bytes: number) => (bytes / Math.max(1, load.completed) / 1e3).toFixed(1);
+    const sampled = sites.reduce((sum, site) => sum + site.bytes, 0);
+    process.stderr.write(
+      `sampled ${perRequest(sampled)} KB per request${values.promoted ? ' that outlived the young generation' : ''}:\n`,
+    );
+    for (const { site, bytes, share } of sites.slice(0, 15)) {
       process.stderr.write(
-        `${(share * 100).toFixed(1).padStart(5)} %  ${((share * allocated) / 1e3).toFixed(1).padStart(6)} KB/req  ${site}\n`,
+        `${(share * 100).toFixed(1).padStart(5)} %  ${perRequest(bytes).padStart(6)} KB/req  ${site}\n`,
       );
     }
   }

@@ -21,15 +21,19 @@ export interface SamplingHeapProfile {
 
 let session: Session | undefined;
 
-/** Child side: starts sampling every ~4 KB allocated. */
-export async function startAllocationSampling(): Promise<void> {
+/**
+ * Child side: starts sampling every ~4 KB allocated. `promotedOnly` leaves
+ * out what young-generation collections free, keeping what outlived them:
+ * the objects that make those collections long and fill the old generation.
+ */
+export async function startAllocationSampling(promotedOnly = false): Promise<void> {
   session = new Session();
   session.connect();
   await session.post('HeapProfiler.enable');
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !promotedOnly,
   });
 }
 

@@ -17,7 +17,7 @@ export interface Child {
   statsAfterGc(): Promise<ProcessStats>;
   call<T>(name: string, args?: unknown): Promise<T>;
   /** Starts V8's sampling heap profiler, freed objects included (allocationProfile.ts). */
-  startAllocationSampling(): Promise<void>;
+  startAllocationSampling(promotedOnly?: boolean): Promise<void>;
   /** Stops it and writes the profile to `path`. */
   saveAllocationSampling(path: string): Promise<void>;
   stop(): Promise<void>;
@@ -95,7 +95,8 @@ export async function startChild(options: StartChildOptions): Promise<Child> {
     stats: () => ask<ProcessStats>({ type: 'stats' }),
     statsAfterGc: () => ask<ProcessStats>({ type: 'gc' }),
     call: <T>(name: string, args?: unknown) => ask<T>({ type: 'call', name, args }),
-    startAllocationSampling: () => ask<void>({ type: 'startAllocationSampling' }),
+    startAllocationSampling: (promotedOnly = false) =>
+      ask<void>({ type: 'startAllocationSampling', promotedOnly }),
     saveAllocationSampling: (path: string) => ask<void>({ type: 'saveAllocationSampling', path }),
     async stop() {
       if (child.exitCode !== null) return;

@@ -13,7 +13,7 @@ export type Request =
   | { type: 'stats'; id: number }
   | { type: 'gc'; id: number }
   | { type: 'call'; id: number; name: string; args: unknown }
-  | { type: 'startAllocationSampling'; id: number }
+  | { type: 'startAllocationSampling'; id: number; promotedOnly: boolean }
   | { type: 'saveAllocationSampling'; id: number; path: string }
   | { type: 'stop'; id: number };
 
@@ -101,7 +101,7 @@ async function answer(handle: ChildHandle, message: Request): Promise<unknown> {
       return { type: 'result', id: message.id, value: await call(message.args as never) };
     }
     case 'startAllocationSampling':
-      await startAllocationSampling();
+      await startAllocationSampling(message.promotedOnly);
       return { type: 'result', id: message.id, value: null };
     case 'saveAllocationSampling':
       await saveAllocationSampling(message.path);

@@ -1,8 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { allocationSampler } from '../../bench/lib/allocation.js';
-import { allocationSites, type SamplingHeapProfile } from '../../bench/lib/allocationProfile.js';
+import {
+  allocationSites,
+  saveAllocationSampling,
+  startAllocationSampling,
+  type SamplingHeapProfile,
+} from '../../bench/lib/allocationProfile.js';
 
 describe("the benchmark's allocation counter", () => {
   it('counts bytes that garbage collection has already freed', () => {
@@ -23,6 +31,25 @@ describe("the benchmark's allocation counter", () => {
     expect(created).toBe(1_000_000);
     expect(allocated).toBeGreaterThan(16e6);
     expect(allocated).toBeLessThan(400e6);
+  });
+});
+
+describe('allocation sampling', () => {
+  it('writes a profile whose samples add up to the garbage allocated while it ran', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'allocation-')), 'test.heapprofile');
+    await startAllocationSampling();
+    let created = 0;
+    for (let batch = 0; batch < 10; batch++) {
+      created += Array.from({ length: 100_000 }, (_, i) => ({ i, batch })).length;
+    }
+    await saveAllocationSampling(file);
+    const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
+    const sampled = profile.samples.reduce((sum, sample) => sum + sample.size, 0);
+
+    expect(created).toBe(1_000_000);
+    // At least 16 MB were allocated; V8 scales every sample to the bytes it stands for.
+    expect(sampled).toBeGreaterThan(8e6);
+    expect(allocationSites(profile)[0]!.site).toMatch(/benchAllocation\.test\.ts|\(native\)/);
   });
 });
 
