@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { allocationSites, type SamplingHeapProfile } from './lib/allocationProfile.js';
 import { startChild } from './lib/children.js';
-import { CONTENDERS, NODE_FLAGS } from './lib/contenders.js';
+import { CONTENDERS, nodeFlagsOf } from './lib/contenders.js';
 import { sendOnce, throughputPass } from './lib/load.js';
 import { createShapes } from './lib/shapes.js';
 
@@ -44,7 +44,7 @@ const child = await startChild({
   name,
   entry: spec.entry,
   cpus: '1',
-  nodeArgs: [...(spec.nodeFlags ?? NODE_FLAGS), ...cpuProfile],
+  nodeArgs: [...nodeFlagsOf(spec), ...cpuProfile],
   env: {
     BENCH_UPSTREAM_URL: simulator.url,
     BENCH_UPSTREAM_USER: 'bench',

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild, type Child } from './lib/children.js';
-import { CONTENDERS, NODE_FLAGS, type ContenderSpec } from './lib/contenders.js';
+import { CONTENDERS, nodeFlagsOf, type ContenderSpec } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
 import { measureExactCost } from './lib/exactCost.js';
 import { sendOnce } from './lib/load.js';
@@ -191,7 +191,7 @@ function startContender(
       name: spec.name,
       entry: spec.entry,
       workers: spec.workers,
-      nodeArgs: spec.nodeFlags ?? NODE_FLAGS,
+      nodeArgs: nodeFlagsOf(spec),
       // Spawned processes inherit the harness's own pinning to CPU 0: widen it to every CPU.
       cpus: options.pin ? `0-${cpus().length - 1}` : undefined,
       env: {
@@ -208,7 +208,7 @@ function startContender(
     name: spec.name,
     entry: spec.entry,
     cpus: options.pin ? '1' : undefined,
-    nodeArgs: spec.nodeFlags ?? NODE_FLAGS,
+    nodeArgs: nodeFlagsOf(spec),
     env: {
       BENCH_UPSTREAM_URL: simulator.url,
       BENCH_UPSTREAM_USER: UPSTREAM.username,

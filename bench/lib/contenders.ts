@@ -28,6 +28,9 @@ export interface ContenderSpec {
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
+/** The Node.js flags `spec`'s process runs with. */
+export const nodeFlagsOf = (spec: ContenderSpec): readonly string[] => spec.nodeFlags ?? NODE_FLAGS;
+
 /**
  * Configuration shared by every contender built from this project's code.
  * The operation limits refuse 20 root fields by alias by default

@@ -6,7 +6,7 @@
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { NODE_FLAGS, type ContenderSpec } from './contenders.js';
+import { nodeFlagsOf, type ContenderSpec } from './contenders.js';
 import { EXACT_LATENCY_MS, EXACT_REQUESTS, atMinimum, type ExactCost } from './exactCost.js';
 import type { CellResult } from './measure.js';
 import { OPEN_LOOP_LOAD, type OpenLoopResult, type OpenLoopSummary } from './openLoopPhase.js';
@@ -470,7 +470,7 @@ function renderMarkdown(
 
   lines.push('## Contenders', '');
   for (const c of contenders) {
-    const flags = (c.nodeFlags ?? NODE_FLAGS).join(' ') || 'none';
+    const flags = nodeFlagsOf(c).join(' ') || 'none';
     lines.push(`- **${c.name}**: ${c.title}; Node.js flags: ${flags}`);
   }
   lines.push('');

@@ -127,7 +127,7 @@ describe('load shedding by upstream queue', () => {
   beforeAll(async () => {
     harness = await startHarness({
       upstreamTimeoutMs: 5000,
-      env: { ENFUCE_MAX_CONNECTIONS: '1', ENFUCE_QUEUE_SIZE: '2' },
+      env: { ENFUCE_MAX_CONNECTIONS: '1', ENFUCE_QUEUE_SIZE: '4' },
     });
   });
   afterAll(() => harness.close());
@@ -139,7 +139,8 @@ describe('load shedding by upstream queue', () => {
       .slice(0, 3)
       .map((account) => account.id);
     sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
-    // Three calls for one slot: one runs, two wait, the queue is full.
+    // Three calls for one slot: one runs, two wait, the queue of 4 is half
+    // full (a rule that waited for a full queue would let the next one in).
     const fanOut = harness.execute('query($ids: [ID!]!) { accounts(ids: $ids) { id } }', { ids });
     await vi.waitFor(
       () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 }),
