@@ -44,6 +44,19 @@ function countRepresentations(
   document: DocumentNode,
   variables: Record<string, unknown>,
 ): number {
+  // A variable the request leaves out takes its declared default, as in execution.
+  const defaults = new Map<string, ValueNode>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue)
+      defaults.set(definition.variable.name.value, definition.defaultValue);
+  }
+  const length = (value: ValueNode): number => {
+    if (value.kind !== Kind.VARIABLE) return listLength(value);
+    const name = value.name.value;
+    if (Object.hasOwn(variables, name)) return lengthOf(variables[name]);
+    const fallback = defaults.get(name);
+    return fallback ? listLength(fallback) : 0;
+  };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -59,7 +72,7 @@ function countRepresentations(
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value !== '_entities') continue;
         const argument = selection.arguments?.find((a) => a.name.value === 'representations');
-        total += argument ? listLength(argument.value, variables) : 0;
+        total += argument ? length(argument.value) : 0;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         total += count(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
@@ -73,12 +86,13 @@ function countRepresentations(
   return count(operation.selectionSet);
 }
 
-function listLength(value: ValueNode, variables: Record<string, unknown>): number {
+/** The length of a literal list argument; a single item is coerced to a list of one. */
+function listLength(value: ValueNode): number {
   if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.VARIABLE) {
-    const given = variables[value.name.value];
-    return Array.isArray(given) ? given.length : given == null ? 0 : 1;
-  }
-  // A single object literal is coerced to a list of one.
   return value.kind === Kind.NULL ? 0 : 1;
+}
+
+/** The length of a list given as a variable's value. */
+function lengthOf(given: unknown): number {
+  return Array.isArray(given) ? given.length : given == null ? 0 : 1;
 }

@@ -202,6 +202,20 @@ describe('_entities over the simulator (no auth)', () => {
       `,
       variables: { a: Array.from({ length: 60 }, () => account(FIXTURES.accountTopLevel)) },
     },
+    {
+      how: "in a variable's default value, the variable left out",
+      query: /* GraphQL */ `
+        query ($a: [_Any!]! = [${fortyOneInline}], $b: [_Any!]!) {
+          first: _entities(representations: $a) {
+            __typename
+          }
+          second: _entities(representations: $b) {
+            __typename
+          }
+        }
+      `,
+      variables: { b: Array.from({ length: 60 }, () => account(FIXTURES.accountTopLevel)) },
+    },
   ])(
     'refuses 101 representations $how with BAD_USER_INPUT and no upstream call',
     async ({ query, variables }) => {
