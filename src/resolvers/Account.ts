@@ -1,4 +1,5 @@
 import type { AccountResolvers } from '../__generated__/resolvers-types.js';
+import { assertMayReadCustomer } from '../auth/policy.js';
 import type { GatewayContext } from '../context.js';
 import {
   isAccountRecord,
@@ -27,7 +28,11 @@ export const Account: AccountResolvers = {
   creditLimit: (account) => money(recordOf(account), 'creditLimit'),
 
   // Customer is an id plus fields resolved later: no upstream call here.
-  customer: (account) => ({ id: recordOf(account).customerId }),
+  customer(account, _args, { caller }) {
+    const { customerId } = recordOf(account);
+    assertMayReadCustomer(caller, customerId);
+    return { id: customerId };
+  },
 
   parent(account, _args, context, info) {
     const { parentId } = recordOf(account);

@@ -16,7 +16,10 @@ export const Customer: CustomerResolvers = {
     return { id };
   },
 
+  // Every path to a Customer is authorized already; these fields check again
+  // so that a new path cannot open a customer's accounts or details by mistake.
   accounts(customer, args, context) {
+    assertMayReadCustomer(context.caller, customer.id);
     const first = parseFirst(args.first);
     const offset = args.after == null ? 0 : context.cursors.decode(args.after, customer.id) + 1;
     return loadConnection(context, customer.id, offset, first);
@@ -30,6 +33,7 @@ export const Customer: CustomerResolvers = {
   locale: async (customer, _args, context) => (await details(customer.id, context))?.locale ?? null,
 };
 
-function details(id: string, { loaders }: GatewayContext): Promise<CustomerRecord | null> {
+function details(id: string, { caller, loaders }: GatewayContext): Promise<CustomerRecord | null> {
+  assertMayReadCustomer(caller, id);
   return loaders.customerById.load(id);
 }

@@ -124,7 +124,7 @@ export class EnfuceClient {
   /** The full account record, or null when the issuer has no such account. */
   async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
     const body = await this.#get(`/account/v3/${checkedId(id)}`, {}, scope);
-    return body === null ? null : decodeAccount(body);
+    return body === null ? null : askedFor(decodeAccount(body), id, 'account');
   }
 
   /** One page of a customer's accounts (zero-based `page`, `size` 1 to 100). */
@@ -137,13 +137,20 @@ export class EnfuceClient {
     const query = { page: String(page), size: String(size) };
     const body = await this.#get(`/account/v4/customer/${checkedId(customerId)}`, query, scope);
     // An unknown customer simply has no accounts.
-    return body === null ? [] : decodeAccountList(body);
+    if (body === null) return [];
+    const accounts = decodeAccountList(body);
+    // The list is authorized by the customer in its path: an account of
+    // another customer must not ride along on that permission.
+    if (accounts.some((account) => account.customerId !== customerId)) {
+      throw new UpstreamResponseError('the account list holds an account of another customer');
+    }
+    return accounts;
   }
 
   /** The customer's details, or null when the issuer has no such customer. */
   async getCustomer(id: string, scope: UpstreamScope): Promise<CustomerRecord | null> {
     const body = await this.#get(`/customer/v3/${checkedId(id)}`, {}, scope);
-    return body === null ? null : decodeCustomer(body);
+    return body === null ? null : askedFor(decodeCustomer(body), id, 'customer');
   }
 
   async close(): Promise<void> {
@@ -289,4 +296,15 @@ function checkedId(id: string): string {
   // Resolvers validate ids first; this is the last line of defence.
   if (!isIssuerId(id)) throw new TypeError('An upstream path needs an id of 1 to 32 digits.');
   return id;
+}
+
+/**
+ * The record the issuer sent, if it is the one asked for: DataLoader files it
+ * under the id that was asked, and authorization reads its owner from it.
+ */
+function askedFor<T extends { id: string }>(record: T, id: string, what: string): T {
+  if (record.id !== id) {
+    throw new UpstreamResponseError(`the ${what} has another id than the one asked for`);
+  }
+  return record;
 }

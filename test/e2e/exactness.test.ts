@@ -37,11 +37,11 @@ describe('exactness through the whole gateway', () => {
           // The issuer's style: every id and amount a bare number literal.
           harness.simulator.faults.add({
             route: 'account',
-            id: '1',
+            id,
             body: `{"id":${id},"customerId":${customerId},"parentId":${parentId},"currency":"EUR","available":${available},"balance":${balance},"creditLimit":${creditLimit}}`,
           });
           const { data, errors } = await harness.execute(
-            '{ account(id: "1") { id customerId parentId available { amount } balance { amount } creditLimit { amount } } }',
+            `{ account(id: "${id}") { id customerId parentId available { amount } balance { amount } creditLimit { amount } } }`,
           );
           expect(errors).toBeUndefined();
           expect(data.account).toEqual({

@@ -128,6 +128,69 @@ describe('transport faults', () => {
     },
   );
 
+  describe('U8: an answer about another record than the one asked for is UPSTREAM_ERROR', () => {
+    const OTHER_CUSTOMER = FIXTURES.privateCustomer;
+
+    it('an account with another id', async () => {
+      sim().faults.add({
+        route: 'account',
+        id: ID,
+        body: `{"id":"${FIXTURES.accountNegativeBalance}","customerId":"${FIXTURES.corporateCustomer}","balance":-12.30}`,
+      });
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expectFieldError(reply, 'UPSTREAM_ERROR');
+      expect(reply.text).not.toContain(FIXTURES.accountNegativeBalance);
+    });
+
+    it("a customer's account list holding an account of another customer", async () => {
+      sim().faults.add({
+        route: 'accountsOfCustomerV4',
+        id: FIXTURES.corporateCustomer,
+        body: `[{"id":"${FIXTURES.accountTopLevel}","customerId":"${FIXTURES.corporateCustomer}"},{"id":"7","customerId":"${OTHER_CUSTOMER}"}]`,
+      });
+      const reply = await harness.execute(/* GraphQL */ `
+        {
+          customer(id: "${FIXTURES.corporateCustomer}") {
+            accounts {
+              nodes {
+                id
+                customer {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `);
+      expect(reply.data).toEqual({ customer: null });
+      expect(reply.errors).toHaveLength(1);
+      expect(reply.errors![0]).toMatchObject({
+        path: ['customer', 'accounts'],
+        extensions: { code: 'UPSTREAM_ERROR' },
+      });
+      expect(reply.text).not.toContain(OTHER_CUSTOMER);
+    });
+
+    it('a customer with another id', async () => {
+      sim().faults.add({
+        route: 'customer',
+        id: FIXTURES.corporateCustomer,
+        body: `{"id":"${OTHER_CUSTOMER}","role":"PRIVATE","firstName":"Someone","lastName":"Else"}`,
+      });
+      const reply = await harness.execute(
+        `{ customer(id: "${FIXTURES.corporateCustomer}") { id displayName } }`,
+      );
+      expect(reply.data).toEqual({
+        customer: { id: FIXTURES.corporateCustomer, displayName: null },
+      });
+      expect(reply.errors![0]).toMatchObject({
+        path: ['customer', 'displayName'],
+        extensions: { code: 'UPSTREAM_ERROR' },
+      });
+      expect(reply.text).not.toContain('Someone');
+    });
+  });
+
   it('U9: a body over the 5 MiB default cap is UPSTREAM_ERROR', async () => {
     sim().faults.add({ route: 'account', oversizeBytes: 6 * 1024 * 1024, times: 1 });
     const reply = await harness.execute(ACCOUNT, { id: ID });
@@ -182,7 +245,7 @@ describe('transport faults', () => {
         '{"id":12345678901234567890,"customerId":10000000001,"currency":"EUR",' +
         '"balance":12345678901234567890.123456789,"__proto__":{"polluted":1}}',
     });
-    const reply = await harness.execute(ACCOUNT, { id: ID });
+    const reply = await harness.execute(ACCOUNT, { id: '12345678901234567890' });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.account).toMatchObject({
       id: '12345678901234567890',

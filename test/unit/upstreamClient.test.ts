@@ -5,6 +5,7 @@ import { UpstreamError } from '../../src/upstream/errors.js';
 import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
 
 const ORIGIN = 'http://issuer.test';
+const ID = '1000000104';
 const ACCOUNT = '{"id":1000000104,"customerId":10000000001,"balance":1234.50,"currency":"EUR"}';
 const accountPath = (id: string) => (path: string) => path.startsWith(`/api/account/v3/${id}?`);
 
@@ -62,8 +63,8 @@ describe('EnfuceClient status mapping', () => {
   });
 
   it('answers null for a 404', async () => {
-    pool.intercept({ path: accountPath('7') }).reply(404, '{"status":404}');
-    expect(await client().getAccount('7', scope())).toBeNull();
+    pool.intercept({ path: accountPath(ID) }).reply(404, '{"status":404}');
+    expect(await client().getAccount(ID, scope())).toBeNull();
   });
 
   it.each([
@@ -78,17 +79,17 @@ describe('EnfuceClient status mapping', () => {
     [301, 'UPSTREAM_ERROR'],
   ])('maps status %i to %s with a message free of the URL', async (status, code) => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(status, '{"secret":"body"}', { headers: { location: 'http://elsewhere.test/' } });
-    const error = await failure(client().getAccount('7', scope()));
+    const error = await failure(client().getAccount(ID, scope()));
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
     expect(error.message).not.toMatch(/issuer\.test|elsewhere|secret|p4ss/);
   });
 
   it('keeps Retry-After for the retry policy', async () => {
-    pool.intercept({ path: accountPath('7') }).reply(503, '', { headers: { 'retry-after': '3' } });
-    const error = await failure(client().getAccount('7', scope()));
+    pool.intercept({ path: accountPath(ID) }).reply(503, '', { headers: { 'retry-after': '3' } });
+    const error = await failure(client().getAccount(ID, scope()));
     expect(error.retryAfter).toBe('3');
   });
 
@@ -98,9 +99,9 @@ describe('EnfuceClient status mapping', () => {
     ['a wrong shape', '{"id":"x"}', 'application/json'],
   ])('maps 200 with %s to UPSTREAM_ERROR without echoing the body', async (_name, body, type) => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(200, body, { headers: { 'content-type': type } });
-    const error = await failure(client().getAccount('7', scope()));
+    const error = await failure(client().getAccount(ID, scope()));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(error.message).not.toContain(body);
   });
@@ -117,8 +118,8 @@ describe('EnfuceClient transport mapping', () => {
     ['UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UPSTREAM_ERROR'],
   ])('maps %s to %s with a fixed message', async (code, expected) => {
     const cause = Object.assign(new Error(`connect ${code} 10.0.0.5:443`), { code });
-    pool.intercept({ path: accountPath('7') }).replyWithError(cause);
-    const error = await failure(client().getAccount('7', scope()));
+    pool.intercept({ path: accountPath(ID) }).replyWithError(cause);
+    const error = await failure(client().getAccount(ID, scope()));
     expect(error.code).toBe(expected);
     expect(error.message).not.toContain('10.0.0.5');
     expect(error.cause).toBe(cause);
@@ -126,10 +127,10 @@ describe('EnfuceClient transport mapping', () => {
 
   it('gives up at the deadline with UPSTREAM_TIMEOUT', async () => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(200, ACCOUNT)
       .delay(1000);
-    const error = await failure(client({ timeoutMs: 100 }).getAccount('7', scope()));
+    const error = await failure(client({ timeoutMs: 100 }).getAccount(ID, scope()));
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
   });
 
@@ -144,45 +145,45 @@ describe('EnfuceClient with the UpstreamPolicy', () => {
 
   it('retries 502, 503 and 504 and then answers', async () => {
     for (const status of [502, 503, 504]) {
-      pool.intercept({ path: accountPath('7') }).reply(status, '');
-      pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
-      expect(await client({ policy: policy() }).getAccount('7', scope())).not.toBeNull();
+      pool.intercept({ path: accountPath(ID) }).reply(status, '');
+      pool.intercept({ path: accountPath(ID) }).reply(200, ACCOUNT);
+      expect(await client({ policy: policy() }).getAccount(ID, scope())).not.toBeNull();
     }
   });
 
   it('retries a reset connection', async () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    pool.intercept({ path: accountPath('7') }).replyWithError(reset);
-    pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
-    expect(await client({ policy: policy() }).getAccount('7', scope())).not.toBeNull();
+    pool.intercept({ path: accountPath(ID) }).replyWithError(reset);
+    pool.intercept({ path: accountPath(ID) }).reply(200, ACCOUNT);
+    expect(await client({ policy: policy() }).getAccount(ID, scope())).not.toBeNull();
   });
 
   it('makes at most retries + 1 attempts', async () => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(503, '')
       .times(3);
     const counted = countingScope();
-    const error = await failure(client({ policy: policy() }).getAccount('7', counted));
+    const error = await failure(client({ policy: policy() }).getAccount(ID, counted));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(counted.calls).toBe(3);
   });
 
   it.each([500, 400, 401, 404])('never retries %i', async (status) => {
-    pool.intercept({ path: accountPath('7') }).reply(status, '');
+    pool.intercept({ path: accountPath(ID) }).reply(status, '');
     const counted = countingScope();
     await client({ policy: policy() })
-      .getAccount('7', counted)
+      .getAccount(ID, counted)
       .catch(() => undefined);
     expect(counted.calls).toBe(1);
   });
 
   it('does not wait for a Retry-After that ends after the deadline', async () => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(429, '', { headers: { 'retry-after': '3600' } });
     const started = performance.now();
-    const error = await failure(client({ policy: policy() }).getAccount('7', scope()));
+    const error = await failure(client({ policy: policy() }).getAccount(ID, scope()));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(performance.now() - started).toBeLessThan(1000);
   });
@@ -190,33 +191,33 @@ describe('EnfuceClient with the UpstreamPolicy', () => {
   it('opens the circuit after the threshold and then fails without a call', async () => {
     const shared = policy({ breakerThreshold: 2, halfOpenAfterMs: 60_000 });
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(500, '')
       .times(2);
     const c = client({ policy: shared });
-    await failure(c.getAccount('7', scope()));
+    await failure(c.getAccount(ID, scope()));
     expect(shared.state().circuit).toBe('closed');
-    await failure(c.getAccount('7', scope()));
+    await failure(c.getAccount(ID, scope()));
     expect(shared.state().circuit).toBe('open');
-    const error = await failure(c.getAccount('7', scope()));
+    const error = await failure(c.getAccount(ID, scope()));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('stops a scope at its call budget without sending the call', async () => {
     pool
-      .intercept({ path: accountPath('7') })
+      .intercept({ path: accountPath(ID) })
       .reply(200, ACCOUNT)
       .times(2);
     const c = client({ policy: policy(), maxCallsPerScope: 2 });
     const mine = scope();
-    await c.getAccount('7', mine);
-    await c.getAccount('7', mine);
-    const error = await failure(c.getAccount('7', mine));
+    await c.getAccount(ID, mine);
+    await c.getAccount(ID, mine);
+    const error = await failure(c.getAccount(ID, mine));
     expect(error.code).toBe('UPSTREAM_CALL_BUDGET_EXCEEDED');
     expect(error.message).toContain('2 calls');
     // Another operation has its own budget.
-    pool.intercept({ path: accountPath('7') }).reply(200, ACCOUNT);
-    expect(await c.getAccount('7', scope())).not.toBeNull();
+    pool.intercept({ path: accountPath(ID) }).reply(200, ACCOUNT);
+    expect(await c.getAccount(ID, scope())).not.toBeNull();
   });
 });
 
