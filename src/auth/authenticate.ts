@@ -62,7 +62,8 @@ async function verify(
   jwks: JWTVerifyGetKey | undefined,
   { issuer, audience }: AuthConfig,
 ): Promise<JWTPayload> {
-  const options = { issuer, audience, requiredClaims: ['sub'], clockTolerance: 5 };
+  // A token without `exp` would be good forever once leaked.
+  const options = { issuer, audience, requiredClaims: ['sub', 'exp'], clockTolerance: 5 };
   // Each key is tried only with its own algorithms: an HS256 token is never
   // checked against a public key (algorithm confusion), and `none` never at all.
   if (secret && headerAlg(token) === 'HS256') {

@@ -76,6 +76,7 @@ describe('caller tokens (HS256)', () => {
   it.each([
     ['alg none', () => Promise.resolve(algNoneToken())],
     ['an expired token', () => anyCustomerToken({}, { expiresIn: -3600 })],
+    ['a token that never expires (no exp)', () => anyCustomerToken({}, { noExpiry: true })],
     [
       'a token signed with another secret',
       () => anyCustomerToken({}, { secret: 'another-secret-that-is-long-enough-for-hs256' }),

@@ -17,6 +17,8 @@ export interface SignOptions {
   secret?: string | Uint8Array;
   /** Leave `sub` out of the claims. */
   noSubject?: boolean;
+  /** Leave `exp` out of the claims. */
+  noExpiry?: boolean;
 }
 
 /** An HS256 token with `claims`; `sub` defaults to `test-user`. */
@@ -27,8 +29,8 @@ export async function signToken(
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT({ sub: options.noSubject ? undefined : 'test-user', ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now - 60)
-    .setExpirationTime(now + (options.expiresIn ?? 300));
+    .setIssuedAt(now - 60);
+  if (!options.noExpiry) jwt.setExpirationTime(now + (options.expiresIn ?? 300));
   if (options.issuer) jwt.setIssuer(options.issuer);
   if (options.audience) jwt.setAudience(options.audience);
   const secret = options.secret ?? TEST_JWT_SECRET;
