@@ -118,6 +118,8 @@ export interface LimitsConfig {
   maxRootFields: number;
   /** Most directives in the document. @default 50 */
   maxDirectives: number;
+  /** Most fields the answer could hold, each list counted at its largest. @default 20000 */
+  maxResultFields: number;
   /** Largest request body in bytes; more is 413. @default 102400 */
   maxBodyBytes: number;
 }
@@ -214,6 +216,7 @@ const schema = z.object({
   MAX_TOKENS: integer(100, 20_000).default(1000),
   MAX_ROOT_FIELDS: integer(1, 100).default(10),
   MAX_DIRECTIVES: integer(0, 1000).default(50),
+  MAX_RESULT_FIELDS: integer(100, 10_000_000).default(20_000),
   MAX_BODY_BYTES: integer(1024, 8 * 1024 * 1024).default(100 * 1024),
   CORS_ORIGINS: originList.default([]),
 });
@@ -298,6 +301,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxTokens: e.MAX_TOKENS,
       maxRootFields: e.MAX_ROOT_FIELDS,
       maxDirectives: e.MAX_DIRECTIVES,
+      maxResultFields: e.MAX_RESULT_FIELDS,
       maxBodyBytes: e.MAX_BODY_BYTES,
     }),
   });

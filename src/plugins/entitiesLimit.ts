@@ -16,7 +16,7 @@ import {
 import { BadUserInputError } from '../errors.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
-const MAX_REPRESENTATIONS = 100;
+export const MAX_REPRESENTATIONS = 100;
 
 export function entitiesLimitPlugin(): ApolloServerPlugin {
   const max = MAX_REPRESENTATIONS;

@@ -5,8 +5,11 @@
 import { BadUserInputError } from '../errors.js';
 import { isIssuerId } from '../upstream/ids.js';
 
-const MAX_IDS = 100;
-const MAX_FIRST = 100;
+/** Most ids `accounts(ids)` takes. */
+export const MAX_IDS = 100;
+/** The range of a connection's `first`, and its schema default. */
+export const MAX_FIRST = 100;
+export const DEFAULT_FIRST = 30;
 
 export function parseId(value: string, argument = 'id'): string {
   if (isIssuerId(value)) return value;
@@ -22,9 +25,9 @@ export function parseIds(values: readonly string[], argument = 'ids'): string[] 
   return values.map((value, index) => parseId(value, `${argument}[${index}]`));
 }
 
-/** `first` left out takes the schema default (30); an explicit null is refused. */
+/** `first` left out takes the schema default; an explicit null is refused. */
 export function parseFirst(value: number | null | undefined): number {
-  const first = value === undefined ? 30 : value;
+  const first = value === undefined ? DEFAULT_FIRST : value;
   if (first !== null && Number.isInteger(first) && first >= 1 && first <= MAX_FIRST) return first;
   throw new BadUserInputError(
     `\`first\` must be between 1 and ${MAX_FIRST} (got ${String(first)}).`,

@@ -159,6 +159,54 @@ describe('operation limits with the default settings', () => {
     });
   });
 
+  describe('result size', () => {
+    const CUSTOMER = FIXTURES.customerWith75;
+    // Each level lists up to 100 accounts, and each of those opens its customer's list again.
+    const nested = (levels: number): string =>
+      levels === 0 ? 'id' : `customer { accounts(first: 100) { nodes { ${nested(levels - 1)} } } }`;
+    const fanOut = (levels: number) =>
+      `{ customer(id: "${CUSTOMER}") { accounts(first: 100) { nodes { ${nested(levels)} } } } }`;
+
+    it('takes one level of nested lists', async () => {
+      const reply = await harness.execute(fanOut(0));
+      expect(reply.status).toBe(200);
+      expect(reply.data.customer.accounts.nodes).toHaveLength(75);
+    });
+
+    it('refuses lists nested three deep, which ask for a million accounts, with no upstream call', async () => {
+      const reply = await harness.execute(fanOut(2));
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      expect(reply.errors![0]!.message).toBe(
+        'The answer could hold 3030301 fields, counting each list at its largest; at most 20000 are allowed.',
+      );
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('counts a variable `first` at 100 and variable ids by the most they may hold', async () => {
+      const reply = await harness.execute(
+        /* GraphQL */ `
+          query ($first: Int, $ids: [ID!]!) {
+            accounts(ids: $ids) {
+              customer {
+                accounts(first: $first) {
+                  nodes {
+                    id
+                    number
+                  }
+                }
+              }
+            }
+          }
+        `,
+        { first: 1, ids: [FIXTURES.accountTopLevel] },
+      );
+      // Every field under `ids: $ids` counts 100 times, and under `first: $first` 100 times more.
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      expect(reply.errors![0]!.message).toContain('could hold 40200 fields');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+  });
+
   describe('tokens, duplicates and directives', () => {
     it('refuses 2000 copies of a field by the token limit (Q5)', async () => {
       const reply = await harness.execute(

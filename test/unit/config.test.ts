@@ -94,6 +94,7 @@ describe('operation limits', () => {
       maxTokens: 1000,
       maxRootFields: 10,
       maxDirectives: 50,
+      maxResultFields: 20000,
       maxBodyBytes: 102400,
     });
   });
@@ -105,6 +106,7 @@ describe('operation limits', () => {
       MAX_TOKENS: '2000',
       MAX_ROOT_FIELDS: '20',
       MAX_DIRECTIVES: '5',
+      MAX_RESULT_FIELDS: '100000',
       MAX_BODY_BYTES: '65536',
     });
     expect(config.limits).toEqual({
@@ -113,6 +115,7 @@ describe('operation limits', () => {
       maxTokens: 2000,
       maxRootFields: 20,
       maxDirectives: 5,
+      maxResultFields: 100000,
       maxBodyBytes: 65536,
     });
   });
@@ -130,6 +133,7 @@ describe('operation limits', () => {
     ['MAX_TOKENS', '50', 'MAX_TOKENS must be between 100 and 20000 (got "50")'],
     ['MAX_ROOT_FIELDS', '0', 'MAX_ROOT_FIELDS must be between 1 and 100 (got "0")'],
     ['MAX_DIRECTIVES', '-1', 'MAX_DIRECTIVES must be a whole number (got "-1")'],
+    ['MAX_RESULT_FIELDS', '99', 'MAX_RESULT_FIELDS must be between 100 and 10000000 (got "99")'],
   ])('refuses %s=%s', (name, value, message) => {
     expect(refusal({ [name]: value })).toBe(message);
   });
