@@ -235,6 +235,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`${name} ${issue.message}${got}`);
   }
   const e = result.data;
+  // `Production` or `prod` would silently keep Sandbox, introspection and stack traces on.
+  if (e.NODE_ENV !== undefined && e.NODE_ENV !== 'production' && /^prod/i.test(e.NODE_ENV)) {
+    throw new ConfigError(
+      `NODE_ENV must be exactly "production" to turn production behaviour on (got ${JSON.stringify(e.NODE_ENV)})`,
+    );
+  }
   const production = e.NODE_ENV === 'production';
 
   if (e.ENFUCE_BASE_URL) {
@@ -247,6 +253,12 @@ export function loadConfig(env: Env = process.env): Config {
         'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set when ENFUCE_BASE_URL is set (or AUTH_DISABLED=true to let callers in without a token)',
       );
     }
+  } else if (e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL) {
+    // Keys without an issuer mean a deployment whose ENFUCE_BASE_URL went
+    // missing (or empty); the simulator would serve it, letting every caller in.
+    throw new ConfigError(
+      'ENFUCE_BASE_URL must be set when AUTH_JWT_SECRET or AUTH_JWKS_URL is: without it the built-in simulator would answer, with no token checks',
+    );
   }
 
   if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {

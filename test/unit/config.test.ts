@@ -38,6 +38,31 @@ describe('start-up rules for auth', () => {
     expect(loadConfig({}).upstream.baseUrl).toBeUndefined();
   });
 
+  it.each([
+    ['left out', {}],
+    ['empty, as a deployment template leaves it', { ENFUCE_BASE_URL: '' }],
+  ])(
+    'refuses auth keys with ENFUCE_BASE_URL %s: the simulator would let everyone in',
+    (_how, base) => {
+      const keySets: Record<string, string>[] = [
+        { AUTH_JWT_SECRET: SECRET },
+        { AUTH_JWKS_URL: 'https://idp.example/jwks' },
+      ];
+      for (const keys of keySets) {
+        const message = refusal({
+          ENFUCE_USERNAME: 'gateway',
+          ENFUCE_PASSWORD: 'p',
+          ...base,
+          ...keys,
+        });
+        expect(message).toMatch(
+          /^ENFUCE_BASE_URL must be set when AUTH_JWT_SECRET or AUTH_JWKS_URL is/,
+        );
+        expect(message).not.toContain(SECRET);
+      }
+    },
+  );
+
   it('refuses a short HS256 secret without repeating it', () => {
     const message = refusal({ AUTH_JWT_SECRET: 'CANARY-short' });
     expect(message).toBe('AUTH_JWT_SECRET must be at least 32 characters');
@@ -71,6 +96,25 @@ describe('other URL variables', () => {
       expect(message).toBe(`${name} must not contain credentials`);
     },
   );
+});
+
+describe('NODE_ENV', () => {
+  it.each(['Production', 'prod', 'PRODUCTION'])(
+    'refuses %s, which looks like production but is not',
+    (value) => {
+      expect(refusal({ NODE_ENV: value })).toBe(
+        `NODE_ENV must be exactly "production" to turn production behaviour on (got "${value}")`,
+      );
+    },
+  );
+
+  it.each([
+    ['production', true],
+    ['development', false],
+    ['staging', false],
+  ])('takes %s (production: %s)', (value, production) => {
+    expect(loadConfig({ NODE_ENV: value }).production).toBe(production);
+  });
 });
 
 describe('introspection', () => {
