@@ -230,6 +230,10 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
   });
+
+  it.each(['1.5', '0.5', '-1', '2, 3'])('ignores %j, which is neither', (value) => {
+    expect(retryAfterMs(value, Date.parse('2026-01-01T00:00:00Z'))).toBeUndefined();
+  });
 });
 
 describe('routeTemplate', () => {
