@@ -1,4 +1,5 @@
-import type { AccountResolvers } from '../__generated__/resolvers-types.js';
+import { getNamedType, type GraphQLEnumType } from 'graphql';
+import type { AccountResolvers, AccountStatus } from '../__generated__/resolvers-types.js';
 import { assertMayReadCustomer } from '../auth/policy.js';
 import type { GatewayContext } from '../context.js';
 import {
@@ -7,6 +8,7 @@ import {
   type AccountParent,
   type AccountRecord,
 } from '../upstream/records.js';
+import { UpstreamResponseError } from '../upstream/errors.js';
 import { readAccount } from './access.js';
 import { parseId } from './args.js';
 import { representationId } from './representation.js';
@@ -14,8 +16,8 @@ import { selectsOnlyId } from './selection.js';
 
 // The parent is the issuer's record (see codegen.yml mappers), or an id-only
 // reference when `parent { id }` was all that was asked. Fields whose name
-// and type match the record (id, number, name, status, currency, template,
-// parentId, customerId, paymentReference) use the default resolver.
+// and type match the record (id, number, name, currency, template, parentId,
+// customerId, paymentReference) use the default resolver.
 export const Account: AccountResolvers = {
   // Federation entry point: the router sends only the @key fields. Always
   // loaded, because the authorization rule needs the owner. Async so a bad id
@@ -23,6 +25,16 @@ export const Account: AccountResolvers = {
   __resolveReference: async (reference, context) =>
     readAccount(context, parseId(representationId(reference), 'representations[].id')),
 
+  // A status the issuer adds later fails this field alone, as an unusable
+  // answer, instead of an unexpected error from the enum's serializer.
+  status(account, _args, _context, info) {
+    const { status } = recordOf(account);
+    const known = getNamedType(info.returnType) as GraphQLEnumType;
+    if (status !== null && known.getValue(status) === undefined) {
+      throw new UpstreamResponseError('the account status is not one this gateway knows');
+    }
+    return status as AccountStatus | null;
+  },
   available: (account) => money(recordOf(account), 'available'),
   balance: (account) => money(recordOf(account), 'balance'),
   creditLimit: (account) => money(recordOf(account), 'creditLimit'),

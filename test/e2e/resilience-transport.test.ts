@@ -238,6 +238,23 @@ describe('transport faults', () => {
     expect(sim().log.count('account')).toBe(1);
   });
 
+  it('U8: an account status the gateway does not know fails that field alone', async () => {
+    sim().faults.add({
+      route: 'account',
+      id: ID,
+      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","status":"ACCOUNT_FROZEN","currency":"EUR","balance":1234.50}`,
+    });
+    const reply = await harness.execute(
+      `{ account(id: "${ID}") { id status balance { amount } } }`,
+    );
+    expect(reply.data.account).toEqual({ id: ID, status: null, balance: { amount: '1234.50' } });
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors![0]).toMatchObject({
+      path: ['account', 'status'],
+      extensions: { code: 'UPSTREAM_ERROR' },
+    });
+  });
+
   it('U12: amounts and 20-digit ids come through exactly, and __proto__ pollutes nothing', async () => {
     sim().faults.add({
       route: 'account',
