@@ -54,11 +54,15 @@ const address = z
   })
   .nullish();
 
+// GraphQL's Int is 32-bit; an odd count (negative, huge) must not cost the
+// account its balance, so it reads as unknown, like an unknown role.
 const count = z
   .string()
-  .regex(/^\d{1,15}$/)
+  .regex(/^\d{1,10}$/)
   .transform(Number)
-  .nullish();
+  .refine((n) => n <= 2 ** 31 - 1)
+  .nullish()
+  .catch(null);
 
 const usageLimits = z
   .array(

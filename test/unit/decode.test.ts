@@ -83,6 +83,21 @@ describe('exact decoding', () => {
     });
   });
 
+  it.each(['-1', '3000000000', '1.5'])(
+    'reads a usage-limit count of %s, which GraphQL Int cannot hold, as unknown',
+    (count) => {
+      const account = decodeAccount(
+        parseExactJson(
+          `{"id":5,"customerId":6,"balance":10.00,"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":${count}}]}]}`,
+        ),
+      );
+      expect(account.balance).toBe('10.00');
+      expect(account.details?.usageLimits).toEqual([
+        { code: '24H', values: [expect.objectContaining({ code: 'ATM', count: null })] },
+      ]);
+    },
+  );
+
   it('names the display name of private and corporate customers', () => {
     expect(
       decodeCustomer({ id: '1', role: 'PRIVATE', firstName: 'Matti', lastName: 'Korhonen' }),
