@@ -223,6 +223,43 @@ const schema = z.object({
 
 type Env = Record<string, string | undefined>;
 
+/** Seals cursors when CURSOR_SECRET is unset. It is public, so such cursors can be forged. */
+const BUILT_IN_CURSOR_SECRET = 'enfuce-gateway-cursor-v1';
+
+/**
+ * Settings that work but weaken something, one line each for the start-up
+ * log. They are not refused: the contract allows them, and over the
+ * simulator none of them matters.
+ */
+export function configWarnings({ upstream, auth, cursorSecret }: Config): string[] {
+  if (upstream.baseUrl === undefined) return [];
+  const warnings: string[] = [];
+  if (auth.disabled) {
+    warnings.push('AUTH_DISABLED=true: every caller reaches the issuer without a token');
+  }
+  if (cursorSecret === BUILT_IN_CURSOR_SECRET) {
+    warnings.push(
+      'CURSOR_SECRET is unset: cursors are sealed with the public built-in key, so a caller can forge one (it still pages only customers the caller may read)',
+    );
+  }
+  if (auth.jwksUrl !== undefined) {
+    const { protocol, hostname } = new URL(auth.jwksUrl);
+    if (protocol === 'http:' && !LOOPBACK.test(hostname)) {
+      warnings.push(
+        'AUTH_JWKS_URL is plain http: anyone on the network path could serve their own keys and sign tokens',
+      );
+    }
+    if (auth.audience === undefined) {
+      warnings.push(
+        'AUTH_AUDIENCE is unset: any token of the identity provider is accepted, whichever application it was issued for',
+      );
+    }
+  }
+  return warnings;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
 /** Reads and validates the environment; throws ConfigError with one clear line. */
 export function loadConfig(env: Env = process.env): Config {
   // An empty variable means unset, as in most deployment tools.
@@ -283,7 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
     }),
-    cursorSecret: e.CURSOR_SECRET ?? 'enfuce-gateway-cursor-v1',
+    cursorSecret: e.CURSOR_SECRET ?? BUILT_IN_CURSOR_SECRET,
     upstream: Object.freeze({
       baseUrl: e.ENFUCE_BASE_URL,
       username: e.ENFUCE_USERNAME ?? 'gateway',

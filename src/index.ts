@@ -12,7 +12,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { clusterMetricsRegistry, runPrimary, simulatorUrlFromPrimary } from './cluster.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
@@ -86,6 +86,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
+if (cluster.isPrimary) for (const warning of configWarnings(config)) logger.warn(warning);
 if (config.operations.workers > 1 && cluster.isPrimary) {
   await runPrimary(config, logger);
 } else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configWarnings, loadConfig } from '../../src/config.js';
 
 const UPSTREAM = {
   ENFUCE_BASE_URL: 'https://issuer.example',
@@ -199,4 +199,45 @@ describe('load shedding', () => {
       'MAX_IN_FLIGHT_REQUESTS must be a whole number (got "many")',
     );
   });
+});
+
+describe('start-up warnings', () => {
+  const warnings = (env: Record<string, string>) =>
+    configWarnings(loadConfig({ ...UPSTREAM, ...env }));
+  const SEALED = { CURSOR_SECRET: 'a-cursor-secret-0123456789' };
+
+  it('has none over the simulator, whatever is set', () => {
+    expect(configWarnings(loadConfig({ AUTH_DISABLED: 'true' }))).toEqual([]);
+  });
+
+  it('has none for a real upstream with a cursor key, an https key set and an audience', () => {
+    expect(
+      warnings({
+        ...SEALED,
+        AUTH_JWKS_URL: 'https://idp.example/jwks',
+        AUTH_AUDIENCE: 'gateway',
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [{ AUTH_JWT_SECRET: SECRET }, /^CURSOR_SECRET is unset/],
+    [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true/],
+    [
+      { ...SEALED, AUTH_JWKS_URL: 'http://idp.internal/jwks', AUTH_AUDIENCE: 'gateway' },
+      /^AUTH_JWKS_URL is plain http/,
+    ],
+    [{ ...SEALED, AUTH_JWKS_URL: 'https://idp.example/jwks' }, /^AUTH_AUDIENCE is unset/],
+  ])('warns once for %o', (env, warning) => {
+    const lines = warnings(env);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(warning);
+  });
+
+  it.each(['http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]/jwks'])(
+    'takes a plain-http key set on loopback (%s) without a warning',
+    (url) => {
+      expect(warnings({ ...SEALED, AUTH_JWKS_URL: url, AUTH_AUDIENCE: 'gateway' })).toEqual([]);
+    },
+  );
 });
