@@ -67,6 +67,11 @@ export interface OperationsConfig {
   otlpEndpoint: string | undefined;
   /** @default 'enfuce-graphql-gateway' */
   serviceName: string;
+  /**
+   * The operation names metrics label by name; any other is `(other)`.
+   * @default undefined: the first 100 distinct names seen
+   */
+  metricsOperationNames: readonly string[] | undefined;
 }
 
 export interface Config {
@@ -167,6 +172,18 @@ const originList = z
     'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
   );
 
+/** A GraphQL name short enough to be a metric label value. */
+export const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+// Comma-separated GraphQL operation names, for metric labels.
+const nameList = z
+  .string()
+  .transform((value) => value.split(',').map((name) => name.trim()))
+  .refine(
+    (names) => names.every((name) => OPERATION_NAME.test(name)),
+    'must be comma-separated GraphQL operation names such as CustomerAccounts,Account',
+  );
+
 // Values of these variables are never repeated in error messages: secrets,
 // and URLs, which may carry credentials.
 const SECRET = new Set([
@@ -192,6 +209,7 @@ const schema = z.object({
   FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
+  METRICS_OPERATION_NAMES: nameList.optional(),
   ENFUCE_BASE_URL: httpUrl.optional(),
   ENFUCE_USERNAME: nonEmpty.optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
@@ -319,6 +337,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
+      metricsOperationNames: e.METRICS_OPERATION_NAMES && Object.freeze(e.METRICS_OPERATION_NAMES),
     }),
     cursorSecret: e.CURSOR_SECRET ?? BUILT_IN_CURSOR_SECRET,
     upstream: Object.freeze({

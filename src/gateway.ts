@@ -74,7 +74,10 @@ export async function createGateway(
   }
   // One policy for the one upstream, shared by every request.
   const upstreamPolicy = deps.client ? undefined : createUpstreamPolicy(config.upstream);
-  const instruments = createGatewayMetrics({ registry: deps.metricsRegistry });
+  const instruments = createGatewayMetrics({
+    registry: deps.metricsRegistry,
+    operationNames: config.operations.metricsOperationNames,
+  });
   if (upstreamPolicy) instruments.watchPolicy(upstreamPolicy);
   const upstreamMetrics = recordUpstream(instruments);
   const upstreamLog = logUpstreamFailures(logger);

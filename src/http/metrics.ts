@@ -13,6 +13,7 @@ import {
   collectDefaultMetrics,
   type Metric,
 } from 'prom-client';
+import { OPERATION_NAME } from '../config.js';
 import type { UpstreamPolicyView } from '../upstream/policy.js';
 
 export interface GatewayMetricsOptions {
@@ -24,6 +25,13 @@ export interface GatewayMetricsOptions {
    * @default 100
    */
   maxOperationNames?: number;
+  /**
+   * The only operation names that get their own label value, when given
+   * (`METRICS_OPERATION_NAMES`): a caller inventing names cannot then take
+   * the label values the gateway's own clients need.
+   * @default none: the first `maxOperationNames` distinct names seen
+   */
+  operationNames?: readonly string[];
 }
 
 export interface GatewayMetrics {
@@ -50,7 +58,6 @@ export interface GatewayMetrics {
 export const OPERATION_NONE = '(none)';
 export const OPERATION_ANONYMOUS = '(anonymous)';
 export const OPERATION_OTHER = '(other)';
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const CIRCUIT_STATES = ['closed', 'half-open', 'open', 'isolated'] as const;
@@ -83,7 +90,8 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   for (const metric of processMetrics()) registry.registerMetric(metric);
   const registers = [registry];
   const maxNames = options.maxOperationNames ?? 100;
-  const names = new Set<string>();
+  const names = new Set<string>(options.operationNames);
+  const namesAreFixed = options.operationNames !== undefined;
   let policy: UpstreamPolicyView | undefined;
 
   // Gauges whose value is read at scrape time rather than pushed.
@@ -179,7 +187,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       if (name === undefined) return OPERATION_NONE;
       if (name === null || name === '') return OPERATION_ANONYMOUS;
       if (names.has(name)) return name;
-      if (names.size >= maxNames || !GRAPHQL_NAME.test(name)) return OPERATION_OTHER;
+      if (namesAreFixed || names.size >= maxNames || !OPERATION_NAME.test(name)) {
+        return OPERATION_OTHER;
+      }
       names.add(name);
       return name;
     },

@@ -145,6 +145,27 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics with METRICS_OPERATION_NAMES', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ env: { METRICS_OPERATION_NAMES: 'OneAccount, SomeAccounts' } });
+  });
+  afterAll(() => harness.close());
+
+  it('labels only the listed names: invented ones share (other) from the first', async () => {
+    const id = FIXTURES.accountExactAmounts;
+    for (let i = 0; i < 3; i++) await harness.execute(`query Junk${i} { __typename }`);
+    await harness.execute(ACCOUNT, { id });
+    const after = await scrape(harness.url);
+    const count = (operation: string) =>
+      after.value('gateway_graphql_request_duration_seconds_count', { operation, outcome: 'ok' });
+    expect(count('(other)')).toBe(3);
+    expect(count('OneAccount')).toBe(1);
+    expect(after.text).not.toMatch(/operation="Junk/);
+  });
+});
+
 describe('/metrics with authentication', () => {
   let harness: Harness;
 

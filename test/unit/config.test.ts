@@ -241,3 +241,19 @@ describe('start-up warnings', () => {
     },
   );
 });
+
+describe('METRICS_OPERATION_NAMES', () => {
+  it('reads comma-separated names and leaves the first-seen rule without it', () => {
+    expect(
+      loadConfig({ METRICS_OPERATION_NAMES: 'CustomerAccounts, Account' }).operations
+        .metricsOperationNames,
+    ).toEqual(['CustomerAccounts', 'Account']);
+    expect(loadConfig({}).operations.metricsOperationNames).toBeUndefined();
+  });
+
+  it('refuses a value that is not a GraphQL name', () => {
+    expect(refusal({ METRICS_OPERATION_NAMES: 'Account,my-query' })).toMatch(
+      /^METRICS_OPERATION_NAMES must be comma-separated GraphQL operation names/,
+    );
+  });
+});

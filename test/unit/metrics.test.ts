@@ -16,6 +16,17 @@ describe('operation labels', () => {
     ]);
   });
 
+  it('keep only the listed names when a list is given, even before the list is used up', () => {
+    const metrics = createGatewayMetrics({ operationNames: ['A', 'B'] });
+    expect(['X', 'A', 'Y', 'B'].map((n) => metrics.operationLabel(n))).toEqual([
+      '(other)',
+      'A',
+      '(other)',
+      'B',
+    ]);
+    expect(metrics.operationLabel(null)).toBe('(anonymous)');
+  });
+
   it('give fixed values to anonymous, unresolved and malformed names', () => {
     const metrics = createGatewayMetrics();
     expect(metrics.operationLabel(null)).toBe('(anonymous)');
