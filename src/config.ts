@@ -245,12 +245,20 @@ type Env = Record<string, string | undefined>;
 const BUILT_IN_CURSOR_SECRET = 'enfuce-gateway-cursor-v1';
 
 /**
- * Settings that work but weaken something, one line each for the start-up
- * log. They are not refused: the contract allows them, and over the
- * simulator none of them matters.
+ * Settings that work but weaken something, or look like a mistake, one line
+ * each for the start-up log. They are not refused: the contract allows them.
  */
 export function configWarnings({ upstream, auth, cursorSecret }: Config): string[] {
-  if (upstream.baseUrl === undefined) return [];
+  if (upstream.baseUrl === undefined) {
+    // Keys without an issuer are most likely a deployment whose
+    // ENFUCE_BASE_URL went missing (or empty): the contract has the
+    // simulator answer then, and let every caller in.
+    return auth.jwtSecret || auth.jwksUrl
+      ? [
+          'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream',
+        ]
+      : [];
+  }
   const warnings: string[] = [];
   if (auth.disabled) {
     warnings.push('AUTH_DISABLED=true: every caller reaches the issuer without a token');
@@ -308,12 +316,6 @@ export function loadConfig(env: Env = process.env): Config {
         'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set when ENFUCE_BASE_URL is set (or AUTH_DISABLED=true to let callers in without a token)',
       );
     }
-  } else if (e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL) {
-    // Keys without an issuer mean a deployment whose ENFUCE_BASE_URL went
-    // missing (or empty); the simulator would serve it, letting every caller in.
-    throw new ConfigError(
-      'ENFUCE_BASE_URL must be set when AUTH_JWT_SECRET or AUTH_JWKS_URL is: without it the built-in simulator would answer, with no token checks',
-    );
   }
 
   if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {

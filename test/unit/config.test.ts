@@ -42,23 +42,21 @@ describe('start-up rules for auth', () => {
     ['left out', {}],
     ['empty, as a deployment template leaves it', { ENFUCE_BASE_URL: '' }],
   ])(
-    'refuses auth keys with ENFUCE_BASE_URL %s: the simulator would let everyone in',
+    'starts the simulator for auth keys with ENFUCE_BASE_URL %s, as the contract says, with a warning',
     (_how, base) => {
       const keySets: Record<string, string>[] = [
         { AUTH_JWT_SECRET: SECRET },
         { AUTH_JWKS_URL: 'https://idp.example/jwks' },
       ];
       for (const keys of keySets) {
-        const message = refusal({
-          ENFUCE_USERNAME: 'gateway',
-          ENFUCE_PASSWORD: 'p',
-          ...base,
-          ...keys,
-        });
-        expect(message).toMatch(
-          /^ENFUCE_BASE_URL must be set when AUTH_JWT_SECRET or AUTH_JWKS_URL is/,
+        const config = loadConfig({ ...base, ...keys });
+        expect(config.upstream.baseUrl).toBeUndefined();
+        const warnings = configWarnings(config);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(
+          /^ENFUCE_BASE_URL is unset \(or empty\), so the built-in simulator/,
         );
-        expect(message).not.toContain(SECRET);
+        expect(warnings[0]).not.toContain(SECRET);
       }
     },
   );
@@ -206,7 +204,7 @@ describe('start-up warnings', () => {
     configWarnings(loadConfig({ ...UPSTREAM, ...env }));
   const SEALED = { CURSOR_SECRET: 'a-cursor-secret-0123456789' };
 
-  it('has none over the simulator, whatever is set', () => {
+  it('has none over the simulator without auth keys', () => {
     expect(configWarnings(loadConfig({ AUTH_DISABLED: 'true' }))).toEqual([]);
   });
 
