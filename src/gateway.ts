@@ -21,6 +21,7 @@ import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
+import { resultFieldsLimitPlugin } from './plugins/resultFieldsLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
 import { recordBatch, recordRequests, recordUpstream, trackInFlight } from './plugins/metrics.js';
@@ -131,6 +132,7 @@ export async function createGateway(
       requestSummaryPlugin(),
       exactIdsPlugin(),
       entitiesLimitPlugin(),
+      resultFieldsLimitPlugin(config.limits.maxResultFields),
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
       // Off unless asked for: any client may send the trace header, and a

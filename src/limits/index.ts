@@ -9,7 +9,6 @@ import type { LimitsConfig } from '../config.js';
 import { maxAliasesRule } from './aliases.js';
 import { maxDepthRule } from './depth.js';
 import { maxDirectivesRule } from './directives.js';
-import { maxResultFieldsRule } from './resultFields.js';
 import { maxRootFieldsRule } from './rootFields.js';
 import { noServiceSdlRule } from './serviceSdl.js';
 
@@ -31,7 +30,6 @@ export function operationLimits(limits: LimitsConfig, introspection: boolean): O
       maxAliasesRule(limits.maxAliases),
       maxRootFieldsRule(limits.maxRootFields),
       maxDirectivesRule(limits.maxDirectives),
-      maxResultFieldsRule(limits.maxResultFields),
       ...(introspection ? [] : [noServiceSdlRule]),
     ],
   };

@@ -11,9 +11,9 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
 import { BadUserInputError } from '../errors.js';
+import { listLength, variablesOf } from '../limits/argumentValues.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
 export const MAX_REPRESENTATIONS = 100;
@@ -42,21 +42,9 @@ export function entitiesLimitPlugin(): ApolloServerPlugin {
 function countRepresentations(
   operation: OperationDefinitionNode,
   document: DocumentNode,
-  variables: Record<string, unknown>,
+  given: Record<string, unknown>,
 ): number {
-  // A variable the request leaves out takes its declared default, as in execution.
-  const defaults = new Map<string, ValueNode>();
-  for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue)
-      defaults.set(definition.variable.name.value, definition.defaultValue);
-  }
-  const length = (value: ValueNode): number => {
-    if (value.kind !== Kind.VARIABLE) return listLength(value);
-    const name = value.name.value;
-    if (Object.hasOwn(variables, name)) return lengthOf(variables[name]);
-    const fallback = defaults.get(name);
-    return fallback ? listLength(fallback) : 0;
-  };
+  const variables = variablesOf(operation, given);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -72,7 +60,7 @@ function countRepresentations(
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value !== '_entities') continue;
         const argument = selection.arguments?.find((a) => a.name.value === 'representations');
-        total += argument ? length(argument.value) : 0;
+        total += argument ? listLength(argument.value, variables) : 0;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         total += count(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
@@ -84,15 +72,4 @@ function countRepresentations(
     return total;
   };
   return count(operation.selectionSet);
-}
-
-/** The length of a literal list argument; a single item is coerced to a list of one. */
-function listLength(value: ValueNode): number {
-  if (value.kind === Kind.LIST) return value.values.length;
-  return value.kind === Kind.NULL ? 0 : 1;
-}
-
-/** The length of a list given as a variable's value. */
-function lengthOf(given: unknown): number {
-  return Array.isArray(given) ? given.length : given == null ? 0 : 1;
 }

@@ -161,49 +161,111 @@ describe('operation limits with the default settings', () => {
 
   describe('result size', () => {
     const CUSTOMER = FIXTURES.customerWith75;
-    // Each level lists up to 100 accounts, and each of those opens its customer's list again.
-    const nested = (levels: number): string =>
-      levels === 0 ? 'id' : `customer { accounts(first: 100) { nodes { ${nested(levels - 1)} } } }`;
-    const fanOut = (levels: number) =>
-      `{ customer(id: "${CUSTOMER}") { accounts(first: 100) { nodes { ${nested(levels)} } } } }`;
+    // Each level lists a page of accounts, and each of those opens its customer's list again.
+    const nested = (levels: number, page: string): string =>
+      levels === 0
+        ? 'id'
+        : `customer { accounts${page} { nodes { ${nested(levels - 1, page)} } } }`;
+    const fanOut = (levels: number, page = '(first: 100)') =>
+      `{ customer(id: "${CUSTOMER}") { accounts${page} { nodes { ${nested(levels, page)} } } } }`;
+    const ACCOUNTS_OF_ACCOUNTS = /* GraphQL */ `
+      query ($first: Int, $ids: [ID!]!) {
+        accounts(ids: $ids) {
+          customer {
+            accounts(first: $first) {
+              nodes {
+                id
+                number
+              }
+            }
+          }
+        }
+      }
+    `;
 
-    it('takes one level of nested lists', async () => {
-      const reply = await harness.execute(fanOut(0));
+    it("takes each account's customer's accounts at the default page size, one level down", async () => {
+      const reply = await harness.execute(fanOut(1, ''));
       expect(reply.status).toBe(200);
-      expect(reply.data.customer.accounts.nodes).toHaveLength(75);
+      expect(reply.errors).toBeUndefined();
+      const nodes = reply.data.customer.accounts.nodes;
+      expect(nodes).toHaveLength(30);
+      expect(nodes[29].customer.accounts.nodes).toHaveLength(30);
     });
 
-    it('refuses lists nested three deep, which ask for a million accounts, with no upstream call', async () => {
+    it('refuses lists nested three deep, a million accounts, with no upstream call', async () => {
       const reply = await harness.execute(fanOut(2));
       expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
       expect(reply.errors![0]!.message).toBe(
-        'The answer could hold 3030301 fields, counting each list at its largest; at most 20000 are allowed.',
+        'The answer could hold up to 3030301 fields, each list counted at its largest; at most 20000 are allowed.',
       );
       expect(harness.simulator.log.count()).toBe(0);
     });
 
-    it('counts a variable `first` at 100 and variable ids by the most they may hold', async () => {
+    it('counts the lists inside a named fragment where it is spread', async () => {
+      const reply = await harness.execute(/* GraphQL */ `
+        { customer(id: "${CUSTOMER}") { accounts(first: 100) { nodes { ...Fan } } } }
+        fragment Fan on Account { customer { accounts(first: 100) { nodes { ...Leaf } } } }
+        fragment Leaf on Account { customer { accounts(first: 100) { nodes { id } } } }
+      `);
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('sizes lists by the variables the request sends', async () => {
+      const small = await harness.execute(ACCOUNTS_OF_ACCOUNTS, {
+        first: 2,
+        ids: [FIXTURES.accountTopLevel],
+      });
+      expect(small.status).toBe(200);
+      expect(small.data.accounts[0].customer.accounts.nodes).toHaveLength(2);
+      harness.simulator.log.clear();
+
+      const ids = Array.from({ length: 100 }, () => FIXTURES.accountTopLevel);
+      const large = await harness.execute(ACCOUNTS_OF_ACCOUNTS, { first: 100, ids });
+      expectRefused(large, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      expect(large.errors![0]!.message).toContain('could hold up to 40200 fields');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it("takes a variable's declared default when the request leaves it out", async () => {
+      const query = ACCOUNTS_OF_ACCOUNTS.replace('$first: Int', '$first: Int = 100');
+      const ids = Array.from({ length: 100 }, () => FIXTURES.accountTopLevel);
+      expectRefused(
+        await harness.execute(query, { ids }),
+        'GRAPHQL_VALIDATION_FAILED',
+        'MAX_RESULT_FIELDS',
+      );
+    });
+
+    it("counts a router's representations by how many it sends", async () => {
+      // What a router sends to fetch a customer's accounts: with all 100
+      // representations it allows this would be 100 pages of 100 accounts.
       const reply = await harness.execute(
         /* GraphQL */ `
-          query ($first: Int, $ids: [ID!]!) {
-            accounts(ids: $ids) {
-              customer {
-                accounts(first: $first) {
+          query ($representations: [_Any!]!) {
+            _entities(representations: $representations) {
+              ... on Customer {
+                accounts(first: 100) {
                   nodes {
                     id
                     number
+                    status
+                    currency
+                    balance {
+                      amount
+                      currency
+                    }
                   }
                 }
               }
             }
           }
         `,
-        { first: 1, ids: [FIXTURES.accountTopLevel] },
+        { representations: [{ __typename: 'Customer', id: CUSTOMER }] },
       );
-      // Every field under `ids: $ids` counts 100 times, and under `first: $first` 100 times more.
-      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
-      expect(reply.errors![0]!.message).toContain('could hold 40200 fields');
-      expect(harness.simulator.log.count()).toBe(0);
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data._entities[0].accounts.nodes).toHaveLength(75);
     });
   });
 

@@ -1,0 +1,105 @@
+/**
+ * Refuses operations whose answer could hold more than `MAX_RESULT_FIELDS`
+ * fields. Depth and alias limits do not bound the size of an answer: lists
+ * nest, so `accounts(first: 100) { nodes { customer { accounts(first: 100) {
+ * … } } } }` three levels down asks for a million accounts in about 40
+ * tokens, served from one upstream call. A field counts once for every item
+ * the lists above it can hold: `first` (30 when left out), `ids` and
+ * `representations` by their items. It is an upper bound: a connection's own
+ * fields (`pageInfo`) count as if they were items.
+ *
+ * Variables decide how long lists are (a router always sends
+ * `_entities(representations: $representations)`), so the count is taken
+ * once they are known, before anything executes. Most operations stay under
+ * the limit even with every variable at its largest; that bound is measured
+ * once per cached document, so such operations cost a lookup per request.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { intValue, listLength, variablesOf, type Variables } from '../limits/argumentValues.js';
+import { createMeasurer } from '../limits/fragments.js';
+import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
+import { MAX_REPRESENTATIONS } from './entitiesLimit.js';
+
+/** The arguments that size a list, and the most items each allows (more is refused when it runs). */
+const LARGEST: Readonly<Record<string, number>> = {
+  first: MAX_FIRST,
+  ids: MAX_IDS,
+  representations: MAX_REPRESENTATIONS,
+};
+
+export function resultFieldsLimitPlugin(max: number): ApolloServerPlugin {
+  const upperBounds = new WeakMap<OperationDefinitionNode, number>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (!operation) return;
+          let bound = upperBounds.get(operation);
+          if (bound === undefined) {
+            bound = measure(operation, document, undefined);
+            upperBounds.set(operation, bound);
+          }
+          if (bound <= max) return;
+          const variables = variablesOf(operation, request.variables ?? {});
+          const fields = measure(operation, document, variables);
+          if (fields <= max) return;
+          throw new GraphQLError(
+            `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,
+            {
+              nodes: [operation],
+              extensions: {
+                code: 'GRAPHQL_VALIDATION_FAILED',
+                validationErrorCode: 'MAX_RESULT_FIELDS',
+                http: { status: 400 },
+              },
+            },
+          );
+        },
+      };
+    },
+  };
+}
+
+/** The fields the operation's answer could hold; without variables, every variable at its largest. */
+function measure(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Variables | undefined,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  const walk = createMeasurer((name) => fragments.get(name), {
+    field: (node, inner) => listSize(node, variables) * (1 + inner()),
+    combine: (a, b) => a + b,
+  });
+  return walk(operation.selectionSet);
+}
+
+/** How many items the field's list can hold; 1 for a field that is not a sized list. */
+function listSize(node: FieldNode, variables: Variables | undefined): number {
+  for (const { name, value } of node.arguments ?? []) {
+    const largest = LARGEST[name.value];
+    if (largest === undefined) continue;
+    if (variables === undefined && value.kind === Kind.VARIABLE) return largest;
+    const known = variables ?? NO_VARIABLES;
+    const size =
+      name.value === 'first' ? (intValue(value, known) ?? DEFAULT_FIRST) : listLength(value, known);
+    return Math.min(Math.max(size, 1), largest);
+  }
+  // `Customer.accounts` without `first` (`Query.accounts` always has `ids`).
+  return node.name.value === 'accounts' ? DEFAULT_FIRST : 1;
+}
+
+const NO_VARIABLES: Variables = { given: {}, defaults: new Map() };
