@@ -39,7 +39,9 @@ export const Account: AccountResolvers = {
   balance: (account) => money(recordOf(account), 'balance'),
   creditLimit: (account) => money(recordOf(account), 'creditLimit'),
 
-  // Customer is an id plus fields resolved later: no upstream call here.
+  // Customer is an id plus fields resolved later: no upstream call here. The
+  // field is non-null, so a refusal empties the account around it; it can
+  // fire only for an account that should never have reached this caller.
   customer(account, _args, { caller }) {
     const { customerId } = recordOf(account);
     assertMayReadCustomer(caller, customerId);

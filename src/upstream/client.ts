@@ -141,7 +141,7 @@ export class EnfuceClient {
     const accounts = decodeAccountList(body);
     // The list is authorized by the customer in its path: an account of
     // another customer must not ride along on that permission.
-    if (accounts.some((account) => account.customerId !== customerId)) {
+    if (accounts.some((account) => !sameIssuerId(account.customerId, customerId))) {
       throw new UpstreamResponseError('the account list holds an account of another customer');
     }
     return accounts;
@@ -303,8 +303,13 @@ function checkedId(id: string): string {
  * under the id that was asked, and authorization reads its owner from it.
  */
 function askedFor<T extends { id: string }>(record: T, id: string, what: string): T {
-  if (record.id !== id) {
+  if (!sameIssuerId(record.id, id)) {
     throw new UpstreamResponseError(`the ${what} has another id than the one asked for`);
   }
   return record;
+}
+
+/** The same id, whether or not one of them is written with leading zeros. */
+function sameIssuerId(a: string, b: string): boolean {
+  return a.replace(/^0+(?=\d)/, '') === b.replace(/^0+(?=\d)/, '');
 }

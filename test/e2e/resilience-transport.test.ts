@@ -142,6 +142,17 @@ describe('transport faults', () => {
       expect(reply.text).not.toContain(FIXTURES.accountNegativeBalance);
     });
 
+    it('but not an id the issuer writes without the leading zeros it was asked with', async () => {
+      sim().faults.add({
+        route: 'account',
+        id: `00${ID}`,
+        body: `{"id":${ID},"customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50}`,
+      });
+      const reply = await harness.execute(ACCOUNT, { id: `00${ID}` });
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.account).toMatchObject({ id: ID, balance: { amount: '1234.50' } });
+    });
+
     it("a customer's account list holding an account of another customer", async () => {
       sim().faults.add({
         route: 'accountsOfCustomerV4',
