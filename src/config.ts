@@ -123,7 +123,7 @@ export interface LimitsConfig {
   maxRootFields: number;
   /** Most directives in the document. @default 50 */
   maxDirectives: number;
-  /** Most fields the answer could hold, each list counted at its largest. @default 20000 */
+  /** Most fields the answer could hold, each once per item of the lists above it. @default 20000 */
   maxResultFields: number;
   /** Largest request body in bytes; more is 413. @default 102400 */
   maxBodyBytes: number;

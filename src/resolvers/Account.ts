@@ -35,6 +35,7 @@ export const Account: AccountResolvers = {
     }
     return status as AccountStatus | null;
   },
+
   available: (account) => money(recordOf(account), 'available'),
   balance: (account) => money(recordOf(account), 'balance'),
   creditLimit: (account) => money(recordOf(account), 'creditLimit'),

@@ -5,10 +5,10 @@
 import { BadUserInputError } from '../errors.js';
 import { isIssuerId } from '../upstream/ids.js';
 
-/** Most ids `accounts(ids)` takes. */
+// Shared with the result-size limit, which sizes lists before they run.
 export const MAX_IDS = 100;
-/** The range of a connection's `first`, and its schema default. */
 export const MAX_FIRST = 100;
+/** The schema's default for `first` (schema/customer.graphql). */
 export const DEFAULT_FIRST = 30;
 
 export function parseId(value: string, argument = 'id'): string {

@@ -230,7 +230,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Every HTTP-date starts with a day name; Date.parse would read "1.5" as a date in 2001.
+  // Date.parse reads almost anything ("1.5" is a date in 2001); an HTTP-date
+  // always starts with a day name.
   if (!/^[a-z]{3}/i.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
