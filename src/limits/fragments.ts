@@ -4,7 +4,13 @@
  * spread a thousand times costs one walk, and a cycle (refused anyway by the
  * spec rule NoFragmentCycles) counts as nothing instead of recursing forever.
  */
-import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 export interface Measure {
   /** The value of one field, given the measure of its sub-selection (0 when it has none). */
@@ -50,4 +56,15 @@ export function createMeasurer(
   };
 
   return walk;
+}
+
+/** A document's fragments by name, for limits measured outside validation. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  return fragments;
 }

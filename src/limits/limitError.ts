@@ -10,3 +10,22 @@ export function limitError(message: string, limit: string, node?: ASTNode): Grap
     extensions: { validationErrorCode: limit },
   });
 }
+
+/**
+ * The same refusal from a plugin, once variables are known: Apollo Server
+ * adds the code and the status only to errors of validation itself.
+ */
+export function limitErrorBeforeExecution(
+  message: string,
+  limit: string,
+  node: ASTNode,
+): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: [node],
+    extensions: {
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      validationErrorCode: limit,
+      http: { status: 400 },
+    },
+  });
+}

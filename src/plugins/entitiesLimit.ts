@@ -8,12 +8,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   Kind,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { listLength, variablesOf } from '../limits/argumentValues.js';
+import { fragmentsOf } from '../limits/fragments.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
 export const MAX_REPRESENTATIONS = 100;
@@ -45,12 +45,7 @@ function countRepresentations(
   given: Record<string, unknown>,
 ): number {
   const variables = variablesOf(operation, given);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsOf(document);
   // A fragment spread twice runs its fields once (graphql-js merges them), so
   // it counts once.
   const seen = new Set<string>();

@@ -15,16 +15,10 @@
  * once per cached document, so such operations cost a lookup per request.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { intValue, listLength, variablesOf, type Variables } from '../limits/argumentValues.js';
-import { createMeasurer } from '../limits/fragments.js';
+import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
+import { limitErrorBeforeExecution } from '../limits/limitError.js';
 import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
 import { MAX_REPRESENTATIONS } from './entitiesLimit.js';
 
@@ -51,16 +45,10 @@ export function resultFieldsLimitPlugin(max: number): ApolloServerPlugin {
           const variables = variablesOf(operation, request.variables ?? {});
           const fields = measure(operation, document, variables);
           if (fields <= max) return;
-          throw new GraphQLError(
+          throw limitErrorBeforeExecution(
             `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,
-            {
-              nodes: [operation],
-              extensions: {
-                code: 'GRAPHQL_VALIDATION_FAILED',
-                validationErrorCode: 'MAX_RESULT_FIELDS',
-                http: { status: 400 },
-              },
-            },
+            'MAX_RESULT_FIELDS',
+            operation,
           );
         },
       };
@@ -74,12 +62,7 @@ function measure(
   document: DocumentNode,
   variables: Variables | undefined,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsOf(document);
   const walk = createMeasurer((name) => fragments.get(name), {
     field: (node, inner) => listSize(node, variables) * (1 + inner()),
     combine: (a, b) => a + b,

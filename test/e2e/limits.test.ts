@@ -4,10 +4,17 @@
  * stays empty. Production behaviour (introspection, `_service`, suggestions)
  * is checked in a gateway process started with NODE_ENV=production.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../../src/simulator/index.js';
+import { createShapes } from '../../bench/lib/shapes.js';
+import { createSimulatorData, FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
+
+const example = (name: string) =>
+  readFileSync(new URL(`../../examples/operations/${name}.graphql`, import.meta.url), 'utf8');
+// The example app's fragment: what a list shows for each account.
+const ACCOUNT_SUMMARY = example('accountSummary');
 
 const parents = (levels: number) => `${'parent { '.repeat(levels)}id${' }'.repeat(levels)}`;
 const ACCOUNT = FIXTURES.accountWithGrandparent;
@@ -247,19 +254,13 @@ describe('operation limits with the default settings', () => {
               ... on Customer {
                 accounts(first: 100) {
                   nodes {
-                    id
-                    number
-                    status
-                    currency
-                    balance {
-                      amount
-                      currency
-                    }
+                    ...AccountSummary
                   }
                 }
               }
             }
           }
+          ${ACCOUNT_SUMMARY}
         `,
         { representations: [{ __typename: 'Customer', id: CUSTOMER }] },
       );
@@ -364,6 +365,44 @@ describe('limits set by the environment', () => {
 
     const tokens = await harness.execute(`{ ${'__typename '.repeat(120)} }`);
     expectRefused(tokens, 'GRAPHQL_PARSE_FAILED');
+  });
+});
+
+describe('MAX_RESULT_FIELDS set by the environment', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_RESULT_FIELDS: '100' } });
+  });
+  afterAll(() => harness.close());
+
+  // The figures the README quotes, read from the refusal at the lowest setting.
+  const withParents = createShapes(createSimulatorData(1)).find(
+    (shape) => shape.name === 'customerPageWithParents',
+  )!.operations.gateway!;
+  const cases: {
+    name: string;
+    query: string;
+    variables: Record<string, unknown>;
+    fields: number;
+  }[] = [
+    {
+      name: "the example app's CustomerAccounts",
+      query: example('customerAccounts') + ACCOUNT_SUMMARY,
+      variables: { customerId: FIXTURES.customerWith75 },
+      fields: 182,
+    },
+    {
+      name: "the benchmark's customer page with parents",
+      query: withParents.query,
+      variables: withParents.variables ?? {},
+      fields: 1052,
+    },
+  ];
+  it.each(cases)('measures $name at $fields fields, and refuses it', async (c) => {
+    const reply = await harness.execute(c.query, c.variables);
+    expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+    expect(reply.errors![0]!.message).toContain(`could hold up to ${c.fields} fields`);
+    expect(harness.simulator.log.count()).toBe(0);
   });
 });
 
