@@ -44,6 +44,13 @@ export interface PolicyCall {
   signal: AbortSignal;
   /** The same deadline on `performance.now()`'s clock, for "does a wait still fit". */
   deadline: number;
+  /**
+   * Run right before each attempt goes out; throws when it may not (the
+   * operation's call budget is spent). A policy calls it outside its circuit
+   * breaker: a refusal here never reached the issuer, so it must not count
+   * as the issuer's answer, least of all as the probe that closes a circuit.
+   */
+  admit(): void;
 }
 
 /** Wraps every logical GET: retries, circuit breaker, bulkhead (see policy.ts). */
@@ -52,7 +59,10 @@ export interface CallPolicy {
 }
 
 const passThrough: CallPolicy = {
-  execute: (attempt, { signal }) => attempt(signal),
+  execute: async (attempt, { signal, admit }) => {
+    admit();
+    return attempt(signal);
+  },
 };
 
 export interface EnfuceClientOptions {
@@ -171,11 +181,14 @@ export class EnfuceClient {
     // Past the budget, fail before waiting for a bulkhead slot.
     this.#checkBudget(scope);
     const deadline = AbortSignal.timeout(this.#timeoutMs);
-    const call = { signal: deadline, deadline: performance.now() + this.#timeoutMs };
+    const call: PolicyCall = {
+      signal: deadline,
+      deadline: performance.now() + this.#timeoutMs,
+      admit: () => this.#spend(scope),
+    };
 
     try {
       const result = this.#policy.execute(async (signal) => {
-        this.#spend(scope);
         const url = `${this.#prefix}${path}?${query}`;
         if (this.#observer === undefined) return this.#attempt(url, headers, signal);
         return this.#observed(path, scope, (seen) => this.#attempt(url, headers, signal, seen));

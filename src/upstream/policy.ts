@@ -88,9 +88,10 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
 
 /**
  * The CallPolicy of EnfuceClient. Order, outside in: retry (per call, so it
- * knows the call's deadline), bulkhead, circuit breaker, the attempt. Each
- * attempt counts toward the breaker and holds a bulkhead slot only while it
- * talks to the issuer, never while it sleeps between attempts.
+ * knows the call's deadline), bulkhead, the call's admission (its budget),
+ * circuit breaker, the attempt. Each attempt counts toward the breaker and
+ * holds a bulkhead slot only while it talks to the issuer, never while it
+ * sleeps between attempts.
  *
  * Only GETs go through here (the client makes nothing else), so every
  * attempt is safe to repeat.
@@ -138,7 +139,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   }
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
-    const { signal, deadline } = call;
+    const { signal, deadline, admit } = call;
     const retries = retry(
       handleWhen((error) => !signal.aborted && isRetryable(error, deadline)),
       {
@@ -168,6 +169,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
           // checked once a slot is free, so a late call gives it back at once.
           this.#bulkhead.execute(() => {
             signal.throwIfAborted();
+            admit();
             return this.#breaker.execute(() => attempt(signal), signal);
           }),
         signal,

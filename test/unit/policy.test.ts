@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { UpstreamCallBudgetError, UpstreamUnavailableError } from '../../src/upstream/errors.js';
 import { UpstreamPolicy } from '../../src/upstream/policy.js';
 
 function call(ms: number) {
-  return { signal: AbortSignal.timeout(ms), deadline: performance.now() + ms };
+  return { signal: AbortSignal.timeout(ms), deadline: performance.now() + ms, admit: () => {} };
 }
 
 describe('UpstreamPolicy', () => {
@@ -27,5 +29,39 @@ describe('UpstreamPolicy', () => {
     expect(sent).toBe(1);
     expect(policy.state().circuit).toBe('closed');
     expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
+  });
+
+  it('leaves a half-open circuit to a real probe when an attempt is refused before it goes out', async () => {
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 20 });
+    const failing = policy.execute(async () => {
+      throw new UpstreamUnavailableError({ status: 503 });
+    }, call(1000));
+    await expect(failing).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(policy.state().circuit).toBe('open');
+    await sleep(30);
+
+    let sent = 0;
+    const overBudget = new UpstreamCallBudgetError(1);
+    const refused = policy.execute(
+      async () => {
+        sent++;
+        return 'sent';
+      },
+      {
+        ...call(1000),
+        admit: () => {
+          throw overBudget;
+        },
+      },
+    );
+    await expect(refused).rejects.toBe(overBudget);
+    expect(sent).toBe(0);
+    expect(policy.state().circuit).not.toBe('closed');
+
+    const probe = policy.execute(async () => {
+      throw new UpstreamUnavailableError({ status: 503 });
+    }, call(1000));
+    await expect(probe).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(policy.state().circuit).toBe('open');
   });
 });
