@@ -58,7 +58,8 @@ export interface Gateway {
   /**
    * Drops readiness at once, keeps serving for `delayMs` (so load balancers
    * notice), then stops taking connections, lets in-flight requests finish
-   * and closes the upstream pool.
+   * and closes the upstream pool. Connections still open
+   * `SHUTDOWN_GRACE_MS` after the call are cut off.
    */
   close(options?: { delayMs?: number }): Promise<void>;
 }
@@ -148,16 +149,21 @@ export async function createGateway(
       }),
     ],
   });
+  // When close() began; apollo.stop() called on its own starts the grace then.
+  let closingAt: number | undefined;
   apollo.addPlugin({
     async serverWillStart() {
       return {
         // As @as-integrations/fastify's drain plugin, but cut off at
         // SHUTDOWN_GRACE_MS instead of its fixed 10 s, so a long upstream
-        // deadline can still finish inside a long grace period.
+        // deadline can still finish inside a long grace period. The grace
+        // counts from close(), as the process entry's counts from the
+        // signal, not from the end of the delay.
         async drainServer() {
+          const deadline = (closingAt ?? performance.now()) + config.operations.shutdownGraceMs;
           const cutOff = setTimeout(
             () => app.server.closeAllConnections(),
-            config.operations.shutdownGraceMs,
+            Math.max(0, deadline - performance.now()),
           );
           await app.close();
           clearTimeout(cutOff);
@@ -194,10 +200,13 @@ export async function createGateway(
     },
     async close({ delayMs = 0 } = {}) {
       ready = false;
+      closingAt = performance.now();
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       // Stopping Apollo drains the HTTP server (the plugin above).
       await apollo.stop();
-      await client.close();
+      // A request cut off at the grace period may still wait for the issuer.
+      const graceLeft = closingAt + config.operations.shutdownGraceMs - performance.now();
+      await client.close(Math.max(0, graceLeft));
     },
   };
 }

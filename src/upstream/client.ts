@@ -163,8 +163,20 @@ export class EnfuceClient {
     return body === null ? null : askedFor(decodeCustomer(body), id, 'customer');
   }
 
-  async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  /**
+   * Lets the calls in flight finish, then closes the connections; calls
+   * still running after `graceMs` are aborted (their fields fail).
+   */
+  async close(graceMs = Infinity): Promise<void> {
+    if (!this.#ownsDispatcher) return;
+    const cutOff = Number.isFinite(graceMs)
+      ? setTimeout(() => void this.#dispatcher.destroy().catch(() => undefined), graceMs)
+      : undefined;
+    try {
+      await this.#dispatcher.close();
+    } finally {
+      clearTimeout(cutOff);
+    }
   }
 
   async #get(

@@ -172,6 +172,47 @@ describe('graceful shutdown of the real process', () => {
   });
 });
 
+describe('close() of a gateway used as a library', () => {
+  it('cuts off what is still open SHUTDOWN_GRACE_MS after close(), the delay included', async () => {
+    const simulator = await startSimulator();
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SHUTDOWN_DELAY_MS: '500',
+      SHUTDOWN_GRACE_MS: '1000',
+      ENFUCE_TIMEOUT_MS: '60000',
+    });
+    const gateway = await createGateway(config, {
+      simulatorUrl: simulator.url,
+      logger: createLogger('silent'),
+    });
+    try {
+      const url = await gateway.listen();
+      simulator.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 20_000 });
+      const slow = request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: ACCOUNT,
+          variables: { id: FIXTURES.accountNegativeBalance },
+        }),
+      }).catch((error: Error) => error);
+      await expect.poll(() => simulator.stats.inFlight).toBe(1);
+
+      const closingAt = performance.now();
+      await gateway.close({ delayMs: config.operations.shutdownDelayMs });
+      const took = performance.now() - closingAt;
+      // At the grace period, not at delay + grace (1500 ms).
+      expect(took).toBeGreaterThanOrEqual(990);
+      expect(took).toBeLessThan(1400);
+      expect(await slow).toBeInstanceOf(Error);
+    } finally {
+      await simulator.close();
+    }
+  });
+});
+
 describe('readiness while starting', () => {
   it('is 503 until the gateway listens, while liveness is 200', async () => {
     const simulator = await startSimulator();
