@@ -108,8 +108,11 @@ export async function createGateway(
     bodyLimit: config.limits.maxBodyBytes,
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
   });
-  trackInFlight(app, instruments);
-  const summaryListeners = [logRequests(logger), recordRequests(instruments)];
+  const summaryListeners = [
+    trackInFlight(app, instruments),
+    logRequests(logger),
+    recordRequests(instruments),
+  ];
   if (config.operations.otlpEndpoint !== undefined) {
     // Loaded only when tracing is on, so it costs nothing otherwise.
     const { traceRequests } = await import('./plugins/tracing.js');

@@ -24,7 +24,18 @@ export function startTracing({ endpoint, serviceName }: TracingOptions): () => P
     instrumentations: [
       new UndiciInstrumentation({
         // Spans are named by method; the template lets a backend group them.
-        startSpanHook: (request) => ({ 'url.template': routeTemplate(request.path) }),
+        // It also replaces undici's path, query and full URL, which carry
+        // issuer ids and the caller's auditUser: spans, like metrics and
+        // logs, name the route and never the record or the person.
+        startSpanHook: (request) => {
+          const template = routeTemplate(request.path);
+          return {
+            'url.template': template,
+            'url.path': template,
+            'url.query': '',
+            'url.full': `${request.origin}${template}`,
+          };
+        },
       }),
     ],
     // Traces only: logs go to stdout, metrics to /metrics.

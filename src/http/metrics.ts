@@ -134,7 +134,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registry,
     requestDuration: new Histogram({
       name: 'gateway_graphql_request_duration_seconds',
-      help: 'GraphQL requests by operation name and outcome (ok, partial, rejected, error).',
+      help: 'GraphQL requests by operation name and outcome (ok, partial, rejected, error, abandoned).',
       labelNames: ['operation', 'outcome'],
       buckets: SECONDS,
       registers,

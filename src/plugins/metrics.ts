@@ -32,14 +32,16 @@ export function recordRequests(metrics: GatewayMetrics): SummaryListener {
   };
 }
 
-/** GraphQL requests received and not answered yet, aborted ones included. */
-export function trackInFlight(app: FastifyInstance, metrics: GatewayMetrics): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isGraphQL(request)) return;
-    metrics.requestsInFlight.inc();
-    // 'close' fires for finished and for abandoned responses alike.
-    reply.raw.once('close', () => metrics.requestsInFlight.dec());
+/**
+ * GraphQL requests received and not answered yet. A request whose caller
+ * hung up counts until its answer is ready, as load shedding counts it: the
+ * work it started goes on.
+ */
+export function trackInFlight(app: FastifyInstance, metrics: GatewayMetrics): SummaryListener {
+  app.addHook('onRequest', async (request) => {
+    if (isGraphQL(request)) metrics.requestsInFlight.inc();
   });
+  return () => metrics.requestsInFlight.dec();
 }
 
 /** Upstream calls and their duration by route template and status. */

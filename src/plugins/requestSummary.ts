@@ -1,15 +1,18 @@
 /**
  * One summary per GraphQL HTTP request, handed to listeners (the request log,
- * the metrics, tracing) once the answer has gone out. The Apollo plugin notes
- * what the operation did; the fastify hooks add what HTTP knows (status,
- * time) and cover requests refused before an operation ran (no token, CSRF,
- * body too large), which Apollo plugins never see.
+ * the metrics, tracing) once the answer has gone out, or, when the caller
+ * hung up first, once the answer was ready: fastify's onResponse never runs
+ * for those, and they are the slowest requests, which must not vanish from
+ * the figures. The Apollo plugin notes what the operation did; the fastify
+ * hooks add what HTTP knows (status, time) and cover requests refused before
+ * an operation ran (no token, CSRF, body too large), which Apollo plugins
+ * never see.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.js';
 
-export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error';
+export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error' | 'abandoned';
 
 export interface RequestSummary {
   requestId: string;
@@ -23,7 +26,10 @@ export interface RequestSummary {
   upstreamCalls: number;
   /** Distinct `extensions.code` values of the errors sent back, in order of first appearance. */
   errorCodes: string[];
-  /** ok: no errors; partial: data and errors; rejected: 4xx; error: no data, or 5xx. */
+  /**
+   * ok: no errors; partial: data and errors; rejected: 4xx; error: no data,
+   * or 5xx; abandoned: the caller hung up before the answer went out.
+   */
   outcome: RequestOutcome;
 }
 
@@ -59,19 +65,23 @@ export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
-/** Calls every listener once per `/graphql` request (preflights excluded), after the answer. */
-export function observeRequests(app: FastifyInstance, listeners: SummaryListener[]): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    // Refused before a context existed: the codes are only in the answer. Such
-    // answers are small; anything large came from an operation and is skipped.
-    if (isGraphQL(request) && !request.gatewayContext && typeof payload === 'string') {
-      if (payload.length < 64 * 1024) codesByRequest.set(request, codesInBody(payload));
-    }
-    return payload;
-  });
+interface Progress {
+  answerReady: boolean;
+  callerLeft: boolean;
+  summarized: boolean;
+}
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (!isGraphQL(request)) return;
+const progressByRequest = new WeakMap<FastifyRequest, Progress>();
+
+/**
+ * Calls every listener exactly once per `/graphql` request (preflights
+ * excluded): after the answer went out, or when it is ready for a caller
+ * that already left.
+ */
+export function observeRequests(app: FastifyInstance, listeners: SummaryListener[]): void {
+  const summarize = (request: FastifyRequest, reply: FastifyReply, progress: Progress) => {
+    if (progress.summarized) return;
+    progress.summarized = true;
     const context = request.gatewayContext ?? undefined;
     const facts = context && factsByRequest.get(context.upstreamCalls);
     const errorCodes = facts?.errorCodes ?? codesByRequest.get(request) ?? [];
@@ -84,9 +94,41 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       durationMs: reply.elapsedTime,
       upstreamCalls: context?.upstreamCalls.count ?? 0,
       errorCodes,
-      outcome: outcomeOf(status, errorCodes, facts?.hasData ?? false),
+      outcome: progress.callerLeft
+        ? 'abandoned'
+        : outcomeOf(status, errorCodes, facts?.hasData ?? false),
     };
     for (const listener of listeners) listener(summary, request);
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isGraphQL(request)) return;
+    const progress: Progress = { answerReady: false, callerLeft: false, summarized: false };
+    progressByRequest.set(request, progress);
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished) return;
+      progress.callerLeft = true;
+      // Otherwise the answer is still being worked out: onSend summarizes.
+      if (progress.answerReady) summarize(request, reply, progress);
+    });
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const progress = progressByRequest.get(request);
+    if (progress === undefined) return payload;
+    // Refused before a context existed: the codes are only in the answer. Such
+    // answers are small; anything large came from an operation and is skipped.
+    if (!request.gatewayContext && typeof payload === 'string' && payload.length < 64 * 1024) {
+      codesByRequest.set(request, codesInBody(payload));
+    }
+    progress.answerReady = true;
+    if (progress.callerLeft) summarize(request, reply, progress);
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const progress = progressByRequest.get(request);
+    if (progress !== undefined) summarize(request, reply, progress);
   });
 }
 

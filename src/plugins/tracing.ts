@@ -45,11 +45,6 @@ export function traceRequests(app: FastifyInstance): SummaryListener {
     context.with(trace.setSpan(context.active(), span), done);
   });
 
-  // Aborted requests never reach the summary; end their span anyway.
-  app.addHook('onRequestAbort', async (request) => {
-    spans.get(request)?.end();
-  });
-
   return (summary, request) => {
     const span = spans.get(request);
     if (span === undefined) return;

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { signToken } from '../helpers/tokens.js';
@@ -109,6 +110,35 @@ describe('request logging and request ids', () => {
         errorCodes: ['UPSTREAM_UNAVAILABLE'],
       }),
     ]);
+  });
+
+  it('logs a request whose caller hung up as abandoned, once its answer is ready', async () => {
+    harness.simulator.setLatency({ fixedMs: 400 });
+    const hungUp = await request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'x-request-id': 'hung-up-1',
+      },
+      body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
+      signal: AbortSignal.timeout(100),
+    }).catch((error: Error) => error);
+    expect(hungUp).toBeInstanceOf(Error);
+    // The issuer has not answered yet, so neither has the gateway.
+    expect(requestLines()).toEqual([]);
+
+    await vi.waitFor(() => expect(requestLines()).toHaveLength(1), { timeout: 3000 });
+    expect(requestLines()[0]).toMatchObject({
+      requestId: 'hung-up-1',
+      operation: 'OneAccount',
+      sub: 'log-test-user',
+      status: 200,
+      outcome: 'abandoned',
+      upstreamCalls: 1,
+      errorCodes: [],
+    });
+    expect(requestLines()[0]!.durationMs).toBeGreaterThanOrEqual(390);
   });
 
   it('logs a request refused before authentication with its code and no caller', async () => {

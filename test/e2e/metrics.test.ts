@@ -134,6 +134,30 @@ describe('/metrics', () => {
     expect(after.value('gateway_graphql_requests_in_flight')).toBe(0);
   });
 
+  it('counts a request whose caller hung up until its answer is ready, then as abandoned', async () => {
+    const before = await scrape(harness.url);
+    harness.simulator.setLatency({ fixedMs: 600 });
+    const hungUp = await request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
+      signal: AbortSignal.timeout(100),
+    }).catch((error: Error) => error);
+    expect(hungUp).toBeInstanceOf(Error);
+    expect(harness.simulator.stats.inFlight).toBe(1);
+    // The work it started goes on, so it still counts.
+    expect((await scrape(harness.url)).value('gateway_graphql_requests_in_flight')).toBe(1);
+
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(0), { timeout: 5000 });
+    const labels = { operation: 'OneAccount', outcome: 'abandoned' };
+    const count = 'gateway_graphql_request_duration_seconds_count';
+    await vi.waitFor(async () => {
+      const after = await scrape(harness.url);
+      expect(after.value(count, labels) - before.value(count, labels)).toBe(1);
+      expect(after.value('gateway_graphql_requests_in_flight')).toBe(0);
+    });
+  });
+
   it('publishes the circuit state and the bulkhead', async () => {
     const metrics = await scrape(harness.url);
     expect(metrics.value('gateway_upstream_circuit_state', { state: 'closed' })).toBe(1);

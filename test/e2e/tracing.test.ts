@@ -89,6 +89,15 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       parentSpanId: server!.spanId,
     });
 
+    // Neither the account id nor the caller's audit user reaches the span.
+    const upstreamAttributes = JSON.stringify(upstream[0]!.attributes);
+    expect(upstreamAttributes).not.toContain(FIXTURES.accountExactAmounts);
+    expect(upstreamAttributes).not.toContain('auditUser');
+    expect(upstream[0]!.attributes).toContainEqual({
+      key: 'url.full',
+      value: { stringValue: `${harness.simulator.url}/account/v3/{id}` },
+    });
+
     // The issuer receives the trace context with the call.
     const [call] = harness.simulator.log.entries('account');
     expect(call!.headers.traceparent).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-01$`));
