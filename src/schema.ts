@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import { withEntityTypeCheck } from './resolvers/entities.js';
 import { resolvers } from './resolvers/index.js';
 
 // `schema/` sits beside `src/` and `dist/` alike, so one relative URL serves both.
@@ -16,5 +17,5 @@ function readTypeDefs(): string {
 }
 
 export function createSchema(): GraphQLSchema {
-  return buildSubgraphSchema({ typeDefs: parse(readTypeDefs()), resolvers });
+  return withEntityTypeCheck(buildSubgraphSchema({ typeDefs: parse(readTypeDefs()), resolvers }));
 }

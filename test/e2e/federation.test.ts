@@ -164,6 +164,30 @@ describe('_entities over the simulator (no auth)', () => {
     expect(harness.simulator.log.entries().some((e) => e.path.includes('..'))).toBe(false);
   });
 
+  it('fails only the slot of a representation that is no entity of this subgraph', async () => {
+    const representations = [
+      account(FIXTURES.accountTopLevel),
+      { __typename: 'Nope', id: '1' },
+      { id: '2' },
+      { __typename: 'Money', id: '3' },
+      5,
+      account(FIXTURES.accountMod10Reference),
+    ];
+    const reply = await harness.execute(ENTITIES, { representations });
+    expect(reply.status).toBe(200);
+    expect(reply.data._entities.map((entity: { id: string } | null) => entity?.id ?? null)).toEqual(
+      [FIXTURES.accountTopLevel, null, null, null, null, FIXTURES.accountMod10Reference],
+    );
+    const refused = reply.errors!.map((error) => [error.path, error.extensions?.code]);
+    expect(refused.sort()).toEqual([1, 2, 3, 4].map((i) => [['_entities', i], 'BAD_USER_INPUT']));
+    expect(reply.errors![0]!.message).toBe(
+      "A representation's `__typename` must be one of Account, Customer.",
+    );
+    expect(harness.simulator.log.accountReads().sort()).toEqual(
+      [FIXTURES.accountTopLevel, FIXTURES.accountMod10Reference].sort(),
+    );
+  });
+
   it('takes 100 representations', async () => {
     const ids = [FIXTURES.accountTopLevel, FIXTURES.accountMod10Reference];
     const representations = Array.from({ length: 100 }, (_, i) => account(ids[i % 2]!));
