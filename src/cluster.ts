@@ -3,14 +3,22 @@
  * serves nothing itself: it runs the built-in simulator once (when there is
  * no ENFUCE_BASE_URL) and tells workers its URL, aggregates every worker's
  * metrics for whichever worker is scraped, restarts workers that die, and on
- * SIGTERM or SIGINT lets every worker drain before it exits.
+ * SIGTERM or SIGINT lets every worker drain before it exits, with 1 when any
+ * of them had to cut requests off. A worker that exits before the first one
+ * listened is a start-up failure (a port in use, say): the primary stops too,
+ * with 1, as a single process would, instead of restarting it forever.
  *
- * Workers ask the primary over the IPC channel; each question carries an id
- * so answers can't be crossed.
+ * Workers and primary ask each other over the IPC channel; each question
+ * carries an id so answers can't be crossed.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { AggregatorRegistry, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Registry,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { Config } from './config.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 
@@ -27,6 +35,22 @@ interface Answer {
   error?: string;
 }
 
+/** The primary asking a worker for its own metrics, and the worker's answer. */
+interface MetricsQuestion {
+  type: 'gateway:metrics-question';
+  id: number;
+}
+
+interface MetricsAnswer {
+  type: 'gateway:metrics-answer';
+  id: number;
+  metrics?: MetricObjectWithValues<MetricValue<string>>[];
+  error?: string;
+}
+
+// Below the 5 s a worker waits for the primary's aggregate.
+const WORKER_METRICS_TIMEOUT_MS = 4000;
+
 /** Runs the primary until a signal stops it and its workers. */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
   const { workers, shutdownGraceMs } = config.operations;
@@ -39,15 +63,43 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
   }
 
-  const aggregator = new AggregatorRegistry();
-  cluster.on('message', (worker: Worker, message: Question) => {
+  // Only workers that listen are asked for metrics: one still starting has
+  // nothing to count yet and could not answer, which would fail every scrape.
+  const listening = new Set<Worker>();
+  const metricsAnswers = new Map<number, (answer: MetricsAnswer) => void>();
+  let nextMetricsQuestion = 0;
+  const metricsOf = (worker: Worker) =>
+    new Promise<MetricObjectWithValues<MetricValue<string>>[]>((resolve, reject) => {
+      const id = nextMetricsQuestion++;
+      const timer = setTimeout(() => {
+        metricsAnswers.delete(id);
+        reject(
+          new Error(`Worker ${worker.id} sent no metrics within ${WORKER_METRICS_TIMEOUT_MS} ms.`),
+        );
+      }, WORKER_METRICS_TIMEOUT_MS);
+      metricsAnswers.set(id, ({ metrics, error }) => {
+        clearTimeout(timer);
+        metricsAnswers.delete(id);
+        if (metrics) resolve(metrics);
+        else reject(new Error(error ?? `Worker ${worker.id} sent no metrics.`));
+      });
+      worker.send({ type: 'gateway:metrics-question', id } satisfies MetricsQuestion);
+    });
+  const clusterMetrics = async () =>
+    AggregatorRegistry.aggregate(await Promise.all([...listening].map(metricsOf))).metrics();
+
+  cluster.on('message', (worker: Worker, message: Question | MetricsAnswer) => {
+    if (message?.type === 'gateway:metrics-answer') {
+      metricsAnswers.get(message.id)?.(message);
+      return;
+    }
     if (message?.type !== 'gateway:question') return;
     const reply = (answer: Omit<Answer, 'type' | 'id'>) =>
       worker.send({ type: 'gateway:answer', id: message.id, ...answer } satisfies Answer);
     if (message.topic === 'simulatorUrl') {
       reply(simulator ? { value: simulator.url } : { error: 'No simulator runs here.' });
     } else {
-      aggregator.clusterMetrics().then(
+      clusterMetrics().then(
         (value) => reply({ value }),
         (error: Error) => reply({ error: error.message }),
       );
@@ -60,18 +112,13 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const fork = () => {
     if (!stopping) startedAt.set(cluster.fork().id, Date.now());
   };
-  cluster.on('exit', (worker, code, signal) => {
-    const uptime = Date.now() - (startedAt.get(worker.id) ?? 0);
-    startedAt.delete(worker.id);
-    if (stopping) return;
-    logger.error({ worker: worker.id, code, signal }, 'worker died; starting another');
-    // A worker that dies at once would otherwise be restarted in a tight loop.
-    setTimeout(fork, uptime < 1000 ? 1000 : 0);
+  let anyListened = false;
+  cluster.on('listening', (worker) => {
+    listening.add(worker);
+    anyListened = true;
   });
-  for (let i = 0; i < workers; i++) fork();
-  logger.info({ workers }, 'cluster primary started');
 
-  const stop = async (signal: NodeJS.Signals) => {
+  const stop = async (signal: NodeJS.Signals, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping workers');
@@ -81,19 +128,39 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     }, shutdownGraceMs + 1000).unref();
     const exited = Object.values(cluster.workers ?? {}).map(
       (worker) =>
-        new Promise<void>((resolve) => {
-          if (worker === undefined || worker.isDead()) return resolve();
-          worker.once('exit', () => resolve());
+        new Promise<number | null>((resolve) => {
+          if (worker === undefined || worker.isDead()) return resolve(0);
+          // Killed by the signal itself: it was still starting and served nothing.
+          worker.once('exit', (code, by) => resolve(by === 'SIGTERM' ? 0 : code));
           worker.process.kill('SIGTERM');
         }),
     );
-    await Promise.all(exited);
+    // A worker that cut requests off at its grace period exited 1: so does the whole.
+    const codes = await Promise.all(exited);
     await simulator?.close();
     logger.info('stopped');
-    process.exit(0);
+    process.exit(codes.every((code) => code === 0) ? exitCode : 1);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+
+  cluster.on('exit', (worker, code, signal) => {
+    const uptime = Date.now() - (startedAt.get(worker.id) ?? 0);
+    startedAt.delete(worker.id);
+    listening.delete(worker);
+    if (stopping) return;
+    if (!anyListened) {
+      // The worker wrote why; restarting it would only fail the same way.
+      logger.error({ worker: worker.id, code, signal }, 'a worker failed to start; stopping');
+      void stop('SIGTERM', 1);
+      return;
+    }
+    logger.error({ worker: worker.id, code, signal }, 'worker died; starting another');
+    // A worker that dies at once would otherwise be restarted in a tight loop.
+    setTimeout(fork, uptime < 1000 ? 1000 : 0);
+  });
+  for (let i = 0; i < workers; i++) fork();
+  logger.info({ workers }, 'cluster primary started');
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
 }
 
 let nextQuestion = 0;
@@ -153,9 +220,19 @@ export function clusterMetricsRegistry(): Registry {
       return ask('metrics');
     }
   })();
-  // Constructed for its side effect: the worker answers the primary's
-  // requests for this worker's own metrics.
-  new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([registry]);
+  // The worker's own metrics, for the primary to add up.
+  process.on('message', (message: MetricsQuestion) => {
+    if (message?.type !== 'gateway:metrics-question') return;
+    const answer = (fields: Omit<MetricsAnswer, 'type' | 'id'>) =>
+      process.send!({
+        type: 'gateway:metrics-answer',
+        id: message.id,
+        ...fields,
+      } satisfies MetricsAnswer);
+    registry.getMetricsAsJSON().then(
+      (metrics) => answer({ metrics }),
+      (error: Error) => answer({ error: error.message }),
+    );
+  });
   return registry;
 }

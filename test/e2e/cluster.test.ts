@@ -1,8 +1,16 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FIXTURES } from '../../src/simulator/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { parseSamples } from '../helpers/prometheus.js';
-import { spawnGateway, type SpawnedGateway } from '../helpers/spawnGateway.js';
+import {
+  spawnGateway,
+  spawnGatewayUntilExit,
+  type SpawnedGateway,
+} from '../helpers/spawnGateway.js';
+
+const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
 
 describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
   let gateway: SpawnedGateway | undefined;
@@ -47,5 +55,96 @@ describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
         s.labels.operation === 'Clustered',
     );
     expect(count?.value).toBe(8);
+  });
+});
+
+describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
+  let simulator: Simulator;
+  let gateway: SpawnedGateway | undefined;
+  beforeAll(async () => {
+    simulator = await startSimulator();
+  });
+  afterAll(() => simulator.close());
+  afterEach(async () => {
+    gateway?.kill('SIGKILL');
+    await gateway?.exited;
+    gateway = undefined;
+    simulator.reset();
+  });
+
+  const clusterOver = (env: Record<string, string> = {}) =>
+    spawnGateway({
+      WEB_CONCURRENCY: '2',
+      ENFUCE_BASE_URL: simulator.url,
+      ENFUCE_USERNAME: simulator.username,
+      ENFUCE_PASSWORD: simulator.password,
+      AUTH_DISABLED: 'true',
+      ...env,
+    });
+  const listening = (output: string) => output.match(/"msg":"gateway listening"/g)?.length ?? 0;
+
+  it('stops with 1 when its workers cannot start, instead of restarting them', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const exited = await spawnGatewayUntilExit({ WEB_CONCURRENCY: '2', PORT: String(port) });
+      expect(exited.code).toBe(1);
+      expect(exited.stderr).toContain(`PORT ${port} is already in use`);
+      expect(exited.stdout).toContain('a worker failed to start; stopping');
+      expect(exited.stdout).not.toContain('worker died; starting another');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('exits 1 when a worker had to cut requests off at SHUTDOWN_GRACE_MS', async () => {
+    gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000', ENFUCE_TIMEOUT_MS: '60000' });
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    simulator.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 20_000 });
+    const slow = gateway
+      .post({ query: ACCOUNT, variables: { id: FIXTURES.accountNegativeBalance } })
+      .catch((error: Error) => error);
+    await expect.poll(() => simulator.stats.inFlight).toBe(1);
+
+    gateway.kill('SIGTERM');
+    expect(await gateway.exited).toBe(1);
+    expect(await slow).toBeInstanceOf(Error);
+    expect(gateway.output()).toContain('requests still open after the grace period');
+  });
+
+  it('answers /metrics at once while a worker restarts, with the live workers’ counts', async () => {
+    gateway = await clusterOver();
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    const reply = await gateway.post({
+      query: ACCOUNT,
+      variables: { id: FIXTURES.accountExactAmounts },
+    });
+    expect(reply.status).toBe(200);
+    // The worker that answered, by the pid on its request line.
+    await expect.poll(() => gateway!.output()).toContain('"msg":"graphql request"');
+    const pid = Number(/"pid":(\d+)[^\n]*"msg":"graphql request"/.exec(gateway.output())![1]);
+    const others = new Set(
+      [...gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g)].map((m) =>
+        Number(m[1]),
+      ),
+    );
+    others.delete(pid);
+    // Kill the other one: its replacement is still starting when the scrape comes.
+    process.kill([...others][0]!, 'SIGKILL');
+    await expect.poll(() => gateway!.output()).toContain('worker died; starting another');
+
+    const startedAt = performance.now();
+    const scrape = await request(`${gateway.url}/metrics`);
+    const text = await scrape.body.text();
+    expect(scrape.statusCode).toBe(200);
+    expect(performance.now() - startedAt).toBeLessThan(2000);
+    const count = parseSamples(text).find(
+      (s) =>
+        s.name === 'gateway_graphql_request_duration_seconds_count' &&
+        s.labels.operation === 'OneAccount',
+    );
+    expect(count?.value).toBe(1);
+    expect(listening(gateway.output())).toBe(2);
   });
 });
