@@ -50,8 +50,10 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       EADDRNOTAVAIL: `HOST ${config.host} is not an address of this machine`,
       ENOTFOUND: `HOST ${config.host} does not resolve`,
     };
-    const line = error.code ? problem[error.code] : undefined;
-    if (!line) throw error;
+    if (!error.code) throw error;
+    const line =
+      problem[error.code] ??
+      `HOST ${config.host} PORT ${config.port} cannot be bound (${error.code})`;
     process.stderr.write(`Configuration error: ${line}\n`);
     process.exit(1);
   });
@@ -68,7 +70,11 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       process.exit(1);
     }, shutdownGraceMs).unref();
     await gateway.close({ delayMs: shutdownDelayMs });
-    await stopTracing?.();
+    // Every request was answered: a collector that cannot take the last spans
+    // is worth a line, not a failed shutdown.
+    await stopTracing?.().catch((error: Error) =>
+      logger.warn({ reason: error.message }, 'could not send the last spans'),
+    );
     await simulator?.close();
     logger.info('stopped');
     process.exit(0);

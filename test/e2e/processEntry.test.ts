@@ -1,0 +1,54 @@
+/**
+ * The process entry (src/index.ts) where only a real process shows it: an
+ * address it cannot listen on is one line and exit 1, and a tracing collector
+ * that fails at shutdown does not fail a shutdown that answered everything.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/simulator/index.js';
+import { spawnGateway, spawnGatewayUntilExit } from '../helpers/spawnGateway.js';
+
+/** A port on which nothing listens: taken, then given back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the process entry', () => {
+  it.each([
+    ['a port in use', 'taken', /^Configuration error: PORT \d+ is already in use$/],
+    // EINVAL here; a machine without IPv6 may refuse it another way.
+    ['a link-local address without a zone', 'fe80::1', /^Configuration error: HOST fe80::1 /],
+  ])('exits 1 with one line for %s', async (_name, host, line) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const env: Record<string, string> =
+        host === 'taken' ? { PORT: String(port) } : { HOST: host };
+      const exited = await spawnGatewayUntilExit(env);
+      expect(exited.code).toBe(1);
+      expect(exited.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('stops with 0 when the tracing collector cannot take the last spans', async () => {
+    const collector = `http://127.0.0.1:${await closedPort()}`;
+    const gateway = await spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: collector });
+    const reply = await gateway.post({
+      query: 'query Traced($id: ID!) { account(id: $id) { id } }',
+      variables: { id: FIXTURES.accountExactAmounts },
+    });
+    expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
+
+    gateway.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).toContain('could not send the last spans');
+    expect(gateway.output()).toContain('"msg":"stopped"');
+  });
+});
