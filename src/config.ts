@@ -211,7 +211,10 @@ const schema = z.object({
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
   METRICS_OPERATION_NAMES: nameList.optional(),
   ENFUCE_BASE_URL: httpUrl.optional(),
-  ENFUCE_USERNAME: nonEmpty.optional(),
+  // Basic authentication splits user and password at the first colon.
+  ENFUCE_USERNAME: nonEmpty
+    .refine((name) => !name.includes(':'), 'must not contain ":"')
+    .optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
   ENFUCE_TIMEOUT_MS: integer(1, 600_000).default(10_000),
   ENFUCE_RETRIES: integer(0, 10).default(2),
@@ -260,6 +263,12 @@ export function configWarnings({ upstream, auth, cursorSecret }: Config): string
       : [];
   }
   const warnings: string[] = [];
+  const route = /\/(account|customer)\/*$/.exec(new URL(upstream.baseUrl).pathname)?.[1];
+  if (route !== undefined) {
+    warnings.push(
+      `ENFUCE_BASE_URL ends in /${route}: the gateway adds /account/... and /customer/... itself, so the issuer's root is likely one level up`,
+    );
+  }
   if (auth.disabled) {
     warnings.push('AUTH_DISABLED=true: every caller reaches the issuer without a token');
   }
@@ -316,6 +325,12 @@ export function loadConfig(env: Env = process.env): Config {
         'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set when ENFUCE_BASE_URL is set (or AUTH_DISABLED=true to let callers in without a token)',
       );
     }
+  }
+
+  if (e.ENFUCE_RETRY_BACKOFF_MS > e.ENFUCE_RETRY_BACKOFF_MAX_MS) {
+    throw new ConfigError(
+      `ENFUCE_RETRY_BACKOFF_MS must not exceed ENFUCE_RETRY_BACKOFF_MAX_MS (${e.ENFUCE_RETRY_BACKOFF_MAX_MS}), which caps every delay (got ${e.ENFUCE_RETRY_BACKOFF_MS})`,
+    );
   }
 
   if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {

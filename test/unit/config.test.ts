@@ -86,6 +86,25 @@ describe('ENFUCE_BASE_URL', () => {
   });
 });
 
+describe('upstream credentials and retries', () => {
+  it('refuses a user name with a colon, which Basic authentication cannot carry', () => {
+    const message = refusal({ ...UPSTREAM, AUTH_JWT_SECRET: SECRET, ENFUCE_USERNAME: 'a:b' });
+    expect(message).toBe('ENFUCE_USERNAME must not contain ":" (got "a:b")');
+  });
+
+  it('refuses a first backoff above the longest one', () => {
+    const message = refusal({
+      ENFUCE_RETRY_BACKOFF_MS: '5000',
+      ENFUCE_RETRY_BACKOFF_MAX_MS: '100',
+    });
+    expect(message).toMatch(/^ENFUCE_RETRY_BACKOFF_MS must not exceed ENFUCE_RETRY_BACKOFF_MAX_MS/);
+    expect(
+      loadConfig({ ENFUCE_RETRY_BACKOFF_MS: '100', ENFUCE_RETRY_BACKOFF_MAX_MS: '100' }).upstream
+        .retryBackoffMs,
+    ).toBe(100);
+  });
+});
+
 describe('other URL variables', () => {
   it.each(['AUTH_JWKS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])(
     'refuses credentials in %s without repeating them',
@@ -226,6 +245,18 @@ describe('start-up warnings', () => {
       /^AUTH_JWKS_URL is plain http/,
     ],
     [{ ...SEALED, AUTH_JWKS_URL: 'https://idp.example/jwks' }, /^AUTH_AUDIENCE is unset/],
+    [
+      {
+        ...SEALED,
+        AUTH_JWT_SECRET: SECRET,
+        ENFUCE_BASE_URL: 'https://issuer.example/api/account/',
+      },
+      /^ENFUCE_BASE_URL ends in \/account:/,
+    ],
+    [
+      { ...SEALED, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: 'https://issuer.example/customer' },
+      /^ENFUCE_BASE_URL ends in \/customer:/,
+    ],
   ])('warns once for %o', (env, warning) => {
     const lines = warnings(env);
     expect(lines).toHaveLength(1);
