@@ -58,8 +58,9 @@ export function recordBatch(metrics: GatewayMetrics): (loader: string, size: num
   return (loader, size) => metrics.loaderBatchSize.observe({ loader }, size);
 }
 
-/** The HTTP status, or what happened instead of one. */
+/** The HTTP status, or what happened instead of one (or to a 200 that could not be used). */
 function statusLabel(attempt: UpstreamAttempt): string {
+  if (attempt.status === 200 && attempt.error !== undefined) return 'unusable';
   if (attempt.status !== undefined) return String(attempt.status);
   return attempt.error?.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'network';
 }

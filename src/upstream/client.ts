@@ -133,8 +133,9 @@ export class EnfuceClient {
 
   /** The full account record, or null when the issuer has no such account. */
   async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
-    const body = await this.#get(`/account/v3/${checkedId(id)}`, {}, scope);
-    return body === null ? null : askedFor(decodeAccount(body), id, 'account');
+    return this.#get(`/account/v3/${checkedId(id)}`, {}, scope, (body) =>
+      askedFor(decodeAccount(body), id, 'account'),
+    );
   }
 
   /** One page of a customer's accounts (zero-based `page`, `size` 1 to 100). */
@@ -145,22 +146,25 @@ export class EnfuceClient {
     scope: UpstreamScope,
   ): Promise<AccountRecord[]> {
     const query = { page: String(page), size: String(size) };
-    const body = await this.#get(`/account/v4/customer/${checkedId(customerId)}`, query, scope);
+    const path = `/account/v4/customer/${checkedId(customerId)}`;
+    const accounts = await this.#get(path, query, scope, (body) => {
+      const list = decodeAccountList(body);
+      // The list is authorized by the customer in its path: an account of
+      // another customer must not ride along on that permission.
+      if (list.some((account) => !sameIssuerId(account.customerId, customerId))) {
+        throw new UpstreamResponseError('the account list holds an account of another customer');
+      }
+      return list;
+    });
     // An unknown customer simply has no accounts.
-    if (body === null) return [];
-    const accounts = decodeAccountList(body);
-    // The list is authorized by the customer in its path: an account of
-    // another customer must not ride along on that permission.
-    if (accounts.some((account) => !sameIssuerId(account.customerId, customerId))) {
-      throw new UpstreamResponseError('the account list holds an account of another customer');
-    }
-    return accounts;
+    return accounts ?? [];
   }
 
   /** The customer's details, or null when the issuer has no such customer. */
   async getCustomer(id: string, scope: UpstreamScope): Promise<CustomerRecord | null> {
-    const body = await this.#get(`/customer/v3/${checkedId(id)}`, {}, scope);
-    return body === null ? null : askedFor(decodeCustomer(body), id, 'customer');
+    return this.#get(`/customer/v3/${checkedId(id)}`, {}, scope, (body) =>
+      askedFor(decodeCustomer(body), id, 'customer'),
+    );
   }
 
   /**
@@ -179,11 +183,17 @@ export class EnfuceClient {
     }
   }
 
-  async #get(
+  /**
+   * One logical GET: `decode` turns a 200's parsed body into the record and
+   * runs inside the attempt, so an unusable answer is a failed attempt for
+   * the observer (log line, metrics) like any other. 404 is `null`.
+   */
+  async #get<T>(
     path: string,
     params: Record<string, string>,
     scope: UpstreamScope,
-  ): Promise<unknown | null> {
+    decode: (body: unknown) => T,
+  ): Promise<T | null> {
     const query = new URLSearchParams({ ...params, auditUser: scope.auditUser });
     const headers: Record<string, string> = {
       authorization: this.#authorization,
@@ -202,8 +212,10 @@ export class EnfuceClient {
     try {
       const result = this.#policy.execute(async (signal) => {
         const url = `${this.#prefix}${path}?${query}`;
-        if (this.#observer === undefined) return this.#attempt(url, headers, signal);
-        return this.#observed(path, scope, (seen) => this.#attempt(url, headers, signal, seen));
+        if (this.#observer === undefined) return this.#attempt(url, headers, signal, decode);
+        return this.#observed(path, scope, (seen) =>
+          this.#attempt(url, headers, signal, decode, seen),
+        );
       }, call);
       // Backoff sleeps and bulkhead queues do not watch the signal; the
       // caller still gets its answer at the deadline.
@@ -252,17 +264,18 @@ export class EnfuceClient {
     }
   }
 
-  async #attempt(
+  async #attempt<T>(
     path: string,
     headers: Record<string, string>,
     signal: AbortSignal,
+    decode: (body: unknown) => T,
     seen?: { status?: number },
-  ): Promise<unknown | null> {
+  ): Promise<T | null> {
     // undici's request() never follows redirects (a 3xx is answered below).
     const response = await this.#dispatcher.request({ method: 'GET', path, headers, signal });
     const { statusCode: status } = response;
     if (seen) seen.status = status;
-    if (status === 200) return parseExactJson(await readBody(response.body, signal));
+    if (status === 200) return decode(parseExactJson(await readBody(response.body, signal)));
 
     // Every path that does not read the body must still release it (undici).
     await response.body.dump({ limit: 128 * 1024, signal }).catch(() => undefined);

@@ -112,6 +112,25 @@ describe('request logging and request ids', () => {
     ]);
   });
 
+  it('logs a 200 whose body cannot be used as a failed upstream call', async () => {
+    harness.simulator.faults.add({ route: 'account', body: '{"foo":1}', times: 1 });
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'unusable-1',
+    });
+    expect(reply.errors![0]!.extensions?.code).toBe('UPSTREAM_ERROR');
+    const failures = lines().filter((line) => line.msg === 'upstream call failed');
+    expect(failures).toEqual([
+      expect.objectContaining({
+        level: 40,
+        requestId: 'unusable-1',
+        endpoint: '/account/v3/{id}',
+        status: 200,
+        code: 'UPSTREAM_ERROR',
+      }),
+    ]);
+  });
+
   it('logs a request whose caller hung up as abandoned, once its answer is ready', async () => {
     harness.simulator.setLatency({ fixedMs: 400 });
     const hungUp = await request(`${harness.url}/graphql`, {

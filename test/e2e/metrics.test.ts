@@ -93,6 +93,23 @@ describe('/metrics', () => {
     ).toBe(1);
   });
 
+  it('labels a 200 whose body cannot be used as unusable, not as a success', async () => {
+    harness.simulator.faults.add({ route: 'account', body: '{"foo":1}', times: 1 });
+    const before = await scrape(harness.url);
+    const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
+    expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    const after = await scrape(harness.url);
+    const delta = (status: string) => {
+      const labels = { endpoint: '/account/v3/{id}', status };
+      return (
+        after.value('gateway_upstream_requests_total', labels) -
+        before.value('gateway_upstream_requests_total', labels)
+      );
+    };
+    expect(delta('unusable')).toBe(1);
+    expect(delta('200')).toBe(0);
+  });
+
   it('a 404 is a status, not a failure, and no id ever becomes a label', async () => {
     const before = await scrape(harness.url);
     const { data } = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
