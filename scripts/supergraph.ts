@@ -80,9 +80,12 @@ const files: Record<string, string> = {
   'router.yaml':
     `# ${GENERATED}\n# router --config router.yaml --supergraph supergraph.graphql\n` +
     `# The gateway authorizes every record itself, so the caller's token must\n` +
-    `# reach it on every subgraph fetch, _entities included.\n` +
+    `# reach it on every subgraph fetch, _entities included. With W3C trace\n` +
+    `# context on, the router joins the caller's trace and hands the gateway\n` +
+    `# its own span as the parent (traceparent).\n` +
     stringify({
       supergraph: { listen: '0.0.0.0:4100' },
+      telemetry: { exporters: { tracing: { propagation: { trace_context: true } } } },
       headers: {
         subgraphs: {
           [name]: {
@@ -110,6 +113,9 @@ export const gatewayConfig = defineConfig({
       return {
         authorization: request.headers.get('authorization'),
         'x-request-id': request.headers.get('x-request-id'),
+        // Without Hive's own tracing, the caller's trace context goes on as is.
+        traceparent: request.headers.get('traceparent'),
+        tracestate: request.headers.get('tracestate'),
       };
     },
   },

@@ -13,6 +13,9 @@ export const gatewayConfig = defineConfig({
       return {
         authorization: request.headers.get('authorization'),
         'x-request-id': request.headers.get('x-request-id'),
+        // Without Hive's own tracing, the caller's trace context goes on as is.
+        traceparent: request.headers.get('traceparent'),
+        tracestate: request.headers.get('tracestate'),
       };
     },
   },

@@ -70,14 +70,18 @@ describe('npm run supergraph', () => {
     });
   });
 
-  it("writes router configs that forward the caller's token to the gateway", async () => {
+  it("writes router configs that forward the caller's token, request id and trace", async () => {
     const router = parseYaml(await read('router.yaml'));
-    expect(router.headers.subgraphs.enfuce.request).toContainEqual({
-      propagate: { named: 'authorization' },
-    });
+    expect(router.headers.subgraphs.enfuce.request).toEqual([
+      { propagate: { named: 'authorization' } },
+      { propagate: { named: 'x-request-id' } },
+    ]);
+    expect(router.telemetry.exporters.tracing.propagation).toEqual({ trace_context: true });
     const hive = await read('gateway.config.ts');
     expect(hive).toContain("supergraph: './supergraph.graphql'");
-    expect(hive).toContain("authorization: request.headers.get('authorization')");
+    for (const header of ['authorization', 'x-request-id', 'traceparent', 'tracestate']) {
+      expect(hive).toMatch(new RegExp(`'?${header}'?: request.headers.get\\('${header}'\\)`));
+    }
   });
 
   it('writes a supergraph that @apollo/gateway serves against this gateway', async () => {
