@@ -1,8 +1,9 @@
 /**
  * The admin endpoint under `/__admin/`, for tests and benchmark scripts that
- * drive a simulator in another process. It needs no credentials (the
- * simulator is a local test tool) and its requests are neither logged nor
- * counted. Routes:
+ * drive a simulator in another process. It takes the API's Basic
+ * credentials (a simulator bound beyond loopback must not take faults from
+ * anyone on the network), and its requests are neither logged nor counted.
+ * Routes:
  *
  * - `GET /__admin/faults` → `{ faults: FaultRuleState[] }`
  * - `POST /__admin/faults` with a FaultRule as JSON → 201 `{ id }` (400 if invalid)
@@ -16,6 +17,8 @@
  * - `POST /__admin/reset` → 204: no rules, empty log, gauge reset, starting latency
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasBasicCredentials } from './basicAuth.js';
+import type { Credentials } from './endpoints.js';
 import type { Latency } from './handleApi.js';
 import type { FaultController, FaultRule } from './faults.js';
 import type { ConcurrencyGauge } from './gauge.js';
@@ -29,6 +32,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** What the admin endpoint can see and change. */
 export interface AdminContext {
+  /** The API's Basic credentials, required here too. */
+  credentials: Credentials;
   log: RequestLog;
   faults: FaultController;
   gauge: ConcurrencyGauge;
@@ -47,6 +52,11 @@ export async function handleAdmin(
   const url = new URL(req.url ?? '/', 'http://simulator');
   const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
   const method = req.method ?? 'GET';
+  const { username, password } = admin.credentials;
+  if (!hasBasicCredentials(req.headers.authorization, username, password)) {
+    res.setHeader('www-authenticate', 'Basic realm="enfuce"');
+    return send(res, 401, { status: 401, message: "Send the simulator's Basic credentials." });
+  }
   try {
     const body = await readBody(req);
     if (path === 'faults' && method === 'GET')

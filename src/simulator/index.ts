@@ -111,7 +111,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     latency: () => latency,
     signal: closing.signal,
   };
-  const adminContext = { log, faults, gauge, getLatency: () => latency, setLatency, reset };
+  const adminContext = {
+    credentials: { username, password },
+    log,
+    faults,
+    gauge,
+    getLatency: () => latency,
+    setLatency,
+    reset,
+  };
 
   const server = createServer((req, res) => {
     const handled = req.url?.startsWith(ADMIN_PREFIX)

@@ -811,15 +811,35 @@ describe('request log and concurrency gauge', () => {
 });
 
 describe('admin endpoint', () => {
-  const admin = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => {
+  const basic = () => `Basic ${Buffer.from(`${sim.username}:${sim.password}`).toString('base64')}`;
+  const admin = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    authorization: string | null = basic(),
+  ) => {
     const response = await request(`${sim.url}/__admin/${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(authorization === null ? {} : { authorization }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
     return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
   };
+
+  it('takes nothing without the Basic credentials of the API', async () => {
+    const wrong = `Basic ${Buffer.from(`${sim.username}:not-it`).toString('base64')}`;
+    for (const authorization of [null, wrong]) {
+      const refused = await admin('POST', 'faults', { status: 500 }, authorization);
+      expect(refused.status).toBe(401);
+      expect((await admin('PUT', 'latency', { fixedMs: 30_000 }, authorization)).status).toBe(401);
+    }
+    expect(sim.faults.list()).toEqual([]);
+    expect((await admin('GET', 'latency')).body).not.toMatchObject({ fixedMs: 30_000 });
+  });
 
   it('adds, lists and removes fault rules', async () => {
     const added = await admin('POST', 'faults', { route: 'account', statuses: [503, 200] });
