@@ -116,7 +116,7 @@ export async function createGateway(
   if (config.operations.otlpEndpoint !== undefined) {
     // Loaded only when tracing is on, so it costs nothing otherwise.
     const { traceRequests } = await import('./plugins/tracing.js');
-    summaryListeners.push(traceRequests(app));
+    summaryListeners.push(traceRequests(app, (name) => instruments.operationLabel(name)));
   }
   observeRequests(app, summaryListeners);
 

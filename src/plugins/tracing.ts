@@ -17,7 +17,15 @@ import { isGraphQL, type SummaryListener } from './requestSummary.js';
 
 const spans = new WeakMap<FastifyRequest, Span>();
 
-export function traceRequests(app: FastifyInstance): SummaryListener {
+/**
+ * `operationLabel` bounds the operation names in span names as in metric
+ * labels: a backend that derives metrics from span names must not be flooded
+ * by names a caller invents. The attribute keeps the name as sent.
+ */
+export function traceRequests(
+  app: FastifyInstance,
+  operationLabel: (name: string) => string,
+): SummaryListener {
   const tracer = trace.getTracer('enfuce-graphql-gateway');
 
   app.addHook('onRequest', async (request) => {
@@ -49,7 +57,7 @@ export function traceRequests(app: FastifyInstance): SummaryListener {
     const span = spans.get(request);
     if (span === undefined) return;
     if (summary.operationName) {
-      span.updateName(`${request.method} /graphql ${summary.operationName}`);
+      span.updateName(`${request.method} /graphql ${operationLabel(summary.operationName)}`);
       span.setAttribute('graphql.operation.name', summary.operationName);
     }
     span.setAttributes({

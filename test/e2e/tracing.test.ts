@@ -37,7 +37,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     stopTracing = startTracing({ endpoint, serviceName: 'gateway-under-test' });
-    harness = await startHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } });
+    harness = await startHarness({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, METRICS_OPERATION_NAMES: 'Traced' },
+    });
   });
   afterAll(async () => {
     await harness.close();
@@ -55,6 +57,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       { traceparent: `00-${CALLER_TRACE}-00f067aa0ba902b7-01` },
     );
     expect(JSON.parse(reply).errors).toBeUndefined();
+    const invented = await harness.execute('query Invented { __typename }');
+    expect(invented.errors).toBeUndefined();
     await stopTracing();
 
     expect(received.map((r) => r.path)).toContain('/v1/traces');
@@ -67,7 +71,17 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       value: { stringValue: 'gateway-under-test' },
     });
 
-    const server = spans.find((span) => span.kind === SERVER);
+    // A name outside METRICS_OPERATION_NAMES stays out of span names too.
+    const other = spans.find(
+      (span) => span.kind === SERVER && span.name !== 'POST /graphql Traced',
+    );
+    expect(other?.name).toBe('POST /graphql (other)');
+    expect(other!.attributes).toContainEqual({
+      key: 'graphql.operation.name',
+      value: { stringValue: 'Invented' },
+    });
+
+    const server = spans.find((span) => span.name === 'POST /graphql Traced');
     expect(server).toMatchObject({ name: 'POST /graphql Traced', traceId: CALLER_TRACE });
     expect(server!.parentSpanId).toBe('00f067aa0ba902b7');
     expect(server!.attributes).toContainEqual({
