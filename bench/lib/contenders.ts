@@ -36,14 +36,19 @@ export const nodeFlagsOf = (spec: ContenderSpec): readonly string[] => spec.node
  * The operation limits refuse 20 root fields by alias by default
  * (MAX_ROOT_FIELDS=10, MAX_ALIASES=15), and the bulkhead queue (256 calls)
  * sheds closed-loop load of 16 connections × 30 calls; the benchmark raises
- * both as an operator would for such clients. The baselines use the same
- * client and policy but have no operation limits at all.
+ * both as an operator would for such clients. It also raises the upstream
+ * sockets from 32 to 128: Hive's fetch has no per-origin cap (it held about
+ * 500 sockets to the simulator on 20 aliases), and at 32 the pool, not the
+ * CPU, set the pace of the fan-out shapes for every contender built here.
+ * The baselines use the same client and policy but have no operation limits
+ * at all.
  */
 export const GATEWAY_VARS = {
   MAX_ROOT_FIELDS: '25',
   MAX_ALIASES: '25',
   MAX_TOKENS: '5000',
   ENFUCE_QUEUE_SIZE: '2048',
+  ENFUCE_MAX_CONNECTIONS: '128',
 };
 
 /** GATEWAY_VARS and `extra`, as the in-process contenders read them. */
