@@ -34,6 +34,8 @@ export interface OpenLoopResult {
   seconds: number;
   sent: number;
   errors: number;
+  /** Of the errors, 503 answers: requests the contender shed. */
+  shed: number;
   latencies: number[];
   sendLagP99Ms: number;
   /** Inside the contender, over the window and the drain that follows it. */
@@ -49,6 +51,8 @@ export interface OpenLoopSummary {
   rounds: number;
   sent: number;
   errors: number;
+  /** Of the errors, 503 answers: requests the contender shed. */
+  shed: number;
   /** Pooled over rounds, from each request's scheduled send time, ms. */
   latency: { p50: number; p99: number; max: number };
   /** p99 ÷ raw's p99 at the same rate; null without raw. */
@@ -112,6 +116,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult[]>
         seconds: plan.seconds,
         sent: pass.sent,
         errors: pass.errors,
+        shed: pass.shed,
         latencies: pass.latencies,
         sendLagP99Ms: pass.sendLagP99Ms,
         loopDelayP99Ms: after.loopDelayP99Ms,
@@ -149,6 +154,7 @@ export function summarizeOpenLoop(
         rounds: list.length,
         sent: list.reduce((sum, r) => sum + r.sent, 0),
         errors: list.reduce((sum, r) => sum + r.errors, 0),
+        shed: list.reduce((sum, r) => sum + r.shed, 0),
         latency: {
           p50: percentile(latencies, 50),
           p99,
