@@ -16,6 +16,8 @@ export interface OpenLoopPass {
   errors: number;
   /** Of the errors, 503 answers: requests the contender shed. */
   shed: number;
+  /** The errors by what went wrong: `HTTP 502`, `200 with UPSTREAM_TIMEOUT`, `no answer (UND_ERR_…)`. */
+  errorKinds: Record<string, number>;
   /** Per request, scheduled send time to the end of the answer (failures: to the failure), ms. */
   latencies: number[];
   /** The same, for the requests answered correctly only. */
@@ -67,6 +69,11 @@ export async function openLoopPass(
   const inFlight: Promise<void>[] = [];
   let errors = 0;
   let shed = 0;
+  const errorKinds: Record<string, number> = {};
+  const failed = (kind: string) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
 
   const send = async (n: number, scheduled: number) => {
     lags.push(performance.now() - scheduled);
@@ -84,10 +91,10 @@ export async function openLoopPass(
         answeredLatencies.push(latency);
         return;
       }
-      errors++;
       if (response.statusCode === 503) shed++;
-    } catch {
-      errors++;
+      failed(errorKind(response.statusCode, text));
+    } catch (error) {
+      failed(`no answer (${(error as { code?: string }).code ?? String(error)})`);
       latencies.push(performance.now() - scheduled);
     }
   };
@@ -119,6 +126,7 @@ export async function openLoopPass(
     sent: total,
     errors,
     shed,
+    errorKinds,
     latencies,
     answeredLatencies,
     sendLagP99Ms: percentile(lags, 99),
@@ -126,3 +134,15 @@ export async function openLoopPass(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** What a wrong answer was: its status, or for a 200 the error codes it carried. */
+function errorKind(status: number, text: string): string {
+  if (status !== 200) return `HTTP ${status}`;
+  try {
+    const errors = (JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }).errors;
+    const codes = [...new Set((errors ?? []).map((e) => e.extensions?.code ?? 'no code'))];
+    return codes.length > 0 ? `200 with ${codes.join(', ')}` : '200 with other data';
+  } catch {
+    return '200 without JSON';
+  }
+}

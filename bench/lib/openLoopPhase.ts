@@ -36,6 +36,7 @@ export interface OpenLoopResult {
   errors: number;
   /** Of the errors, 503 answers: requests the contender shed. */
   shed: number;
+  errorKinds: Record<string, number>;
   latencies: number[];
   sendLagP99Ms: number;
   /** Inside the contender, over the window and the drain that follows it. */
@@ -53,6 +54,8 @@ export interface OpenLoopSummary {
   errors: number;
   /** Of the errors, 503 answers: requests the contender shed. */
   shed: number;
+  /** The errors by kind, over rounds (openLoop.ts). */
+  errorKinds: Record<string, number>;
   /** Pooled over rounds, from each request's scheduled send time, ms. */
   latency: { p50: number; p99: number; max: number };
   /** p99 ÷ raw's p99 at the same rate; null without raw. */
@@ -117,6 +120,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult[]>
         sent: pass.sent,
         errors: pass.errors,
         shed: pass.shed,
+        errorKinds: pass.errorKinds,
         latencies: pass.latencies,
         sendLagP99Ms: pass.sendLagP99Ms,
         loopDelayP99Ms: after.loopDelayP99Ms,
@@ -155,6 +159,11 @@ export function summarizeOpenLoop(
         sent: list.reduce((sum, r) => sum + r.sent, 0),
         errors: list.reduce((sum, r) => sum + r.errors, 0),
         shed: list.reduce((sum, r) => sum + r.shed, 0),
+        errorKinds: list.reduce<Record<string, number>>((kinds, r) => {
+          for (const [kind, n] of Object.entries(r.errorKinds))
+            kinds[kind] = (kinds[kind] ?? 0) + n;
+          return kinds;
+        }, {}),
         latency: {
           p50: percentile(latencies, 50),
           p99,

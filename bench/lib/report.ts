@@ -512,5 +512,11 @@ function renderOpenLoop(report: RunReport): string[] {
       );
     }
   }
+  const failing = summaries.filter((s) => s.errors > 0);
+  if (failing.length > 0) lines.push('', 'Errors by kind:', '');
+  for (const s of failing) {
+    const kinds = Object.entries(s.errorKinds).map(([kind, n]) => `${kind} × ${n}`);
+    lines.push(`- ${s.shape}, ${s.contender}: ${kinds.join('; ')}`);
+  }
   return lines;
 }
