@@ -45,10 +45,13 @@ export interface PolicyCall {
   /** The same deadline on `performance.now()`'s clock, for "does a wait still fit". */
   deadline: number;
   /**
-   * Run right before each attempt goes out; throws when it may not (the
-   * operation's call budget is spent). A policy calls it outside its circuit
-   * breaker: a refusal here never reached the issuer, so it must not count
-   * as the issuer's answer, least of all as the probe that closes a circuit.
+   * Throws when an attempt may not go out (the operation's call budget is
+   * spent); counts nothing, the attempt itself does. A policy calls it right
+   * before its circuit breaker, with nothing awaited in between, so the
+   * attempt the breaker lets through never meets a spent budget: such a
+   * refusal reached no issuer and must not count as its answer, least of
+   * all as the probe that closes a half-open circuit. An attempt the open
+   * circuit refuses is not counted either.
    */
   admit(): void;
 }
@@ -206,11 +209,12 @@ export class EnfuceClient {
     const call: PolicyCall = {
       signal: deadline,
       deadline: performance.now() + this.#timeoutMs,
-      admit: () => this.#spend(scope),
+      admit: () => this.#checkBudget(scope),
     };
 
     try {
       const result = this.#policy.execute(async (signal) => {
+        this.#spend(scope);
         const url = `${this.#prefix}${path}?${query}`;
         if (this.#observer === undefined) return this.#attempt(url, headers, signal, decode);
         return this.#observed(path, scope, (seen) =>

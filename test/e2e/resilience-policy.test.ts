@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { UpstreamPolicyEvent } from '../../src/upstream/policy.js';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
+import { scrape } from '../helpers/prometheus.js';
 
 const ACCOUNT = /* GraphQL */ `
   query ($id: ID!) {
@@ -115,10 +116,17 @@ describe('U6: the circuit breaker', () => {
     }
     expect(policy().state().circuit).toBe('open');
 
-    // Open: the field fails with no upstream call.
+    // Open: the field fails with no upstream call, and none is counted
+    // (log line, metrics and the operation's call budget alike).
+    const calls = async () =>
+      (await scrape(harness.url)).value('gateway_upstream_calls_per_operation_sum', {
+        operation: '(anonymous)',
+      });
+    const countedBefore = await calls();
     const fast = await harness.execute(ACCOUNT, { id: ID });
     expect(codesOf(fast)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(sim().log.count('account')).toBe(5);
+    expect((await calls()) - countedBefore).toBe(0);
 
     // After the pause, three concurrent requests share one probe; it fails, so it reopens.
     await sleep(HALF_OPEN_MS + 100);
