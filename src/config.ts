@@ -185,8 +185,10 @@ const nameList = z
   );
 
 // Values of these variables are never repeated in error messages: secrets,
-// and URLs, which may carry credentials.
+// URLs, which may carry credentials, and the user name, which holds the
+// password when someone wrote `user:password` into it.
 const SECRET = new Set([
+  'ENFUCE_USERNAME',
   'ENFUCE_PASSWORD',
   'AUTH_JWT_SECRET',
   'CURSOR_SECRET',
