@@ -6,10 +6,21 @@
  * subgraph schema and runs each operation through a query compiled once per
  * parsed document and operation name. Apollo still parses, validates and
  * caches documents, and runs every plugin hook except per-field ones (the
- * gateway disables those anyway). An operation graphql-jit cannot compile
- * runs on graphql-js as before, and so does any operation that selects
- * `_entities`: graphql-jit 0.8 mis-sizes that list of union members when
- * some of them fail (an extra `null` per failed representation).
+ * gateway disables those anyway).
+ *
+ * graphql-js still answers where graphql-jit 0.8 would answer differently,
+ * so that both paths give a client the same bytes:
+ * - an operation Apollo could not resolve (an unknown or missing name):
+ *   graphql-js says why, and Apollo answers 400, as on the default path;
+ * - variables: graphql-js coerces them first; graphql-jit's own coercion
+ *   refuses a default on a non-null variable and reports errors Apollo
+ *   cannot format (they became internal errors);
+ * - a document with a list of nullable items whose items may fail
+ *   (`accounts(ids)`, `_entities`): graphql-jit appends a `null` for each
+ *   failed item instead of filling its slot;
+ * - a document with `@skip` or `@include`: graphql-jit orders the fields of
+ *   the answer by their first occurrence, skipped ones included;
+ * - anything graphql-jit cannot compile.
  */
 import type {
   GatewayExecutor,
@@ -18,8 +29,14 @@ import type {
 } from '@apollo/server-gateway-interface';
 import {
   BREAK,
+  TypeInfo,
   execute,
+  getNullableType,
+  getVariableValues,
+  isListType,
+  isNonNullType,
   visit,
+  visitWithTypeInfo,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
@@ -33,6 +50,11 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   // query text, so compiled queries live exactly as long as cached documents.
   const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
 
+  const interpreted = (document: DocumentNode, operationName: string | null): Compiled => ({
+    query: (rootValue, contextValue, variableValues) =>
+      execute({ schema, document, rootValue, contextValue, variableValues, operationName }),
+  });
+
   const compiledFor = (document: DocumentNode, operationName: string | null): Compiled => {
     let byName = compiledByDocument.get(document);
     if (byName === undefined) {
@@ -42,34 +64,37 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     const key = operationName ?? '';
     let compiled = byName.get(key);
     if (compiled === undefined) {
-      const result = selectsEntities(document)
+      const result = answeredDifferently(schema, document)
         ? undefined
         : compileQuery(schema, document, operationName ?? undefined);
       compiled =
         result !== undefined && isCompiledQuery(result)
           ? result
-          : {
-              query: (rootValue, contextValue, variableValues) =>
-                execute({
-                  schema,
-                  document,
-                  rootValue,
-                  contextValue,
-                  variableValues,
-                  operationName,
-                }),
-            };
+          : interpreted(document, operationName);
       byName.set(key, compiled);
     }
     return compiled;
   };
 
-  const executor: GatewayExecutor = async (requestContext) =>
-    (await compiledFor(requestContext.document, requestContext.operationName).query(
+  const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
+    const variables = request.variables ?? {};
+    if (operation === undefined) {
+      return (await interpreted(document, request.operationName ?? null).query(
+        undefined,
+        context,
+        variables,
+      )) as ExecutionResult;
+    }
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+      maxErrors: 50,
+    });
+    if (coerced.errors) return { errors: coerced.errors };
+    return (await compiledFor(document, operation.name?.value ?? null).query(
       undefined,
-      requestContext.context,
-      requestContext.request.variables ?? {},
+      context,
+      coerced.coerced,
     )) as ExecutionResult;
+  };
 
   return {
     onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
@@ -83,14 +108,26 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-function selectsEntities(document: DocumentNode): boolean {
+/** Whether graphql-jit could answer `document` otherwise than graphql-js (see above). */
+function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
   let found = false;
-  visit(document, {
-    Field(node) {
-      if (node.name.value !== '_entities') return undefined;
-      found = true;
-      return BREAK;
-    },
-  });
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Directive(node) {
+        if (node.name.value !== 'skip' && node.name.value !== 'include') return undefined;
+        found = true;
+        return BREAK;
+      },
+      Field() {
+        const type = typeInfo.getType();
+        const list = type && getNullableType(type);
+        if (!isListType(list) || isNonNullType(list.ofType)) return undefined;
+        found = true;
+        return BREAK;
+      },
+    }),
+  );
   return found;
 }

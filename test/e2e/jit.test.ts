@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { FIXTURES } from '../../src/simulator/index.js';
@@ -49,5 +50,75 @@ describe('GRAPHQL_JIT', () => {
     expect(b.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(
       a.errors?.map((e) => [e.path, e.extensions?.code]),
     );
+  });
+
+  /** The same request to both gateways: status and body as sent, less stack traces (dev mode). */
+  const both = async (body: Record<string, unknown>) => {
+    const post = async (harness: Harness) => {
+      const response = await request(`${harness.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = JSON.stringify(JSON.parse(await response.body.text()), (key, value: unknown) =>
+        key === 'stacktrace' ? undefined : value,
+      );
+      return { status: response.statusCode, text };
+    };
+    interpreted.simulator.log.clear();
+    compiled.simulator.log.clear();
+    return [await post(interpreted), await post(compiled)] as const;
+  };
+
+  it.each([
+    ['a missing variable', { query: 'query Q($id: ID!) { account(id: $id) { id } }' }],
+    [
+      'a variable of the wrong type',
+      {
+        query: 'query Q($f: Int) { customer(id: "1") { accounts(first: $f) { nodes { id } } } }',
+        variables: { f: 'x' },
+      },
+    ],
+    [
+      'a default on a non-null variable',
+      {
+        query: `query Q($id: ID! = "${FIXTURES.accountExactAmounts}") { account(id: $id) { id } }`,
+      },
+    ],
+    [
+      'an operation name the document does not hold',
+      {
+        query: `query A { account(id: "${FIXTURES.accountExactAmounts}") { id } }`,
+        operationName: 'B',
+      },
+    ],
+    [
+      'fields skipped by a variable',
+      {
+        query: `query Q($s: Boolean!) { account(id: "${FIXTURES.accountExactAmounts}") { number @skip(if: $s) id number status } }`,
+        variables: { s: true },
+      },
+    ],
+  ])('answers %s as graphql-js does, byte for byte', async (_name, body) => {
+    const [a, b] = await both(body);
+    expect(b).toEqual(a);
+    expect(compiled.simulator.log.count()).toBe(interpreted.simulator.log.count());
+  });
+
+  it('keeps every slot of accounts(ids) in place when a repeated id fails', async () => {
+    const [failing, answered] = [FIXTURES.accountExactAmounts, FIXTURES.accountTopLevel];
+    for (const harness of [interpreted, compiled]) {
+      harness.simulator.faults.add({ route: 'account', id: failing, status: 500 });
+    }
+    try {
+      const [a, b] = await both({
+        query: `{ accounts(ids: ["${failing}", "${failing}", "${answered}"]) { id } }`,
+      });
+      expect(JSON.parse(a.text).data.accounts).toEqual([null, null, { id: answered }]);
+      expect(b).toEqual(a);
+    } finally {
+      interpreted.simulator.reset();
+      compiled.simulator.reset();
+    }
   });
 });
