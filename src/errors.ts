@@ -89,7 +89,9 @@ const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace
 export function createFormatError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const code = codeOf(original) ?? formatted.extensions?.code;
+    const code =
+      codeOf(original) ??
+      (isArgumentValueError(original) ? 'BAD_USER_INPUT' : formatted.extensions?.code);
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
       // Only listed extensions leave: an error's other extensions may hold
       // anything its thrower attached (statuses, URLs, causes).
@@ -113,6 +115,20 @@ export function createFormatError(log: (error: unknown) => void) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+// graphql-js refusing an argument's value at run time, which validation
+// cannot see: a null reaching a non-null argument through a nullable
+// variable with a default. The caller's input, not a fault of the gateway.
+const ARGUMENT_VALUE_ERROR =
+  /^Argument "\w+" (?:of non-null type "[^"]+" must not be null\.|of required type "[^"]+" was provided the variable|has invalid value )/;
+
+function isArgumentValueError(error: unknown): boolean {
+  const { message, originalError } = (error ?? {}) as {
+    message?: unknown;
+    originalError?: unknown;
+  };
+  return originalError == null && typeof message === 'string' && ARGUMENT_VALUE_ERROR.test(message);
 }
 
 function codeOf(error: unknown): unknown {

@@ -112,6 +112,25 @@ describe('request logging and request ids', () => {
     ]);
   });
 
+  it("answers a null the argument cannot take as the caller's error, and logs nothing unexpected", async () => {
+    const reply = await harness.execute(
+      `query Nullable($id: ID = "${FIXTURES.accountExactAmounts}") { account(id: $id) { id } }`,
+      { id: null },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.data).toEqual({ account: null });
+    expect(reply.errors).toEqual([
+      expect.objectContaining({
+        message: 'Argument "id" of non-null type "ID!" must not be null.',
+        path: ['account'],
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
+    expect(lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('logs a 200 whose body cannot be used as a failed upstream call', async () => {
     harness.simulator.faults.add({ route: 'account', body: '{"foo":1}', times: 1 });
     const reply = await account(FIXTURES.accountExactAmounts, {
