@@ -20,6 +20,9 @@
  *   failed item instead of filling its slot;
  * - a document with `@skip` or `@include`: graphql-jit orders the fields of
  *   the answer by their first occurrence, skipped ones included;
+ * - a document that passes a nullable variable (allowed by its default) to a
+ *   non-null argument: graphql-jit's error for a null there has no path and
+ *   no `extensions`, on which Apollo's formatting fails;
  * - anything graphql-jit cannot compile.
  */
 import type {
@@ -29,6 +32,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import {
   BREAK,
+  Kind,
   TypeInfo,
   execute,
   getNullableType,
@@ -111,10 +115,20 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
 /** Whether graphql-jit could answer `document` otherwise than graphql-js (see above). */
 function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
+  const nullableVariables = new Set<string>();
   let found = false;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      VariableDefinition(node) {
+        if (node.type.kind !== Kind.NON_NULL_TYPE) nullableVariables.add(node.variable.name.value);
+      },
+      Variable(node) {
+        if (!isNonNullType(typeInfo.getInputType())) return undefined;
+        if (!nullableVariables.has(node.name.value)) return undefined;
+        found = true;
+        return BREAK;
+      },
       Directive(node) {
         if (node.name.value !== 'skip' && node.name.value !== 'include') return undefined;
         found = true;

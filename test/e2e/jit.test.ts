@@ -93,6 +93,13 @@ describe('GRAPHQL_JIT', () => {
       },
     ],
     [
+      'a null for a non-null argument through a variable with a default',
+      {
+        query: `query Q($id: ID = "${FIXTURES.accountExactAmounts}") { account(id: $id) { id } }`,
+        variables: { id: null },
+      },
+    ],
+    [
       'fields skipped by a variable',
       {
         query: `query Q($s: Boolean!) { account(id: "${FIXTURES.accountExactAmounts}") { number @skip(if: $s) id number status } }`,
