@@ -54,10 +54,16 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   // query text, so compiled queries live exactly as long as cached documents.
   const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
 
-  const interpreted = (document: DocumentNode, operationName: string | null): Compiled => ({
-    query: (rootValue, contextValue, variableValues) =>
-      execute({ schema, document, rootValue, contextValue, variableValues, operationName }),
-  });
+  // graphql-js coerces variables itself: these get them as sent.
+  const interpretedOnes = new WeakSet<Compiled>();
+  const interpreted = (document: DocumentNode, operationName: string | null): Compiled => {
+    const runner: Compiled = {
+      query: (rootValue, contextValue, variableValues) =>
+        execute({ schema, document, rootValue, contextValue, variableValues, operationName }),
+    };
+    interpretedOnes.add(runner);
+    return runner;
+  };
 
   const compiledFor = (document: DocumentNode, operationName: string | null): Compiled => {
     let byName = compiledByDocument.get(document);
@@ -89,15 +95,15 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
         variables,
       )) as ExecutionResult;
     }
+    const runner = compiledFor(document, operation.name?.value ?? null);
+    if (interpretedOnes.has(runner)) {
+      return (await runner.query(undefined, context, variables)) as ExecutionResult;
+    }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
       maxErrors: 50,
     });
     if (coerced.errors) return { errors: coerced.errors };
-    return (await compiledFor(document, operation.name?.value ?? null).query(
-      undefined,
-      context,
-      coerced.coerced,
-    )) as ExecutionResult;
+    return (await runner.query(undefined, context, coerced.coerced)) as ExecutionResult;
   };
 
   return {
