@@ -89,19 +89,20 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
     const variables = request.variables ?? {};
     if (operation === undefined) {
-      return (await interpreted(document, request.operationName ?? null).query(
-        undefined,
-        context,
-        variables,
-      )) as ExecutionResult;
+      const { operationName } = request;
+      return execute({
+        schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        operationName,
+      });
     }
     const runner = compiledFor(document, operation.name?.value ?? null);
     if (interpretedOnes.has(runner)) {
       return (await runner.query(undefined, context, variables)) as ExecutionResult;
     }
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
-      maxErrors: 50,
-    });
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors };
     return (await runner.query(undefined, context, coerced.coerced)) as ExecutionResult;
   };
