@@ -52,20 +52,10 @@ type Compiled = Pick<CompiledQuery, 'query'>;
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   // Apollo's document store hands out the same DocumentNode for the same
   // query text, so compiled queries live exactly as long as cached documents.
-  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
+  // `null`: graphql-js answers this one (see above).
+  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
 
-  // graphql-js coerces variables itself: these get them as sent.
-  const interpretedOnes = new WeakSet<Compiled>();
-  const interpreted = (document: DocumentNode, operationName: string | null): Compiled => {
-    const runner: Compiled = {
-      query: (rootValue, contextValue, variableValues) =>
-        execute({ schema, document, rootValue, contextValue, variableValues, operationName }),
-    };
-    interpretedOnes.add(runner);
-    return runner;
-  };
-
-  const compiledFor = (document: DocumentNode, operationName: string | null): Compiled => {
+  const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
     let byName = compiledByDocument.get(document);
     if (byName === undefined) {
       byName = new Map();
@@ -77,34 +67,25 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       const result = answeredDifferently(schema, document)
         ? undefined
         : compileQuery(schema, document, operationName ?? undefined);
-      compiled =
-        result !== undefined && isCompiledQuery(result)
-          ? result
-          : interpreted(document, operationName);
+      compiled = result !== undefined && isCompiledQuery(result) ? result : null;
       byName.set(key, compiled);
     }
     return compiled;
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
-    const variables = request.variables ?? {};
-    if (operation === undefined) {
-      const { operationName } = request;
-      return execute({
-        schema,
-        document,
-        contextValue: context,
-        variableValues: variables,
-        operationName,
-      });
-    }
-    const runner = compiledFor(document, operation.name?.value ?? null);
-    if (interpretedOnes.has(runner)) {
-      return (await runner.query(undefined, context, variables)) as ExecutionResult;
-    }
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    const variableValues = request.variables ?? {};
+    // graphql-js coerces the variables as sent.
+    const interpreted = (operationName: string | null | undefined) =>
+      execute({ schema, document, contextValue: context, variableValues, operationName });
+    // Unresolved: with the name asked for, graphql-js says why.
+    if (operation === undefined) return interpreted(request.operationName);
+    const operationName = operation.name?.value ?? null;
+    const compiled = compiledFor(document, operationName);
+    if (compiled === null) return interpreted(operationName);
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
     if (coerced.errors) return { errors: coerced.errors };
-    return (await runner.query(undefined, context, coerced.coerced)) as ExecutionResult;
+    return (await compiled.query(undefined, context, coerced.coerced)) as ExecutionResult;
   };
 
   return {

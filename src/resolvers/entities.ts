@@ -18,16 +18,13 @@ export function withEntityTypeCheck(schema: GraphQLSchema): GraphQLSchema {
   const resolve = field.resolve;
   field.resolve = (source, args: { representations: unknown[] }, context, info) => {
     const { representations } = args;
-    if (representations.every((reference) => entities.has(typeNameOf(reference)))) {
-      return resolve(source, args, context, info);
-    }
-    const known = representations.filter((reference) => entities.has(typeNameOf(reference)));
-    const resolved = resolve(source, { representations: known }, context, info) as unknown[];
+    const known = representations.map((reference) => entities.has(typeNameOf(reference)));
+    if (!known.includes(false)) return resolve(source, args, context, info);
+    const valid = representations.filter((_, i) => known[i]);
+    const resolved = resolve(source, { representations: valid }, context, info) as unknown[];
     let next = 0;
     // graphql-js fails a list item that is an Error on its own.
-    return representations.map((reference) =>
-      entities.has(typeNameOf(reference)) ? resolved[next++] : new BadUserInputError(message),
-    );
+    return known.map((ok) => (ok ? resolved[next++] : new BadUserInputError(message)));
   };
   return schema;
 }

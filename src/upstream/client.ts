@@ -46,8 +46,8 @@ export interface PolicyCall {
   deadline: number;
   /**
    * Throws when an attempt may not go out (the operation's call budget is
-   * spent); counts nothing, the attempt itself does. A policy calls it right
-   * before its circuit breaker, with nothing awaited in between, so the
+   * spent); counts nothing, the attempt itself does. A policy with a circuit
+   * breaker calls it right before the breaker, with nothing awaited between, so the
    * attempt the breaker lets through never meets a spent budget: such a
    * refusal reached no issuer and must not count as its answer, least of
    * all as the probe that closes a half-open circuit. An attempt the open
@@ -62,10 +62,7 @@ export interface CallPolicy {
 }
 
 const passThrough: CallPolicy = {
-  execute: async (attempt, { signal, admit }) => {
-    admit();
-    return attempt(signal);
-  },
+  execute: (attempt, { signal }) => attempt(signal),
 };
 
 export interface EnfuceClientOptions {
