@@ -1,7 +1,6 @@
 import type { AccountConnectionResolvers } from '../__generated__/resolvers-types.js';
 
 export const AccountConnection: AccountConnectionResolvers = {
-  edges: ({ customerId, offset, nodes }) =>
-    nodes.map((node, index) => ({ customerId, offset: offset + index, node })),
-  pageInfo: (connection) => connection,
+  edges: (page) => page.nodes.map((node, index) => ({ page, offset: page.offset + index, node })),
+  pageInfo: (page) => page,
 };

@@ -1,5 +1,5 @@
 import type { AccountEdgeResolvers } from '../__generated__/resolvers-types.js';
 
 export const AccountEdge: AccountEdgeResolvers = {
-  cursor: ({ customerId, offset }, _args, { cursors }) => cursors.encode(customerId, offset),
+  cursor: ({ page, offset }, _args, { cursors }) => cursors.encode(page, offset),
 };

@@ -3,47 +3,75 @@
  * that customer and sealed with an HMAC so a tampered or borrowed cursor is
  * refused instead of silently paging somewhere else. Stateless, so any
  * replica (or cluster worker) sharing the key accepts any other's cursors.
+ *
+ * One seal covers a whole page: it binds the customer and the first and last
+ * offset of the page, and each cursor adds its own offset between them. Moving
+ * a cursor to another offset of the same page only yields a cursor the
+ * gateway handed out with that page (or would have, had the query selected
+ * it), so nothing is lost against one seal per cursor, and a page of 100
+ * edges costs one HMAC instead of 101.
  */
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../errors.js';
 
+/** The accounts of one page and where the first of them sits. */
+export interface CursorPage {
+  customerId: string;
+  offset: number;
+  nodes: readonly unknown[];
+}
+
 export interface CursorCodec {
-  encode(customerId: string, offset: number): string;
+  /** The cursor of the account at `offset`, one of the page's accounts. */
+  encode(page: CursorPage, offset: number): string;
   /** The offset the cursor points at; BAD_USER_INPUT unless issued for this customer. */
   decode(cursor: string, customerId: string): number;
 }
 
 const MAC_BYTES = 12;
 
+// `customer:first:last:offset` (sealed: `customer:first:last`), or
+// `customer:offset` (sealed whole), the format of one seal per cursor that
+// earlier versions handed out and that stays valid.
+const PAYLOAD = /^(\d{1,32}):(?:(\d{1,9}):(\d{1,9}):)?(\d{1,9})$/;
+
 export function createCursorCodec(key: string): CursorCodec {
   // Imported once: a string key would be converted again for every cursor.
   const secret = createSecretKey(Buffer.from(key));
-  const mac = (payload: string) =>
-    createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
+  const mac = (sealed: string) =>
+    createHmac('sha256', secret).update(sealed).digest().subarray(0, MAC_BYTES);
+  const seals = new WeakMap<CursorPage, { sealed: string; mac: Buffer }>();
+
+  const sealOf = (page: CursorPage) => {
+    let seal = seals.get(page);
+    if (seal === undefined) {
+      const sealed = `${page.customerId}:${page.offset}:${page.offset + page.nodes.length - 1}`;
+      seal = { sealed, mac: mac(sealed) };
+      seals.set(page, seal);
+    }
+    return seal;
+  };
 
   return {
-    encode(customerId, offset) {
-      const payload = `${customerId}:${offset}`;
-      return Buffer.concat([Buffer.from(payload), mac(payload)]).toString('base64url');
+    encode(page, offset) {
+      const seal = sealOf(page);
+      const payload = Buffer.from(`${seal.sealed}:${offset}`, 'latin1');
+      return Buffer.concat([payload, seal.mac]).toString('base64url');
     },
     decode(cursor, customerId) {
       const bytes = cursor.length <= 128 ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
       const payload = bytes.subarray(0, -MAC_BYTES).toString('latin1');
-      const seal = bytes.subarray(-MAC_BYTES);
-      const match = /^(\d{1,32}):(\d{1,9})$/.exec(payload);
+      const fields = PAYLOAD.exec(payload);
       // Re-encoding catches edits to base64's unused trailing bits.
-      const valid =
-        bytes.length > MAC_BYTES &&
-        bytes.toString('base64url') === cursor &&
-        match !== null &&
-        timingSafeEqual(seal, mac(payload)) &&
-        match[1] === customerId;
-      if (!valid) {
-        throw new BadUserInputError(
-          '`after` must be a cursor this gateway returned for the same customer.',
-        );
+      if (fields !== null && fields[1] === customerId && bytes.toString('base64url') === cursor) {
+        const [, , first, last, offset] = fields;
+        const onPage = first === undefined || (+first <= +offset! && +offset! <= +last!);
+        const sealed = first === undefined ? payload : payload.slice(0, payload.lastIndexOf(':'));
+        if (onPage && timingSafeEqual(bytes.subarray(-MAC_BYTES), mac(sealed))) return +offset!;
       }
-      return Number(match[2]);
+      throw new BadUserInputError(
+        '`after` must be a cursor this gateway returned for the same customer.',
+      );
     },
   };
 }

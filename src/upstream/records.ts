@@ -85,8 +85,8 @@ export interface CustomerRecord {
 
 /**
  * One page of a customer's accounts, the parent of AccountConnection and its
- * PageInfo. Cursors are not kept: each is an HMAC, sealed only when a query
- * selects it.
+ * PageInfo. Cursors are not kept: the page's seal is made only when a query
+ * selects one of them.
  */
 export interface AccountConnectionModel {
   customerId: string;
@@ -98,7 +98,8 @@ export interface AccountConnectionModel {
 
 /** One account of a page and where it sits, the parent of AccountEdge. */
 export interface AccountEdgeModel {
-  customerId: string;
+  /** The page the account came with; its cursors share one seal. */
+  page: AccountConnectionModel;
   offset: number;
   node: AccountRecord;
 }
