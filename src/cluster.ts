@@ -6,7 +6,9 @@
  * SIGTERM or SIGINT lets every worker drain before it exits, with 1 when any
  * of them had to cut requests off. A worker that exits before the first one
  * listened is a start-up failure (a port in use, say): the primary stops too,
- * with 1, as a single process would, instead of restarting it forever.
+ * with 1, as a single process would, instead of restarting it forever. So it
+ * does when workers keep dying later (a crash loop): restarting them would
+ * hide from the supervisor a failure it can see and back off from.
  *
  * Workers and primary ask each other over the IPC channel; each question
  * carries an id so answers can't be crossed.
@@ -50,6 +52,10 @@ interface MetricsAnswer {
 
 // Below the 5 s a worker waits for the primary's aggregate.
 const WORKER_METRICS_TIMEOUT_MS = 4000;
+
+// This many deaths within the window is a crash loop, not bad luck.
+const CRASH_LOOP_DEATHS = 5;
+const CRASH_LOOP_WINDOW_MS = 60_000;
 
 /** Runs the primary until a signal stops it and its workers. */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
@@ -118,10 +124,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     anyListened = true;
   });
 
-  const stop = async (signal: NodeJS.Signals, exitCode = 0) => {
+  const stop = async (signal?: NodeJS.Signals, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping workers');
+    logger.info(signal ? { signal } : {}, 'stopping workers');
     setTimeout(() => {
       logger.error({ graceMs: shutdownGraceMs }, 'workers still running after the grace period');
       process.exit(1);
@@ -142,15 +148,27 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     process.exit(codes.every((code) => code === 0) ? exitCode : 1);
   };
 
+  const deaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
-    const uptime = Date.now() - (startedAt.get(worker.id) ?? 0);
+    const now = Date.now();
+    const uptime = now - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     listening.delete(worker);
     if (stopping) return;
     if (!anyListened) {
       // The worker wrote why; restarting it would only fail the same way.
       logger.error({ worker: worker.id, code, signal }, 'a worker failed to start; stopping');
-      void stop('SIGTERM', 1);
+      void stop(undefined, 1);
+      return;
+    }
+    deaths.push(now);
+    while (deaths[0]! <= now - CRASH_LOOP_WINDOW_MS) deaths.shift();
+    if (deaths.length >= CRASH_LOOP_DEATHS) {
+      logger.error(
+        { worker: worker.id, code, signal, deaths: deaths.length, windowMs: CRASH_LOOP_WINDOW_MS },
+        'workers keep dying; stopping',
+      );
+      void stop(undefined, 1);
       return;
     }
     logger.error({ worker: worker.id, code, signal }, 'worker died; starting another');

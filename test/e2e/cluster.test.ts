@@ -98,6 +98,30 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     }
   });
 
+  it('stops with 1 when workers keep dying, instead of restarting them forever', async () => {
+    gateway = await clusterOver();
+    const killed = new Set<number>();
+    let exitCode: number | null | undefined;
+    void gateway.exited.then((code) => (exitCode = code));
+    // Kill every worker once it listens, replacements included, until the primary gives up.
+    await vi.waitFor(
+      () => {
+        for (const [, pid] of gateway!.output().matchAll(/"pid":(\d+)[^\n]*"gateway listening"/g)) {
+          if (killed.has(Number(pid))) continue;
+          killed.add(Number(pid));
+          process.kill(Number(pid), 'SIGKILL');
+        }
+        expect(exitCode).toBeDefined();
+      },
+      { timeout: 40_000, interval: 100 },
+    );
+    expect(exitCode).toBe(1);
+    // A replacement may still start, and be killed, while the primary stops.
+    expect(killed.size).toBeGreaterThanOrEqual(5);
+    expect(gateway.output().match(/worker died; starting another/g)).toHaveLength(4);
+    expect(gateway.output()).toContain('workers keep dying; stopping');
+  }, 60_000);
+
   it('exits 1 when a worker had to cut requests off at SHUTDOWN_GRACE_MS', async () => {
     gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000', ENFUCE_TIMEOUT_MS: '60000' });
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
