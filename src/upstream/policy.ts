@@ -28,6 +28,7 @@ import {
 import type { UpstreamConfig } from '../config.js';
 import type { CallPolicy, PolicyCall } from './client.js';
 import {
+  UpstreamCallBudgetError,
   UpstreamUnavailableError,
   isConnectionFailure,
   isTimeout,
@@ -112,10 +113,21 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
     this.#maxConcurrent = options.maxConcurrent ?? 32;
     this.#queueSize = options.queueSize ?? 256;
-    this.#breaker = circuitBreaker(handleWhen(countsAgainstIssuer), {
-      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
-      halfOpenAfter: options.halfOpenAfterMs ?? 5000,
-    });
+    // A call that waited on a half-open probe enters the breaker again once
+    // the probe is done, past `admit()`, and may become the next probe; if
+    // its request's budget ran out meanwhile, its attempt refuses to go out.
+    // cockatiel reads any error it does not handle from a probe as the issuer
+    // answering, and closes the circuit: so there, that refusal counts as the
+    // probe failing, which only keeps the circuit open one interval more.
+    const probeFailed = (error: unknown) =>
+      error instanceof UpstreamCallBudgetError && this.#breaker.state === CircuitState.HalfOpen;
+    this.#breaker = circuitBreaker(
+      handleWhen((error) => countsAgainstIssuer(error) || probeFailed(error)),
+      {
+        breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+        halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+      },
+    );
     this.#bulkhead = bulkhead(this.#maxConcurrent, this.#queueSize);
     this.#breaker.onStateChange((state) =>
       this.#emit({ type: 'circuit', state: CIRCUIT_NAMES[state] }),

@@ -64,4 +64,31 @@ describe('UpstreamPolicy', () => {
     await expect(probe).rejects.toBeInstanceOf(UpstreamUnavailableError);
     expect(policy.state().circuit).toBe('open');
   });
+
+  it('keeps the circuit open when a call that waited on a failed probe becomes the next one and may not go out', async () => {
+    // halfOpenAfterMs 0: the call that waited on the probe becomes the next probe at once.
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 0 });
+    const unavailable = async () => {
+      throw new UpstreamUnavailableError({ status: 503 });
+    };
+    await expect(policy.execute(unavailable, call(1000))).rejects.toBeInstanceOf(
+      UpstreamUnavailableError,
+    );
+    expect(policy.state().circuit).toBe('open');
+
+    const probe = policy.execute(async () => {
+      await sleep(20);
+      throw new UpstreamUnavailableError({ status: 503 });
+    }, call(1000));
+    expect(policy.state().circuit).toBe('half-open');
+    // Admitted while the probe runs; its request's budget is spent before its turn comes.
+    const overBudget = new UpstreamCallBudgetError(1);
+    const waiting = policy.execute(async () => {
+      throw overBudget;
+    }, call(1000));
+
+    await expect(probe).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await expect(waiting).rejects.toBe(overBudget);
+    expect(policy.state().circuit).toBe('open');
+  });
 });
