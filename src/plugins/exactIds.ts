@@ -15,7 +15,7 @@ export function exactIdsPlugin(): ApolloServerPlugin {
           const variables = request.variables ?? {};
           for (const definition of operation?.variableDefinitions ?? []) {
             const name = definition.variable.name.value;
-            if (isIdType(definition.type) && hasUnsafeNumber(variables[name])) {
+            if (hasUnsafeId(definition.type, variables[name])) {
               throw new BadUserInputError(
                 `Variable "$${name}" holds an id sent as a JSON number beyond 2^53, whose digits are already lost; send ids as strings.`,
                 { status: 400 },
@@ -28,11 +28,21 @@ export function exactIdsPlugin(): ApolloServerPlugin {
   };
 }
 
-function isIdType(type: TypeNode): boolean {
-  return type.kind === Kind.NAMED_TYPE ? type.name.value === 'ID' : isIdType(type.type);
-}
-
-function hasUnsafeNumber(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isSafeInteger(value);
-  return Array.isArray(value) && value.some(hasUnsafeNumber);
+/**
+ * Looks into lists only as deep as the type nests them: a value nested deeper
+ * is graphql-js's to refuse, and following it would let a few kilobytes of
+ * brackets overflow the stack.
+ */
+function hasUnsafeId(type: TypeNode, value: unknown): boolean {
+  switch (type.kind) {
+    case Kind.NON_NULL_TYPE:
+      return hasUnsafeId(type.type, value);
+    case Kind.LIST_TYPE:
+      // A single value for a list type stands for a list of one.
+      return Array.isArray(value)
+        ? value.some((item) => hasUnsafeId(type.type, item))
+        : hasUnsafeId(type.type, value);
+    case Kind.NAMED_TYPE:
+      return type.name.value === 'ID' && typeof value === 'number' && !Number.isSafeInteger(value);
+  }
 }

@@ -72,6 +72,20 @@ describe('exactness through the whole gateway', () => {
     expect(harness.simulator.log.entries()).toHaveLength(0);
   });
 
+  it('refuses ids nested deeper than their list type with BAD_USER_INPUT, not a crash', async () => {
+    harness.simulator.log.clear();
+    const nested = '['.repeat(5000) + '1' + ']'.repeat(5000);
+    const response = await request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":"query ($ids: [ID!]!) { accounts(ids: $ids) { id } }","variables":{"ids":${nested}}}`,
+    });
+    const body: any = await response.body.json();
+    expect(response.statusCode).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(harness.simulator.log.entries()).toHaveLength(0);
+  });
+
   it('takes an id variable sent as a safe JSON integer', async () => {
     const reply = await harness.execute('query ($id: ID!) { account(id: $id) { id } }', {
       id: 1000000101,
