@@ -3,6 +3,11 @@
  * sees it. Each fragment is measured once and remembered, so a fragment
  * spread a thousand times costs one walk, and a cycle (refused anyway by the
  * spec rule NoFragmentCycles) counts as nothing instead of recursing forever.
+ *
+ * Fragments are measured before the selections that spread them, in an
+ * order found with an explicit stack: a chain of a few thousand fragments,
+ * each spreading the next, must not take one stack frame per link (the
+ * parser reads them one after another, so no limit on nesting stops it).
  */
 import {
   Kind,
@@ -24,8 +29,8 @@ export function createMeasurer(
   measure: Measure,
 ): (selectionSet: SelectionSetNode) => number {
   const known = new Map<string, number>();
-  const walking = new Set<string>();
 
+  // Fragments not measured yet (or in a cycle) count as nothing here.
   const walk = (selectionSet: SelectionSetNode): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
@@ -36,26 +41,56 @@ export function createMeasurer(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         value = walk(selection.selectionSet);
       } else {
-        value = fragment(selection.name.value);
+        value = known.get(selection.name.value) ?? 0;
       }
       total = measure.combine(total, value);
     }
     return total;
   };
 
-  const fragment = (name: string): number => {
-    const cached = known.get(name);
-    if (cached !== undefined) return cached;
-    const definition = getFragment(name);
-    if (!definition || walking.has(name)) return 0;
-    walking.add(name);
-    const value = walk(definition.selectionSet);
-    walking.delete(name);
-    known.set(name, value);
-    return value;
+  /** Measures every fragment `selectionSet` reaches, each after the ones it spreads. */
+  const measureFragmentsOf = (selectionSet: SelectionSetNode): void => {
+    const open = new Set<string>();
+    const stack: { name: string; definition: FragmentDefinitionNode; spreads: string[] }[] = [];
+    const enter = (name: string) => {
+      const definition = getFragment(name);
+      if (!definition || known.has(name) || open.has(name)) return;
+      open.add(name);
+      stack.push({ name, definition, spreads: spreadsIn(definition.selectionSet) });
+    };
+    for (const name of spreadsIn(selectionSet)) {
+      enter(name);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const next = top.spreads.pop();
+        if (next !== undefined) {
+          enter(next);
+          continue;
+        }
+        stack.pop();
+        open.delete(top.name);
+        known.set(top.name, walk(top.definition.selectionSet));
+      }
+    }
   };
 
-  return walk;
+  return (selectionSet) => {
+    measureFragmentsOf(selectionSet);
+    return walk(selectionSet);
+  };
+}
+
+/** The names of the fragments spread anywhere in `selectionSet`, found without recursion. */
+function spreadsIn(selectionSet: SelectionSetNode): string[] {
+  const names: string[] = [];
+  const pending = [selectionSet];
+  for (let set = pending.pop(); set !== undefined; set = pending.pop()) {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) names.push(selection.name.value);
+      else if (selection.selectionSet) pending.push(selection.selectionSet);
+    }
+  }
+  return names;
 }
 
 /** A document's fragments by name, for limits measured outside validation. */

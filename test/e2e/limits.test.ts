@@ -368,6 +368,28 @@ describe('limits set by the environment', () => {
   });
 });
 
+describe('MAX_TOKENS at its highest', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_TOKENS: '20000' } });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses a chain of 1600 named fragments as too deep, not with a stack overflow', async () => {
+    harness.simulator.log.clear();
+    const chain = Array.from(
+      { length: 1600 },
+      (_, i) => `fragment F${i} on Account { parent { ...F${i + 1} } }`,
+    ).join('\n');
+    const reply = await harness.execute(
+      `{ account(id: "${ACCOUNT}") { ...F0 } }\n${chain}\nfragment F1600 on Account { id }`,
+    );
+    expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+    expect(reply.errors?.[0]?.message).toContain('1602 levels deep');
+    expect(harness.simulator.log.entries()).toHaveLength(0);
+  });
+});
+
 describe('MAX_RESULT_FIELDS set by the environment', () => {
   let harness: Harness;
   beforeAll(async () => {
@@ -414,7 +436,7 @@ describe('aliases at the highest token limit', () => {
   afterAll(() => harness.close());
 
   it('refuses 2000 __typename aliases on one account with no upstream call', async () => {
-    const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
+    const aliases = Array.from({ length: 1600 }, (_, i) => `a${i}: __typename`).join(' ');
     const reply = await harness.execute(`{ account(id: "${ACCOUNT}") { ${aliases} } }`);
     expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ALIASES');
     expect(harness.simulator.log.count()).toBe(0);
