@@ -28,7 +28,6 @@ import {
 import type { UpstreamConfig } from '../config.js';
 import type { CallPolicy, PolicyCall } from './client.js';
 import {
-  UpstreamCallBudgetError,
   UpstreamUnavailableError,
   isConnectionFailure,
   isTimeout,
@@ -90,9 +89,10 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
 /**
  * The CallPolicy of EnfuceClient. Order, outside in: retry (per call, so it
  * knows the call's deadline), bulkhead, the call's admission (its budget),
- * circuit breaker, the attempt. Each attempt counts toward the breaker and
- * holds a bulkhead slot only while it talks to the issuer, never while it
- * sleeps between attempts.
+ * circuit breaker, the attempt. An attempt holds a bulkhead slot only while
+ * it talks to the issuer, never while it sleeps between attempts. The
+ * breaker counts every failed attempt except a failed connection that is
+ * retried and a timeout of an attempt the queue left too little time.
  *
  * Only GETs go through here (the client makes nothing else), so every
  * attempt is safe to repeat.
@@ -106,6 +106,9 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #breaker: CircuitBreakerPolicy;
   readonly #bulkhead: BulkheadPolicy;
   readonly #listeners = new Set<(event: UpstreamPolicyEvent) => void>();
+  /** Failures the breaker must not count; the retry policy retries the ones it also holds. */
+  readonly #forgiven = new WeakSet<object>();
+  readonly #retried = new WeakSet<object>();
 
   constructor(options: UpstreamPolicyOptions = {}) {
     this.#retries = options.retries ?? 2;
@@ -113,16 +116,14 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
     this.#maxConcurrent = options.maxConcurrent ?? 32;
     this.#queueSize = options.queueSize ?? 256;
-    // A call that waited on a half-open probe enters the breaker again once
-    // the probe is done, past `admit()`, and may become the next probe; if
-    // its request's budget ran out meanwhile, its attempt refuses to go out.
-    // cockatiel reads any error it does not handle from a probe as the issuer
-    // answering, and closes the circuit: so there, that refusal counts as the
-    // probe failing, which only keeps the circuit open one interval more.
-    const probeFailed = (error: unknown) =>
-      error instanceof UpstreamCallBudgetError && this.#breaker.state === CircuitState.HalfOpen;
+    // A half-open probe fails on any failure of the issuer's; otherwise
+    // failures the attempt forgave (see `execute`) do not count.
     this.#breaker = circuitBreaker(
-      handleWhen((error) => countsAgainstIssuer(error) || probeFailed(error)),
+      handleWhen(
+        (error) =>
+          countsAgainstIssuer(error) &&
+          (this.#breaker.state === CircuitState.HalfOpen || !this.#forgiven.has(error as object)),
+      ),
       {
         breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
         halfOpenAfter: options.halfOpenAfterMs ?? 5000,
@@ -152,8 +153,11 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
     const { signal, deadline, admit } = call;
+    // An attempt that went out with less than half of the call's time left
+    // was starved by the queue here; its timeout says nothing of the issuer.
+    const fairShareMs = (deadline - performance.now()) / 2;
     const retries = retry(
-      handleWhen((error) => !signal.aborted && isRetryable(error, deadline)),
+      handleWhen((error) => this.#retried.has(error as object)),
       {
         maxAttempts: this.#retries,
         backoff: new RetryAfterBackoff(
@@ -173,7 +177,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
     try {
       return await retries.execute(
-        () =>
+        ({ attempt: n }) =>
           // The bulkhead sits outside the breaker: a call whose deadline ran
           // out while it queued here never reached the issuer, so it must not
           // count against it. No signal for the bulkhead either: cockatiel 3's
@@ -181,8 +185,31 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
           // checked once a slot is free, so a late call gives it back at once.
           this.#bulkhead.execute(() => {
             signal.throwIfAborted();
+            // cockatiel lets calls wait for a half-open probe's outcome, each
+            // holding its slot for as long as the probe takes: up to the
+            // deadline when the issuer hangs. They fail at once instead.
+            if (this.#breaker.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
             admit();
-            return this.#breaker.execute(() => attempt(signal), signal);
+            const starved = deadline - performance.now() < fairShareMs;
+            return this.#breaker.execute(
+              () =>
+                attempt(signal).catch((error: unknown) => {
+                  const again =
+                    n < this.#retries && !signal.aborted && isRetryable(error, deadline);
+                  if (typeof error === 'object' && error !== null) {
+                    if (again) this.#retried.add(error);
+                    // A burst of stale sockets, each reset once and retried on
+                    // a fresh one, must not open the circuit and refuse the
+                    // retries. A 5xx is the issuer's own word: it counts at once.
+                    const forgiven = again
+                      ? isConnectionFailure(error)
+                      : starved && isTimeout(error);
+                    if (forgiven) this.#forgiven.add(error);
+                  }
+                  throw error;
+                }),
+              signal,
+            );
           }),
         signal,
       );

@@ -65,30 +65,89 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
-  it('keeps the circuit open when a call that waited on a failed probe becomes the next one and may not go out', async () => {
-    // halfOpenAfterMs 0: the call that waited on the probe becomes the next probe at once.
-    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 0 });
+  it('fails other calls at once while a half-open probe runs, instead of holding their slots', async () => {
+    const policy = new UpstreamPolicy({
+      retries: 0,
+      breakerThreshold: 1,
+      halfOpenAfterMs: 0,
+      maxConcurrent: 2,
+    });
     const unavailable = async () => {
       throw new UpstreamUnavailableError({ status: 503 });
     };
     await expect(policy.execute(unavailable, call(1000))).rejects.toBeInstanceOf(
       UpstreamUnavailableError,
     );
-    expect(policy.state().circuit).toBe('open');
 
     const probe = policy.execute(async () => {
-      await sleep(20);
-      throw new UpstreamUnavailableError({ status: 503 });
+      await sleep(50);
+      return 'probe';
     }, call(1000));
     expect(policy.state().circuit).toBe('half-open');
-    // Admitted while the probe runs; its request's budget is spent before its turn comes.
-    const overBudget = new UpstreamCallBudgetError(1);
-    const waiting = policy.execute(async () => {
-      throw overBudget;
+    let sent = 0;
+    const startedAt = performance.now();
+    const other = policy.execute(async () => {
+      sent++;
+      return 'other';
     }, call(1000));
+    await expect(other).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(performance.now() - startedAt).toBeLessThan(40);
+    expect(sent).toBe(0);
+    expect(policy.state().active).toBe(1);
 
-    await expect(probe).rejects.toBeInstanceOf(UpstreamUnavailableError);
-    await expect(waiting).rejects.toBe(overBudget);
+    expect(await probe).toBe('probe');
+    expect(policy.state().circuit).toBe('closed');
+  });
+
+  it('does not count resets that are retried, so a burst of stale sockets does not open the circuit', async () => {
+    const policy = new UpstreamPolicy({ retries: 1, backoffInitialMs: 1, breakerThreshold: 2 });
+    const reset = () => Object.assign(new Error('other side closed'), { code: 'ECONNRESET' });
+    let attempts = 0;
+    // Stale sockets: every call's first attempt is reset, its retry goes through.
+    const calls = [1, 2, 3].map(() => {
+      let tried = false;
+      return policy.execute(async () => {
+        attempts++;
+        if (!tried) {
+          tried = true;
+          throw reset();
+        }
+        return 'ok';
+      }, call(1000));
+    });
+    expect(await Promise.all(calls)).toEqual(['ok', 'ok', 'ok']);
+    expect(attempts).toBe(6);
+    expect(policy.state().circuit).toBe('closed');
+
+    // Calls that fail for good still count: two of them open the circuit.
+    for (let i = 0; i < 2; i++) {
+      await expect(
+        policy.execute(async () => {
+          throw reset();
+        }, call(1000)),
+      ).rejects.toMatchObject({ code: 'ECONNRESET' });
+    }
+    expect(policy.state().circuit).toBe('open');
+  });
+
+  it('does not count the timeout of an attempt that the queue left less than half of its time', async () => {
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, maxConcurrent: 1 });
+    const hangs = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    const first = policy.execute(async () => {
+      await sleep(150);
+      return 'first';
+    }, call(1000));
+    // Queued behind `first` for 150 of its 200 ms: 50 ms left for the issuer.
+    const starved = policy.execute(hangs, call(200));
+    expect(await first).toBe('first');
+    await expect(starved).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(policy.state().circuit).toBe('closed');
+
+    // The same hang with all of its time does count.
+    await expect(policy.execute(hangs, call(50))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(policy.state().circuit).toBe('open');
   });
 });
