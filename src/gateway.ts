@@ -180,7 +180,12 @@ export async function createGateway(
     apollo,
     createContextFactory({
       client,
-      authenticate: createAuthenticator(config.auth, config.upstream.baseUrl === undefined),
+      authenticate: createAuthenticator(config.auth, {
+        open: config.upstream.baseUrl === undefined,
+        onKeySetFailure: everyTenSeconds((failure) =>
+          logger.warn({ jwks: failure }, 'the JWKS could not be fetched; bearer tokens fail'),
+        ),
+      }),
       cursors: createCursorCodec(config.cursorSecret),
       onBatch: recordBatch(instruments),
     }),
@@ -211,5 +216,16 @@ export async function createGateway(
       const graceLeft = closingAt + config.operations.shutdownGraceMs - performance.now();
       await client.close(Math.max(0, graceLeft));
     },
+  };
+}
+
+/** At most one call per 10 s: a key set that is down fails every request. */
+function everyTenSeconds<T>(report: (value: T) => void): (value: T) => void {
+  let last = -Infinity;
+  return (value) => {
+    const now = performance.now();
+    if (now - last < 10_000) return;
+    last = now;
+    report(value);
   };
 }

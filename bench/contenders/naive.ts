@@ -16,7 +16,7 @@ runChild(async () => {
   const client = createBaselineClient(config);
   const contextFor = createContextFactory({
     client,
-    authenticate: createAuthenticator(config.auth, true),
+    authenticate: createAuthenticator(config.auth, { open: true }),
     cursors: createCursorCodec(config.cursorSecret),
   });
   const server = await startRawServer({

@@ -17,7 +17,7 @@ runChild(async () => {
     schema: createSchema(),
     createContext: createContextFactory({
       client,
-      authenticate: createAuthenticator(config.auth, true),
+      authenticate: createAuthenticator(config.auth, { open: true }),
       cursors: createCursorCodec(config.cursorSecret),
     }),
   });

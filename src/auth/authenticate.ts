@@ -27,11 +27,24 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 // request with 401 after this long instead of holding it.
 const JWKS_TIMEOUT_MS = 3000;
 
-/**
- * @param open let every caller in without a token (the built-in simulator);
- *   `config.disabled` does the same.
- */
-export function createAuthenticator(config: AuthConfig, open = false): Authenticate {
+// Failures of the key set itself (unreachable, hanging, not a key set), as
+// opposed to a token it cannot vouch for; jose gives fetch errors through.
+const KEY_SET_FAILURES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+export interface AuthenticatorOptions {
+  /** Lets every caller in without a token (the built-in simulator); `config.disabled` does the same. */
+  open?: boolean;
+  /**
+   * Told when the JWKS could not be fetched or read. Callers only get 401, as
+   * for a bad token; operators must learn that every token now fails.
+   */
+  onKeySetFailure?: (failure: { code: string; cause?: string }) => void;
+}
+
+export function createAuthenticator(
+  config: AuthConfig,
+  { open = false, onKeySetFailure }: AuthenticatorOptions = {},
+): Authenticate {
   if (open || config.disabled) {
     return async ({ auditUser }) => anonymousCaller(parseAuditUser(auditUser));
   }
@@ -49,11 +62,24 @@ export function createAuthenticator(config: AuthConfig, open = false): Authentic
     const token = BEARER.exec(authorization)?.[1];
     if (!token) throw new UnauthenticatedError();
     // jose's messages may quote claims; the caller learns only that it failed.
-    const payload = await verify(token, secret, jwks, config).catch(() => {
+    const payload = await verify(token, secret, jwks, config).catch((error: unknown) => {
+      const failure = keySetFailure(error);
+      if (failure) onKeySetFailure?.(failure);
       throw new UnauthenticatedError('The bearer token is invalid or expired.');
     });
     return callerFrom(payload);
   };
+}
+
+/** Codes only: a message may quote the token or the key set's URL. */
+function keySetFailure(error: unknown): { code: string; cause?: string } | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof code === 'string' && KEY_SET_FAILURES.has(code)) return { code };
+  // fetch() itself failed: refused, reset, DNS; its cause names the system error.
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    return { code: 'FETCH_FAILED', ...(typeof cause?.code === 'string' && { cause: cause.code }) };
+  }
+  return undefined;
 }
 
 async function verify(

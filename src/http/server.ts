@@ -4,6 +4,7 @@
  * keep-alive, logging); Apollo Server does GraphQL.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
@@ -93,7 +94,7 @@ export function mountGraphQL(
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
       const context = await createContext({
-        authorization: request.headers.authorization,
+        authorization: authorizationOf(request.raw),
         auditUser: headerValue(request.headers['x-audit-user']),
         requestId: request.id,
       });
@@ -106,4 +107,20 @@ export function mountGraphQL(
     url: '/graphql',
     handler: withLoadShedding(answer, shedding),
   });
+}
+
+/**
+ * Node keeps only the first of repeated Authorization headers, while a proxy
+ * in front may authorize on the last: the gateway must not pick one. Joined,
+ * as Node joins other repeated headers, they are never one valid token.
+ */
+function authorizationOf(raw: IncomingMessage): string | undefined {
+  const { rawHeaders } = raw;
+  let values: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') {
+      (values ??= []).push(rawHeaders[i + 1]!);
+    }
+  }
+  return values && values.length > 1 ? values.join(', ') : raw.headers.authorization;
 }

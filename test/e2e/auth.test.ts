@@ -3,6 +3,9 @@
  * I5): who gets in, what each caller may read on every path to a record, and
  * the name every upstream call carries.
  */
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -90,6 +93,32 @@ describe('caller tokens (HS256)', () => {
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
     expectUnauthenticated(reply);
     expect(reply.text).not.toContain(token.split('.')[1]);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('refuses two Authorization headers with 401, whichever comes first', async () => {
+    const token = await anyCustomerToken();
+    for (const pair of [
+      [`Bearer ${token}`, 'Bearer a.b.c'],
+      ['Bearer a.b.c', `Bearer ${token}`],
+      [`Bearer ${token}`, `Bearer ${token}`],
+    ]) {
+      const response = await request(`${harness.url}/graphql`, {
+        method: 'POST',
+        headers: [
+          'content-type',
+          'application/json',
+          'authorization',
+          pair[0]!,
+          'authorization',
+          pair[1]!,
+        ],
+        body: JSON.stringify({ query: ACCOUNT_QUERY, variables: { id: OWN_ACCOUNT } }),
+      });
+      const body: any = await response.body.json();
+      expect(response.statusCode).toBe(401);
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
     expect(harness.simulator.log.count()).toBe(0);
   });
 
@@ -206,6 +235,45 @@ describe('a JWKS endpoint that never answers', () => {
     // jose's own default is 5 s; the gateway bounds the fetch at 3 s (wide slack here).
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 20_000);
+});
+
+describe('a JWKS endpoint that is down', () => {
+  let signer: JwksServer;
+  let harness: Harness;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    signer = await startJwksServer();
+    // A port that was just free: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks` },
+      logDestination: { write: (line: string) => void logged.push(line) },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await signer.close();
+  });
+
+  it('answers 401 and tells the operator once, without the token', async () => {
+    const token = await signer.sign({ scope: 'accounts:read:any' });
+    for (let i = 0; i < 3; i++) {
+      expectUnauthenticated(
+        await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token)),
+      );
+    }
+    const warnings = logged
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === 'the JWKS could not be fetched; bearer tokens fail');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].level).toBe(40);
+    expect(warnings[0].jwks).toEqual({ code: 'FETCH_FAILED', cause: 'ECONNREFUSED' });
+    expect(logged.join('')).not.toContain(token.split('.')[1]);
+  });
 });
 
 describe('authorization on every path to a record (A3)', () => {

@@ -74,6 +74,21 @@ describe('HTTP hardening of /graphql with auth on', () => {
     await live.body.dump();
   });
 
+  it('answers 413 for a GET that announces a body beyond the limit, and runs nothing', async () => {
+    const body = Buffer.alloc(200 * 1024, ' ');
+    const reply = await send(
+      harness.url,
+      { method: 'GET', headers: { ...JSON_TYPE, 'apollo-require-preflight': '1' }, body },
+      `?query=${encodeURIComponent(QUERY)}`,
+    );
+    expect(reply.status).toBe(413);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(reply.body.errors?.[0]?.message).toBe(
+      'The request body is larger than the limit of 102400 bytes.',
+    );
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('answers 413 for a 10 MB body sent without Content-Length', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'x');
     async function* stream() {
