@@ -28,6 +28,8 @@ export interface RequestHeaders {
   authorization?: string | undefined;
   auditUser?: string | undefined;
   requestId: string;
+  /** Aborts when the caller hangs up before its answer is ready. */
+  signal?: AbortSignal;
 }
 
 /** Builds the context of one request: who asks, and a fresh set of loaders. */
@@ -47,6 +49,7 @@ export function createContextFactory({
         upstreamCalls.count++;
       },
       onBatch,
+      signal: headers.signal,
     };
     return {
       caller,

@@ -4,7 +4,8 @@
  * keep-alive, logging); Apollo Server does GraphQL.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { setMaxListeners } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
@@ -92,11 +93,12 @@ export function mountGraphQL(
   shedding: SheddingPolicy,
 ): void {
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
-    context: async (request) => {
+    context: async (request, reply) => {
       const context = await createContext({
         authorization: authorizationOf(request.raw),
         auditUser: headerValue(request.headers['x-audit-user']),
         requestId: request.id,
+        signal: callerGone(reply.raw),
       });
       request.gatewayContext = context;
       return context;
@@ -123,4 +125,15 @@ function authorizationOf(raw: IncomingMessage): string | undefined {
     }
   }
   return values && values.length > 1 ? values.join(', ') : raw.headers.authorization;
+}
+
+/** Aborts when the connection closes before the answer was written: the caller hung up. */
+function callerGone(response: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  // Every upstream call of the request listens to it.
+  setMaxListeners(0, gone.signal);
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }

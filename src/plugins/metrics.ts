@@ -62,5 +62,6 @@ export function recordBatch(metrics: GatewayMetrics): (loader: string, size: num
 function statusLabel(attempt: UpstreamAttempt): string {
   if (attempt.status === 200 && attempt.error !== undefined) return 'unusable';
   if (attempt.status !== undefined) return String(attempt.status);
+  if (attempt.error?.code === 'REQUEST_CANCELLED') return 'cancelled';
   return attempt.error?.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'network';
 }

@@ -38,7 +38,8 @@ export function logRequests(logger: Logger): SummaryListener {
 export function logUpstreamFailures(logger: Logger): UpstreamObserver {
   const lines = withoutRedaction(logger);
   return (attempt, scope) => {
-    if (attempt.error === undefined) return;
+    // A call cut off because its caller left is no failure of the issuer's.
+    if (attempt.error === undefined || attempt.error.code === 'REQUEST_CANCELLED') return;
     lines.warn(
       {
         requestId: scope.requestId ?? null,

@@ -3,6 +3,7 @@ import { headerValue } from '../headers.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
   UpstreamCallBudgetError,
+  UpstreamCallCancelledError,
   UpstreamResponseError,
   type UpstreamError,
   UpstreamUnavailableError,
@@ -21,6 +22,12 @@ export interface UpstreamScope {
   onCall?: () => void;
   /** Told the size of every DataLoader batch made for this request (for metrics). */
   onBatch?: (loader: string, size: number) => void;
+  /**
+   * Aborts once the caller has hung up: calls not made yet are not made, and
+   * calls on their way are cut off, so their slots and sockets go to callers
+   * still waiting.
+   */
+  signal?: AbortSignal;
 }
 
 /** One HTTP exchange with the issuer, as reported to an UpstreamObserver. */
@@ -200,9 +207,10 @@ export class EnfuceClient {
       accept: 'application/json',
     };
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
+    if (scope.signal?.aborted) throw new UpstreamCallCancelledError();
     // Past the budget, fail before waiting for a bulkhead slot.
     this.#checkBudget(scope);
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const { signal: deadline, release } = callSignal(this.#timeoutMs, scope.signal);
     const call: PolicyCall = {
       signal: deadline,
       deadline: performance.now() + this.#timeoutMs,
@@ -223,6 +231,8 @@ export class EnfuceClient {
       return await untilAborted(result, deadline);
     } catch (error) {
       throw fromTransportError(deadline.aborted ? deadline.reason : error);
+    } finally {
+      release();
     }
   }
 
@@ -312,6 +322,31 @@ async function readBody(
 }
 
 /** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
+/**
+ * The signal of one call: aborted at its deadline with a TimeoutError, as
+ * `AbortSignal.timeout` would, or with UpstreamCallCancelledError when the
+ * caller goes first. `release` once the call is over.
+ */
+function callSignal(
+  timeoutMs: number,
+  caller: AbortSignal | undefined,
+): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The call took too long.', 'TimeoutError')),
+    timeoutMs,
+  ).unref();
+  const cancel = () => controller.abort(new UpstreamCallCancelledError());
+  caller?.addEventListener('abort', cancel, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', cancel);
+    },
+  };
+}
+
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   // A late rejection of `work` must not become an unhandled rejection.
   work.catch(() => undefined);

@@ -8,7 +8,11 @@
  * bodies stay on `cause`, which only the logs see.
  */
 export type UpstreamErrorCode =
-  'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_ERROR' | 'UPSTREAM_CALL_BUDGET_EXCEEDED';
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_CALL_BUDGET_EXCEEDED'
+  | 'REQUEST_CANCELLED';
 
 export interface UpstreamErrorInit {
   /** The issuer's HTTP status, when it answered at all. */
@@ -74,6 +78,20 @@ export class UpstreamCallBudgetError extends UpstreamError {
     super(
       `This operation needs more than ${limit} calls to the card issuer; the fields past that were not fetched.`,
     );
+  }
+}
+
+/**
+ * The caller hung up before its answer was ready, so the call was not made,
+ * or was cut off. Nobody reads this answer; the code keeps the request's log
+ * line and the call metrics apart from the issuer's own failures.
+ */
+export class UpstreamCallCancelledError extends UpstreamError {
+  override name = 'UpstreamCallCancelledError';
+  readonly code = 'REQUEST_CANCELLED';
+
+  constructor() {
+    super('The caller went away before this call to the card issuer was finished.');
   }
 }
 

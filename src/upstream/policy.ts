@@ -28,6 +28,7 @@ import {
 import type { UpstreamConfig } from '../config.js';
 import type { CallPolicy, PolicyCall } from './client.js';
 import {
+  UpstreamCallCancelledError,
   UpstreamUnavailableError,
   isConnectionFailure,
   isTimeout,
@@ -116,19 +117,18 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
     this.#maxConcurrent = options.maxConcurrent ?? 32;
     this.#queueSize = options.queueSize ?? 256;
-    // A half-open probe fails on any failure of the issuer's; otherwise
-    // failures the attempt forgave (see `execute`) do not count.
-    this.#breaker = circuitBreaker(
-      handleWhen(
-        (error) =>
-          countsAgainstIssuer(error) &&
-          (this.#breaker.state === CircuitState.HalfOpen || !this.#forgiven.has(error as object)),
-      ),
-      {
-        breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
-        halfOpenAfter: options.halfOpenAfterMs ?? 5000,
-      },
-    );
+    // A half-open probe fails on any failure of the issuer's, and when its
+    // caller went away: cockatiel reads an error it does not handle as the
+    // issuer answering, and would close the circuit on a probe cut short.
+    // Otherwise failures the attempt forgave (see `execute`) do not count.
+    const counts = (error: unknown) =>
+      this.#breaker.state === CircuitState.HalfOpen
+        ? countsAgainstIssuer(error) || error instanceof UpstreamCallCancelledError
+        : countsAgainstIssuer(error) && !this.#forgiven.has(error as object);
+    this.#breaker = circuitBreaker(handleWhen(counts), {
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+      halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+    });
     this.#bulkhead = bulkhead(this.#maxConcurrent, this.#queueSize);
     this.#breaker.onStateChange((state) =>
       this.#emit({ type: 'circuit', state: CIRCUIT_NAMES[state] }),

@@ -316,3 +316,30 @@ describe('L6, L8, L9 in the small', () => {
     expect(sim().log.count('account')).toBe(10);
   });
 });
+
+describe('a caller that hangs up', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ simulator: { latency: { fixedMs: 300 } } });
+  });
+  afterAll(() => harness.close());
+
+  it('makes no further upstream call for it, and cuts off the one on its way', async () => {
+    // Answering it takes a page read, then a call per account (segment) and parent.
+    const query = `{ customer(id: "${FIXTURES.customerWith75}") {
+      accounts(first: 30) { nodes { segment parent { number } } } } }`;
+    const hungUp = await fetch(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+      signal: AbortSignal.timeout(100),
+    }).catch((error: Error) => error);
+    expect(hungUp).toBeInstanceOf(Error);
+
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(0), { timeout: 250 });
+    expect(harness.gateway.upstreamPolicy!.state().active).toBe(0);
+    // Past the time the page read would have taken, and its follow-up calls with it.
+    await sleep(600);
+    expect(harness.simulator.log.count()).toBe(1);
+  });
+});

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { UpstreamCallBudgetError, UpstreamUnavailableError } from '../../src/upstream/errors.js';
+import {
+  UpstreamCallBudgetError,
+  UpstreamCallCancelledError,
+  UpstreamUnavailableError,
+} from '../../src/upstream/errors.js';
 import { UpstreamPolicy } from '../../src/upstream/policy.js';
 
 function call(ms: number) {
@@ -148,6 +152,22 @@ describe('UpstreamPolicy', () => {
 
     // The same hang with all of its time does count.
     await expect(policy.execute(hangs, call(50))).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(policy.state().circuit).toBe('open');
+  });
+
+  it('keeps the circuit open when the caller of a half-open probe goes away', async () => {
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 0 });
+    await expect(
+      policy.execute(async () => {
+        throw new UpstreamUnavailableError({ status: 503 });
+      }, call(1000)),
+    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+
+    const cancelled = new UpstreamCallCancelledError();
+    const probe = policy.execute(async () => {
+      throw cancelled;
+    }, call(1000));
+    await expect(probe).rejects.toBe(cancelled);
     expect(policy.state().circuit).toBe('open');
   });
 });
