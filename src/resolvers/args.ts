@@ -3,7 +3,7 @@
  * expected; they quote the value only when it is short and printable.
  */
 import { BadUserInputError } from '../errors.js';
-import { isIssuerId } from '../upstream/ids.js';
+import { canonicalId, isIssuerId } from '../upstream/ids.js';
 
 // Shared with the result-size limit, which sizes lists before they run.
 export const MAX_IDS = 100;
@@ -11,8 +11,9 @@ export const MAX_FIRST = 100;
 /** The schema's default for `first` (schema/customer.graphql). */
 export const DEFAULT_FIRST = 30;
 
+/** The id, without leading zeros (see canonicalId), or BAD_USER_INPUT. */
 export function parseId(value: string, argument = 'id'): string {
-  if (isIssuerId(value)) return value;
+  if (isIssuerId(value)) return canonicalId(value);
   throw new BadUserInputError(`\`${argument}\` must be 1 to 32 decimal digits${quote(value)}.`);
 }
 

@@ -9,7 +9,7 @@ import {
   UpstreamUnavailableError,
   fromTransportError,
 } from './errors.js';
-import { isIssuerId } from './ids.js';
+import { canonicalId, isIssuerId } from './ids.js';
 import type { AccountRecord, CustomerRecord } from './records.js';
 
 /** Who a call is made for; one per GraphQL request. */
@@ -385,5 +385,5 @@ function askedFor<T extends { id: string }>(record: T, id: string, what: string)
 
 /** The same id, whether or not one of them is written with leading zeros. */
 function sameIssuerId(a: string, b: string): boolean {
-  return a.replace(/^0+(?=\d)/, '') === b.replace(/^0+(?=\d)/, '');
+  return canonicalId(a) === canonicalId(b);
 }

@@ -142,15 +142,29 @@ describe('transport faults', () => {
       expect(reply.text).not.toContain(FIXTURES.accountNegativeBalance);
     });
 
-    it('but not an id the issuer writes without the leading zeros it was asked with', async () => {
+    it('but not the same id written with leading zeros', async () => {
       sim().faults.add({
         route: 'account',
-        id: `00${ID}`,
-        body: `{"id":${ID},"customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50}`,
+        id: ID,
+        body: `{"id":"00${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50}`,
       });
-      const reply = await harness.execute(ACCOUNT, { id: `00${ID}` });
+      const reply = await harness.execute(ACCOUNT, { id: ID });
       expect(reply.errors).toBeUndefined();
-      expect(reply.data.account).toMatchObject({ id: ID, balance: { amount: '1234.50' } });
+      // Exactly as the issuer sent it.
+      expect(reply.data.account).toMatchObject({ id: `00${ID}`, balance: { amount: '1234.50' } });
+    });
+
+    it('asks for an id given with leading zeros without them, once for both spellings', async () => {
+      const reply = await harness.execute('query ($ids: [ID!]!) { accounts(ids: $ids) { id } }', {
+        ids: [`00${ID}`, ID, `0${ID}`],
+      });
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.accounts).toEqual([{ id: ID }, { id: ID }, { id: ID }]);
+      expect(
+        sim()
+          .log.entries()
+          .map((entry) => entry.path),
+      ).toEqual([`/account/v3/${ID}`]);
     });
 
     it("a customer's account list holding an account of another customer", async () => {
