@@ -6,6 +6,7 @@
  * a known code is masked, because Apollo Server passes resolver messages
  * through unchanged, and undici's messages name hosts and ports.
  */
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 export type ErrorCode =
@@ -70,8 +71,20 @@ export class ForbiddenError extends GraphQLError {
 }
 
 export class UnauthenticatedError extends GraphQLError {
-  constructor(message = 'A valid bearer token is required.') {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  /** @param reason no usable bearer token was sent, or one was sent and refused */
+  constructor(reason: 'missing' | 'invalid' = 'missing') {
+    const message =
+      reason === 'missing'
+        ? 'A valid bearer token is required.'
+        : 'The bearer token is invalid or expired.';
+    // RFC 6750 §3: a 401 names the scheme it wants, and why a sent token failed.
+    const challenge = reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
+    super(message, {
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) },
+      },
+    });
   }
 }
 

@@ -65,7 +65,7 @@ export function createAuthenticator(
     const payload = await verify(token, secret, jwks, config).catch((error: unknown) => {
       const failure = keySetFailure(error);
       if (failure) onKeySetFailure?.(failure);
-      throw new UnauthenticatedError('The bearer token is invalid or expired.');
+      throw new UnauthenticatedError('invalid');
     });
     return callerFrom(payload);
   };
@@ -117,7 +117,7 @@ function callerFrom(payload: JWTPayload): Caller {
   // `sub` goes upstream as auditUser: the same rule as X-Audit-User, except
   // that any printable Unicode is fine in a signed claim.
   if (typeof sub !== 'string' || !isAuditName(sub, /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u)) {
-    throw new UnauthenticatedError('The bearer token is invalid or expired.');
+    throw new UnauthenticatedError('invalid');
   }
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   return {

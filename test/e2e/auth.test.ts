@@ -46,6 +46,8 @@ describe('caller tokens (HS256)', () => {
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT });
     expectUnauthenticated(reply);
     expect(reply.errors![0]!.message).toBe('A valid bearer token is required.');
+    // RFC 6750 §3: the scheme it wants.
+    expect(reply.headers['www-authenticate']).toBe('Bearer');
     expect(harness.simulator.log.count()).toBe(0);
   });
 
@@ -92,6 +94,7 @@ describe('caller tokens (HS256)', () => {
     const token = await make();
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
     expectUnauthenticated(reply);
+    expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     expect(reply.text).not.toContain(token.split('.')[1]);
     expect(harness.simulator.log.count()).toBe(0);
   });

@@ -47,8 +47,14 @@ describe('canary credentials and tokens (S1)', () => {
   const seen: string[] = [];
   const tokens: string[] = [];
 
-  const record = <T extends { text: string; headers: unknown }>(reply: T): T => {
-    seen.push(reply.text, JSON.stringify(reply.headers));
+  const record = <T extends { text: string; headers: Record<string, unknown> }>(reply: T): T => {
+    // The RFC 6750 challenge says "Bearer" by design; it must be one of the
+    // two fixed values, and the rest of the answer is searched as a whole.
+    const { 'www-authenticate': challenge, ...headers } = reply.headers;
+    if (challenge !== undefined) {
+      expect(['Bearer', 'Bearer error="invalid_token"']).toContain(challenge);
+    }
+    seen.push(reply.text, JSON.stringify(headers));
     return reply;
   };
   const ask = async (target: SpawnedGateway, id: string, headers: Record<string, string>) =>

@@ -117,10 +117,13 @@ describe('error classes', () => {
   });
 
   it('carry HTTP 401 on UNAUTHENTICATED, and 400 on BAD_USER_INPUT only when asked', () => {
-    expect(new UnauthenticatedError().extensions).toEqual({
-      code: 'UNAUTHENTICATED',
-      http: { status: 401 },
-    });
+    const { code, http } = new UnauthenticatedError().extensions as {
+      code: string;
+      http: { status: number; headers: Map<string, string> };
+    };
+    expect(code).toBe('UNAUTHENTICATED');
+    expect(http.status).toBe(401);
+    expect(http.headers.get('www-authenticate')).toBe('Bearer');
     expect(new BadUserInputError('x').extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(new BadUserInputError('x', { status: 400 }).extensions).toEqual({
       code: 'BAD_USER_INPUT',
