@@ -5,11 +5,13 @@
  * does not exist, so existence never leaks.
  */
 import { ForbiddenError } from '../errors.js';
+import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import type { Caller } from './caller.js';
 
 function mayReadCustomer(caller: Caller, customerId: string): boolean {
-  return caller.anyCustomer || caller.customerId === customerId;
+  // The caller's id is canonical already; the issuer might write zeros in front.
+  return caller.anyCustomer || caller.customerId === canonicalId(customerId);
 }
 
 export function assertMayReadCustomer(caller: Caller, customerId: string): void {

@@ -4,7 +4,7 @@
  * under overload (overload.ts). Each answer is a GraphQL-shaped JSON error
  * with the status of the contract, and never the text of an internal error.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
 import { INTERNAL_MESSAGE } from '../errors.js';
 import { GatewayOverloadedError } from './overload.js';
 
@@ -20,18 +20,6 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
   app.addContentTypeParser(SIMPLE_TYPES, { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
-
-  // fastify reads no body on GET, so its limit never applied there and the
-  // query ran. A body announced beyond the limit is refused unread, as on
-  // POST; the connection closes rather than take in what is still coming.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && Number(request.headers['content-length']) > maxBodyBytes) {
-      return reply
-        .code(413)
-        .header('connection', 'close')
-        .send(errorBody(tooLarge(maxBodyBytes), 'BAD_REQUEST'));
-    }
-  });
 
   app.route({
     method: ['PUT', 'PATCH', 'DELETE', 'HEAD'],
@@ -55,6 +43,24 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
     }
     return reply.code(status).send(errorBody(clientMessage(error, maxBodyBytes), 'BAD_REQUEST'));
   });
+}
+
+/**
+ * An `onRequest` hook for /graphql. fastify reads no body on GET, so its
+ * limit never applied there and the query ran: a body announced beyond the
+ * limit is refused unread, as on POST, and the connection closes rather than
+ * take in what is still coming. A route hook, so that it runs after the
+ * request log and metrics have started following the request.
+ */
+export function refuseLargeGetBodies(maxBodyBytes: number): onRequestHookHandler {
+  return async (request, reply) => {
+    if (request.method === 'GET' && Number(request.headers['content-length']) > maxBodyBytes) {
+      return reply
+        .code(413)
+        .header('connection', 'close')
+        .send(errorBody(tooLarge(maxBodyBytes), 'BAD_REQUEST'));
+    }
+  };
 }
 
 /** Fixed texts: fastify's own messages may quote parts of the body. */

@@ -15,7 +15,7 @@ import type { Registry } from 'prom-client';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
-import { hardenGraphQL } from './hardening.js';
+import { hardenGraphQL, refuseLargeGetBodies } from './hardening.js';
 import { withLoadShedding, type SheddingPolicy } from './overload.js';
 
 declare module 'fastify' {
@@ -37,10 +37,11 @@ export interface HttpServerOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const DEFAULT_BODY_LIMIT = 100 * 1024;
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { metrics, logger, isReady } = options;
-  const bodyLimit = options.bodyLimit ?? 100 * 1024;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request comes from the request-log plugin, with GraphQL fields.
@@ -107,6 +108,7 @@ export function mountGraphQL(
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
+    onRequest: refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
     handler: withLoadShedding(answer, shedding),
   });
 }

@@ -13,6 +13,7 @@
  */
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../errors.js';
+import { canonicalId } from '../upstream/ids.js';
 
 /** The accounts of one page and where the first of them sits. */
 export interface CursorPage {
@@ -63,7 +64,12 @@ export function createCursorCodec(key: string): CursorCodec {
       const payload = bytes.subarray(0, -MAC_BYTES).toString('latin1');
       const fields = PAYLOAD.exec(payload);
       // Re-encoding catches edits to base64's unused trailing bits.
-      if (fields !== null && fields[1] === customerId && bytes.toString('base64url') === cursor) {
+      // canonicalId: earlier cursors kept a customer id as it was asked for.
+      if (
+        fields !== null &&
+        canonicalId(fields[1]!) === customerId &&
+        bytes.toString('base64url') === cursor
+      ) {
         const [, , first, last, offset] = fields;
         const onPage = first === undefined || (+first <= +offset! && +offset! <= +last!);
         const sealed = first === undefined ? payload : payload.slice(0, payload.lastIndexOf(':'));

@@ -107,9 +107,12 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #breaker: CircuitBreakerPolicy;
   readonly #bulkhead: BulkheadPolicy;
   readonly #listeners = new Set<(event: UpstreamPolicyEvent) => void>();
-  /** Failures the breaker must not count; the retry policy retries the ones it also holds. */
+  /** Failures the breaker must not count, unless they are a probe's. */
   readonly #forgiven = new WeakSet<object>();
+  /** Failures the retry policy retries. */
   readonly #retried = new WeakSet<object>();
+  /** Failures of half-open probes. */
+  readonly #probeFailures = new WeakSet<object>();
 
   constructor(options: UpstreamPolicyOptions = {}) {
     this.#retries = options.retries ?? 2;
@@ -117,12 +120,14 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
     this.#maxConcurrent = options.maxConcurrent ?? 32;
     this.#queueSize = options.queueSize ?? 256;
-    // A half-open probe fails on any failure of the issuer's, and when its
+    // The half-open probe fails on any failure of the issuer's, and when its
     // caller went away: cockatiel reads an error it does not handle as the
     // issuer answering, and would close the circuit on a probe cut short.
-    // Otherwise failures the attempt forgave (see `execute`) do not count.
+    // Other attempts, even ones that end while the probe is out, do not
+    // count the failures they forgave (see `execute`): counted, they would
+    // reopen the circuit and lose the probe's answer.
     const counts = (error: unknown) =>
-      this.#breaker.state === CircuitState.HalfOpen
+      this.#probeFailures.has(error as object)
         ? countsAgainstIssuer(error) || error instanceof UpstreamCallCancelledError
         : countsAgainstIssuer(error) && !this.#forgiven.has(error as object);
     this.#breaker = circuitBreaker(handleWhen(counts), {
@@ -153,9 +158,6 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
     const { signal, deadline, admit } = call;
-    // An attempt that went out with less than half of the call's time left
-    // was starved by the queue here; its timeout says nothing of the issuer.
-    const fairShareMs = (deadline - performance.now()) / 2;
     const retries = retry(
       handleWhen((error) => this.#retried.has(error as object)),
       {
@@ -176,43 +178,45 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     );
 
     try {
-      return await retries.execute(
-        ({ attempt: n }) =>
-          // The bulkhead sits outside the breaker: a call whose deadline ran
-          // out while it queued here never reached the issuer, so it must not
-          // count against it. No signal for the bulkhead either: cockatiel 3's
-          // queue stalls when a queued call is aborted; the deadline is
-          // checked once a slot is free, so a late call gives it back at once.
-          this.#bulkhead.execute(() => {
-            signal.throwIfAborted();
-            // cockatiel lets calls wait for a half-open probe's outcome, each
-            // holding its slot for as long as the probe takes: up to the
-            // deadline when the issuer hangs. They fail at once instead.
-            if (this.#breaker.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
-            admit();
-            const starved = deadline - performance.now() < fairShareMs;
-            return this.#breaker.execute(
-              () =>
-                attempt(signal).catch((error: unknown) => {
-                  const again =
-                    n < this.#retries && !signal.aborted && isRetryable(error, deadline);
-                  if (typeof error === 'object' && error !== null) {
-                    if (again) this.#retried.add(error);
-                    // A burst of stale sockets, each reset once and retried on
-                    // a fresh one, must not open the circuit and refuse the
-                    // retries. A 5xx is the issuer's own word: it counts at once.
-                    const forgiven = again
-                      ? isConnectionFailure(error)
-                      : starved && isTimeout(error);
-                    if (forgiven) this.#forgiven.add(error);
-                  }
-                  throw error;
-                }),
-              signal,
-            );
-          }),
-        signal,
-      );
+      return await retries.execute(({ attempt: n }) => {
+        const queuedAt = performance.now();
+        // The bulkhead sits outside the breaker: a call whose deadline ran
+        // out while it queued here never reached the issuer, so it must not
+        // count against it. No signal for the bulkhead either: cockatiel 3's
+        // queue stalls when a queued call is aborted; the deadline is
+        // checked once a slot is free, so a late call gives it back at once.
+        return this.#bulkhead.execute(() => {
+          signal.throwIfAborted();
+          // cockatiel lets calls wait for a half-open probe's outcome, each
+          // holding its slot for as long as the probe takes: up to the
+          // deadline when the issuer hangs. They fail at once instead.
+          if (this.#breaker.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
+          admit();
+          // Let through while open, this attempt is the half-open probe.
+          const probe = this.#breaker.state === CircuitState.Open;
+          // Half of the time it had on joining the queue went on waiting
+          // there: its timeout says nothing of the issuer.
+          const now = performance.now();
+          const starved = now - queuedAt > (deadline - queuedAt) / 2;
+          return this.#breaker.execute(
+            () =>
+              attempt(signal).catch((error: unknown) => {
+                const again = n < this.#retries && !signal.aborted && isRetryable(error, deadline);
+                if (typeof error === 'object' && error !== null) {
+                  if (again) this.#retried.add(error);
+                  if (probe) this.#probeFailures.add(error);
+                  // A burst of stale sockets, each reset once and retried on
+                  // a fresh one, must not open the circuit and refuse the
+                  // retries. A 5xx is the issuer's own word: it counts at once.
+                  const forgiven = again ? isConnectionFailure(error) : starved && isTimeout(error);
+                  if (forgiven) this.#forgiven.add(error);
+                }
+                throw error;
+              }),
+            signal,
+          );
+        });
+      }, signal);
     } catch (error) {
       throw this.#translate(error);
     }

@@ -200,6 +200,27 @@ describe('request logging and request ids', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it('logs a GET refused for announcing a body over the limit', async () => {
+    const response = await request(
+      `${harness.url}/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      {
+        method: 'GET',
+        headers: { 'apollo-require-preflight': '1', 'x-request-id': 'big-get-1' },
+        body: Buffer.alloc(200 * 1024, ' '),
+      },
+    );
+    await response.body.dump();
+    expect(response.statusCode).toBe(413);
+    await vi.waitFor(() => expect(requestLines()).toHaveLength(1));
+    expect(requestLines()[0]).toMatchObject({
+      requestId: 'big-get-1',
+      status: 413,
+      outcome: 'rejected',
+      upstreamCalls: 0,
+      errorCodes: ['BAD_REQUEST'],
+    });
+  });
+
   it('never writes a credential, a token or an authorization header', async () => {
     const { simulator } = harness;
     simulator.faults.add({ route: 'account', status: 401, times: 1 });

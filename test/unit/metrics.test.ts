@@ -1,6 +1,8 @@
 import perfHooks from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { createGatewayMetrics } from '../../src/http/metrics.js';
+import { recordUpstream } from '../../src/plugins/metrics.js';
+import { UpstreamCallCancelledError, UpstreamResponseError } from '../../src/upstream/errors.js';
 
 describe('operation labels', () => {
   it('keep the first names, then fold new ones into (other)', () => {
@@ -70,5 +72,26 @@ describe('default process metrics', () => {
     const lag = new Set(registries.map((r) => r.getSingleMetric('nodejs_eventloop_lag_seconds')));
     expect(lag.size).toBe(1);
     expect([...lag][0]).toBeDefined();
+  });
+});
+
+describe('upstream call labels', () => {
+  it('label a call cut off by its caller as cancelled, even after a 200 began', async () => {
+    const metrics = createGatewayMetrics();
+    const observe = recordUpstream(metrics);
+    const scope = { auditUser: 'a' };
+    const endpoint = '/account/v3/{id}';
+    observe(
+      { endpoint, status: 200, durationMs: 1, error: new UpstreamCallCancelledError() },
+      scope,
+    );
+    observe(
+      { endpoint, status: undefined, durationMs: 1, error: new UpstreamCallCancelledError() },
+      scope,
+    );
+    observe({ endpoint, status: 200, durationMs: 1, error: new UpstreamResponseError('x') }, scope);
+    const { values } = await metrics.upstreamCalls.get();
+    const byStatus = Object.fromEntries(values.map((v) => [v.labels.status, v.value]));
+    expect(byStatus).toEqual({ cancelled: 2, unusable: 1 });
   });
 });

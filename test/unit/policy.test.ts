@@ -170,4 +170,57 @@ describe('UpstreamPolicy', () => {
     await expect(probe).rejects.toBe(cancelled);
     expect(policy.state().circuit).toBe('open');
   });
+
+  it('lets the probe decide when a call sent before it fails meanwhile with a failure it forgives', async () => {
+    const policy = new UpstreamPolicy({
+      retries: 1,
+      backoffInitialMs: 1,
+      breakerThreshold: 1,
+      halfOpenAfterMs: 20,
+    });
+    let resetEarly = () => {};
+    const early = policy.execute(
+      () =>
+        new Promise<never>((_, reject) => {
+          resetEarly = () =>
+            reject(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
+        }),
+      call(1000),
+    );
+    early.catch(() => undefined);
+    await expect(
+      policy.execute(async () => {
+        throw new UpstreamUnavailableError({ status: 503 });
+      }, call(1000)),
+    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await sleep(30);
+
+    const probe = policy.execute(async () => {
+      await sleep(30);
+      return 'probe';
+    }, call(1000));
+    expect(policy.state().circuit).toBe('half-open');
+    // Reset while the probe is out, and retried: not the issuer's failure.
+    resetEarly();
+    expect(await probe).toBe('probe');
+    expect(policy.state().circuit).toBe('closed');
+  });
+
+  it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
+    const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 2 });
+    let attempts = 0;
+    const call1500 = call(1500);
+    const outcome = policy.execute(async (signal) => {
+      attempts++;
+      if (attempts === 1) throw new UpstreamUnavailableError({ status: 503, retryAfter: '1' });
+      // The second attempt goes out after 1 s with 0.5 s left, and hangs.
+      return new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    }, call1500);
+    await expect(outcome).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(attempts).toBe(2);
+    // The 503 and the timeout: two failures in a row.
+    expect(policy.state().circuit).toBe('open');
+  });
 });
