@@ -11,6 +11,17 @@ function call(ms: number) {
   return { signal: AbortSignal.timeout(ms), deadline: performance.now() + ms, admit: () => {} };
 }
 
+const unavailable = async (): Promise<never> => {
+  throw new UpstreamUnavailableError({ status: 503 });
+};
+
+/** One 503: with `breakerThreshold: 1`, the circuit opens. */
+async function failOnce(policy: UpstreamPolicy): Promise<void> {
+  await expect(policy.execute(unavailable, call(1000))).rejects.toBeInstanceOf(
+    UpstreamUnavailableError,
+  );
+}
+
 describe('UpstreamPolicy', () => {
   it('does not count calls that timed out in its own queue against the issuer', async () => {
     const policy = new UpstreamPolicy({ maxConcurrent: 1, queueSize: 10, breakerThreshold: 2 });
@@ -37,10 +48,7 @@ describe('UpstreamPolicy', () => {
 
   it('leaves a half-open circuit to a real probe when an attempt is refused before it goes out', async () => {
     const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 20 });
-    const failing = policy.execute(async () => {
-      throw new UpstreamUnavailableError({ status: 503 });
-    }, call(1000));
-    await expect(failing).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await failOnce(policy);
     expect(policy.state().circuit).toBe('open');
     await sleep(30);
 
@@ -62,10 +70,7 @@ describe('UpstreamPolicy', () => {
     expect(sent).toBe(0);
     expect(policy.state().circuit).not.toBe('closed');
 
-    const probe = policy.execute(async () => {
-      throw new UpstreamUnavailableError({ status: 503 });
-    }, call(1000));
-    await expect(probe).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await failOnce(policy);
     expect(policy.state().circuit).toBe('open');
   });
 
@@ -76,12 +81,7 @@ describe('UpstreamPolicy', () => {
       halfOpenAfterMs: 0,
       maxConcurrent: 2,
     });
-    const unavailable = async () => {
-      throw new UpstreamUnavailableError({ status: 503 });
-    };
-    await expect(policy.execute(unavailable, call(1000))).rejects.toBeInstanceOf(
-      UpstreamUnavailableError,
-    );
+    await failOnce(policy);
 
     const probe = policy.execute(async () => {
       await sleep(50);
@@ -157,11 +157,7 @@ describe('UpstreamPolicy', () => {
 
   it('keeps the circuit open when the caller of a half-open probe goes away', async () => {
     const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 0 });
-    await expect(
-      policy.execute(async () => {
-        throw new UpstreamUnavailableError({ status: 503 });
-      }, call(1000)),
-    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await failOnce(policy);
 
     const cancelled = new UpstreamCallCancelledError();
     const probe = policy.execute(async () => {
@@ -188,11 +184,7 @@ describe('UpstreamPolicy', () => {
       call(1000),
     );
     early.catch(() => undefined);
-    await expect(
-      policy.execute(async () => {
-        throw new UpstreamUnavailableError({ status: 503 });
-      }, call(1000)),
-    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await failOnce(policy);
     await sleep(30);
 
     const probe = policy.execute(async () => {
