@@ -55,10 +55,10 @@ export interface PolicyCall {
    * Throws when an attempt may not go out (the operation's call budget is
    * spent); counts nothing, the attempt itself does. A policy with a circuit
    * breaker calls it right before the breaker, with nothing awaited between, so the
-   * attempt the breaker lets through meets a spent budget only after waiting
-   * on a half-open probe: such a refusal reached no issuer and must not count
-   * as its answer, least of all as the probe that closes a half-open circuit
-   * (policy.ts). An attempt the open circuit refuses is not counted either.
+   * attempt the breaker lets through never meets a spent budget: such a
+   * refusal reached no issuer and must not count as its answer, least of
+   * all as the probe that closes a half-open circuit. An attempt the open
+   * circuit refuses is not counted either.
    */
   admit(): void;
 }
@@ -321,7 +321,6 @@ async function readBody(
   }
 }
 
-/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
 /**
  * The signal of one call: aborted at its deadline with a TimeoutError, as
  * `AbortSignal.timeout` would, or with UpstreamCallCancelledError when the
@@ -347,6 +346,7 @@ function callSignal(
   };
 }
 
+/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   // A late rejection of `work` must not become an unhandled rejection.
   work.catch(() => undefined);
