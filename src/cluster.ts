@@ -124,7 +124,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     anyListened = true;
   });
 
-  const stop = async (signal?: NodeJS.Signals, exitCode = 0) => {
+  /** Stops every worker, then exits with `exitCode`, or 1 when a worker had to cut requests off. */
+  const stop = async (exitCode: number, signal?: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info(signal ? { signal } : {}, 'stopping workers');
@@ -158,7 +159,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     if (!anyListened) {
       // The worker wrote why; restarting it would only fail the same way.
       logger.error({ worker: worker.id, code, signal }, 'a worker failed to start; stopping');
-      void stop(undefined, 1);
+      void stop(1);
       return;
     }
     deaths.push(now);
@@ -168,7 +169,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
         { worker: worker.id, code, signal, deaths: deaths.length, windowMs: CRASH_LOOP_WINDOW_MS },
         'workers keep dying; stopping',
       );
-      void stop(undefined, 1);
+      void stop(1);
       return;
     }
     logger.error({ worker: worker.id, code, signal }, 'worker died; starting another');
@@ -177,8 +178,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   });
   for (let i = 0; i < workers; i++) fork();
   logger.info({ workers }, 'cluster primary started');
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(0, signal));
+  process.on('SIGINT', (signal) => void stop(0, signal));
 }
 
 let nextQuestion = 0;

@@ -22,6 +22,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The GraphQL context, once built; the request log and metrics read it after the answer. */
     gatewayContext: GatewayContext | null;
+    /**
+     * On /graphql: aborts when the caller hangs up before the answer was
+     * written. Upstream calls stop (client.ts) and the request is summarized
+     * as abandoned (requestSummary.ts).
+     */
+    callerGone: AbortSignal | null;
   }
 }
 
@@ -61,6 +67,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: false,
   });
   app.decorateRequest('gatewayContext', null);
+  app.decorateRequest('callerGone', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS') {
+      request.callerGone = callerGone(reply.raw);
+    }
+  });
 
   await app.register(fastifyCors, options.cors ?? corsPolicy());
   // 413/400/405/415 answers fastify gives before Apollo, shaped like GraphQL errors.
@@ -94,12 +106,12 @@ export function mountGraphQL(
   shedding: SheddingPolicy,
 ): void {
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
-    context: async (request, reply) => {
+    context: async (request) => {
       const context = await createContext({
         authorization: authorizationOf(request.raw),
         auditUser: headerValue(request.headers['x-audit-user']),
         requestId: request.id,
-        signal: callerGone(reply.raw),
+        signal: request.callerGone ?? undefined,
       });
       request.gatewayContext = context;
       return context;
@@ -122,7 +134,7 @@ function authorizationOf(raw: IncomingMessage): string | undefined {
   const { rawHeaders } = raw;
   let values: string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') {
+    if (rawHeaders[i]!.toLowerCase() === 'authorization') {
       (values ??= []).push(rawHeaders[i + 1]!);
     }
   }

@@ -67,7 +67,6 @@ export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
 
 interface Progress {
   answerReady: boolean;
-  callerLeft: boolean;
   summarized: boolean;
 }
 
@@ -94,7 +93,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       durationMs: reply.elapsedTime,
       upstreamCalls: context?.upstreamCalls.count ?? 0,
       errorCodes,
-      outcome: progress.callerLeft
+      outcome: request.callerGone?.aborted
         ? 'abandoned'
         : outcomeOf(status, errorCodes, facts?.hasData ?? false),
     };
@@ -103,12 +102,11 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
 
   app.addHook('onRequest', async (request, reply) => {
     if (!isGraphQL(request)) return;
-    const progress: Progress = { answerReady: false, callerLeft: false, summarized: false };
+    const progress: Progress = { answerReady: false, summarized: false };
     progressByRequest.set(request, progress);
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished) return;
-      progress.callerLeft = true;
-      // Otherwise the answer is still being worked out: onSend summarizes.
+    // Set by the HTTP server's own onRequest hook, which runs first. Until the
+    // answer is ready, onSend summarizes instead.
+    request.callerGone?.addEventListener('abort', () => {
       if (progress.answerReady) summarize(request, reply, progress);
     });
   });
@@ -122,7 +120,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       codesByRequest.set(request, codesInBody(payload));
     }
     progress.answerReady = true;
-    if (progress.callerLeft) summarize(request, reply, progress);
+    if (request.callerGone?.aborted) summarize(request, reply, progress);
     return payload;
   });
 
