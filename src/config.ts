@@ -59,10 +59,15 @@ export interface OperationsConfig {
   /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. @default 1 */
   workers: number;
   /**
-   * GraphQL requests answered at once; more (or any while the upstream queue
-   * is half full) get 503 GATEWAY_OVERLOADED; 0 never sheds. @default 512
+   * GraphQL requests running or waiting at once; more get 503
+   * GATEWAY_OVERLOADED; 0 never sheds. @default 512
    */
   maxInFlight: number;
+  /**
+   * How long, in ms, a GraphQL request waits for the upstream queue to fall
+   * below half before it gets 503 GATEWAY_OVERLOADED; 0 sheds at once. @default 500
+   */
+  admissionWaitMs: number;
   /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
   otlpEndpoint: string | undefined;
   /** @default 'enfuce-graphql-gateway' */
@@ -207,6 +212,7 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   WEB_CONCURRENCY: integer(1, 64).default(1),
   MAX_IN_FLIGHT_REQUESTS: integer(0, 1_000_000).default(512),
+  ADMISSION_WAIT_MS: integer(0, 60_000).default(500),
   GRAPHQL_JIT: boolean.default(false),
   FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
@@ -354,6 +360,7 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
       workers: e.WEB_CONCURRENCY,
       maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
+      admissionWaitMs: e.ADMISSION_WAIT_MS,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
       metricsOperationNames: e.METRICS_OPERATION_NAMES && Object.freeze(e.METRICS_OPERATION_NAMES),

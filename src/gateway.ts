@@ -191,8 +191,10 @@ export async function createGateway(
     }),
     {
       maxInFlight: config.operations.maxInFlight,
+      maxWaitMs: config.operations.admissionWaitMs,
       upstream: upstreamPolicy,
       onShed: (reason) => instruments.requestsShed.inc({ reason }),
+      onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
     },
   );
 

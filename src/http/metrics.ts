@@ -38,6 +38,7 @@ export interface GatewayMetrics {
   registry: Registry;
   requestDuration: Histogram<'operation' | 'outcome'>;
   requestsInFlight: Gauge;
+  requestsWaiting: Gauge;
   requestsShed: Counter<'reason'>;
   graphqlErrors: Counter<'code'>;
   upstreamCallsPerOperation: Histogram<'operation'>;
@@ -144,9 +145,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       help: 'GraphQL requests received and not yet answered.',
       registers,
     }),
+    requestsWaiting: new Gauge({
+      name: 'gateway_graphql_requests_waiting',
+      help: 'GraphQL requests waiting to start until the upstream bulkhead queue is less than half full.',
+      registers,
+    }),
     requestsShed: new Counter({
       name: 'gateway_graphql_requests_shed_total',
-      help: 'GraphQL requests answered 503 at once: in_flight (the limit was reached) or upstream_queue (the issuer calls queue deep).',
+      help: 'GraphQL requests answered 503: in_flight (the limit was reached) or upstream_queue (the issuer calls stayed queued deep for ADMISSION_WAIT_MS).',
       labelNames: ['reason'],
       registers,
     }),

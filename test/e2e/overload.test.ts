@@ -2,8 +2,9 @@
  * Load shedding (src/http/overload.ts): with MAX_IN_FLIGHT_REQUESTS=2 and a
  * slow issuer, two requests hold both slots; the next GraphQL request is
  * answered 503 GATEWAY_OVERLOADED at once, without an upstream call, while
- * health and metrics keep answering. The same happens while the upstream
- * bulkhead's queue is half full.
+ * health and metrics keep answering. While the upstream bulkhead's queue is
+ * half full, a new request waits at the door (ADMISSION_WAIT_MS), is let in
+ * when the queue drains, and is shed only if it does not drain in time.
  */
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -119,39 +120,60 @@ describe('load shedding', () => {
   });
 });
 
+/** Three of the 30 accounts' ids: three calls for one connection. */
+const threeIds = (harness: Harness) =>
+  harness.simulator.data
+    .accountsOf(FIXTURES.customerWith30)
+    .slice(0, 3)
+    .map((account) => account.id);
+const FAN_OUT = 'query($ids: [ID!]!) { accounts(ids: $ids) { id } }';
+/** Three calls for one slot: one runs, two wait, the queue of 4 is half full. */
+const UPSTREAM_QUEUE = { ENFUCE_MAX_CONNECTIONS: '1', ENFUCE_QUEUE_SIZE: '4' };
+
+const queueHalfFull = (harness: Harness) =>
+  vi.waitFor(
+    () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 }),
+    { timeout: 2000, interval: 5 },
+  );
+
+/** A series' value in the gateway's /metrics, 0 when it is absent. */
+const gauge = async (harness: Harness, series: string) => {
+  const scrape = await (await request(`${harness.url}/metrics`)).body.text();
+  const line = scrape.split('\n').find((text) => text.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+};
+const shedCount = (harness: Harness, reason: string) =>
+  gauge(harness, `gateway_graphql_requests_shed_total{reason="${reason}"}`);
+
 describe('load shedding by upstream queue', () => {
   let harness: Harness;
   const sim = () => harness.simulator;
+  const WAIT_MS = 100;
 
   beforeAll(async () => {
     harness = await startHarness({
       upstreamTimeoutMs: 5000,
-      env: { ENFUCE_MAX_CONNECTIONS: '1', ENFUCE_QUEUE_SIZE: '4' },
+      env: { ...UPSTREAM_QUEUE, ADMISSION_WAIT_MS: String(WAIT_MS) },
     });
   });
   afterAll(() => harness.close());
   afterEach(() => sim().reset());
 
-  it('sheds a new request while the upstream queue is half full, then serves again', async () => {
-    const ids = sim()
-      .data.accountsOf(FIXTURES.customerWith30)
-      .slice(0, 3)
-      .map((account) => account.id);
+  it('sheds a new request once the upstream queue has stayed half full for ADMISSION_WAIT_MS, then serves again', async () => {
+    const ids = threeIds(harness);
     sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
-    // Three calls for one slot: one runs, two wait, the queue of 4 is half
-    // full (a rule that waited for a full queue would let the next one in).
-    const fanOut = harness.execute('query($ids: [ID!]!) { accounts(ids: $ids) { id } }', { ids });
-    await vi.waitFor(
-      () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 }),
-      { timeout: 2000, interval: 5 },
-    );
+    // A rule that waited for a full queue would let the next one in.
+    const fanOut = harness.execute(FAN_OUT, { ids });
+    await queueHalfFull(harness);
 
+    const arrived = performance.now();
     const shed = await harness.execute(ACCOUNT, { id: ID });
     expect(shed.status).toBe(503);
     expect(shed.errors?.[0]?.extensions?.code).toBe('GATEWAY_OVERLOADED');
-    const scrape = await (await request(`${harness.url}/metrics`)).body.text();
-    expect(scrape).toContain('gateway_graphql_requests_shed_total{reason="upstream_queue"} 1');
-    expect(scrape).not.toContain('gateway_graphql_requests_shed_total{reason="in_flight"}');
+    // It waited at the door first.
+    expect(performance.now() - arrived).toBeGreaterThanOrEqual(WAIT_MS - 1);
+    expect(await shedCount(harness, 'upstream_queue')).toBe(1);
+    expect(await shedCount(harness, 'in_flight')).toBe(0);
 
     // Every one of the admitted request's calls was served.
     const served = await fanOut;
@@ -159,6 +181,98 @@ describe('load shedding by upstream queue', () => {
     expect(served.data.accounts.map((account: { id: string }) => account.id)).toEqual(ids);
     expect(sim().log.count('account')).toBe(3);
 
+    sim().faults.clear();
+    expect((await harness.execute(ACCOUNT, { id: ID })).status).toBe(200);
+  });
+});
+
+describe('waiting at the door for the upstream queue', () => {
+  let harness: Harness;
+  const logged: string[] = [];
+  const sim = () => harness.simulator;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 5000,
+      env: { ...UPSTREAM_QUEUE, ADMISSION_WAIT_MS: '3000' },
+      logDestination: { write: (line: string) => void logged.push(line) },
+    });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => sim().reset());
+
+  it('lets a request in whole once the queue has drained below half', async () => {
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    const fanOut = harness.execute(FAN_OUT, { ids: threeIds(harness) });
+    await queueHalfFull(harness);
+
+    const waited = await harness.execute(ACCOUNT, { id: ID });
+    expect(waited.status).toBe(200);
+    expect(waited.data).toEqual({ account: { id: ID } });
+    expect((await fanOut).errors).toBeUndefined();
+    // Let in after the first call had given its slot to the second: its own
+    // call was the issuer's last, not one that overflowed the queue.
+    const ids = sim()
+      .log.entries('account')
+      .map((entry) => entry.id);
+    expect(ids).toHaveLength(4);
+    expect(ids.at(-1)).toBe(ID);
+    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+  });
+
+  it('lets a burst in one request at a time, so that none of their calls is refused', async () => {
+    sim().faults.add({ route: 'account', latencyMs: 40 });
+    // Each request makes three calls; the queue holds four. Let in together,
+    // the second and later ones would overflow it and come back partial.
+    const burst = await Promise.all(
+      Array.from({ length: 4 }, () => harness.execute(FAN_OUT, { ids: threeIds(harness) })),
+    );
+    for (const reply of burst) {
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.accounts).toHaveLength(3);
+    }
+    expect(sim().log.count('account')).toBe(12);
+    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+  });
+
+  it('forgets a waiting request whose caller hangs up: it makes no call and is not counted as shed', async () => {
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    const fanOut = harness.execute(FAN_OUT, { ids: threeIds(harness) });
+    await queueHalfFull(harness);
+
+    const agent = new Agent();
+    const caller = new AbortController();
+    const leaving = request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'left-at-the-door' },
+      body: JSON.stringify({ query: ACCOUNT, variables: { id: ID } }),
+      signal: caller.signal,
+      dispatcher: agent,
+    }).catch((error: unknown) => error);
+    await vi.waitFor(async () =>
+      expect(await gauge(harness, 'gateway_graphql_requests_waiting')).toBe(1),
+    );
+    caller.abort();
+    await leaving;
+    await agent.destroy();
+    // It leaves the line at once, while the queue is still half full.
+    await vi.waitFor(async () =>
+      expect(await gauge(harness, 'gateway_graphql_requests_waiting')).toBe(0),
+    );
+    expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 });
+
+    expect((await fanOut).errors).toBeUndefined();
+    await vi.waitFor(() =>
+      expect(
+        logged
+          .map((text) => JSON.parse(text) as Record<string, unknown>)
+          .find((entry) => entry['requestId'] === 'left-at-the-door'),
+      ).toMatchObject({ outcome: 'abandoned', upstreamCalls: 0 }),
+    );
+    expect(sim().log.count('account')).toBe(3);
+    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+    // The line is empty again: the next request goes straight in.
     sim().faults.clear();
     expect((await harness.execute(ACCOUNT, { id: ID })).status).toBe(200);
   });

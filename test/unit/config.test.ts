@@ -215,6 +215,13 @@ describe('load shedding', () => {
     expect(loadConfig({ MAX_IN_FLIGHT_REQUESTS: '0' }).operations.maxInFlight).toBe(0);
   });
 
+  it('lets a request wait 500 ms for the upstream queue to drain unless told otherwise', () => {
+    expect(loadConfig({}).operations.admissionWaitMs).toBe(500);
+    expect(loadConfig({ ADMISSION_WAIT_MS: '0' }).operations.admissionWaitMs).toBe(0);
+    expect(refusal({ ADMISSION_WAIT_MS: '-1' })).toMatch(/^ADMISSION_WAIT_MS /);
+    expect(refusal({ ADMISSION_WAIT_MS: '60001' })).toMatch(/^ADMISSION_WAIT_MS /);
+  });
+
   it('refuses a limit that is not a whole number', () => {
     expect(refusal({ MAX_IN_FLIGHT_REQUESTS: 'many' })).toBe(
       'MAX_IN_FLIGHT_REQUESTS must be a whole number (got "many")',
