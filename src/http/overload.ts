@@ -1,26 +1,27 @@
 /**
  * Load shedding. When more requests arrive than the process can answer,
  * they queue inside it: every answer gets slower, memory grows, and callers
- * time out on work the gateway still does. So a new GraphQL request is
- * answered 503 with `Retry-After`, which costs almost nothing and tells
- * callers (and load balancers) to back off, when either
+ * time out on work the gateway still does. So a GraphQL request is answered
+ * 503 with `Retry-After`, which costs almost nothing and tells callers (and
+ * load balancers) to back off, when either
  *
- * - `maxInFlight` requests are already running or waiting: the wait a
- *   caller can meet stays bounded by their number ÷ throughput (Little's
- *   law); it is refused at once; or
- * - the upstream bulkhead's queue has stayed at least half full for the
- *   whole `maxWaitMs` the request waited at the door. Let in, it would only
- *   wait behind those calls, and past the queue its own calls would be
- *   refused one by one, leaving it a partial answer. Requests that need many
- *   calls fill the queue long before `maxInFlight` is reached.
+ * - `maxInFlight` requests are already running or waiting: it is refused at
+ *   once, and the wait a caller can meet stays bounded by their number ÷
+ *   throughput (Little's law); or
+ * - it has waited `maxWaitMs` at the door without being let in. A request
+ *   waits there, once its caller is authenticated and before its operation
+ *   runs, while the upstream bulkhead's queue is at least half full or
+ *   others wait before it: let in, it would only wait behind those calls,
+ *   and past the queue its own calls would be refused one by one, leaving
+ *   it a partial answer. Requests that need many calls fill the queue long
+ *   before `maxInFlight` is reached.
  *
- * Waiting at the door, before any of its work starts, is what lets a burst
- * through whole: after a stall of a few hundred milliseconds (a full garbage
- * collection, a slow moment of the issuer's) the requests that arrived
- * meanwhile would fill the queue at once, although the process has the
- * capacity to answer them all a little later. Under sustained overload the
- * queue stays full, and the door sheds what it cannot let in within
- * `maxWaitMs`, as a proxy's queue timeout does.
+ * Waiting rather than refusing at once is what lets a burst through whole:
+ * after a stall of a few hundred milliseconds (a full garbage collection, a
+ * slow moment of the issuer's) the requests that arrived meanwhile would
+ * fill the queue at once, although the process can answer them all a little
+ * later. Under sustained overload the queue stays full, and the door sheds
+ * what it cannot let in within `maxWaitMs`, as a proxy's queue timeout does.
  *
  * Counts rather than event-loop delay: at 150 % of capacity the queue forms
  * among requests awaiting upstream slots and CPU turns, and answers took
@@ -28,18 +29,22 @@
  * until its answer is ready, not until its socket closes, because a caller
  * that gives up does not stop the work it started.
  */
+import { HeaderMap } from '@apollo/server';
 import type { FastifyReply } from 'fastify';
+import { GraphQLError } from 'graphql';
 import type { UpstreamPolicyView } from '../upstream/policy.js';
 
 /** Seconds a shed caller is asked to wait. */
 const RETRY_AFTER_SECONDS = 1;
 
-/** A shed request; hardening.ts turns it into a GraphQL-shaped 503. */
+const OVERLOADED_MESSAGE = `The gateway is overloaded; retry after ${RETRY_AFTER_SECONDS} s.`;
+
+/** A request shed before Apollo Server saw it; hardening.ts turns it into a GraphQL-shaped 503. */
 export class GatewayOverloadedError extends Error {
   readonly statusCode = 503;
   readonly code = 'GATEWAY_OVERLOADED';
   constructor() {
-    super(`The gateway is overloaded; retry after ${RETRY_AFTER_SECONDS} s.`);
+    super(OVERLOADED_MESSAGE);
   }
 }
 
@@ -59,7 +64,7 @@ export interface SheddingPolicy {
   onWaiting?: (waiting: number) => void;
 }
 
-/** How often, in ms, the door looks at a full upstream queue again. */
+/** How often, in ms, the door looks at a half-full upstream queue again. */
 const RECHECK_MS = 2;
 
 /** A request waiting at the door. */
@@ -67,66 +72,76 @@ interface Waiter {
   admit(): void;
 }
 
-/** `handler`, refusing requests while the process is overloaded (see above). */
-export function withLoadShedding<
-  This,
-  Request extends { callerGone: AbortSignal | null },
-  Reply extends Pick<FastifyReply, 'header'>,
-  Result,
->(
-  handler: (this: This, request: Request, reply: Reply) => Result,
-  { maxInFlight, upstream, maxWaitMs, onShed, onWaiting }: SheddingPolicy,
-): (this: This, request: Request, reply: Reply) => Result | Promise<Awaited<Result>> {
-  if (maxInFlight === 0) return handler;
-  let inFlight = 0;
-  /** First come, first let in. */
-  const line: Waiter[] = [];
+/** Where a GraphQL request may be refused or held for overload (see above). */
+export class LoadShedder {
+  readonly #maxInFlight: number;
+  readonly #upstream: UpstreamPolicyView | undefined;
+  readonly #maxWaitMs: number;
+  readonly #onShed: ((reason: ShedReason) => void) | undefined;
+  readonly #onWaiting: ((waiting: number) => void) | undefined;
+  /** Requests running or waiting at the door. */
+  #inFlight = 0;
+  /** Requests waiting at the door, first come, first let in. */
+  readonly #line: Waiter[] = [];
+  #pumping = false;
 
-  const queueHalfFull = (): boolean => {
-    const calls = upstream?.state();
-    return calls !== undefined && calls.queueSize > 0 && calls.queued * 2 >= calls.queueSize;
-  };
-  const roomInside = () => inFlight < maxInFlight && !queueHalfFull();
+  constructor(policy: SheddingPolicy) {
+    this.#maxInFlight = policy.maxInFlight;
+    this.#upstream = policy.upstream;
+    this.#maxWaitMs = policy.maxWaitMs;
+    this.#onShed = policy.onShed;
+    this.#onWaiting = policy.onWaiting;
+  }
 
-  // While someone waits, the door looks again every turn of the event loop
-  // after letting one in, so that one's calls have joined the upstream queue
-  // before the next is weighed (a drained queue refilled by the whole line
-  // at once would overflow), and every few milliseconds while it is full.
-  let pumping = false;
-  const letInNext = (): void => {
-    if (line.length === 0) {
-      pumping = false;
-      return;
-    }
-    if (roomInside()) {
-      line[0]!.admit();
-      setImmediate(letInNext);
-    } else {
-      setTimeout(letInNext, RECHECK_MS);
-    }
-  };
-  const startPumping = (): void => {
-    if (pumping) return;
-    pumping = true;
-    setTimeout(letInNext, RECHECK_MS);
-  };
+  /** `handler`, answering 503 at once while `maxInFlight` requests are running or waiting. */
+  guard<This, Request, Reply extends Pick<FastifyReply, 'header'>, Result>(
+    handler: (this: This, request: Request, reply: Reply) => Result,
+  ): (this: This, request: Request, reply: Reply) => Result | Promise<Awaited<Result>> {
+    if (this.#maxInFlight === 0) return handler;
+    const enter = (reply: Reply): void => {
+      if (this.#inFlight >= this.#maxInFlight) {
+        // With waiters among them, the issuer is what holds them up.
+        this.#onShed?.(this.#line.length > 0 ? 'upstream_queue' : 'in_flight');
+        void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        throw new GatewayOverloadedError();
+      }
+      this.#inFlight++;
+    };
+    const leave = (): void => {
+      this.#inFlight--;
+    };
+    return async function (request, reply): Promise<Awaited<Result>> {
+      enter(reply);
+      try {
+        return await handler.call(this, request, reply);
+      } finally {
+        leave();
+      }
+    };
+  }
 
-  const shed = (reason: ShedReason, reply: Reply): GatewayOverloadedError => {
-    onShed?.(reason);
-    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return new GatewayOverloadedError();
-  };
-
-  /** Resolves once the request may run; rejects when it is shed or its caller left. */
-  const waitAtTheDoor = (request: Request, reply: Reply): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const gone = request.callerGone;
+  /**
+   * The door: resolves at once, or once the upstream queue is below half
+   * with nobody before this request; rejects with 503 GATEWAY_OVERLOADED
+   * after `maxWaitMs`, or when `callerGone` aborts. Called once the caller
+   * is authenticated, right before the operation runs, so that the calls it
+   * makes have joined the queue before the next request is weighed: a
+   * verification that takes a turn of the thread pool would otherwise let a
+   * whole burst past a queue that has not filled yet.
+   */
+  waitToStart(callerGone: AbortSignal | null): Promise<void> | undefined {
+    if (this.#maxInFlight === 0) return undefined;
+    if (this.#line.length === 0 && !this.#queueHalfFull()) return undefined;
+    if (this.#maxWaitMs === 0) return Promise.reject(this.#shedAtTheDoor());
+    if (callerGone?.aborted) return Promise.reject(new RequestCancelledError());
+    return new Promise((resolve, reject) => {
+      const line = this.#line;
       const leave = () => {
         clearTimeout(timer);
-        gone?.removeEventListener('abort', onGone);
+        callerGone?.removeEventListener('abort', onGone);
         const at = line.indexOf(waiter);
         if (at !== -1) line.splice(at, 1);
-        onWaiting?.(line.length);
+        this.#onWaiting?.(line.length);
       };
       const waiter: Waiter = {
         admit: () => {
@@ -134,33 +149,66 @@ export function withLoadShedding<
           resolve();
         },
       };
-      // Nobody reads the answer; the request log calls it abandoned.
       const onGone = () => {
         leave();
-        reject(new GatewayOverloadedError());
+        reject(new RequestCancelledError());
       };
       const timer = setTimeout(() => {
-        if (roomInside()) return waiter.admit();
+        if (line[0] === waiter && !this.#queueHalfFull()) return waiter.admit();
         leave();
-        reject(shed('upstream_queue', reply));
-      }, maxWaitMs);
-      gone?.addEventListener('abort', onGone, { once: true });
+        reject(this.#shedAtTheDoor());
+      }, this.#maxWaitMs);
+      callerGone?.addEventListener('abort', onGone, { once: true });
       line.push(waiter);
-      onWaiting?.(line.length);
-      startPumping();
+      this.#onWaiting?.(line.length);
+      this.#startPumping();
     });
+  }
 
-  return async function (request, reply): Promise<Awaited<Result>> {
-    if (inFlight + line.length >= maxInFlight) throw shed('in_flight', reply);
-    if (line.length > 0 || queueHalfFull()) {
-      if (maxWaitMs === 0) throw shed('upstream_queue', reply);
-      await waitAtTheDoor(request, reply);
-    }
-    inFlight++;
-    try {
-      return await handler.call(this, request, reply);
-    } finally {
-      inFlight--;
-    }
-  };
+  #queueHalfFull(): boolean {
+    const calls = this.#upstream?.state();
+    return calls !== undefined && calls.queueSize > 0 && calls.queued * 2 >= calls.queueSize;
+  }
+
+  #shedAtTheDoor(): GraphQLError {
+    this.#onShed?.('upstream_queue');
+    return new GraphQLError(OVERLOADED_MESSAGE, {
+      extensions: {
+        code: 'GATEWAY_OVERLOADED',
+        http: {
+          status: 503,
+          headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]),
+        },
+      },
+    });
+  }
+
+  // While someone waits, the door looks again every turn of the event loop
+  // after letting one in (whose calls queue within that turn), and every few
+  // milliseconds while the queue is half full.
+  #startPumping(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    const letInNext = (): void => {
+      if (this.#line.length === 0) {
+        this.#pumping = false;
+      } else if (!this.#queueHalfFull()) {
+        this.#line[0]!.admit();
+        setImmediate(letInNext);
+      } else {
+        setTimeout(letInNext, RECHECK_MS);
+      }
+    };
+    setTimeout(letInNext, RECHECK_MS);
+  }
+}
+
+/** The caller hung up while its request waited to start; nobody reads this answer. */
+class RequestCancelledError extends GraphQLError {
+  constructor() {
+    super('The caller went away before the request started.', {
+      // nginx's "client closed request", for the request log.
+      extensions: { code: 'REQUEST_CANCELLED', http: { status: 499 } },
+    });
+  }
 }

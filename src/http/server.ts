@@ -16,7 +16,7 @@ import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL, refuseLargeGetBodies } from './hardening.js';
-import { withLoadShedding, type SheddingPolicy } from './overload.js';
+import { LoadShedder, type SheddingPolicy } from './overload.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -105,6 +105,7 @@ export function mountGraphQL(
   /** When GraphQL requests are shed with 503 (overload.ts). */
   shedding: SheddingPolicy,
 ): void {
+  const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
       const context = await createContext({
@@ -113,6 +114,9 @@ export function mountGraphQL(
         requestId: request.id,
         signal: request.callerGone ?? undefined,
       });
+      // Last before the operation runs: its first calls queue right after.
+      const wait = shedder.waitToStart(request.callerGone);
+      if (wait) await wait;
       request.gatewayContext = context;
       return context;
     },
@@ -121,7 +125,7 @@ export function mountGraphQL(
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
     onRequest: refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
-    handler: withLoadShedding(answer, shedding),
+    handler: shedder.guard(answer),
   });
 }
 

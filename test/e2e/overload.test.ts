@@ -10,6 +10,8 @@ import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { scrape } from '../helpers/prometheus.js';
+import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
 const ID = FIXTURES.accountExactAmounts;
@@ -136,15 +138,6 @@ const queueHalfFull = (harness: Harness) =>
     { timeout: 2000, interval: 5 },
   );
 
-/** A series' value in the gateway's /metrics, 0 when it is absent. */
-const gauge = async (harness: Harness, series: string) => {
-  const scrape = await (await request(`${harness.url}/metrics`)).body.text();
-  const line = scrape.split('\n').find((text) => text.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
-};
-const shedCount = (harness: Harness, reason: string) =>
-  gauge(harness, `gateway_graphql_requests_shed_total{reason="${reason}"}`);
-
 describe('load shedding by upstream queue', () => {
   let harness: Harness;
   const sim = () => harness.simulator;
@@ -169,11 +162,22 @@ describe('load shedding by upstream queue', () => {
     const arrived = performance.now();
     const shed = await harness.execute(ACCOUNT, { id: ID });
     expect(shed.status).toBe(503);
-    expect(shed.errors?.[0]?.extensions?.code).toBe('GATEWAY_OVERLOADED');
+    expect(shed.headers['retry-after']).toBe('1');
+    expect(shed.data).toBeUndefined();
+    expect(shed.errors).toMatchObject([
+      {
+        message: 'The gateway is overloaded; retry after 1 s.',
+        extensions: { code: 'GATEWAY_OVERLOADED' },
+      },
+    ]);
     // It waited at the door first.
     expect(performance.now() - arrived).toBeGreaterThanOrEqual(WAIT_MS - 1);
-    expect(await shedCount(harness, 'upstream_queue')).toBe(1);
-    expect(await shedCount(harness, 'in_flight')).toBe(0);
+    const metrics = await scrape(harness.url);
+    expect(metrics.value('gateway_graphql_requests_shed_total', { reason: 'upstream_queue' })).toBe(
+      1,
+    );
+    expect(metrics.value('gateway_graphql_requests_shed_total', { reason: 'in_flight' })).toBe(0);
+    expect(metrics.value('gateway_graphql_errors_total', { code: 'GATEWAY_OVERLOADED' })).toBe(1);
 
     // Every one of the admitted request's calls was served.
     const served = await fanOut;
@@ -188,36 +192,45 @@ describe('load shedding by upstream queue', () => {
 
 describe('waiting at the door for the upstream queue', () => {
   let harness: Harness;
+  let token: Record<string, string>;
   const logged: string[] = [];
   const sim = () => harness.simulator;
+  const waiting = async () => (await scrape(harness.url)).value('gateway_graphql_requests_waiting');
+  const ask = (query: string, variables: Record<string, unknown>) =>
+    harness.execute(query, variables, token);
 
   beforeAll(async () => {
+    // With tokens: verifying one takes a turn of the thread pool before the
+    // request's calls queue, which the door must wait for.
     harness = await startHarness({
+      auth: true,
       upstreamTimeoutMs: 5000,
       env: { ...UPSTREAM_QUEUE, ADMISSION_WAIT_MS: '3000' },
       logDestination: { write: (line: string) => void logged.push(line) },
     });
+    token = bearer(await anyCustomerToken());
   });
   afterAll(() => harness.close());
   afterEach(() => sim().reset());
 
   it('lets a request in whole once the queue has drained below half', async () => {
     sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
-    const fanOut = harness.execute(FAN_OUT, { ids: threeIds(harness) });
+    const fanOut = ask(FAN_OUT, { ids: threeIds(harness) });
     await queueHalfFull(harness);
 
-    const waited = await harness.execute(ACCOUNT, { id: ID });
-    expect(waited.status).toBe(200);
-    expect(waited.data).toEqual({ account: { id: ID } });
+    const waited = ask(ACCOUNT, { id: ID });
+    await vi.waitFor(async () => expect(await waiting()).toBe(1));
+    expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 });
+    expect((await waited).data).toEqual({ account: { id: ID } });
     expect((await fanOut).errors).toBeUndefined();
-    // Let in after the first call had given its slot to the second: its own
-    // call was the issuer's last, not one that overflowed the queue.
+    // Let in after the first call had given its slot to the second.
     const ids = sim()
       .log.entries('account')
       .map((entry) => entry.id);
     expect(ids).toHaveLength(4);
     expect(ids.at(-1)).toBe(ID);
-    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+    expect(await waiting()).toBe(0);
+    expect((await scrape(harness.url)).value('gateway_graphql_requests_shed_total')).toBe(0);
   });
 
   it('lets a burst in one request at a time, so that none of their calls is refused', async () => {
@@ -225,41 +238,42 @@ describe('waiting at the door for the upstream queue', () => {
     // Each request makes three calls; the queue holds four. Let in together,
     // the second and later ones would overflow it and come back partial.
     const burst = await Promise.all(
-      Array.from({ length: 4 }, () => harness.execute(FAN_OUT, { ids: threeIds(harness) })),
+      Array.from({ length: 5 }, () => ask(FAN_OUT, { ids: threeIds(harness) })),
     );
     for (const reply of burst) {
       expect(reply.status).toBe(200);
       expect(reply.errors).toBeUndefined();
       expect(reply.data.accounts).toHaveLength(3);
     }
-    expect(sim().log.count('account')).toBe(12);
-    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+    expect(sim().log.count('account')).toBe(15);
+    expect((await scrape(harness.url)).value('gateway_graphql_requests_shed_total')).toBe(0);
   });
 
-  it('forgets a waiting request whose caller hangs up: it makes no call and is not counted as shed', async () => {
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
-    const fanOut = harness.execute(FAN_OUT, { ids: threeIds(harness) });
+  it('forgets a waiting request whose caller hangs up: it makes no call and counts as cancelled, not shed', async () => {
+    // Long enough that the line is looked at well before the queue drains.
+    sim().faults.add({ route: 'account', latencyMs: SLOW_MS * 3 });
+    const fanOut = ask(FAN_OUT, { ids: threeIds(harness) });
     await queueHalfFull(harness);
 
     const agent = new Agent();
     const caller = new AbortController();
     const leaving = request(`${harness.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'left-at-the-door' },
+      headers: {
+        ...token,
+        'content-type': 'application/json',
+        'x-request-id': 'left-at-the-door',
+      },
       body: JSON.stringify({ query: ACCOUNT, variables: { id: ID } }),
       signal: caller.signal,
       dispatcher: agent,
     }).catch((error: unknown) => error);
-    await vi.waitFor(async () =>
-      expect(await gauge(harness, 'gateway_graphql_requests_waiting')).toBe(1),
-    );
+    await vi.waitFor(async () => expect(await waiting()).toBe(1));
     caller.abort();
     await leaving;
     await agent.destroy();
     // It leaves the line at once, while the queue is still half full.
-    await vi.waitFor(async () =>
-      expect(await gauge(harness, 'gateway_graphql_requests_waiting')).toBe(0),
-    );
+    await vi.waitFor(async () => expect(await waiting()).toBe(0));
     expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 2 });
 
     expect((await fanOut).errors).toBeUndefined();
@@ -268,12 +282,19 @@ describe('waiting at the door for the upstream queue', () => {
         logged
           .map((text) => JSON.parse(text) as Record<string, unknown>)
           .find((entry) => entry['requestId'] === 'left-at-the-door'),
-      ).toMatchObject({ outcome: 'abandoned', upstreamCalls: 0 }),
+      ).toMatchObject({
+        status: 499,
+        outcome: 'abandoned',
+        upstreamCalls: 0,
+        errorCodes: ['REQUEST_CANCELLED'],
+      }),
     );
     expect(sim().log.count('account')).toBe(3);
-    expect(await shedCount(harness, 'upstream_queue')).toBe(0);
+    const metrics = await scrape(harness.url);
+    expect(metrics.value('gateway_graphql_requests_shed_total')).toBe(0);
+    expect(metrics.value('gateway_graphql_errors_total', { code: 'GATEWAY_OVERLOADED' })).toBe(0);
     // The line is empty again: the next request goes straight in.
     sim().faults.clear();
-    expect((await harness.execute(ACCOUNT, { id: ID })).status).toBe(200);
+    expect((await ask(ACCOUNT, { id: ID })).status).toBe(200);
   });
 });
