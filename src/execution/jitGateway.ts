@@ -23,7 +23,13 @@
  * - a document that passes a nullable variable (allowed by its default) to a
  *   non-null argument: graphql-jit's error for a null there has no path and
  *   no `extensions`, on which Apollo's formatting fails;
+ * - a request for a federated trace (`apollo-federation-include-trace`);
  * - anything graphql-jit cannot compile.
+ *
+ * Errors graphql-jit reports without `extensions` are rebuilt as graphql-js
+ * errors, so they are masked and logged as on the default path. One
+ * difference stays: when several items of a non-null list fail, graphql-js
+ * reports the first failure and graphql-jit each one (the data is the same).
  */
 import type {
   GatewayExecutor,
@@ -32,6 +38,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import {
   BREAK,
+  GraphQLError,
   Kind,
   TypeInfo,
   execute,
@@ -48,6 +55,8 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 type Compiled = Pick<CompiledQuery, 'query'>;
+
+const TRACE_HEADER = 'apollo-federation-include-trace';
 
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   // Apollo's document store hands out the same DocumentNode for the same
@@ -80,12 +89,19 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       execute({ schema, document, contextValue: context, variableValues, operationName });
     // Unresolved: with the name asked for, graphql-js says why.
     if (operation === undefined) return interpreted(request.operationName);
+    // A federated trace times every field through resolvers Apollo wraps on
+    // the first traced request; a query compiled before holds the bare ones.
+    if (request.http?.headers.get(TRACE_HEADER) === 'ftv1')
+      return interpreted(operation.name?.value);
     const operationName = operation.name?.value ?? null;
     const compiled = compiledFor(document, operationName);
     if (compiled === null) return interpreted(operationName);
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
     if (coerced.errors) return { errors: coerced.errors };
-    return (await compiled.query(undefined, context, coerced.coerced)) as ExecutionResult;
+    const result = (await compiled.query(undefined, context, coerced.coerced)) as ExecutionResult;
+    return result.errors?.some(lacksExtensions)
+      ? { ...result, errors: result.errors.map(withExtensions) }
+      : result;
   };
 
   return {
@@ -100,17 +116,39 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
+/**
+ * graphql-jit's error for a thrown error without `extensions` (a plain
+ * `Error`, a null in a non-null field) has none either; Apollo's formatting
+ * fails on that before `formatError` can mask and log it.
+ */
+const lacksExtensions = (error: GraphQLError): boolean => error.extensions === undefined;
+
+function withExtensions(error: GraphQLError): GraphQLError {
+  if (!lacksExtensions(error)) return error;
+  const rebuilt = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError,
+  });
+  return Object.assign(rebuilt, { locations: error.locations });
+}
+
 /** Whether graphql-jit could answer `document` otherwise than graphql-js (see above). */
 function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
+  // Every operation's first: a fragment may come before the operation whose
+  // variable it uses.
   const nullableVariables = new Set<string>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      if (variable.type.kind !== Kind.NON_NULL_TYPE)
+        nullableVariables.add(variable.variable.name.value);
+    }
+  }
   let found = false;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      VariableDefinition(node) {
-        if (node.type.kind !== Kind.NON_NULL_TYPE) nullableVariables.add(node.variable.name.value);
-      },
       Variable(node) {
         if (!isNonNullType(typeInfo.getInputType())) return undefined;
         if (!nullableVariables.has(node.name.value)) return undefined;

@@ -58,3 +58,21 @@ describe('FEDERATED_TRACING', () => {
     expect(text).not.toContain(reply.errors![0]!.message);
   });
 });
+
+describe('FEDERATED_TRACING with GRAPHQL_JIT', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { FEDERATED_TRACING: 'true', GRAPHQL_JIT: 'true' } });
+  });
+  afterAll(() => harness.close());
+
+  it('traces every field of a query compiled before the first traced request', async () => {
+    const variables = { id: FIXTURES.accountExactAmounts };
+    // Compiled now, while the schema's resolvers are still unwrapped.
+    expect((await harness.execute(ACCOUNT, variables)).errors).toBeUndefined();
+    const traced = await harness.execute(ACCOUNT, variables, TRACE);
+    const ftv1 = (JSON.parse(traced.text) as { extensions?: { ftv1?: unknown } }).extensions?.ftv1;
+    expect(traceText(ftv1)).toContain('balance');
+    expect(traceText(ftv1)).toContain('amount');
+  });
+});

@@ -100,6 +100,13 @@ describe('GRAPHQL_JIT', () => {
       },
     ],
     [
+      'the same, used in a fragment written before the operation',
+      {
+        query: `fragment F on Query { account(id: $id) { id } } query Q($id: ID = "${FIXTURES.accountExactAmounts}") { ...F }`,
+        variables: { id: null },
+      },
+    ],
+    [
       'fields skipped by a variable',
       {
         query: `query Q($s: Boolean!) { account(id: "${FIXTURES.accountExactAmounts}") { number @skip(if: $s) id number status } }`,

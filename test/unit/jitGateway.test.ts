@@ -1,0 +1,63 @@
+/**
+ * Errors on the compiled path (src/execution/jitGateway.ts) are formatted as
+ * on graphql-js's: an error thrown without a code is masked, keeps its path
+ * and location, and reaches the log once.
+ */
+import { ApolloServer } from '@apollo/server';
+import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createFormatError } from '../../src/errors.js';
+import { jitGateway } from '../../src/execution/jitGateway.js';
+
+const schema = new GraphQLSchema({
+  query: new GraphQLObjectType({
+    name: 'Query',
+    fields: {
+      ok: { type: GraphQLString, resolve: () => 'fine' },
+      broken: {
+        type: GraphQLString,
+        resolve: () => {
+          throw new Error('connect ECONNREFUSED 10.0.0.7:8443');
+        },
+      },
+      nonNull: { type: new GraphQLNonNull(GraphQLString), resolve: () => null },
+    },
+  }),
+});
+
+async function run(query: string, jit: boolean) {
+  const logged: unknown[] = [];
+  const server = new ApolloServer({
+    ...(jit ? { gateway: jitGateway(schema) } : { schema }),
+    formatError: createFormatError((error) => logged.push(error)),
+    includeStacktraceInErrorResponses: false,
+  });
+  await server.start();
+  try {
+    const response = await server.executeOperation({ query });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return { result: response.body.singleResult, logged };
+  } finally {
+    await server.stop();
+  }
+}
+
+describe('jitGateway errors', () => {
+  it.each([
+    ['a plain Error thrown by a resolver', '{ ok broken }'],
+    ['a null in a non-null field', '{ nonNull }'],
+  ])('masks and logs %s as graphql-js does', async (_name, query) => {
+    const [interpreted, compiled] = [await run(query, false), await run(query, true)];
+    expect(compiled.result).toEqual(interpreted.result);
+    expect(compiled.result.errors).toEqual([
+      expect.objectContaining({
+        message: 'Internal server error',
+        path: [query.includes('broken') ? 'broken' : 'nonNull'],
+        locations: [expect.objectContaining({ line: 1 })],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      }),
+    ]);
+    expect(compiled.logged).toHaveLength(1);
+    expect(interpreted.logged).toHaveLength(1);
+  });
+});
