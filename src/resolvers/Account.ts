@@ -89,7 +89,11 @@ async function details(
 // Amounts stay strings end to end; Decimal never passes through a float.
 function money(account: AccountRecord, field: 'available' | 'balance' | 'creditLimit') {
   const amount = account[field];
-  return amount === null || account.currency === null
-    ? null
-    : { amount, currency: account.currency };
+  if (amount === null) return null;
+  // A balance without its currency is not a sum anyone can read: the field
+  // fails rather than vanish as if the issuer had sent none.
+  if (account.currency === null) {
+    throw new UpstreamResponseError(`the account's ${field} came without a currency`);
+  }
+  return { amount, currency: account.currency };
 }

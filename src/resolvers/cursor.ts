@@ -64,10 +64,11 @@ export function createCursorCodec(key: string): CursorCodec {
       const payload = bytes.subarray(0, -MAC_BYTES).toString('latin1');
       const fields = PAYLOAD.exec(payload);
       // Re-encoding catches edits to base64's unused trailing bits.
-      // canonicalId: earlier cursors kept a customer id as it was asked for.
+      // canonicalId: earlier cursors kept a customer id as it was asked for,
+      // and a customer reached through an account has the issuer's spelling.
       if (
         fields !== null &&
-        canonicalId(fields[1]!) === customerId &&
+        canonicalId(fields[1]!) === canonicalId(customerId) &&
         bytes.toString('base64url') === cursor
       ) {
         const [, , first, last, offset] = fields;

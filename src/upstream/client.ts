@@ -156,6 +156,11 @@ export class EnfuceClient {
     const path = `/account/v4/customer/${checkedId(customerId)}`;
     const accounts = await this.#get(path, query, scope, (body) => {
       const list = decodeAccountList(body);
+      // More than asked for: page and offset no longer line up, and the
+      // connection would show another window with a wrong hasNextPage.
+      if (list.length > size) {
+        throw new UpstreamResponseError('the account list is longer than the page size asked for');
+      }
       // The list is authorized by the customer in its path: an account of
       // another customer must not ride along on that permission.
       if (list.some((account) => !sameIssuerId(account.customerId, customerId))) {

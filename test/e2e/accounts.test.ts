@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { simulatorGet } from '../helpers/simulatorClient.js';
 
 const MONEY =
   'available { amount currency } balance { amount currency } creditLimit { amount currency }';
@@ -32,6 +33,30 @@ describe('Query.account and Query.accounts', () => {
       `{ account(id: "${FIXTURES.accountNegativeBalance}") { balance { amount } } }`,
     );
     expect(negative.data.account.balance.amount).toBe('-12.30');
+  });
+
+  it('fails an amount that comes without its currency with UPSTREAM_ERROR, not a silent null', async () => {
+    const id = FIXTURES.accountExactAmounts;
+    const real = await simulatorGet(harness.simulator, `/account/v3/${id}`);
+    // Edited as text: a JSON round trip would change the amounts' digits.
+    const withoutCurrency = real.text.replace(/"currency":"EUR",?/, '');
+    expect(withoutCurrency).not.toBe(real.text);
+    harness.simulator.faults.add({ route: 'account', id, body: withoutCurrency });
+    try {
+      const { data, errors } = await harness.execute(
+        `query ($id: ID!) { account(id: $id) { id currency balance { amount } } }`,
+        { id },
+      );
+      expect(data.account).toEqual({ id, currency: null, balance: null });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          path: ['account', 'balance'],
+          extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR' }),
+        }),
+      ]);
+    } finally {
+      harness.simulator.faults.clear();
+    }
   });
 
   it('keeps ids beyond 2^53 and 2^64 exact', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { simulatorGet } from '../helpers/simulatorClient.js';
 
 const PAGE = /* GraphQL */ `
   query Page($id: ID!, $first: Int, $after: String) {
@@ -171,6 +172,27 @@ describe('Customer.accounts', () => {
     });
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(calls()).toBe(0);
+  });
+
+  it('fails a page the issuer sent longer than asked for with UPSTREAM_ERROR', async () => {
+    const id = FIXTURES.customerWith75;
+    // The issuer ignoring `size`: 30 accounts for a page of 3.
+    const real = await simulatorGet(harness.simulator, `/account/v4/customer/${id}`, {
+      query: { page: '0', size: '30' },
+    });
+    harness.simulator.faults.add({ route: 'accountsOfCustomerV4', id, body: real.text });
+    try {
+      const { data, errors } = await harness.execute(PAGE, { id, first: 2 });
+      expect(data).toEqual({ customer: null });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          path: ['customer', 'accounts'],
+          extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR' }),
+        }),
+      ]);
+    } finally {
+      harness.simulator.faults.clear();
+    }
   });
 
   it('fetches customer details only when selected, once per customer', async () => {

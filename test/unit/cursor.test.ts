@@ -34,6 +34,14 @@ describe('cursor codec', () => {
     expect(codec.decode(cursor, '10000000006')).toBe(31);
   });
 
+  it('accepts its cursors for a customer id the issuer spelled with leading zeros', () => {
+    // A customer reached through an account's customerId keeps that spelling.
+    const cursor = codec.encode(page('007', 0, 3), 1);
+    expect(codec.decode(cursor, '007')).toBe(1);
+    expect(codec.decode(cursor, '7')).toBe(1);
+    expect(() => codec.decode(cursor, '70')).toThrow(refused);
+  });
+
   it('accepts the cursors of one seal per cursor that earlier versions handed out', () => {
     expect(codec.decode('MTAwMDAwMDAwMDY6MzAfWwv5wfKnTmksLRw', '10000000006')).toBe(30);
   });
