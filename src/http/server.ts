@@ -12,6 +12,7 @@ import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
@@ -147,7 +148,7 @@ function authorizationOf(raw: IncomingMessage): string | undefined {
 
 /** Aborts when the connection closes before the answer was written: the caller hung up. */
 function callerGone(response: ServerResponse): AbortSignal {
-  const gone = new AbortController();
+  const gone = new YoungAbortController();
   // Every upstream call of the request listens to it.
   setMaxListeners(0, gone.signal);
   response.once('close', () => {

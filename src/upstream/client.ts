@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import { YoungAbortController } from '../abort.js';
 import { headerValue } from '../headers.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
@@ -335,7 +336,7 @@ function callSignal(
   timeoutMs: number,
   caller: AbortSignal | undefined,
 ): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
+  const controller = new YoungAbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException('The call took too long.', 'TimeoutError')),
     timeoutMs,
