@@ -61,11 +61,12 @@ try {
   const load = await throughputPass(target, { seconds: 5, connections: 16, expectBody });
   const after = await child.stats();
   const cpu = (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed);
-  const allocated = (after.allocatedBytes - before.allocatedBytes) / Math.max(1, load.completed);
+  const perRequest = (key: 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
+    (after[key] - before[key]) / Math.max(1, load.completed);
   const file = `${dir}${name}-${shapeName}.heapprofile`;
   if (sampling) await child.saveAllocationSampling(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(allocated / 1e3).toFixed(0)} KB allocated per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(perRequest('allocatedBytes') / 1e3).toFixed(0)} KB allocated, ${(perRequest('promotedBytes') / 1e3).toFixed(1)} KB promoted and ${perRequest('gcMicros').toFixed(0)} µs of GC per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
   );
   if (sampling) {
     // V8 scales each sample to the bytes it stands for, so sums are estimates of bytes.

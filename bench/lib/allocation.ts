@@ -1,31 +1,57 @@
 /**
- * Bytes a process allocates on the V8 heap, garbage included: what drives
- * its garbage collections, and with them the tail of its latency.
+ * What a process's garbage collector is asked to do: the bytes it allocates
+ * on the V8 heap (garbage included), the bytes its young-generation
+ * collections promote to the old generation, and the time its collections
+ * take. Allocation sets how often a scavenge pauses some request; what
+ * survives a scavenge sets how long the pause is, and is found dead only by
+ * a full collection later.
  *
- * V8 keeps no running total, so it is rebuilt from the collections: between
- * two samples, allocated = growth of the used heap + what every collection in
- * between freed. A `GCProfiler` reports each collection's before and after;
- * it is restarted at every sample so the list it holds stays short.
+ * V8 keeps no running totals, so they are rebuilt from the collections: a
+ * `GCProfiler` reports each one's cost and heap before and after; it is
+ * restarted at every sample so the list it holds stays short. Between two
+ * samples, allocated = growth of the used heap + what every collection in
+ * between freed.
  */
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 
-/** Returns a sampler: each call gives the bytes allocated since the sampler was made. */
-export function allocationSampler(): () => number {
+/** Running totals since the sampler was made. */
+export interface HeapCounts {
+  allocatedBytes: number;
+  /** Old-generation growth across young-generation collections. */
+  promotedBytes: number;
+  /** Time spent in collections of either generation, microseconds. */
+  gcMicros: number;
+}
+
+/** Returns a sampler: each call gives the totals since the sampler was made. */
+export function heapSampler(): () => HeapCounts {
   let profiler = started();
   let usedBefore = getHeapStatistics().used_heap_size;
-  let total = 0;
+  const totals: HeapCounts = { allocatedBytes: 0, promotedBytes: 0, gcMicros: 0 };
   return () => {
     const collections = profiler.stop().statistics;
     const used = getHeapStatistics().used_heap_size;
     let freed = 0;
-    for (const { beforeGC, afterGC } of collections) {
+    for (const { gcType, cost, beforeGC, afterGC } of collections) {
       freed += beforeGC.heapStatistics.usedHeapSize - afterGC.heapStatistics.usedHeapSize;
+      totals.gcMicros += cost;
+      if (gcType === 'Scavenge') {
+        totals.promotedBytes += oldSpaceUsed(afterGC) - oldSpaceUsed(beforeGC);
+      }
     }
-    total += used - usedBefore + freed;
+    totals.allocatedBytes += used - usedBefore + freed;
     usedBefore = used;
     profiler = started();
-    return total;
+    return { ...totals };
   };
+}
+
+type HeapAt = ReturnType<GCProfiler['stop']>['statistics'][number]['afterGC'];
+
+function oldSpaceUsed(heap: HeapAt): number {
+  return (
+    heap.heapSpaceStatistics.find((space) => space.spaceName === 'old_space')?.spaceUsedSize ?? 0
+  );
 }
 
 function started(): GCProfiler {

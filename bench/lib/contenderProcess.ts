@@ -5,7 +5,7 @@
  * the IPC channel, which costs nothing on the request path.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { allocationSampler } from './allocation.js';
+import { heapSampler } from './allocation.js';
 import { saveAllocationSampling, startAllocationSampling } from './allocationProfile.js';
 
 /** What the harness may ask a child. */
@@ -31,6 +31,10 @@ export interface ProcessStats {
   loopDelayP99Ms: number;
   /** Bytes allocated on the V8 heap since the process started, garbage included (allocation.ts). */
   allocatedBytes: number;
+  /** Bytes young-generation collections promoted to the old generation since the process started. */
+  promotedBytes: number;
+  /** Microseconds spent in garbage collection since the process started. */
+  gcMicros: number;
 }
 
 export interface ChildHandle {
@@ -43,7 +47,7 @@ export interface ChildHandle {
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
-const allocated = allocationSampler();
+const heap = heapSampler();
 
 export function sampleStats(): ProcessStats {
   const cpu = process.cpuUsage();
@@ -58,7 +62,7 @@ export function sampleStats(): ProcessStats {
     external: memory.external,
     maxRss: process.resourceUsage().maxRSS * 1024,
     loopDelayP99Ms: p99,
-    allocatedBytes: allocated(),
+    ...heap(),
   };
 }
 

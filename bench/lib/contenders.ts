@@ -1,4 +1,7 @@
 /** Who runs in the comparison, and how each is started. */
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Dialect } from './shapes.js';
 
 export interface ContenderSpec {
@@ -147,3 +150,20 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     optIn: true,
   },
 ];
+
+/**
+ * The gateway of another checkout (`--base`), configured as `gateway`. It
+ * answers through that checkout's own contender entry and source, so what
+ * differs between the two is the change under test.
+ */
+export function baseContender(checkout: string): ContenderSpec {
+  const entry = resolve(checkout, 'bench/contenders/gateway.ts');
+  if (!existsSync(entry)) throw new Error(`--base: no ${entry}; is it a checkout of this project?`);
+  return {
+    name: 'gateway-base',
+    title: `the gateway of ${checkout} (--base), configured as gateway`,
+    entry: relative(fileURLToPath(new URL('..', import.meta.url)), entry),
+    dialect: 'gateway',
+    env: gatewayEnv(),
+  };
+}

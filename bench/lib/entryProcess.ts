@@ -151,6 +151,8 @@ async function treeStats(pid: number): Promise<ProcessStats> {
     maxRss,
     loopDelayP99Ms: NaN,
     allocatedBytes: NaN,
+    promotedBytes: NaN,
+    gcMicros: NaN,
   };
 }
 

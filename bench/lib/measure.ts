@@ -25,6 +25,10 @@ export interface CellResult {
   cpuMicrosPerRequest: number;
   /** V8 heap bytes allocated per request under load, garbage included; NaN when not measured. */
   allocatedBytesPerRequest: number;
+  /** Bytes promoted to the old generation per request under load; NaN when not measured. */
+  promotedBytesPerRequest: number;
+  /** Garbage-collection microseconds per request under load (part of the CPU); NaN when not measured. */
+  gcMicrosPerRequest: number;
   rss: number;
   heapUsed: number;
   loopDelayP99Ms: number;
@@ -73,6 +77,8 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
   );
   const after = await child.stats();
   await simulator.call('clear');
+  const perRequest = (key: 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
+    (after[key] - before[key]) / Math.max(1, load.completed);
 
   return {
     round: plan.round,
@@ -88,8 +94,9 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
       p99Ms: load.latencyP99Ms,
     },
     cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed),
-    allocatedBytesPerRequest:
-      (after.allocatedBytes - before.allocatedBytes) / Math.max(1, load.completed),
+    allocatedBytesPerRequest: perRequest('allocatedBytes'),
+    promotedBytesPerRequest: perRequest('promotedBytes'),
+    gcMicrosPerRequest: perRequest('gcMicros'),
     rss: after.rss,
     heapUsed: after.heapUsed,
     loopDelayP99Ms: after.loopDelayP99Ms,

@@ -32,6 +32,12 @@ export interface BenchOptions {
   overload: boolean;
   /** Overload window per contender and shape, seconds. @default 10 */
   overloadSeconds: number;
+  /**
+   * Another checkout of this project (a git worktree of main, say, with its
+   * dependencies installed) whose gateway runs beside this one as contender
+   * `gateway-base`: an A/B of a change, measured in one run.
+   */
+  base: string | undefined;
   /** Where results go. @default bench/results */
   out: string;
 }
@@ -55,6 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       minutes: { type: 'string', default: '10' },
       overload: { type: 'boolean', default: false },
       'overload-seconds': { type: 'string', default: '10' },
+      base: { type: 'string' },
       out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
     },
   });
@@ -88,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     minutes: number('minutes', values.minutes, 0.1),
     overload: values.overload,
     overloadSeconds: number('overload-seconds', values['overload-seconds'], 1),
+    base: values.base,
     out: values.out,
   };
 }

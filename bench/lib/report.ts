@@ -375,10 +375,10 @@ function renderMarkdown(
   lines.push(
     '## Throughput and CPU per request',
     '',
-    'KB allocated/req counts every byte the contender allocated on its V8 heap under load, garbage included: what its garbage collections must clear, and each young-generation collection is a pause of a few milliseconds in some request (bench/lib/allocation.ts).',
+    'KB allocated/req counts every byte the contender allocated on its V8 heap under load, garbage included: what its garbage collections must clear, and each young-generation collection is a pause of a few milliseconds in some request. KB promoted/req is what its young-generation collections moved to the old generation: the longer part of each pause, and work for a full collection later. GC µs/req is the time its collections took, part of the CPU (bench/lib/allocation.ts).',
     '',
-    '| shape | contender | req/s | ÷ raw | CPU µs/req | ÷ raw | KB allocated/req | p99 under load (ms) | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| shape | contender | req/s | ÷ raw | CPU µs/req | ÷ raw | KB allocated/req | KB promoted/req | GC µs/req | p99 under load (ms) | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const shape of shapes) {
     for (const s of rowsFor(shape)) {
@@ -386,7 +386,7 @@ function renderMarkdown(
         .filter((c) => c.shape === s.shape && c.contender === s.contender)
         .map((c) => c.throughput.p99Ms);
       lines.push(
-        `| ${shape.title} | ${s.contender} | ${fmtSpread(s.throughput, 0)} | ${fmtSpread(s.throughputVsRaw)} | ${fmtSpread(s.cpuMicrosPerRequest, 0)} | ${fmtSpread(s.cpuVsRaw)} | ${fmt(s.allocatedBytesPerRequest.median / 1e3, 0)} | ${fmt(spread(p99).median, 1)} | ${s.errors} |`,
+        `| ${shape.title} | ${s.contender} | ${fmtSpread(s.throughput, 0)} | ${fmtSpread(s.throughputVsRaw)} | ${fmtSpread(s.cpuMicrosPerRequest, 0)} | ${fmtSpread(s.cpuVsRaw)} | ${fmt(s.allocatedBytesPerRequest.median / 1e3, 0)} | ${fmt(s.promotedBytesPerRequest.median / 1e3, 1)} | ${fmt(s.gcMicrosPerRequest.median, 0)} | ${fmt(spread(p99).median, 1)} | ${s.errors} |`,
       );
     }
   }

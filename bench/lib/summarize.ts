@@ -15,6 +15,10 @@ export interface CellSummary {
   cpuVsRaw: Spread | null;
   /** V8 heap bytes allocated per request under load, garbage included. */
   allocatedBytesPerRequest: Spread;
+  /** Bytes promoted to the old generation per request under load. */
+  promotedBytesPerRequest: Spread;
+  /** Garbage-collection microseconds per request under load. */
+  gcMicrosPerRequest: Spread;
   /** Added latency over the upstream critical path, one request at a time, pooled over rounds (ms). */
   added: { p50: number; p99: number };
   addedVsRaw: { p50: number; p99: number } | null;
@@ -55,6 +59,8 @@ export function summarize(cells: readonly CellResult[], shapes: readonly Shape[]
         cpuMicrosPerRequest: spread(list.map((cell) => cell.cpuMicrosPerRequest)),
         cpuVsRaw: paired(list, raw, (cell) => cell.cpuMicrosPerRequest),
         allocatedBytesPerRequest: spread(list.map((cell) => cell.allocatedBytesPerRequest)),
+        promotedBytesPerRequest: spread(list.map((cell) => cell.promotedBytesPerRequest)),
+        gcMicrosPerRequest: spread(list.map((cell) => cell.gcMicrosPerRequest)),
         added,
         addedVsRaw:
           raw.length > 0 ? { p50: added.p50 / rawAdded.p50, p99: added.p99 / rawAdded.p99 } : null,

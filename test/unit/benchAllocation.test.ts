@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allocationSampler } from '../../bench/lib/allocation.js';
+import { heapSampler } from '../../bench/lib/allocation.js';
 import {
   allocationSites,
   saveAllocationSampling,
@@ -12,11 +12,12 @@ import {
   type SamplingHeapProfile,
 } from '../../bench/lib/allocationProfile.js';
 
-describe("the benchmark's allocation counter", () => {
+describe("the benchmark's heap counter", () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
+
   it('counts bytes that garbage collection has already freed', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const sampler = allocationSampler();
+    const sampler = heapSampler();
     const start = sampler();
     // A million objects of at least 16 bytes, dropped and collected before
     // the sample: the used heap is back where it was, so only the bytes the
@@ -26,11 +27,33 @@ describe("the benchmark's allocation counter", () => {
       created += Array.from({ length: 100_000 }, (_, i) => ({ i, batch })).length;
     }
     gc();
-    const allocated = sampler() - start;
+    const end = sampler();
 
     expect(created).toBe(1_000_000);
-    expect(allocated).toBeGreaterThan(16e6);
-    expect(allocated).toBeLessThan(400e6);
+    expect(end.allocatedBytes - start.allocatedBytes).toBeGreaterThan(16e6);
+    expect(end.allocatedBytes - start.allocatedBytes).toBeLessThan(400e6);
+    expect(end.gcMicros).toBeGreaterThan(start.gcMicros);
+  });
+
+  it('counts what young-generation collections promote, and only that', () => {
+    const sampler = heapSampler();
+    const start = sampler();
+    // Garbage only: each scavenge finds it dead.
+    let created = 0;
+    for (let i = 0; i < 200_000; i++) created += [i, i].length;
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    const garbage = sampler();
+    // About 8 MB that lives through two scavenges: promoted.
+    const kept = Array.from({ length: 200_000 }, (_, i) => ({ i, twice: i * 2 }));
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    const survivors = sampler();
+
+    expect(created).toBe(400_000);
+    expect(kept).toHaveLength(200_000);
+    expect(garbage.promotedBytes - start.promotedBytes).toBeLessThan(1e6);
+    expect(survivors.promotedBytes - garbage.promotedBytes).toBeGreaterThan(4e6);
   });
 });
 
