@@ -108,8 +108,9 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     // in its onRequest hook, which runs first. Until the answer is ready,
     // onSend summarizes instead. The response's 'close', not the signal's
     // 'abort': on Node 20 a listener on the signal for the whole request took
-    // the request (context, records, result) into the old generation, twice
-    // the raw baseline's promoted bytes and scavenge time (README, Performance).
+    // the request (context, records, result) into the old generation: three
+    // times the raw baseline's promoted bytes, scavenges twice as long
+    // (README, Performance).
     reply.raw.once('close', () => {
       if (progress.answerReady && request.callerGone?.aborted) summarize(request, reply, progress);
     });
