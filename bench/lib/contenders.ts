@@ -1,7 +1,7 @@
 /** Who runs in the comparison, and how each is started. */
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BENCH_DIR } from './children.js';
 import type { Dialect } from './shapes.js';
 
 export interface ContenderSpec {
@@ -162,7 +162,7 @@ export function baseContender(checkout: string): ContenderSpec {
   return {
     name: 'gateway-base',
     title: `the gateway of ${checkout} (--base), configured as gateway`,
-    entry: relative(fileURLToPath(new URL('..', import.meta.url)), entry),
+    entry: relative(BENCH_DIR, entry),
     dialect: 'gateway',
     env: gatewayEnv(),
   };
