@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { allocationSites, type SamplingHeapProfile } from './lib/allocationProfile.js';
 import { startChild } from './lib/children.js';
+import { costPerRequest } from './lib/stats.js';
 import { CONTENDERS, nodeFlagsOf } from './lib/contenders.js';
 import { sendOnce, throughputPass } from './lib/load.js';
 import { createShapes } from './lib/shapes.js';
@@ -60,25 +61,23 @@ try {
   const before = await child.stats();
   const load = await throughputPass(target, { seconds: 5, connections: 16, expectBody });
   const after = await child.stats();
-  const cpu = (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed);
-  const perRequest = (key: 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
-    (after[key] - before[key]) / Math.max(1, load.completed);
+  const cost = costPerRequest(before, after, load.completed);
   const file = `${dir}${name}-${shapeName}.heapprofile`;
   if (sampling) await child.saveAllocationSampling(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cpu.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(perRequest('allocatedBytes') / 1e3).toFixed(0)} KB allocated, ${(perRequest('promotedBytes') / 1e3).toFixed(1)} KB promoted and ${perRequest('gcMicros').toFixed(0)} µs of GC per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cost.cpuMicros.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(cost.allocatedBytes / 1e3).toFixed(0)} KB allocated, ${(cost.promotedBytes / 1e3).toFixed(1)} KB promoted and ${cost.gcMicros.toFixed(0)} µs of GC per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
   );
   if (sampling) {
     // V8 scales each sample to the bytes it stands for, so sums are estimates of bytes.
     const sites = allocationSites(JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile);
-    const perRequest = (bytes: number) => (bytes / Math.max(1, load.completed) / 1e3).toFixed(1);
+    const kbPerRequest = (bytes: number) => (bytes / Math.max(1, load.completed) / 1e3).toFixed(1);
     const sampled = sites.reduce((sum, site) => sum + site.bytes, 0);
     process.stderr.write(
-      `sampled ${perRequest(sampled)} KB per request${values.promoted ? ' that outlived the young generation' : ''}:\n`,
+      `sampled ${kbPerRequest(sampled)} KB per request${values.promoted ? ' that outlived the young generation' : ''}:\n`,
     );
     for (const { site, bytes, share } of sites.slice(0, 15)) {
       process.stderr.write(
-        `${(share * 100).toFixed(1).padStart(5)} %  ${perRequest(bytes).padStart(6)} KB/req  ${site}\n`,
+        `${(share * 100).toFixed(1).padStart(5)} %  ${kbPerRequest(bytes).padStart(6)} KB/req  ${site}\n`,
       );
     }
   }

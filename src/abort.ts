@@ -5,8 +5,8 @@
  * full one, and whatever listens to it when a scavenge runs (an upstream
  * call's undici handler and body, closures over the request) is copied and
  * promoted along with it, to be found dead only by the next full collection.
- * With one signal per request and one per upstream call, that cost up to
- * 13 % more CPU per request on shapes with many upstream calls (A/B in
+ * With one signal per request and one per upstream call, these cost up to
+ * 10 % of the CPU per request on shapes with many upstream calls (A/B in
  * README, Performance). Node 22 and 24 collect them young.
  *
  * This signal is a plain EventTarget with the surface of an AbortSignal that

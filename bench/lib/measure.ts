@@ -5,7 +5,7 @@
  */
 import type { Child } from './children.js';
 import { latencyPass, throughputPass, type Target } from './load.js';
-import { percentile } from './stats.js';
+import { costPerRequest, percentile } from './stats.js';
 import type { UpstreamTrace } from '../../src/simulator/index.js';
 
 export interface CellResult {
@@ -77,8 +77,7 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
   );
   const after = await child.stats();
   await simulator.call('clear');
-  const perRequest = (key: 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
-    (after[key] - before[key]) / Math.max(1, load.completed);
+  const cost = costPerRequest(before, after, load.completed);
 
   return {
     round: plan.round,
@@ -93,10 +92,10 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
       p50Ms: load.latencyP50Ms,
       p99Ms: load.latencyP99Ms,
     },
-    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, load.completed),
-    allocatedBytesPerRequest: perRequest('allocatedBytes'),
-    promotedBytesPerRequest: perRequest('promotedBytes'),
-    gcMicrosPerRequest: perRequest('gcMicros'),
+    cpuMicrosPerRequest: cost.cpuMicros,
+    allocatedBytesPerRequest: cost.allocatedBytes,
+    promotedBytesPerRequest: cost.promotedBytes,
+    gcMicrosPerRequest: cost.gcMicros,
     rss: after.rss,
     heapUsed: after.heapUsed,
     loopDelayP99Ms: after.loopDelayP99Ms,

@@ -65,6 +65,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
     },
   });
+  if (values.base !== undefined && (values.soak || values.overload)) {
+    throw new Error('--base runs in the comparison only, not with --soak or --overload.');
+  }
   const number = (name: string, value: string, min: number) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < min) {

@@ -1,4 +1,5 @@
 /** Small statistics for rounds of noisy measurements. */
+import type { ProcessStats } from './contenderProcess.js';
 
 export interface Spread {
   median: number;
@@ -63,5 +64,21 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What one request cost on average between two samples taken around `requests` requests. */
+export function costPerRequest(
+  before: ProcessStats,
+  after: ProcessStats,
+  requests: number,
+): Pick<ProcessStats, 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros'> {
+  const per = (key: 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
+    (after[key] - before[key]) / Math.max(1, requests);
+  return {
+    cpuMicros: per('cpuMicros'),
+    allocatedBytes: per('allocatedBytes'),
+    promotedBytes: per('promotedBytes'),
+    gcMicros: per('gcMicros'),
   };
 }
