@@ -7,6 +7,8 @@ ARG NODE_VERSION=20.19
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The install's postinstall applies them (patch-package; see patches/README.md).
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
@@ -17,6 +19,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# patch-package is a development dependency: the patched packages come from
+# the build stage's install, the same versions by the same lockfile.
+COPY --from=build /app/node_modules/@apollo/server ./node_modules/@apollo/server
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # 64 MB semi-spaces for the young generation: see the README's "Performance".

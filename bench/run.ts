@@ -10,7 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild, type Child } from './lib/children.js';
-import { CONTENDERS, baseContender, nodeFlagsOf, type ContenderSpec } from './lib/contenders.js';
+import {
+  CONTENDERS,
+  baseContender,
+  hasBase,
+  nodeFlagsOf,
+  type ContenderSpec,
+} from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
 import { measureExactCost } from './lib/exactCost.js';
 import { sendOnce } from './lib/load.js';
@@ -54,11 +60,15 @@ async function main(options: BenchOptions): Promise<void> {
     const shapes = createShapes(createSimulatorData(1)).filter((shape) =>
       options.shapes.length === 0 ? !shape.optIn : options.shapes.includes(shape.name),
     );
+    const selected = CONTENDERS.filter((spec) =>
+      options.only.length === 0 ? !spec.optIn : options.only.includes(spec.name),
+    );
+    const { base } = options;
     const specs = [
-      ...CONTENDERS.filter((spec) =>
-        options.only.length === 0 ? !spec.optIn : options.only.includes(spec.name),
-      ),
-      ...(options.base === undefined ? [] : [baseContender(options.base)]),
+      ...selected,
+      ...(base === undefined
+        ? []
+        : selected.filter(hasBase).map((spec) => baseContender(base, spec))),
     ];
     const running: { spec: ContenderSpec; child: Child }[] = [];
     for (const spec of specs) {

@@ -152,18 +152,20 @@ export const CONTENDERS: readonly ContenderSpec[] = [
 ];
 
 /**
- * The gateway of another checkout (`--base`), configured as `gateway`. It
- * answers through that checkout's own contender entry and source, so what
- * differs between the two is the change under test.
+ * `spec`, one of the gateway contenders, run from another checkout (`--base`)
+ * as `<name>-base`. It answers through that checkout's own contender entry
+ * and source, so what differs between the two is the change under test.
  */
-export function baseContender(checkout: string): ContenderSpec {
-  const entry = resolve(checkout, 'bench/contenders/gateway.ts');
+export function baseContender(checkout: string, spec: ContenderSpec): ContenderSpec {
+  const entry = resolve(checkout, 'bench', spec.entry);
   if (!existsSync(entry)) throw new Error(`--base: no ${entry}; is it a checkout of this project?`);
   return {
-    name: 'gateway-base',
-    title: `the gateway of ${checkout} (--base), configured as gateway`,
+    ...spec,
+    name: `${spec.name}-base`,
+    title: `${spec.name} from ${checkout} (--base)`,
     entry: relative(BENCH_DIR, entry),
-    dialect: 'gateway',
-    env: gatewayEnv(),
   };
 }
+
+/** The contenders `--base` can take from another checkout: the gateway's own. */
+export const hasBase = (spec: ContenderSpec): boolean => spec.entry === 'contenders/gateway.ts';

@@ -34,8 +34,9 @@ export interface BenchOptions {
   overloadSeconds: number;
   /**
    * Another checkout of this project (a git worktree of main, say, with its
-   * dependencies installed) whose gateway runs beside this one as contender
-   * `gateway-base`: an A/B of a change, measured in one run.
+   * dependencies installed) whose gateway runs beside this one: every gateway
+   * contender selected gets a twin `<name>-base` from there, so an A/B of a
+   * change is measured in one run.
    */
   base: string | undefined;
   /** Where results go. @default bench/results */

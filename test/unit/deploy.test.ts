@@ -166,6 +166,30 @@ describe('Dockerfile', () => {
     expect(final).toContain('CMD ["node", "dist/index.js"]');
   });
 
+  it('installs patches/ and takes every patched package from the stage that applied them', () => {
+    const build = stages.find((stage) =>
+      stage.some((line) => line.startsWith('RUN npm run build')),
+    )!;
+    const install = build.findIndex((line) => /^RUN npm ci\b/.test(line));
+    expect(build.indexOf('COPY patches ./patches')).toBeGreaterThan(-1);
+    expect(build.indexOf('COPY patches ./patches')).toBeLessThan(install);
+    const modules = final.find((line) => /^COPY --from=\S+ .*node_modules/.test(line));
+    const depsStage = stages.find((stage) =>
+      stage[0]!.endsWith(` AS ${/--from=(\S+)/.exec(modules!)![1]}`),
+    )!;
+    const buildName = / AS (\S+)$/.exec(build[0]!)![1];
+    const patched = readdirSync(`${ROOT}patches`)
+      .filter((file) => file.endsWith('.patch'))
+      // patch-package names them scope+name+version.patch
+      .map((file) => file.replace(/\+[^+]+\.patch$/, '').replace('+', '/'));
+    expect(patched).toContain('@apollo/server');
+    for (const name of patched) {
+      expect(depsStage).toContain(
+        `COPY --from=${buildName} /app/node_modules/${name} ./node_modules/${name}`,
+      );
+    }
+  });
+
   it('runs as a non-root user with a health check on /health/live at the same port', () => {
     const user = final.find((line) => line.startsWith('USER '));
     expect(user).toBeDefined();
