@@ -15,9 +15,6 @@
  * - variables: graphql-js coerces them first; graphql-jit's own coercion
  *   refuses a default on a non-null variable and reports errors Apollo
  *   cannot format (they became internal errors);
- * - a document with a list of nullable items whose items may fail
- *   (`accounts(ids)`, `_entities`): graphql-jit appends a `null` for each
- *   failed item instead of filling its slot;
  * - a document with `@skip` or `@include`: graphql-jit orders the fields of
  *   the answer by their first occurrence, skipped ones included;
  * - a document that passes a nullable variable (allowed by its default) to a
@@ -42,9 +39,7 @@ import {
   Kind,
   TypeInfo,
   execute,
-  getNullableType,
   getVariableValues,
-  isListType,
   isNonNullType,
   visit,
   visitWithTypeInfo,
@@ -157,13 +152,6 @@ function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boo
       },
       Directive(node) {
         if (node.name.value !== 'skip' && node.name.value !== 'include') return undefined;
-        found = true;
-        return BREAK;
-      },
-      Field() {
-        const type = typeInfo.getType();
-        const list = type && getNullableType(type);
-        if (!isListType(list) || isNonNullType(list.ofType)) return undefined;
         found = true;
         return BREAK;
       },
