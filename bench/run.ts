@@ -127,7 +127,7 @@ async function main(options: BenchOptions): Promise<void> {
             operation: cell.shape.operations[cell.spec.dialect]!,
             prefix: `r${round}-${cell.spec.name}-${cell.shape.name}-`,
           },
-          seconds: warmUp ? Math.min(1, options.seconds) : options.seconds,
+          seconds: warmUp ? options.warmUpSeconds : options.seconds,
           latencySeconds: warmUp ? Math.min(0.3, options.latencySeconds) : options.latencySeconds,
           connections: options.connections,
         });
