@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { once, setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { YoungAbortController } from '../../src/abort.js';
+import { promotedMegabytes } from '../helpers/promoted.js';
 
 describe('YoungAbortController', () => {
   it('aborts once, telling onabort and every listener, with the reason given', () => {
@@ -54,29 +54,16 @@ describe('YoungAbortController', () => {
   });
 
   it('is collected young with what listens to it, where an AbortSignal is promoted', () => {
-    // Two young-generation collections after 2000 signals, each with a
-    // listener holding about 1 KB: what reached the old generation, in MB.
-    const script = `
-      const { YoungAbortController } = await import(${JSON.stringify(fileURLToPath(new URL('../../src/abort.ts', import.meta.url)))});
-      const { getHeapSpaceStatistics } = await import('node:v8');
-      const oldSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_used_size;
-      gc();
-      const before = oldSpace();
-      for (let i = 0; i < 2000; i++) {
+    // 2000 signals, each with a listener holding about 1 KB.
+    const abort = fileURLToPath(new URL('../../src/abort.ts', import.meta.url));
+    const promotedMb = promotedMegabytes({
+      setup: `const { YoungAbortController } = await import(${JSON.stringify(abort)});`,
+      each: `
         const held = new Array(100).fill(i);
         new YoungAbortController().signal.addEventListener('abort', () => held.length);
-      }
-      gc({ type: 'minor' });
-      gc({ type: 'minor' });
-      process.stdout.write(String((oldSpace() - before) / 1e6));
-    `;
-    const promotedMb = Number(
-      execFileSync(
-        process.execPath,
-        ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
-        { encoding: 'utf8' },
-      ),
-    );
+      `,
+      times: 2000,
+    });
     // Node 20's AbortController: about 1.8 MB.
     expect(promotedMb).toBeLessThan(0.3);
   });
