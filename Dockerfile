@@ -7,7 +7,8 @@ ARG NODE_VERSION=20.19
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The install's postinstall applies them (patch-package; see patches/README.md).
+# patches/ before the install, whose postinstall applies them (patch-package;
+# see patches/README.md).
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
