@@ -2,8 +2,9 @@
  * Apollo Server builds, for every operation run through a gateway (our
  * `GRAPHQL_JIT` path), a view of the request whose `response.http.status`
  * reads and writes the real one. As shipped, that view is an object literal
- * with its own getter and setter; V8 keeps such accessor pairs in the old
- * generation, so each request, with its context and result, survived every
+ * with its own getter and setter; measured, what such accessors close over
+ * is promoted (presumably V8 allocates the pair in the old generation), so
+ * each request, with its context and result, survived every
  * young-generation collection until a full one. `patches/` gives the view a
  * class with the accessors on its prototype; these tests hold it to both.
  */
