@@ -10,6 +10,7 @@ export default tseslint.config(
       'examples/__generated__/**',
       'bench/node_modules/**',
       'bench/results/**',
+      '.bench-build/**',
     ],
   },
   js.configs.recommended,

@@ -203,6 +203,7 @@ function startContender(
     return startEntry({
       name: spec.name,
       entry: spec.entry,
+      checkout: spec.checkout,
       workers: spec.workers,
       nodeArgs: nodeFlagsOf(spec),
       // Spawned processes inherit the harness's own pinning to CPU 0: widen it to every CPU.
@@ -220,6 +221,7 @@ function startContender(
   return startChild({
     name: spec.name,
     entry: spec.entry,
+    checkout: spec.checkout,
     cpus: options.pin ? '1' : undefined,
     nodeArgs: nodeFlagsOf(spec),
     env: {

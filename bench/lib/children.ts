@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildCheckout, compiledEntry } from './build.js';
 import type { ProcessStats } from './contenderProcess.js';
 
 export interface Child {
@@ -25,8 +26,10 @@ export interface Child {
 
 export interface StartChildOptions {
   name: string;
-  /** The entry file, relative to `bench/`. */
+  /** The entry file, relative to `bench/`; it runs compiled (build.ts). */
   entry: string;
+  /** The checkout whose entry runs. @default this one */
+  checkout?: string;
   env?: Record<string, string>;
   /** CPU list for `taskset -c` (e.g. "1"); omitted: not pinned. */
   cpus?: string;
@@ -36,7 +39,7 @@ export interface StartChildOptions {
   nodeArgs?: readonly string[];
 }
 
-export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const THIS_CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((path) => existsSync(path));
 
 /** This Node.js with `nodeArgs`, under `taskset -c cpus` when given (and taskset exists). */
@@ -46,9 +49,15 @@ export function nodeCommand(nodeArgs: string[], cpus?: string): [string, string[
     : [process.execPath, nodeArgs];
 }
 
+/** The compiled script of `entry` (relative to `bench/`) in `checkout`, built on first use. */
+export async function entryScript(entry: string, checkout = THIS_CHECKOUT): Promise<string> {
+  return compiledEntry(await buildCheckout(checkout), entry);
+}
+
 export async function startChild(options: StartChildOptions): Promise<Child> {
+  const script = await entryScript(options.entry, options.checkout);
   const [command, args] = nodeCommand(
-    ['--import', 'tsx', '--expose-gc', ...(options.nodeArgs ?? []), `${BENCH_DIR}${options.entry}`],
+    ['--expose-gc', ...(options.nodeArgs ?? []), script],
     options.cpus,
   );
   const child = spawn(command, args, {

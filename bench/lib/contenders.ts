@@ -1,7 +1,6 @@
 /** Who runs in the comparison, and how each is started. */
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { BENCH_DIR } from './children.js';
+import { resolve } from 'node:path';
 import type { Dialect } from './shapes.js';
 
 export interface ContenderSpec {
@@ -9,6 +8,8 @@ export interface ContenderSpec {
   title: string;
   /** Entry file relative to `bench/`. */
   entry: string;
+  /** The checkout it runs from (`--base`). @default this one */
+  checkout?: string;
   dialect: Dialect;
   env?: Record<string, string>;
   /**
@@ -163,7 +164,7 @@ export function baseContender(checkout: string, spec: ContenderSpec): ContenderS
     ...spec,
     name: `${spec.name}-base`,
     title: `${spec.name} from ${checkout} (--base)`,
-    entry: relative(BENCH_DIR, entry),
+    checkout,
   };
 }
 

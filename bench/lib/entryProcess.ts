@@ -8,13 +8,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { BENCH_DIR, nodeCommand, type Child } from './children.js';
+import { entryScript, nodeCommand, type Child } from './children.js';
 import type { ProcessStats } from './contenderProcess.js';
 
 export interface StartEntryOptions {
   name: string;
-  /** The entry file, relative to `bench/`. */
+  /** The entry file, relative to `bench/`; it runs compiled (build.ts). */
   entry: string;
+  /** The checkout whose entry runs. @default this one */
+  checkout?: string;
   /** WEB_CONCURRENCY. */
   workers: number;
   /** The gateway's environment (ENFUCE_BASE_URL and the rest); PORT and HOST are chosen here. */
@@ -34,10 +36,8 @@ const STOP_TIMEOUT_MS = 15_000;
 
 export async function startEntry(options: StartEntryOptions): Promise<Child> {
   const port = await freePort();
-  const [command, args] = nodeCommand(
-    ['--import', 'tsx', ...(options.nodeArgs ?? []), `${BENCH_DIR}${options.entry}`],
-    options.cpus,
-  );
+  const script = await entryScript(options.entry, options.checkout);
+  const [command, args] = nodeCommand([...(options.nodeArgs ?? []), script], options.cpus);
   const child = spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
