@@ -86,6 +86,14 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     env: gatewayEnv(),
   },
   {
+    name: 'raw-twin',
+    title:
+      "raw baseline again, in a second process: its ratios to raw measure the run's noise (A/A)",
+    entry: 'contenders/raw.ts',
+    dialect: 'gateway',
+    env: gatewayEnv(),
+  },
+  {
     name: 'naive',
     title: 'naive baseline (raw, one REST call per field)',
     entry: 'contenders/naive.ts',

@@ -141,7 +141,8 @@ const pairedRatio = (
 ) => pairedCells(cells, { contender: a, shape }, { contender: b, shape }, value);
 
 export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): TargetRow[] {
-  const rows = contenderTargets(report, 'gateway', '');
+  const rows = noiseRows(report);
+  rows.push(...contenderTargets(report, 'gateway', ''));
   rows.push(...contenderTargets(report, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
   rows.push(...tracingTargets(report));
   const exact = report.parse.filter((p) => p.method === 'parseExactJson');
@@ -164,6 +165,46 @@ export function evaluateTargets(report: RunReport, soak: SoakResult[] | null): T
     met: soakGateway ? soakGateway.heapGrowthMbPerMinute <= 1 : null,
   });
   return rows;
+}
+
+/**
+ * The run's own noise: `raw-twin` runs raw's code in a second process, so
+ * its ratios to raw would all be 1.00 on a quiet machine. How far they stray,
+ * per shape and per round, is how far any other ratio of the run can stray
+ * without meaning anything (an A/A test).
+ */
+function noiseRows(report: RunReport): TargetRow[] {
+  const row = (what: string, perShape: { median: number; min: number; max: number }[]) => {
+    if (perShape.length === 0) return [];
+    const medians = perShape.map((s) => s.median);
+    const [low, high] = [
+      Math.min(...perShape.map((s) => s.min)),
+      Math.max(...perShape.map((s) => s.max)),
+    ];
+    return [
+      {
+        target: `Noise (A/A): ${what}, raw-twin ÷ raw`,
+        goal: '1.00 on a quiet machine',
+        measured:
+          `shapes ${fmt(Math.min(...medians))} to ${fmt(Math.max(...medians))}` +
+          (low < Math.min(...medians) || high > Math.max(...medians)
+            ? `; single rounds ${fmt(low)} to ${fmt(high)}`
+            : ''),
+        met: null,
+      },
+    ];
+  };
+  const twin = report.summaries.filter((s) => s.contender === 'raw-twin');
+  const known = (spreads: (Spread | null)[]) =>
+    spreads.filter((s): s is Spread => s !== null && s.n > 0);
+  const openLoop = report.openLoop.summaries
+    .filter((s) => s.contender === 'raw-twin' && s.p99VsRaw !== null)
+    .map((s) => ({ median: s.p99VsRaw!, min: s.p99VsRaw!, max: s.p99VsRaw! }));
+  return [
+    ...row('throughput', known(twin.map((s) => s.throughputVsRaw))),
+    ...row('CPU per request', known(twin.map((s) => s.cpuVsRaw))),
+    ...row('open-loop p99', openLoop),
+  ];
 }
 
 /**
