@@ -1,10 +1,11 @@
 /**
  * Contenders run as what ships: JavaScript compiled by tsc, under plain
  * `node`, as `npm start` runs the gateway. Run from TypeScript through tsx,
- * every process carried tsx's module hooks: 40 to 50 MB more resident memory,
- * and a resolver round trip on every `require` made at run time (Apollo
- * Server requires `crypto` on each query hash), which charged the gateway
- * for work production never does.
+ * every process carried tsx's module hooks: 54 to 69 MB more peak resident
+ * memory (bench/results/2026-12-04-1852-ab-compiled.md), and a resolver round
+ * trip on every `require` made at run time (Apollo Server requires `crypto`
+ * on each query hash), which charged the gateway for work production never
+ * does.
  *
  * Each checkout (this one, or another given with `--base`) is compiled into
  * its own `.bench-build/` with that checkout's `tsconfig.json`, so `--base`
