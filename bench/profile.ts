@@ -6,6 +6,11 @@
  * With `--allocations` it samples where the heap bytes are allocated instead,
  * freed objects included, and prints the largest allocation sites per request;
  * `--promoted` samples only what outlived the young generation.
+ *
+ * With `--windows N` it profiles nothing and prints N windows of 2 s of load
+ * from a fresh process instead, each with its req/s and CPU per request: how
+ * long the contender takes to reach its steady state (V8 optimizing what it
+ * runs), which is what the benchmark's warm-up round must cover.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +20,7 @@ import { allocationSites, type SamplingHeapProfile } from './lib/allocationProfi
 import { startChild } from './lib/children.js';
 import { costPerRequest } from './lib/stats.js';
 import { CONTENDERS, nodeFlagsOf } from './lib/contenders.js';
-import { sendOnce, throughputPass } from './lib/load.js';
+import { sendOnce, throughputPass, type Target } from './lib/load.js';
 import { createShapes } from './lib/shapes.js';
 
 const { positionals, values } = parseArgs({
@@ -23,6 +28,7 @@ const { positionals, values } = parseArgs({
   options: {
     allocations: { type: 'boolean', default: false },
     promoted: { type: 'boolean', default: false },
+    windows: { type: 'string' },
   },
 });
 const sampling = values.allocations || values.promoted;
@@ -35,7 +41,9 @@ if (!spec || !shape || !operation) {
 }
 const dir = `${tmpdir()}/enfuce-bench-profiles/`;
 await mkdir(dir, { recursive: true });
-const cpuProfile = sampling ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const windows = values.windows === undefined ? 0 : Number(values.windows);
+if (!Number.isInteger(windows) || windows < 0) throw new Error('--windows takes a whole number.');
+const cpuProfile = sampling || windows > 0 ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 const simulator = await startChild({
   name: 'simulator',
   entry: 'contenders/simulator.ts',
@@ -56,6 +64,29 @@ const child = await startChild({
 try {
   const target = { endpoint: `${child.url}/graphql`, operation, prefix: 'profile-' };
   const expectBody = (await sendOnce(target)).text;
+  if (windows > 0) await printWindows(target, expectBody);
+  else await profile(target, expectBody);
+} finally {
+  await child.stop();
+  await simulator.stop();
+}
+
+/** Load in 2-s windows, each reported on its own. */
+async function printWindows(target: Target, expectBody: string): Promise<void> {
+  let answered = 0;
+  for (let window = 1; window <= windows; window++) {
+    const before = await child.stats();
+    const load = await throughputPass(target, { seconds: 2, connections: 16, expectBody });
+    const cost = costPerRequest(before, await child.stats(), load.completed);
+    answered += load.completed;
+    process.stderr.write(
+      `${String(window * 2).padStart(3)} s, ${String(answered).padStart(5)} requests: ${load.perSecond.toFixed(0)} req/s, ${cost.cpuMicros.toFixed(0)} µs CPU and ${cost.gcMicros.toFixed(0)} µs of GC per request, ${load.errors} errors\n`,
+    );
+  }
+}
+
+/** 3 s of warm-up, then 5 s profiled (CPU, or allocations when sampling). */
+async function profile(target: Target, expectBody: string): Promise<void> {
   await throughputPass(target, { seconds: 3, connections: 16, expectBody });
   if (sampling) await child.startAllocationSampling(values.promoted);
   const before = await child.stats();
@@ -81,7 +112,4 @@ try {
       );
     }
   }
-} finally {
-  await child.stop();
-  await simulator.stop();
 }

@@ -19,7 +19,7 @@ import {
 } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
 import { measureExactCost } from './lib/exactCost.js';
-import { sendOnce } from './lib/load.js';
+import { sendOnce, throughputPass, type Target } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
 import { parseOptions, type BenchOptions } from './lib/options.js';
@@ -116,22 +116,31 @@ async function main(options: BenchOptions): Promise<void> {
       const warmUp = round === 0;
       log(warmUp ? 'warm-up round' : `round ${round} of ${options.rounds}`);
       for (const cell of shuffled(cells, random)) {
+        const target = {
+          endpoint: `${cell.child.url}/graphql`,
+          operation: cell.shape.operations[cell.spec.dialect]!,
+          prefix: `r${round}-${cell.spec.name}-${cell.shape.name}-`,
+        };
         const result = await measureCell({
           round,
           child: cell.child,
           simulator,
           shape: cell.shape.name,
           expectBody: cell.expectBody,
-          target: {
-            endpoint: `${cell.child.url}/graphql`,
-            operation: cell.shape.operations[cell.spec.dialect]!,
-            prefix: `r${round}-${cell.spec.name}-${cell.shape.name}-`,
-          },
+          target,
           seconds: warmUp ? options.warmUpSeconds : options.seconds,
           latencySeconds: warmUp ? Math.min(0.3, options.latencySeconds) : options.latencySeconds,
           connections: options.connections,
         });
         if (!warmUp) results.push(result);
+        else
+          await warmUpFurther(
+            simulator,
+            target,
+            cell.expectBody,
+            result.throughput.completed,
+            options,
+          );
       }
     }
 
@@ -231,6 +240,27 @@ function startContender(
       ...spec.env,
     },
   });
+}
+
+/** More warm-up windows until `answered` reaches options.warmUpRequests (BenchOptions). */
+async function warmUpFurther(
+  simulator: Child,
+  target: Target,
+  expectBody: string,
+  answered: number,
+  options: BenchOptions,
+): Promise<void> {
+  const window = 2;
+  let seconds = options.warmUpSeconds;
+  while (answered < options.warmUpRequests && seconds + window <= 4 * options.warmUpSeconds) {
+    const more = await throughputPass(
+      { ...target, prefix: `${target.prefix}w${seconds}-` },
+      { seconds: window, connections: options.connections, expectBody },
+    );
+    answered += more.completed;
+    seconds += window;
+  }
+  await simulator.call('clear');
 }
 
 main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {

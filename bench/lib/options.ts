@@ -6,13 +6,16 @@ export interface BenchOptions {
   rounds: number;
   /** Closed-loop window per cell and round, seconds. @default 1.5 */
   seconds: number;
-  /**
-   * Closed-loop window per cell in the warm-up round, seconds. Long enough
-   * for V8 to optimize what it runs: with GRAPHQL_JIT, the 20-alias
-   * document's generated code took about 600 requests to reach its steady
-   * state. @default 5
-   */
+  /** Closed-loop window per cell in the warm-up round, seconds. @default 5 */
   warmUpSeconds: number;
+  /**
+   * Requests each cell answers in the warm-up round at the least, in more
+   * windows after the first, for at most 4 × warmUpSeconds in all. V8
+   * optimizes after so many calls, not so many seconds: with GRAPHQL_JIT the
+   * 20-alias document's generated code reaches its steady state after 600
+   * to 900 requests, which on a slow machine took 10 s. @default 1000
+   */
+  warmUpRequests: number;
   /** One-at-a-time latency window per cell and round, seconds. @default 0.6 */
   latencySeconds: number;
   /** autocannon connections in the throughput window. @default 16 */
@@ -57,6 +60,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string', default: '7' },
       seconds: { type: 'string', default: '1.5' },
       'warm-up-seconds': { type: 'string', default: '5' },
+      'warm-up-requests': { type: 'string', default: '1000' },
       'latency-seconds': { type: 'string', default: '0.6' },
       connections: { type: 'string', default: '16' },
       'open-loop-seconds': { type: 'string', default: '3' },
@@ -95,6 +99,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: number('rounds', values.rounds, 1),
     seconds: number('seconds', values.seconds, 0.5),
     warmUpSeconds: number('warm-up-seconds', values['warm-up-seconds'], 0.5),
+    warmUpRequests: number('warm-up-requests', values['warm-up-requests'], 0),
     latencySeconds: number('latency-seconds', values['latency-seconds'], 0.1),
     connections: number('connections', values.connections, 1),
     openLoopSeconds: number('open-loop-seconds', values['open-loop-seconds'], 0),

@@ -395,7 +395,7 @@ function renderMarkdown(
 
   lines.push(`# Benchmark run ${stamp()}`, '');
   lines.push(
-    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s per cell; closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
+    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${4 * options.warmUpSeconds} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
     '',
   );
   lines.push(
