@@ -177,19 +177,17 @@ function noiseRows(report: RunReport): TargetRow[] {
   const row = (what: string, perShape: { median: number; min: number; max: number }[]) => {
     if (perShape.length === 0) return [];
     const medians = perShape.map((s) => s.median);
-    const [low, high] = [
-      Math.min(...perShape.map((s) => s.min)),
-      Math.max(...perShape.map((s) => s.max)),
-    ];
+    const [lowMedian, highMedian] = [Math.min(...medians), Math.max(...medians)];
+    const low = Math.min(...perShape.map((s) => s.min));
+    const high = Math.max(...perShape.map((s) => s.max));
+    const rounds = low < lowMedian || high > highMedian;
     return [
       {
         target: `Noise (A/A): ${what}, raw-twin ÷ raw`,
         goal: '1.00 on a quiet machine',
         measured:
-          `shapes ${fmt(Math.min(...medians))} to ${fmt(Math.max(...medians))}` +
-          (low < Math.min(...medians) || high > Math.max(...medians)
-            ? `; single rounds ${fmt(low)} to ${fmt(high)}`
-            : ''),
+          `shapes ${fmt(lowMedian)} to ${fmt(highMedian)}` +
+          (rounds ? `; single rounds ${fmt(low)} to ${fmt(high)}` : ''),
         met: null,
       },
     ];
