@@ -12,7 +12,7 @@ export interface BenchOptions {
    * Requests each cell answers in the warm-up round at the least, in more
    * windows after the first, for at most 4 × warmUpSeconds in all. V8
    * optimizes after so many calls, not so many seconds: with GRAPHQL_JIT the
-   * 20-alias document's generated code reaches its steady state after 600
+   * 20-alias document's generated code reaches its steady state after 550
    * to 900 requests, which on a slow machine took 10 s. @default 1000
    */
   warmUpRequests: number;
