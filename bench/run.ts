@@ -22,7 +22,7 @@ import { measureExactCost } from './lib/exactCost.js';
 import { sendOnce, throughputPass, type Target } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
-import { parseOptions, type BenchOptions } from './lib/options.js';
+import { parseOptions, warmUpLimitSeconds, type BenchOptions } from './lib/options.js';
 import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
 import { seededRandom, shuffled } from './lib/stats.js';
@@ -252,7 +252,7 @@ async function warmUpFurther(
 ): Promise<void> {
   const window = 2;
   let seconds = options.warmUpSeconds;
-  while (answered < options.warmUpRequests && seconds + window <= 4 * options.warmUpSeconds) {
+  while (answered < options.warmUpRequests && seconds + window <= warmUpLimitSeconds(options)) {
     const more = await throughputPass(
       { ...target, prefix: `${target.prefix}w${seconds}-` },
       { seconds: window, connections: options.connections, expectBody },

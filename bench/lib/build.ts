@@ -70,7 +70,9 @@ async function compile(root: string): Promise<string> {
     // checkout against newer types). Anything else left nothing to run.
     const failure = error as { code?: number; stdout?: string };
     if (failure.code !== 2) throw error;
-    process.stderr.write(`tsc reported type errors in ${root}; running its output anyway\n`);
+    process.stderr.write(
+      `${failure.stdout ?? ''}tsc reported type errors in ${root}; running its output anyway\n`,
+    );
   }
   for (const file of RUNTIME_FILES) {
     const target = join(root, file);

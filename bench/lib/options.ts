@@ -10,7 +10,7 @@ export interface BenchOptions {
   warmUpSeconds: number;
   /**
    * Requests each cell answers in the warm-up round at the least, in more
-   * windows after the first, for at most 4 × warmUpSeconds in all. V8
+   * windows after the first, for at most warmUpLimitSeconds in all. V8
    * optimizes after so many calls, not so many seconds: with GRAPHQL_JIT the
    * 20-alias document's generated code reaches its steady state after 550
    * to 900 requests, which on a slow machine took 10 s. @default 1000
@@ -52,6 +52,9 @@ export interface BenchOptions {
   /** Where results go. @default bench/results */
   out: string;
 }
+
+/** The longest a cell's warm-up may run: 4 × warmUpSeconds. */
+export const warmUpLimitSeconds = (options: BenchOptions): number => 4 * options.warmUpSeconds;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

@@ -10,7 +10,7 @@ import { nodeFlagsOf, type ContenderSpec } from './contenders.js';
 import { EXACT_LATENCY_MS, EXACT_REQUESTS, atMinimum, type ExactCost } from './exactCost.js';
 import type { CellResult } from './measure.js';
 import { OPEN_LOOP_LOAD, type OpenLoopResult, type OpenLoopSummary } from './openLoopPhase.js';
-import type { BenchOptions } from './options.js';
+import { warmUpLimitSeconds, type BenchOptions } from './options.js';
 import type { ParseResult } from './parseBench.js';
 import type { Shape } from './shapes.js';
 import type { SoakResult } from './soak.js';
@@ -393,7 +393,7 @@ function renderMarkdown(
 
   lines.push(`# Benchmark run ${stamp()}`, '');
   lines.push(
-    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${4 * options.warmUpSeconds} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
+    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${warmUpLimitSeconds(options)} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
     '',
   );
   lines.push(
