@@ -2,7 +2,7 @@
  * Contenders run as what ships: JavaScript compiled by tsc, under plain
  * `node`, as `npm start` runs the gateway. Run from TypeScript through tsx,
  * every process carried tsx's module hooks: 54 to 69 MB more peak resident
- * memory (bench/results/2026-12-04-1852-ab-compiled.md), and a resolver round
+ * memory in one run (bench/results/2026-12-04-1852-ab-compiled.md), and a resolver round
  * trip on every `require` made at run time (Apollo Server requires `crypto`
  * on each query hash), which charged the gateway for work production never
  * does.
