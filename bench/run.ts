@@ -25,7 +25,7 @@ import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
 import { parseOptions, warmUpLimitSeconds, type BenchOptions } from './lib/options.js';
 import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
-import { seededRandom, shuffled } from './lib/stats.js';
+import { seededRandom, shuffledInGroups } from './lib/stats.js';
 import { summarize, type ContenderTotals } from './lib/summarize.js';
 import { runParseBench } from './lib/parseBench.js';
 import { runOverload } from './lib/overload.js';
@@ -115,7 +115,7 @@ async function main(options: BenchOptions): Promise<void> {
     for (let round = 0; round <= options.rounds; round++) {
       const warmUp = round === 0;
       log(warmUp ? 'warm-up round' : `round ${round} of ${options.rounds}`);
-      for (const cell of shuffled(cells, random)) {
+      for (const cell of shuffledInGroups(cells, (c) => c.shape.name, random)) {
         const target = {
           endpoint: `${cell.child.url}/graphql`,
           operation: cell.shape.operations[cell.spec.dialect]!,

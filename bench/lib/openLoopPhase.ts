@@ -1,15 +1,15 @@
 /**
  * The open-loop phase (PERFORMANCE.md T6), after the closed-loop rounds: every
  * contender answers each shape at 70 % of the raw baseline's saturation
- * throughput measured in the same run, the same rate for all, in shuffled
- * order per round. Without raw in the run each contender runs at 70 % of its
+ * throughput measured in the same run, the same rate for all, one shape's
+ * contenders back to back, in shuffled order per round. Without raw in the run each contender runs at 70 % of its
  * own throughput instead, and its p99 compares with nothing.
  */
 import type { Child } from './children.js';
 import type { ContenderSpec } from './contenders.js';
 import { openLoopPass } from './openLoop.js';
 import type { Shape } from './shapes.js';
-import { percentile, shuffled } from './stats.js';
+import { percentile, shuffledInGroups } from './stats.js';
 import type { CellSummary } from './summarize.js';
 
 /** Fraction of saturation the phase runs at. */
@@ -93,7 +93,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult[]>
   const results: OpenLoopResult[] = [];
   for (let round = 1; round <= plan.rounds; round++) {
     plan.log(`open-loop round ${round} of ${plan.rounds}`);
-    for (const cell of shuffled(plan.cells, plan.random)) {
+    for (const cell of shuffledInGroups(plan.cells, (c) => c.shape.name, plan.random)) {
       const rate = rateFor(plan.summaries, cell.shape.name, cell.spec.name);
       if (!rate) continue;
       // As in the closed-loop cells: the previous contender's post-load work settles first.

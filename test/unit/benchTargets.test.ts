@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../bench/lib/measure.js';
 import { evaluateTargets, type RunReport } from '../../bench/lib/report.js';
 import type { Shape } from '../../bench/lib/shapes.js';
+import { seededRandom, shuffledInGroups } from '../../bench/lib/stats.js';
 import { summarize } from '../../bench/lib/summarize.js';
 
 const shapes = [{ name: 'customerPage' }, { name: 'entities' }] as Shape[];
@@ -66,5 +67,63 @@ describe("the benchmark report's noise rows (raw-twin ÷ raw)", () => {
     const cells = [0, 1].map((round) => cell('raw', 'customerPage', round, 1000));
     const rows = evaluateTargets(report(cells), null);
     expect(rows.some((r) => r.target.startsWith('Noise'))).toBe(false);
+  });
+});
+
+describe("the benchmark report's verdict on ratios taken round by round", () => {
+  /** The gateway at `ratios[round]` × raw's throughput, on the customer page. */
+  function throughputRow(ratios: number[]) {
+    const cells = ratios.flatMap((ratio, round) => [
+      cell('raw', 'customerPage', round, 1000),
+      cell('gateway', 'customerPage', round, 1000 * ratio),
+    ]);
+    const row = evaluateTargets(report(cells), null).find((r) =>
+      r.target.startsWith('Throughput ÷ raw'),
+    );
+    return [row?.measured, row?.met];
+  }
+
+  it('is met when the median meets the goal and the rounds agree', () => {
+    expect(throughputRow([1.1, 1.2, 1.15])).toEqual([
+      'median over shapes 1.15; worst 1.15 (customerPage)',
+      true,
+    ]);
+  });
+
+  it('asks for a rerun when the median meets the goal but the rounds scatter (CV ≥ 10 %)', () => {
+    expect(throughputRow([0.9, 1.05, 1.6])).toEqual([
+      'median over shapes 1.05; worst 1.05 (customerPage); CV over rounds up to 25 % (customerPage)',
+      'rerun',
+    ]);
+  });
+
+  it('is met however the rounds scatter when every round meets the goal', () => {
+    expect(throughputRow([1.0, 1.5, 2.5])).toEqual([
+      'median over shapes 1.50; worst 1.50 (customerPage)',
+      true,
+    ]);
+  });
+
+  it('is not met when the median misses the goal, however the rounds scatter', () => {
+    expect(throughputRow([0.8, 0.9, 1.3])[1]).toBe(false);
+  });
+});
+
+describe('the order of a round', () => {
+  it("measures one shape's contenders back to back, every cell once", () => {
+    const cells = ['a', 'b', 'c'].flatMap((shape) =>
+      ['raw', 'gateway', 'hive'].map((contender) => ({ shape, contender })),
+    );
+    const orders = [1, 2, 3, 4].map((seed) =>
+      shuffledInGroups(cells, (c) => c.shape, seededRandom(seed)),
+    );
+    const key = (c: { shape: string; contender: string }) => `${c.shape}/${c.contender}`;
+    for (const order of orders) {
+      expect(order.map(key).sort()).toEqual(cells.map(key).sort());
+      const runs = order.map((c) => c.shape).filter((shape, i, all) => shape !== all[i - 1]);
+      expect(runs).toHaveLength(3);
+    }
+    // Shuffled: the seeds do not all give one order.
+    expect(new Set(orders.map((order) => JSON.stringify(order))).size).toBeGreaterThan(1);
   });
 });
