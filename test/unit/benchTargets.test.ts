@@ -107,6 +107,16 @@ describe("the benchmark report's verdict on ratios taken round by round", () => 
   it('is not met when the median misses the goal, however the rounds scatter', () => {
     expect(throughputRow([0.8, 0.9, 1.3])[1]).toBe(false);
   });
+
+  it('judges what ftv1 traces cost the same way', () => {
+    // CPU of a traced ÷ an untraced _entities request: 0.8, 1.1, 1.6 by round.
+    const cells = [0.8, 1.1, 1.6].flatMap((ratio, round) => [
+      cell('gateway-ftv1', 'entities', round, 100),
+      cell('gateway-ftv1', 'entitiesTraced', round, 100 / ratio),
+    ]);
+    const row = evaluateTargets(report(cells), null).find((r) => r.target.includes('ftv1'));
+    expect([row?.measured, row?.met]).toEqual(['1.10 (0.80–1.60), CV 28 %', 'rerun']);
+  });
 });
 
 describe('the order of a round', () => {
