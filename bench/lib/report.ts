@@ -316,8 +316,8 @@ function contenderTargets(report: RunReport, name: string, label: string): Targe
   const mine = report.summaries.filter((s) => s.contender === name);
   if (mine.length === 0) return rows;
 
-  const known = (rows: { shape: string; ratio: Spread | null }[]) =>
-    rows.filter((r): r is { shape: string; ratio: Spread } => r.ratio !== null && r.ratio.n > 0);
+  const known = (list: { shape: string; ratio: Spread | null }[]) =>
+    list.filter((r): r is { shape: string; ratio: Spread } => r.ratio !== null && r.ratio.n > 0);
   rows.push(
     ...roundRatioRow(
       'Throughput ÷ raw baseline' + label,
