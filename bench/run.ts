@@ -19,10 +19,10 @@ import {
 } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
 import { measureExactCost } from './lib/exactCost.js';
-import { sendOnce, throughputPass, type Target } from './lib/load.js';
+import { sendOnce } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
-import { parseOptions, warmUpLimitSeconds, type BenchOptions } from './lib/options.js';
+import { parseOptions, type BenchOptions } from './lib/options.js';
 import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
 import { seededRandom, shuffledInGroups } from './lib/stats.js';
@@ -30,6 +30,7 @@ import { summarize, type ContenderTotals } from './lib/summarize.js';
 import { runParseBench } from './lib/parseBench.js';
 import { runOverload } from './lib/overload.js';
 import { runSoak } from './lib/soak.js';
+import { warmUpFurther } from './lib/warmUp.js';
 
 const UPSTREAM = { username: 'bench', password: 'bench-password' };
 
@@ -133,14 +134,10 @@ async function main(options: BenchOptions): Promise<void> {
           connections: options.connections,
         });
         if (!warmUp) results.push(result);
-        else
-          await warmUpFurther(
-            simulator,
-            target,
-            cell.expectBody,
-            result.throughput.completed,
-            options,
-          );
+        else {
+          await warmUpFurther(target, cell.expectBody, result.throughput.completed, options);
+          await simulator.call('clear');
+        }
       }
     }
 
@@ -240,27 +237,6 @@ function startContender(
       ...spec.env,
     },
   });
-}
-
-/** More warm-up windows until `answered` reaches options.warmUpRequests (BenchOptions). */
-async function warmUpFurther(
-  simulator: Child,
-  target: Target,
-  expectBody: string,
-  answered: number,
-  options: BenchOptions,
-): Promise<void> {
-  const window = 2;
-  let seconds = options.warmUpSeconds;
-  while (answered < options.warmUpRequests && seconds + window <= warmUpLimitSeconds(options)) {
-    const more = await throughputPass(
-      { ...target, prefix: `${target.prefix}w${seconds}-` },
-      { seconds: window, connections: options.connections, expectBody },
-    );
-    answered += more.completed;
-    seconds += window;
-  }
-  await simulator.call('clear');
 }
 
 main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { createSimulatorData } from '../../src/simulator/index.js';
 import type { Child } from './children.js';
 import { CONTENDERS, type ContenderSpec } from './contenders.js';
 import { sendOnce, throughputPass } from './load.js';
+import { warmUpFurther } from './warmUp.js';
 import { openLoopPass } from './openLoop.js';
 import type { BenchOptions } from './options.js';
 import { stamp } from './report.js';
@@ -62,8 +63,10 @@ export async function runOverload(
       try {
         const target = { endpoint: `${child.url}/graphql`, operation, prefix: 'overload-' };
         const expectBody = (await sendOnce(target)).text;
-        const closed = { seconds: 3, connections: options.connections, expectBody };
-        await throughputPass(target, closed);
+        // Warmed as a round's cell is, so the capacity is the steady state's.
+        const closed = { connections: options.connections, expectBody };
+        const warm = await throughputPass(target, { ...closed, seconds: options.warmUpSeconds });
+        await warmUpFurther(target, expectBody, warm.completed, options);
         const capacity = (await throughputPass(target, { ...closed, seconds: 5 })).perSecond;
         const rate = capacity * OVERLOAD;
         const pass = await openLoopPass(target, {
