@@ -7,12 +7,18 @@ import { summarize } from '../../bench/lib/summarize.js';
 
 const shapes = [{ name: 'customerPage' }, { name: 'entities' }] as Shape[];
 
-function cell(contender: string, shape: string, round: number, perSecond: number): CellResult {
+function cell(
+  contender: string,
+  shape: string,
+  round: number,
+  perSecond: number,
+  addedMs = 2,
+): CellResult {
   return {
     round,
     contender,
     shape,
-    requests: [{ ms: 5, addedMs: 2, ok: true }],
+    requests: [{ ms: 5, addedMs, ok: true }],
     latencyErrors: 0,
     throughput: { perSecond, completed: perSecond, errors: 0, p50Ms: 5, p99Ms: 9 },
     cpuMicrosPerRequest: 1e6 / perSecond,
@@ -135,5 +141,26 @@ describe('the order of a round', () => {
     }
     // Shuffled: the seeds do not all give one order.
     expect(new Set(orders.map((order) => JSON.stringify(order))).size).toBeGreaterThan(1);
+  });
+});
+
+describe("the benchmark report's added latency against raw's (T5)", () => {
+  it('is met up to 1.3x at p50 and 1.5x at p99, on every shape', () => {
+    const row = (gatewayAddedMs: number[]) => {
+      const cells = gatewayAddedMs.flatMap((addedMs, round) => [
+        cell('raw', 'customerPage', round, 1000, 2),
+        cell('gateway', 'customerPage', round, 1000, addedMs),
+      ]);
+      return evaluateTargets(report(cells), null).find((r) =>
+        r.target.startsWith('Added latency ÷ raw'),
+      );
+    };
+    // Pooled requests 2.4, 2.5, 2.6 ms: p50 2.5 (1.25x raw), p99 2.598 (1.30x).
+    expect(row([2.4, 2.5, 2.6])?.met).toBe(true);
+    // p50 2.8 ms: 1.40x raw.
+    expect([row([2.6, 2.8, 3])?.measured, row([2.6, 2.8, 3])?.met]).toEqual([
+      'p50 median over shapes 1.40; worst 1.40 (customerPage); p99 median over shapes 1.50; worst 1.50 (customerPage)',
+      false,
+    ]);
   });
 });
