@@ -384,7 +384,7 @@ function contenderTargets(report: RunReport, name: string, label: string): Targe
   });
   const vsRawAdded = mine.filter((s) => s.addedVsRaw);
   if (vsRawAdded.length) {
-    // Pooled over rounds, so there is no spread to judge: the run's raw-twin row says how far noise goes.
+    // Pooled over rounds, so no spread to judge; raw-twin's line in the latency table shows the noise.
     const ratio = (pick: 'p50' | 'p99') =>
       vsRawAdded.map((s) => ({ shape: s.shape, value: s.addedVsRaw![pick] }));
     rows.push({
