@@ -262,7 +262,7 @@ const describe = (values: Valued[], pick: 'min' | 'max', digits = 2) => {
 };
 
 /** PERFORMANCE.md §10.3: above this coefficient of variation over rounds, a met median shows nothing. */
-export const MAX_CV_PERCENT = 10;
+const MAX_CV_PERCENT = 10;
 
 /**
  * One ratio taken round by round: met when its median meets the goal and
