@@ -1,7 +1,10 @@
 /**
  * Profiles one contender on one shape: `npx tsx bench/profile.ts gateway customerPage`
- * writes a V8 CPU profile (open it in Chrome DevTools) to <tmpdir>/enfuce-bench-profiles/
- * after 3 s of warm-up and 5 s of closed-loop load at 16 connections.
+ * warms the contender up as a benchmark cell is (5 s, then up to the request
+ * floor), profiles 5 s of closed-loop load at 16 connections and nothing
+ * else, prints the functions and packages that took the most CPU per request
+ * and writes the V8 CPU profile (open it in Chrome DevTools) to
+ * <tmpdir>/enfuce-bench-profiles/.
  *
  * With `--allocations` it samples where the heap bytes are allocated instead,
  * freed objects included, and prints the largest allocation sites per request;
@@ -16,12 +19,20 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createSimulatorData } from '../src/simulator/index.js';
-import { allocationSites, type SamplingHeapProfile } from './lib/allocationProfile.js';
 import { startChild } from './lib/children.js';
 import { costPerRequest } from './lib/stats.js';
 import { CONTENDERS, nodeFlagsOf } from './lib/contenders.js';
 import { sendOnce, throughputPass, type Target } from './lib/load.js';
+import { parseOptions } from './lib/options.js';
+import {
+  allocationSites,
+  cpuSites,
+  type CpuProfile,
+  type SamplingHeapProfile,
+} from './lib/profileSites.js';
+import type { ProfileKind } from './lib/profiler.js';
 import { createShapes } from './lib/shapes.js';
+import { warmUpFurther } from './lib/warmUp.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -31,7 +42,7 @@ const { positionals, values } = parseArgs({
     windows: { type: 'string' },
   },
 });
-const sampling = values.allocations || values.promoted;
+const kind: ProfileKind = values.promoted ? 'promoted' : values.allocations ? 'allocations' : 'cpu';
 const [name = 'gateway', shapeName = 'customerPage'] = positionals;
 const spec = CONTENDERS.find((c) => c.name === name);
 const shape = createShapes(createSimulatorData(1)).find((s) => s.name === shapeName);
@@ -43,7 +54,6 @@ const dir = `${tmpdir()}/enfuce-bench-profiles/`;
 await mkdir(dir, { recursive: true });
 const windows = values.windows === undefined ? 0 : Number(values.windows);
 if (!Number.isInteger(windows) || windows < 0) throw new Error('--windows takes a whole number.');
-const cpuProfile = sampling || windows > 0 ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 const simulator = await startChild({
   name: 'simulator',
   entry: 'contenders/simulator.ts',
@@ -53,7 +63,7 @@ const child = await startChild({
   name,
   entry: spec.entry,
   cpus: '1',
-  nodeArgs: [...nodeFlagsOf(spec), ...cpuProfile],
+  nodeArgs: nodeFlagsOf(spec),
   env: {
     BENCH_UPSTREAM_URL: simulator.url,
     BENCH_UPSTREAM_USER: 'bench',
@@ -85,31 +95,54 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
   }
 }
 
-/** 3 s of warm-up, then 5 s profiled (CPU, or allocations when sampling). */
+/** A benchmark cell's warm-up, then 5 s profiled. */
 async function profile(target: Target, expectBody: string): Promise<void> {
-  await throughputPass(target, { seconds: 3, connections: 16, expectBody });
-  if (sampling) await child.startAllocationSampling(values.promoted);
+  const options = parseOptions([]);
+  const { connections } = options;
+  const first = await throughputPass(target, {
+    seconds: options.warmUpSeconds,
+    connections,
+    expectBody,
+  });
+  await warmUpFurther(target, expectBody, first.completed, options);
+  await child.startProfile(kind);
   const before = await child.stats();
-  const load = await throughputPass(target, { seconds: 5, connections: 16, expectBody });
+  const load = await throughputPass(target, { seconds: 5, connections, expectBody });
   const after = await child.stats();
   const cost = costPerRequest(before, after, load.completed);
-  const file = `${dir}${name}-${shapeName}.heapprofile`;
-  if (sampling) await child.saveAllocationSampling(file);
+  const file = `${dir}${name}-${shapeName}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
+  await child.saveProfile(file);
   process.stderr.write(
-    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cost.cpuMicros.toFixed(0)} µs CPU${sampling ? ' (the sampler included)' : ''} and ${(cost.allocatedBytes / 1e3).toFixed(0)} KB allocated, ${(cost.promotedBytes / 1e3).toFixed(1)} KB promoted and ${cost.gcMicros.toFixed(0)} µs of GC per request, ${load.errors} errors; profile in ${sampling ? file : dir}\n`,
+    `${name} ${shapeName}: ${load.perSecond.toFixed(0)} req/s, ${cost.cpuMicros.toFixed(0)} µs CPU (the profiler's included) and ${(cost.allocatedBytes / 1e3).toFixed(0)} KB allocated, ${(cost.promotedBytes / 1e3).toFixed(1)} KB promoted and ${cost.gcMicros.toFixed(0)} µs of GC per request, ${load.errors} errors; profile in ${file}\n`,
   );
-  if (sampling) {
-    // V8 scales each sample to the bytes it stands for, so sums are estimates of bytes.
-    const sites = allocationSites(JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile);
-    const kbPerRequest = (bytes: number) => (bytes / Math.max(1, load.completed) / 1e3).toFixed(1);
-    const sampled = sites.reduce((sum, site) => sum + site.bytes, 0);
-    process.stderr.write(
-      `sampled ${kbPerRequest(sampled)} KB per request${values.promoted ? ' that outlived the young generation' : ''}:\n`,
-    );
-    for (const { site, bytes, share } of sites.slice(0, 15)) {
-      process.stderr.write(
-        `${(share * 100).toFixed(1).padStart(5)} %  ${kbPerRequest(bytes).padStart(6)} KB/req  ${site}\n`,
-      );
+  const perRequest = (amount: number) => amount / Math.max(1, load.completed);
+  const profileJson = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  if (kind === 'cpu') {
+    const sites = cpuSites(profileJson as CpuProfile);
+    const packages = new Map<string, number>();
+    for (const { site, micros } of sites) {
+      const origin = site.slice(0, site.indexOf(' '));
+      packages.set(origin, (packages.get(origin) ?? 0) + micros);
     }
+    const top = (rows: [string, number][]) =>
+      rows
+        .slice(0, 20)
+        .map(([site, micros]) => `${perRequest(micros).toFixed(1).padStart(8)} µs/req  ${site}\n`)
+        .join('');
+    process.stderr.write(`self time by function:\n${top(sites.map((s) => [s.site, s.micros]))}`);
+    process.stderr.write(`by package or file:\n${top([...packages].sort((a, b) => b[1] - a[1]))}`);
+    return;
+  }
+  // V8 scales each sample to the bytes it stands for, so sums are estimates of bytes.
+  const sites = allocationSites(profileJson as SamplingHeapProfile);
+  const kbPerRequest = (bytes: number) => (perRequest(bytes) / 1e3).toFixed(1);
+  const sampled = sites.reduce((sum, site) => sum + site.bytes, 0);
+  process.stderr.write(
+    `sampled ${kbPerRequest(sampled)} KB per request${kind === 'promoted' ? ' that outlived the young generation' : ''}:\n`,
+  );
+  for (const { site, bytes, share } of sites.slice(0, 15)) {
+    process.stderr.write(
+      `${(share * 100).toFixed(1).padStart(5)} %  ${kbPerRequest(bytes).padStart(6)} KB/req  ${site}\n`,
+    );
   }
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCheckout, compiledEntry } from './build.js';
 import type { ProcessStats } from './contenderProcess.js';
+import type { ProfileKind } from './profiler.js';
 
 export interface Child {
   name: string;
@@ -17,10 +18,10 @@ export interface Child {
   /** Forces full garbage collection first, then samples. */
   statsAfterGc(): Promise<ProcessStats>;
   call<T>(name: string, args?: unknown): Promise<T>;
-  /** Starts V8's sampling heap profiler, freed objects included (allocationProfile.ts). */
-  startAllocationSampling(promotedOnly?: boolean): Promise<void>;
+  /** Starts one of V8's profilers in the child (profiler.ts). */
+  startProfile(kind: ProfileKind): Promise<void>;
   /** Stops it and writes the profile to `path`. */
-  saveAllocationSampling(path: string): Promise<void>;
+  saveProfile(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +36,7 @@ export interface StartChildOptions {
   cpus?: string;
   /** @default 60000 */
   startTimeoutMs?: number;
-  /** Extra Node.js flags, e.g. `--cpu-prof`. */
+  /** Extra Node.js flags, e.g. `--max-semi-space-size=32`. */
   nodeArgs?: readonly string[];
 }
 
@@ -104,9 +105,8 @@ export async function startChild(options: StartChildOptions): Promise<Child> {
     stats: () => ask<ProcessStats>({ type: 'stats' }),
     statsAfterGc: () => ask<ProcessStats>({ type: 'gc' }),
     call: <T>(name: string, args?: unknown) => ask<T>({ type: 'call', name, args }),
-    startAllocationSampling: (promotedOnly = false) =>
-      ask<void>({ type: 'startAllocationSampling', promotedOnly }),
-    saveAllocationSampling: (path: string) => ask<void>({ type: 'saveAllocationSampling', path }),
+    startProfile: (kind: ProfileKind) => ask<void>({ type: 'startProfile', kind }),
+    saveProfile: (path: string) => ask<void>({ type: 'saveProfile', path }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -6,15 +6,15 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { heapSampler } from './allocation.js';
-import { saveAllocationSampling, startAllocationSampling } from './allocationProfile.js';
+import { saveProfile, startProfile, type ProfileKind } from './profiler.js';
 
 /** What the harness may ask a child. */
 export type Request =
   | { type: 'stats'; id: number }
   | { type: 'gc'; id: number }
   | { type: 'call'; id: number; name: string; args: unknown }
-  | { type: 'startAllocationSampling'; id: number; promotedOnly: boolean }
-  | { type: 'saveAllocationSampling'; id: number; path: string }
+  | { type: 'startProfile'; id: number; kind: ProfileKind }
+  | { type: 'saveProfile'; id: number; path: string }
   | { type: 'stop'; id: number };
 
 /** One sample of a process's resources. */
@@ -104,11 +104,11 @@ async function answer(handle: ChildHandle, message: Request): Promise<unknown> {
       if (!call) throw new Error(`The child has no call named ${message.name}.`);
       return { type: 'result', id: message.id, value: await call(message.args as never) };
     }
-    case 'startAllocationSampling':
-      await startAllocationSampling(message.promotedOnly);
+    case 'startProfile':
+      await startProfile(message.kind);
       return { type: 'result', id: message.id, value: null };
-    case 'saveAllocationSampling':
-      await saveAllocationSampling(message.path);
+    case 'saveProfile':
+      await saveProfile(message.path);
       return { type: 'result', id: message.id, value: null };
     case 'stop':
       await handle.close();

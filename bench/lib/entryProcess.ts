@@ -73,8 +73,8 @@ export async function startEntry(options: StartEntryOptions): Promise<Child> {
     stats,
     statsAfterGc: stats,
     call: unanswered,
-    startAllocationSampling: unanswered,
-    saveAllocationSampling: unanswered,
+    startProfile: unanswered,
+    saveProfile: unanswered,
     async stop() {
       process.off('exit', orphaned);
       if (child.exitCode !== null) return;

@@ -12,8 +12,10 @@ export interface BenchOptions {
    * Requests each cell answers in the warm-up round at the least, in more
    * windows after the first, for at most warmUpLimitSeconds in all. V8
    * optimizes after so many calls, not so many seconds: with GRAPHQL_JIT the
-   * 20-alias document's generated code reaches its steady state after 550
-   * to 900 requests, which on a slow machine took 10 s. @default 1000
+   * 20-alias document runs at a quarter to a half of its steady speed for
+   * its first 450 requests, at about four fifths up to about 2200, and at
+   * full speed from about 2500 (16 s from a fresh process on this machine).
+   * @default 3000
    */
   warmUpRequests: number;
   /** One-at-a-time latency window per cell and round, seconds. @default 0.6 */
@@ -53,8 +55,8 @@ export interface BenchOptions {
   out: string;
 }
 
-/** The longest a cell's warm-up may run: 4 × warmUpSeconds. */
-export const warmUpLimitSeconds = (options: BenchOptions): number => 4 * options.warmUpSeconds;
+/** The longest a cell's warm-up may run: 6 × warmUpSeconds. */
+export const warmUpLimitSeconds = (options: BenchOptions): number => 6 * options.warmUpSeconds;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -63,7 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string', default: '7' },
       seconds: { type: 'string', default: '1.5' },
       'warm-up-seconds': { type: 'string', default: '5' },
-      'warm-up-requests': { type: 'string', default: '1000' },
+      'warm-up-requests': { type: 'string', default: '3000' },
       'latency-seconds': { type: 'string', default: '0.6' },
       connections: { type: 'string', default: '16' },
       'open-loop-seconds': { type: 'string', default: '3' },

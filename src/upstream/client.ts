@@ -141,7 +141,7 @@ export class EnfuceClient {
 
   /** The full account record, or null when the issuer has no such account. */
   async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
-    return this.#get(`/account/v3/${checkedId(id)}`, {}, scope, (body) =>
+    return this.#get(ACCOUNT, id, {}, scope, (body) =>
       askedFor(decodeAccount(body), id, 'account'),
     );
   }
@@ -154,8 +154,7 @@ export class EnfuceClient {
     scope: UpstreamScope,
   ): Promise<AccountRecord[]> {
     const query = { page: String(page), size: String(size) };
-    const path = `/account/v4/customer/${checkedId(customerId)}`;
-    const accounts = await this.#get(path, query, scope, (body) => {
+    const accounts = await this.#get(ACCOUNTS_OF_CUSTOMER, customerId, query, scope, (body) => {
       const list = decodeAccountList(body);
       // More than asked for: page and offset no longer line up, and the
       // connection would show another window with a wrong hasNextPage.
@@ -175,7 +174,7 @@ export class EnfuceClient {
 
   /** The customer's details, or null when the issuer has no such customer. */
   async getCustomer(id: string, scope: UpstreamScope): Promise<CustomerRecord | null> {
-    return this.#get(`/customer/v3/${checkedId(id)}`, {}, scope, (body) =>
+    return this.#get(CUSTOMER, id, {}, scope, (body) =>
       askedFor(decodeCustomer(body), id, 'customer'),
     );
   }
@@ -202,11 +201,13 @@ export class EnfuceClient {
    * the observer (log line, metrics) like any other. 404 is `null`.
    */
   async #get<T>(
-    path: string,
+    endpoint: Endpoint,
+    id: string,
     params: Record<string, string>,
     scope: UpstreamScope,
     decode: (body: unknown) => T,
   ): Promise<T | null> {
+    const path = endpoint.replace('{id}', checkedId(id));
     const query = new URLSearchParams({ ...params, auditUser: scope.auditUser });
     const headers: Record<string, string> = {
       authorization: this.#authorization,
@@ -228,7 +229,7 @@ export class EnfuceClient {
         this.#spend(scope);
         const url = `${this.#prefix}${path}?${query}`;
         if (this.#observer === undefined) return this.#attempt(url, headers, signal, decode);
-        return this.#observed(path, scope, (seen) =>
+        return this.#observed(endpoint, scope, (seen) =>
           this.#attempt(url, headers, signal, decode, seen),
         );
       }, call);
@@ -256,7 +257,7 @@ export class EnfuceClient {
 
   /** Runs one attempt and reports it to the observer, whatever the result. */
   async #observed<T>(
-    path: string,
+    endpoint: Endpoint,
     scope: UpstreamScope,
     attempt: (seen: { status?: number }) => Promise<T>,
   ): Promise<T> {
@@ -271,7 +272,7 @@ export class EnfuceClient {
     } finally {
       this.#observer?.(
         {
-          endpoint: routeTemplate(path),
+          endpoint,
           status: seen.status,
           durationMs: performance.now() - started,
           error,
@@ -365,8 +366,19 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * The route template of a request path to the issuer, for metric labels and
- * span attributes: the query is dropped and ids (all digits) become `{id}`.
+ * The issuer's routes the client calls. The template itself is the metric
+ * and log label (so no id reaches one); the path replaces `{id}` with an id
+ * checked against the digit allowlist.
+ */
+type Endpoint = '/account/v3/{id}' | '/account/v4/customer/{id}' | '/customer/v3/{id}';
+const ACCOUNT: Endpoint = '/account/v3/{id}';
+const ACCOUNTS_OF_CUSTOMER: Endpoint = '/account/v4/customer/{id}';
+const CUSTOMER: Endpoint = '/customer/v3/{id}';
+
+/**
+ * The route template of a request path to the issuer, for span attributes
+ * (undici reports only the path): the query is dropped and ids (all digits)
+ * become `{id}`.
  */
 export function routeTemplate(path: string): string {
   return (path.split('?')[0] ?? '').replace(/\/\d+(?=\/|$)/g, '/{id}');

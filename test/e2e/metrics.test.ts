@@ -47,6 +47,23 @@ describe('/metrics', () => {
     expect(harness.simulator.log.count('account')).toBe(1);
   });
 
+  it('labels each of the issuer routes by its template, never by an id', async () => {
+    const before = await scrape(harness.url);
+    const { errors } = await harness.execute(
+      `query Page($id: ID!) { customer(id: $id) { displayName accounts(first: 2) { nodes { id } } } }`,
+      { id: FIXTURES.customerWith30 },
+    );
+    expect(errors).toBeUndefined();
+    const after = await scrape(harness.url);
+
+    const delta = (endpoint: string) =>
+      after.value('gateway_upstream_requests_total', { endpoint, status: '200' }) -
+      before.value('gateway_upstream_requests_total', { endpoint, status: '200' });
+    expect(delta('/customer/v3/{id}')).toBe(1);
+    expect(delta('/account/v4/customer/{id}')).toBe(1);
+    expect(after.text).not.toContain(FIXTURES.customerWith30);
+  });
+
   it('records loader batch sizes: three ids, two distinct, one batch of two', async () => {
     const before = await scrape(harness.url);
     const ids = [FIXTURES.accountExactAmounts, FIXTURES.accountNegativeBalance];

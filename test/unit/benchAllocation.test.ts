@@ -5,12 +5,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { heapSampler } from '../../bench/lib/allocation.js';
-import {
-  allocationSites,
-  saveAllocationSampling,
-  startAllocationSampling,
-  type SamplingHeapProfile,
-} from '../../bench/lib/allocationProfile.js';
+import { allocationSites, type SamplingHeapProfile } from '../../bench/lib/profileSites.js';
+import { saveProfile, startProfile } from '../../bench/lib/profiler.js';
 
 describe("the benchmark's heap counter", () => {
   setFlagsFromString('--expose-gc');
@@ -60,12 +56,12 @@ describe("the benchmark's heap counter", () => {
 describe('allocation sampling', () => {
   it('writes a profile whose samples add up to the garbage allocated while it ran', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'allocation-')), 'test.heapprofile');
-    await startAllocationSampling();
+    await startProfile('allocations');
     let created = 0;
     for (let batch = 0; batch < 10; batch++) {
       created += Array.from({ length: 100_000 }, (_, i) => ({ i, batch })).length;
     }
-    await saveAllocationSampling(file);
+    await saveProfile(file);
     const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
     const sampled = profile.samples.reduce((sum, sample) => sum + sample.size, 0);
 
