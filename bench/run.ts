@@ -126,6 +126,7 @@ async function main(options: BenchOptions): Promise<void> {
           round,
           child: cell.child,
           simulator,
+          bystanders: running.map((r) => r.child).filter((c) => c !== cell.child),
           shape: cell.shape.name,
           expectBody: cell.expectBody,
           target,

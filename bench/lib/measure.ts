@@ -32,12 +32,20 @@ export interface CellResult {
   rss: number;
   heapUsed: number;
   loopDelayP99Ms: number;
+  /**
+   * CPU the other contenders used during the load window, as a share of the
+   * window: the post-load work of the previous cells (GC, V8's memory reducer,
+   * a backlog) taken from the shared core while this one was measured.
+   */
+  bystanderCpuShare: number;
 }
 
 export interface CellPlan {
   round: number;
   child: Child;
   simulator: Child;
+  /** The other contenders, on the same core: watched so their work is not this cell's noise. */
+  bystanders: readonly Child[];
   target: Target;
   shape: string;
   expectBody: string;
@@ -70,12 +78,17 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
   });
   await simulator.call('clear');
 
+  const bystandersBefore = await bystanderCpu(plan.bystanders);
   const before = await child.stats();
+  const started = performance.now();
   const load = await throughputPass(
     { ...target, prefix: `${target.prefix}t` },
     { seconds: plan.seconds, connections: plan.connections, expectBody: plan.expectBody },
   );
   const after = await child.stats();
+  const windowMicros = (performance.now() - started) * 1000;
+  const bystanderCpuShare =
+    ((await bystanderCpu(plan.bystanders)) - bystandersBefore) / windowMicros;
   await simulator.call('clear');
   const cost = costPerRequest(before, after, load.completed);
 
@@ -99,7 +112,14 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
     rss: after.rss,
     heapUsed: after.heapUsed,
     loopDelayP99Ms: after.loopDelayP99Ms,
+    bystanderCpuShare,
   };
+}
+
+/** CPU microseconds the bystanders have used since they started, together. */
+async function bystanderCpu(bystanders: readonly Child[]): Promise<number> {
+  const stats = await Promise.all(bystanders.map((b) => b.stats()));
+  return stats.reduce((sum, s) => sum + s.cpuMicros, 0);
 }
 
 /** p50 and p99 of a field over requests. */

@@ -441,6 +441,13 @@ const verdictText = (met: TargetRow['met']) =>
         ? 'yes'
         : '**no**';
 
+/** How much of the shared core the contenders not being measured took during load windows. */
+function bystanderText(cells: readonly CellResult[]): string {
+  const shares = cells.map((c) => c.bystanderCpuShare * 100).filter(Number.isFinite);
+  if (shares.length === 0) return '';
+  return ` The other contenders, idle on the same core, used ${fmt(spread(shares).median, 1)} % of it (at most ${fmt(spread(shares).max, 1)} %) during a cell's load window.`;
+}
+
 function renderMarkdown(
   report: RunReport,
   targets: TargetRow[],
@@ -457,7 +464,7 @@ function renderMarkdown(
 
   lines.push(`# Benchmark run ${stamp()}`, '');
   lines.push(
-    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${warmUpLimitSeconds(options)} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Each round measures one shape's contenders back to back, shapes and contenders in shuffled order. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.`,
+    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${warmUpLimitSeconds(options)} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Each round measures one shape's contenders back to back, shapes and contenders in shuffled order. Medians with (min–max) over rounds; ratios are taken within each round. Run took ${fmt(report.seconds / 60, 1)} min.${bystanderText(report.cells)}`,
     '',
   );
   lines.push(

@@ -28,6 +28,7 @@ function cell(
     rss: 1e8,
     heapUsed: 1e7,
     loopDelayP99Ms: 1,
+    bystanderCpuShare: 0.01,
   };
 }
 
