@@ -141,6 +141,26 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     optIn: true,
   },
   {
+    name: 'gateway-jit-no-memory-reducer',
+    title:
+      "this gateway with GRAPHQL_JIT=true and V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle",
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: gatewayEnv({ GRAPHQL_JIT: 'true' }),
+    nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],
+    optIn: true,
+  },
+  {
+    name: 'gateway-jit-keep-bytecode',
+    title:
+      'this gateway with GRAPHQL_JIT=true and bytecode never flushed (`--no-flush-bytecode`): code not run for a while is kept',
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: gatewayEnv({ GRAPHQL_JIT: 'true' }),
+    nodeFlags: [...NODE_FLAGS, '--no-flush-bytecode'],
+    optIn: true,
+  },
+  {
     name: 'gateway-1worker',
     title: `this gateway through its process entry (src/index.ts), WEB_CONCURRENCY=1, ${SHARED_CORE}`,
     entry: '../src/index.ts',

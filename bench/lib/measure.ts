@@ -35,7 +35,8 @@ export interface CellResult {
   /**
    * CPU the other contenders used during the load window, as a share of the
    * window: the post-load work of the previous cells (GC, V8's memory reducer,
-   * a backlog) taken from the shared core while this one was measured.
+   * a backlog) taken from the shared core while this one was measured. Their
+   * answers to the two stats requests that bracket the window count in it.
    */
   bystanderCpuShare: number;
 }

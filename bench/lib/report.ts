@@ -443,9 +443,9 @@ const verdictText = (met: TargetRow['met']) =>
 
 /** How much of the shared core the contenders not being measured took during load windows. */
 function bystanderText(cells: readonly CellResult[]): string {
-  const shares = cells.map((c) => c.bystanderCpuShare * 100).filter(Number.isFinite);
-  if (shares.length === 0) return '';
-  return ` The other contenders, idle on the same core, used ${fmt(spread(shares).median, 1)} % of it (at most ${fmt(spread(shares).max, 1)} %) during a cell's load window.`;
+  const shares = spread(cells.map((c) => c.bystanderCpuShare * 100).filter(Number.isFinite));
+  if (shares.n === 0) return '';
+  return ` The other contenders, idle on the same core, used ${fmt(shares.median, 1)} % of it (at most ${fmt(shares.max, 1)} %) during a cell's load window.`;
 }
 
 function renderMarkdown(
