@@ -141,6 +141,16 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     optIn: true,
   },
   {
+    name: 'gateway-no-memory-reducer',
+    title:
+      "this gateway with V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle",
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: gatewayEnv(),
+    nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],
+    optIn: true,
+  },
+  {
     name: 'gateway-jit-no-memory-reducer',
     title:
       "this gateway with GRAPHQL_JIT=true and V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle",
