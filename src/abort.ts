@@ -7,7 +7,7 @@
  * promoted along with it, to be found dead only by the next full collection.
  * With one signal per request and one per upstream call, these cost up to
  * 10 % of the CPU per request on shapes with many upstream calls (A/B in
- * README, Performance). Node 22 and 24 collect them young.
+ * bench/README.md). Node 22 and 24 collect them young.
  *
  * This signal is a plain EventTarget with the surface of an AbortSignal that
  * its readers use: `aborted`, `reason`, `throwIfAborted()`, `onabort` and

@@ -140,7 +140,7 @@ export async function createGateway(
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
       // Off unless asked for: any client may send the trace header, and a
-      // traced answer costs about 1.3x the CPU (README, Performance).
+      // traced answer costs about 1.3x the CPU (bench/README.md).
       config.federatedTracing
         ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
         : ApolloServerPluginInlineTraceDisabled(),

@@ -110,7 +110,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     // 'abort': on Node 20 a listener left on the signal for the whole request
     // kept the request (context, records, result) alive through scavenges,
     // on Node's AbortSignal and on YoungAbortSignal alike: 19 KB promoted
-    // per customer page against 4 KB (`bench/profile.ts`; README, Performance).
+    // per customer page against 4 KB (`bench/profile.ts`; bench/README.md).
     reply.raw.once('close', () => {
       if (progress.answerReady && request.callerGone?.aborted) summarize(request, reply, progress);
     });
