@@ -3,8 +3,7 @@
  * and Hive Gateway/Mesh, each in its own process, measured side by side in
  * interleaved closed-loop rounds, then at a fixed arrival rate (open loop).
  * `npm run bench -- --soak --minutes N` runs the soak instead, and
- * `npm run bench -- --overload` the overload test. See the README's
- * "Performance" section.
+ * `npm run bench -- --overload` the overload test. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';

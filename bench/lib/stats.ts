@@ -59,7 +59,7 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
  * Shuffles the groups' order and each group's items, keeping every group's
  * items next to each other. A round measures one shape's contenders back to
  * back: on a machine whose speed drifts, the ratio of two adjacent cells
- * varies less than that of two cells further apart (README, Performance).
+ * varies less than that of two cells further apart (bench/README.md).
  */
 export function shuffledInGroups<T>(
   items: readonly T[],
