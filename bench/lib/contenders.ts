@@ -60,6 +60,26 @@ const gatewayEnv = (extra: Record<string, string> = {}) => ({
   BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, ...extra }),
 });
 
+/** An opt-in contender: this gateway, in process, with `setting` changed. */
+function gatewayVariant(
+  name: string,
+  setting: string,
+  { vars, nodeFlags }: { vars?: Record<string, string>; nodeFlags?: readonly string[] },
+): ContenderSpec {
+  return {
+    name,
+    title: `this gateway with ${setting}`,
+    entry: 'contenders/gateway.ts',
+    dialect: 'gateway',
+    env: gatewayEnv(vars),
+    ...(nodeFlags && { nodeFlags }),
+    optIn: true,
+  };
+}
+
+const MEMORY_REDUCER_OFF =
+  "V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle";
+
 const SHARED_CORE =
   'unpinned: on this 2-core machine the second core is shared with the simulator and load generator';
 
@@ -106,15 +126,9 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     entry: 'contenders/hive.ts',
     dialect: 'mesh',
   },
-  {
-    name: 'gateway-default-heap',
-    title: "this gateway on V8's default young generation (no NODE_FLAGS)",
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv(),
+  gatewayVariant('gateway-default-heap', "V8's default young generation (no NODE_FLAGS)", {
     nodeFlags: [],
-    optIn: true,
-  },
+  }),
   {
     name: 'raw-default-heap',
     title: "raw baseline on V8's default young generation (no NODE_FLAGS)",
@@ -124,52 +138,28 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     nodeFlags: [],
     optIn: true,
   },
-  {
-    name: 'gateway-logging',
-    title: 'this gateway with LOG_LEVEL=info (its default: one JSON line per request to stdout)',
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv({ LOG_LEVEL: 'info' }),
-    optIn: true,
-  },
-  {
-    name: 'gateway-ftv1',
-    title: 'this gateway with FEDERATED_TRACING=true (ftv1 traces when asked)',
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv({ FEDERATED_TRACING: 'true' }),
-    optIn: true,
-  },
-  {
-    name: 'gateway-no-memory-reducer',
-    title:
-      "this gateway with V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle",
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv(),
+  gatewayVariant(
+    'gateway-logging',
+    'LOG_LEVEL=info (its default: one JSON line per request to stdout)',
+    {
+      vars: { LOG_LEVEL: 'info' },
+    },
+  ),
+  gatewayVariant('gateway-ftv1', 'FEDERATED_TRACING=true (ftv1 traces when asked)', {
+    vars: { FEDERATED_TRACING: 'true' },
+  }),
+  gatewayVariant('gateway-no-memory-reducer', MEMORY_REDUCER_OFF, {
     nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],
-    optIn: true,
-  },
-  {
-    name: 'gateway-jit-no-memory-reducer',
-    title:
-      "this gateway with GRAPHQL_JIT=true and V8's memory reducer off (`--no-memory-reducer`): no collection to give memory back when the process goes idle",
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv({ GRAPHQL_JIT: 'true' }),
+  }),
+  gatewayVariant('gateway-jit-no-memory-reducer', `GRAPHQL_JIT=true and ${MEMORY_REDUCER_OFF}`, {
+    vars: { GRAPHQL_JIT: 'true' },
     nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],
-    optIn: true,
-  },
-  {
-    name: 'gateway-jit-keep-bytecode',
-    title:
-      'this gateway with GRAPHQL_JIT=true and bytecode never flushed (`--no-flush-bytecode`): code not run for a while is kept',
-    entry: 'contenders/gateway.ts',
-    dialect: 'gateway',
-    env: gatewayEnv({ GRAPHQL_JIT: 'true' }),
-    nodeFlags: [...NODE_FLAGS, '--no-flush-bytecode'],
-    optIn: true,
-  },
+  }),
+  gatewayVariant(
+    'gateway-jit-keep-bytecode',
+    'GRAPHQL_JIT=true and bytecode never flushed (`--no-flush-bytecode`): code not run for a while is kept',
+    { vars: { GRAPHQL_JIT: 'true' }, nodeFlags: [...NODE_FLAGS, '--no-flush-bytecode'] },
+  ),
   {
     name: 'gateway-1worker',
     title: `this gateway through its process entry (src/index.ts), WEB_CONCURRENCY=1, ${SHARED_CORE}`,
