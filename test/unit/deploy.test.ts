@@ -212,6 +212,15 @@ describe('Dockerfile', () => {
     expect(nodeOptions).toEqual([...NODE_FLAGS]);
   });
 
+  it('is built on the Node.js major CI runs the suite on, and one package.json allows', () => {
+    const image = /^ARG NODE_VERSION=(\d+)\b/m.exec(dockerfile)?.[1];
+    const ci = readFileSync(`${ROOT}.ci/run`, 'utf8');
+    expect(ci).toContain(`npx -y node@${image} node_modules/vitest/vitest.mjs run`);
+    const engines = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as any).engines.node;
+    const minimum = /^>=(\d+)/.exec(engines)?.[1];
+    expect(Number(image)).toBeGreaterThanOrEqual(Number(minimum));
+  });
+
   it('keeps secrets and bulk out of the build context', () => {
     const ignored = readFileSync(`${ROOT}.dockerignore`, 'utf8').split('\n');
     for (const entry of ['.git', '.env', 'node_modules', 'dist', 'test']) {
