@@ -522,7 +522,7 @@ function renderMarkdown(
   lines.push(
     '## Upstream calls and waves per request',
     '',
-    `Counted by the simulator over ${EXACT_REQUESTS} requests per cell, one at a time, at a fixed ${EXACT_LATENCY_MS} ms upstream latency with no jitter, so that no pause of a contender between two calls of one wave can read as a second wave (PERFORMANCE.md T3, T4).`,
+    `Counted by the simulator over ${EXACT_REQUESTS} requests per cell after the warm-up round, one at a time, at a fixed ${EXACT_LATENCY_MS} ms upstream latency with no jitter, so that no pause of a contender between two calls of one wave can read as a second wave (PERFORMANCE.md T3, T4). A fresh gateway's first requests are counted by test/e2e/benchmarkShapes.test.ts.`,
     '',
     `| shape | minimum | ${order.join(' | ')} |`,
     `| --- | --- | ${order.map(() => '---').join(' | ')} |`,
