@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { relative } from 'node:path';
 import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild, type Child } from './lib/children.js';
 import {
@@ -193,6 +194,9 @@ async function main(options: BenchOptions): Promise<void> {
       seconds: (Date.now() - started) / 1000,
     });
     log(`wrote ${files.join(', ')}`);
+    log(
+      `npm run bench:readme -- ${relative(process.cwd(), files[0]!)} puts this run in the README`,
+    );
   } finally {
     for (const child of children.reverse()) await child.stop();
   }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../bench/lib/measure.js';
-import { evaluateTargets, type RunReport } from '../../bench/lib/report.js';
+import type { RunReport } from '../../bench/lib/report.js';
+import type { OverloadResult } from '../../bench/lib/overload.js';
+import { evaluateTargets, type LaterFiles } from '../../bench/lib/targets.js';
 import type { Shape } from '../../bench/lib/shapes.js';
 import { seededRandom, shuffledInGroups } from '../../bench/lib/stats.js';
 import { summarize } from '../../bench/lib/summarize.js';
 
 const shapes = [{ name: 'customerPage' }, { name: 'entities' }] as Shape[];
+const NO_LATER_FILES: LaterFiles = { soak: null, overload: null };
 
 function cell(
   contender: string,
@@ -55,7 +58,9 @@ describe("the benchmark report's noise rows (raw-twin ÷ raw)", () => {
       cell('raw', 'entities', round, 100),
       cell('raw-twin', 'entities', round, twin.entities[round]!),
     ]);
-    const rows = evaluateTargets(report(cells), null).filter((r) => r.target.startsWith('Noise'));
+    const rows = evaluateTargets(report(cells), NO_LATER_FILES).filter((r) =>
+      r.target.startsWith('Noise'),
+    );
     expect(rows.map((r) => [r.target, r.measured, r.met])).toEqual([
       [
         'Noise (A/A): throughput, raw-twin ÷ raw',
@@ -72,7 +77,7 @@ describe("the benchmark report's noise rows (raw-twin ÷ raw)", () => {
 
   it('are left out when the run has no twin', () => {
     const cells = [0, 1].map((round) => cell('raw', 'customerPage', round, 1000));
-    const rows = evaluateTargets(report(cells), null);
+    const rows = evaluateTargets(report(cells), NO_LATER_FILES);
     expect(rows.some((r) => r.target.startsWith('Noise'))).toBe(false);
   });
 });
@@ -84,7 +89,7 @@ describe("the benchmark report's verdict on ratios taken round by round", () => 
       cell('raw', 'customerPage', round, 1000),
       cell('gateway', 'customerPage', round, 1000 * ratio),
     ]);
-    const row = evaluateTargets(report(cells), null).find((r) =>
+    const row = evaluateTargets(report(cells), NO_LATER_FILES).find((r) =>
       r.target.startsWith('Throughput ÷ raw'),
     );
     return [row?.measured, row?.met];
@@ -121,7 +126,9 @@ describe("the benchmark report's verdict on ratios taken round by round", () => 
       cell('gateway-ftv1', 'entities', round, 100),
       cell('gateway-ftv1', 'entitiesTraced', round, 100 / ratio),
     ]);
-    const row = evaluateTargets(report(cells), null).find((r) => r.target.includes('ftv1'));
+    const row = evaluateTargets(report(cells), NO_LATER_FILES).find((r) =>
+      r.target.includes('ftv1'),
+    );
     expect([row?.measured, row?.met]).toEqual(['1.10 (0.80–1.60), CV 28 %', 'rerun']);
   });
 });
@@ -152,7 +159,7 @@ describe("the benchmark report's added latency against raw's (T5)", () => {
         cell('raw', 'customerPage', round, 1000, 2),
         cell('gateway', 'customerPage', round, 1000, addedMs),
       ]);
-      return evaluateTargets(report(cells), null).find((r) =>
+      return evaluateTargets(report(cells), NO_LATER_FILES).find((r) =>
         r.target.startsWith('Added latency ÷ raw'),
       );
     };
@@ -163,5 +170,92 @@ describe("the benchmark report's added latency against raw's (T5)", () => {
       'p50 median over shapes 1.40; worst 1.40 (customerPage); p99 median over shapes 1.50; worst 1.50 (customerPage)',
       false,
     ]);
+  });
+});
+
+describe("the benchmark report's rows from the soak and overload files", () => {
+  const cells = [0, 1].flatMap((round) => [
+    cell('raw', 'customerPage', round, 1000),
+    cell('gateway', 'customerPage', round, 800),
+  ]);
+  const overload = (contender: string, answered: number, failed: number): OverloadResult => ({
+    contender,
+    shape: 'customerPage',
+    capacity: 100,
+    rate: 150,
+    sent: 1500,
+    answered,
+    shed: 1500 - answered - failed,
+    failed,
+    answeredP50Ms: 800,
+    answeredP99Ms: 1200,
+    allP99Ms: 1100,
+    maxMs: 1300,
+    rssPeak: 4e8,
+  });
+  const rowOf = (later: LaterFiles, start: string) =>
+    evaluateTargets(report(cells), later).find((r) => r.target.startsWith(start));
+
+  it('count failures at 150 % and give the share of capacity answered', () => {
+    const later = (failed: number): LaterFiles => ({
+      soak: null,
+      overload: {
+        file: 'overload-x.json',
+        seconds: 10,
+        results: [overload('gateway', 800, failed), overload('raw', 1500, 0)],
+      },
+    });
+    const row = rowOf(later(0), 'Overload');
+    expect([row?.measured, row?.met]).toEqual([
+      '0 failed of 1500; answered 80 to 80 % of capacity at p99 up to 1.2 s, 1 shapes (overload-x.json)',
+      true,
+    ]);
+    expect(rowOf(later(3), 'Overload')?.met).toBe(false);
+  });
+
+  it('say when there is no file rather than judging', () => {
+    expect(rowOf(NO_LATER_FILES, 'Overload')?.met).toBeNull();
+    const soak = rowOf(NO_LATER_FILES, 'Soak');
+    expect([soak?.measured, soak?.met]).toEqual([
+      'no soak run (npm run bench -- --soak --minutes N)',
+      null,
+    ]);
+  });
+
+  it("judge each contender's soak on its own growth", () => {
+    const soak = (contender: string, heapGrowthMbPerMinute: number) => ({
+      contender,
+      minutes: 5,
+      connections: 4,
+      samples: [],
+      heapGrowthMbPerMinute,
+      rssPeak: 3e8,
+      errors: 0,
+    });
+    const later = {
+      soak: { file: 'soak-x.json', results: [soak('gateway-jit', 0.2), soak('gateway', 1.5)] },
+      overload: null,
+    };
+    const row = rowOf(later, 'Soak');
+    expect([row?.measured, row?.met]).toEqual(['1.500 MB/min over 5 min (soak-x.json)', false]);
+  });
+});
+
+describe("the benchmark report's informational ratios", () => {
+  it('give the range over shapes of the median ratio to raw', () => {
+    const allocating = (contender: string, shape: string, round: number, bytes: number) => ({
+      ...cell(contender, shape, round, 1000),
+      allocatedBytesPerRequest: bytes,
+    });
+    const cells = [0, 1, 2].flatMap((round) => [
+      allocating('raw', 'customerPage', round, 1000),
+      allocating('gateway', 'customerPage', round, [1100, 1200, 1300][round]!),
+      allocating('raw', 'entities', round, 2000),
+      allocating('gateway', 'entities', round, 1800),
+    ]);
+    const row = evaluateTargets(report(cells), NO_LATER_FILES).find((r) =>
+      r.target.startsWith('Heap bytes allocated'),
+    );
+    expect([row?.measured, row?.met]).toEqual(['shapes 0.90 to 1.20', null]);
   });
 });

@@ -1,0 +1,17 @@
+/** Number formats shared by the report, its targets and the README's table. */
+import { spread, type Spread } from './stats.js';
+
+export const fmt = (value: number, digits = 2) =>
+  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+export const fmtSpread = (s: Spread | null, digits = 2) =>
+  s && s.n > 0 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a';
+export const mb = (bytes: number) => (Number.isFinite(bytes) ? `${fmt(bytes / 1e6, 0)} MB` : 'n/a');
+
+export type Valued = { shape: string; value: number };
+export const worst = (values: Valued[], pick: 'min' | 'max') =>
+  values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
+export const describe = (values: Valued[], pick: 'min' | 'max', digits = 2) => {
+  const w = worst(values, pick);
+  const median = spread(values.map((v) => v.value)).median;
+  return `median over shapes ${fmt(median, digits)}; worst ${fmt(w.value, digits)} (${w.shape})`;
+};

@@ -1,0 +1,425 @@
+/**
+ * The run's verdict on each target of PERFORMANCE.md, from the run's
+ * summaries, cells, exact counts and open-loop phase, plus the latest soak
+ * and overload files. Pure: the README's table (bench/lib/readmeTable.ts)
+ * recomputes it from a run's JSON file.
+ */
+import { atMinimum, type ExactCost } from './exactCost.js';
+import { describe, fmt, fmtSpread, mb, worst } from './format.js';
+import type { CellResult } from './measure.js';
+import { OPEN_LOOP_LOAD, type OpenLoopSummary } from './openLoopPhase.js';
+import type { OverloadResult } from './overload.js';
+import type { ParseResult } from './parseBench.js';
+import type { Shape } from './shapes.js';
+import type { SoakResult } from './soak.js';
+import { spread, type Spread } from './stats.js';
+import type { CellSummary, ContenderTotals } from './summarize.js';
+
+export interface TargetRow {
+  target: string;
+  goal: string;
+  measured: string;
+  /** `rerun`: the median meets the goal but the rounds scatter too much to show it. */
+  met: boolean | 'rerun' | null;
+}
+
+/** What the targets are read from: a run as it ends, or as its JSON file keeps it. */
+export interface TargetInputs {
+  shapes: readonly Pick<Shape, 'name'>[];
+  summaries: readonly CellSummary[];
+  cells: readonly Omit<CellResult, 'requests'>[];
+  exactCost: readonly ExactCost[];
+  openLoop: { summaries: readonly OpenLoopSummary[] };
+  totals: readonly ContenderTotals[];
+  parse: readonly ParseResult[];
+}
+
+/** The latest `--soak` and `--overload` results, kept in files of their own. */
+export interface LaterFiles {
+  soak: { file: string; results: SoakResult[] } | null;
+  overload: { file: string; seconds: number; results: OverloadResult[] } | null;
+}
+
+type CellKey = { contender: string; shape: string };
+const isCell = (key: CellKey) => (cell: TargetInputs['cells'][number]) =>
+  cell.contender === key.contender && cell.shape === key.shape;
+
+/** a ÷ b, paired by round. */
+function pairedCells(
+  cells: TargetInputs['cells'],
+  a: CellKey,
+  b: CellKey,
+  value: (cell: TargetInputs['cells'][number]) => number,
+): Spread | null {
+  const theirs = cells.filter(isCell(b));
+  const ratios = cells.filter(isCell(a)).flatMap((cell) => {
+    const other = theirs.find((o) => o.round === cell.round);
+    return other ? [value(cell) / value(other)] : [];
+  });
+  return ratios.length ? spread(ratios) : null;
+}
+
+/** Contender a ÷ contender b on one shape, paired by round. */
+const pairedRatio = (
+  cells: TargetInputs['cells'],
+  shape: string,
+  a: string,
+  b: string,
+  value: (cell: TargetInputs['cells'][number]) => number,
+) => pairedCells(cells, { contender: a, shape }, { contender: b, shape }, value);
+
+export function evaluateTargets(report: TargetInputs, later: LaterFiles): TargetRow[] {
+  const rows = noiseRows(report);
+  rows.push(...contenderTargets(report, later, 'gateway', ''));
+  rows.push(...contenderTargets(report, later, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
+  rows.push(...tracingTargets(report));
+  const exact = report.parse.filter((p) => p.method === 'parseExactJson');
+  if (exact.length) {
+    const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
+    rows.push({
+      target: 'Exact JSON parse ÷ JSON.parse',
+      goal: '≤ 1.2',
+      measured: describe(values, 'max'),
+      met: worst(values, 'max').value <= 1.2,
+    });
+  }
+  return rows;
+}
+
+/**
+ * The run's own noise: `raw-twin` runs raw's code in a second process, so
+ * its ratios to raw would all be 1.00 on a quiet machine. How far they stray,
+ * per shape and per round, is how far any other ratio of the run can stray
+ * without meaning anything (an A/A test).
+ */
+function noiseRows(report: TargetInputs): TargetRow[] {
+  const row = (what: string, perShape: { median: number; min: number; max: number }[]) => {
+    if (perShape.length === 0) return [];
+    const medians = perShape.map((s) => s.median);
+    const [lowMedian, highMedian] = [Math.min(...medians), Math.max(...medians)];
+    const low = Math.min(...perShape.map((s) => s.min));
+    const high = Math.max(...perShape.map((s) => s.max));
+    const rounds = low < lowMedian || high > highMedian;
+    return [
+      {
+        target: `Noise (A/A): ${what}, raw-twin ÷ raw`,
+        goal: '1.00 on a quiet machine',
+        measured:
+          `shapes ${fmt(lowMedian)} to ${fmt(highMedian)}` +
+          (rounds ? `; single rounds ${fmt(low)} to ${fmt(high)}` : ''),
+        met: null,
+      },
+    ];
+  };
+  const twin = report.summaries.filter((s) => s.contender === 'raw-twin');
+  const known = (spreads: (Spread | null)[]) =>
+    spreads.filter((s): s is Spread => s !== null && s.n > 0);
+  const openLoop = report.openLoop.summaries
+    .filter((s) => s.contender === 'raw-twin' && s.p99VsRaw !== null)
+    .map((s) => ({ median: s.p99VsRaw!, min: s.p99VsRaw!, max: s.p99VsRaw! }));
+  return [
+    ...row('throughput', known(twin.map((s) => s.throughputVsRaw))),
+    ...row('CPU per request', known(twin.map((s) => s.cpuVsRaw))),
+    ...row('open-loop p99', openLoop),
+  ];
+}
+
+/**
+ * PERFORMANCE.md T8: what ftv1 traces cost, from `--only gateway,gateway-ftv1
+ * --shapes entities,entitiesTraced`. Traced requests against untraced ones on
+ * the same process, and that process's untraced requests (its resolvers
+ * wrapped since its first trace) against a gateway that never traces.
+ */
+function tracingTargets(report: TargetInputs): TargetRow[] {
+  const cpu = (cell: TargetInputs['cells'][number]) => cell.cpuMicrosPerRequest;
+  const traced = { contender: 'gateway-ftv1', shape: 'entitiesTraced' };
+  const untraced = { contender: 'gateway-ftv1', shape: 'entities' };
+  const never = { contender: 'gateway', shape: 'entities' };
+  const rows: TargetRow[] = [];
+  const header = pairedCells(report.cells, traced, untraced, cpu);
+  if (header) {
+    rows.push({
+      target: 'CPU per request, ftv1 asked for ÷ not asked (FEDERATED_TRACING=true, _entities)',
+      goal: '≤ 1.15 (T8)',
+      measured: fmtSpread(header) + `, CV ${fmt(header.cv, 0)} %`,
+      met: roundVerdict(header, (value) => value <= 1.15),
+    });
+  }
+  const wrapped = pairedCells(report.cells, untraced, never, cpu);
+  if (wrapped) {
+    rows.push({
+      target: 'CPU per request without the header, FEDERATED_TRACING=true ÷ off (_entities)',
+      goal: '–',
+      measured: fmtSpread(wrapped),
+      met: null,
+    });
+  }
+  return rows;
+}
+
+/** `20 calls / 1 wave`, or the range over requests when they differ, plus any errors. */
+export function describeCost(cost: ExactCost): string {
+  const range = (values: number[]) => {
+    const [low, high] = [Math.min(...values), Math.max(...values)];
+    return low === high ? String(low) : `${low}–${high}`;
+  };
+  const errors = cost.errors > 0 ? `, ${cost.errors} wrong` : '';
+  return `${range(cost.calls)} calls / ${range(cost.waves)} waves${errors}`;
+}
+
+export const describeMinimum = ({ minimum }: Pick<ExactCost, 'minimum'>) =>
+  `${minimum.calls} calls / ${minimum.waves} waves`;
+
+/** PERFORMANCE.md §10.3: above this coefficient of variation over rounds, a met median shows nothing. */
+export const MAX_CV_PERCENT = 10;
+
+/**
+ * One ratio taken round by round: met when its median meets the goal and
+ * either every round meets it too or the rounds agree (CV under 10 %); a
+ * met median from scattered rounds asks for a rerun.
+ */
+function roundVerdict(ratio: Spread, meets: (value: number) => boolean): TargetRow['met'] {
+  if (!meets(ratio.median)) return false;
+  const everyRound = meets(ratio.min) && meets(ratio.max);
+  return everyRound || ratio.cv < MAX_CV_PERCENT ? true : 'rerun';
+}
+
+/** Such a ratio on every shape: met when met on each; `rerun` names the widest scatter. */
+function roundRatioRow(
+  target: string,
+  goal: string,
+  perShape: { shape: string; ratio: Spread }[],
+  bound: { atLeast: number } | { atMost: number },
+): TargetRow[] {
+  if (perShape.length === 0) return [];
+  const [pick, meets] =
+    'atLeast' in bound
+      ? (['min', (v: number) => v >= bound.atLeast] as const)
+      : (['max', (v: number) => v <= bound.atMost] as const);
+  const verdicts = perShape.map(({ shape, ratio }) => ({
+    shape,
+    ratio,
+    met: roundVerdict(ratio, meets),
+  }));
+  const reruns = verdicts
+    .filter(({ met }) => met === 'rerun')
+    .map(({ shape, ratio }) => ({ shape, value: ratio.cv }));
+  const widest = reruns.length ? worst(reruns, 'max') : undefined;
+  const met = verdicts.some((v) => v.met === false) ? false : widest ? 'rerun' : true;
+  return [
+    {
+      target,
+      goal,
+      measured:
+        describe(
+          perShape.map(({ shape, ratio }) => ({ shape, value: ratio.median })),
+          pick,
+        ) + (widest ? `; CV over rounds up to ${fmt(widest.value, 0)} % (${widest.shape})` : ''),
+      met,
+    },
+  ];
+}
+
+function contenderTargets(
+  report: TargetInputs,
+  later: LaterFiles,
+  name: string,
+  label: string,
+): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const mine = report.summaries.filter((s) => s.contender === name);
+  if (mine.length === 0) return rows;
+
+  const known = (list: { shape: string; ratio: Spread | null }[]) =>
+    list.filter((r): r is { shape: string; ratio: Spread } => r.ratio !== null && r.ratio.n > 0);
+  rows.push(
+    ...roundRatioRow(
+      'Throughput ÷ raw baseline' + label,
+      '≥ 1.0 (PERFORMANCE.md T1: must 0.85)',
+      known(mine.map((s) => ({ shape: s.shape, ratio: s.throughputVsRaw }))),
+      { atLeast: 1.0 },
+    ),
+    ...roundRatioRow(
+      'CPU µs per request ÷ raw baseline' + label,
+      '≤ 1.20 (T1b)',
+      known(mine.map((s) => ({ shape: s.shape, ratio: s.cpuVsRaw }))),
+      { atMost: 1.2 },
+    ),
+  );
+  rows.push(
+    ...infoRow(
+      'Heap bytes allocated per request ÷ raw baseline' + label,
+      shapeMedians(report, name, 'raw', (c) => c.allocatedBytesPerRequest),
+    ),
+    ...infoRow(
+      'GC time per request ÷ raw baseline' + label,
+      shapeMedians(report, name, 'raw', (c) => c.gcMicrosPerRequest),
+    ),
+    ...infoRow(
+      'CPU µs per request, Hive Gateway/Mesh ÷ this' + label,
+      shapeMedians(report, 'hive', name, (c) => c.cpuMicrosPerRequest),
+    ),
+  );
+  const vsHive = known(
+    report.shapes.map((shape) => ({
+      shape: shape.name,
+      ratio: pairedRatio(report.cells, shape.name, name, 'hive', (c) => c.throughput.perSecond),
+    })),
+  );
+  if (vsHive.length) {
+    rows.push(
+      ...roundRatioRow('Throughput ÷ Hive Gateway/Mesh' + label, '≥ 2.0', vsHive, {
+        atLeast: 2.0,
+      }),
+    );
+    const rss = (name: string) => report.totals.find((t) => t.name === name)?.final.maxRss;
+    const ours = rss(name);
+    const theirs = rss('hive');
+    if (ours && theirs) {
+      rows.push({
+        target: 'Peak RSS ÷ Hive Gateway/Mesh' + label,
+        goal: '≤ 1.0 (T2)',
+        measured: `${fmt(ours / theirs)} (${mb(ours)} vs ${mb(theirs)})`,
+        met: ours / theirs <= 1.0,
+      });
+    }
+  }
+  const costs = report.exactCost.filter((c) => c.contender === name);
+  const off = costs.filter((c) => !atMinimum(c));
+  rows.push({
+    target: 'Upstream calls and waves per request = minimum' + label,
+    goal: 'every shape, every request (T3, T4)',
+    measured:
+      off.length === 0
+        ? `all ${costs.length} shapes at the minimum`
+        : off.map((c) => `${c.shape}: ${describeCost(c)} (min ${describeMinimum(c)})`).join('; '),
+    met: off.length === 0,
+  });
+  rows.push(...openLoopTargets(report, name, label));
+  const p50 = mine.map((s) => ({ shape: s.shape, value: s.added.p50 }));
+  const p99 = mine.map((s) => ({ shape: s.shape, value: s.added.p99 }));
+  rows.push({
+    target: 'Added latency p50 (ms, one request at a time)' + label,
+    goal: '≤ 1 ms',
+    measured: describe(p50, 'max'),
+    met: worst(p50, 'max').value <= 1,
+  });
+  rows.push({
+    target: 'Added latency p99 (ms, one request at a time)' + label,
+    goal: '≤ 5 ms',
+    measured: describe(p99, 'max'),
+    met: worst(p99, 'max').value <= 5,
+  });
+  const vsRawAdded = mine.filter((s) => s.addedVsRaw);
+  if (vsRawAdded.length) {
+    // Pooled over rounds, so no spread to judge; raw-twin's line in the latency table shows the noise.
+    const ratio = (pick: 'p50' | 'p99') =>
+      vsRawAdded.map((s) => ({ shape: s.shape, value: s.addedVsRaw![pick] }));
+    rows.push({
+      target: 'Added latency ÷ raw baseline, p50 / p99 (one request at a time)' + label,
+      goal: '≤ 1.3 / ≤ 1.5 (T5)',
+      measured: `p50 ${describe(ratio('p50'), 'max')}; p99 ${describe(ratio('p99'), 'max')}`,
+      met: worst(ratio('p50'), 'max').value <= 1.3 && worst(ratio('p99'), 'max').value <= 1.5,
+    });
+  }
+  rows.push(overloadRow(later, name, label), soakRow(later, name, label));
+  return rows;
+}
+
+/** An informational row: the range of a ratio's medians over shapes. */
+function infoRow(target: string, medians: number[]): TargetRow[] {
+  const known = medians.filter(Number.isFinite);
+  if (known.length === 0) return [];
+  return [
+    {
+      target,
+      goal: '–',
+      measured: `shapes ${fmt(Math.min(...known))} to ${fmt(Math.max(...known))}`,
+      met: null,
+    },
+  ];
+}
+
+/** Per shape, the median over rounds of contender a's value ÷ b's. */
+function shapeMedians(
+  report: TargetInputs,
+  a: string,
+  b: string,
+  value: (cell: TargetInputs['cells'][number]) => number,
+): number[] {
+  return report.shapes.flatMap((shape) => {
+    const ratio = pairedRatio(report.cells, shape.name, a, b, value);
+    return ratio && ratio.n > 0 ? [ratio.median] : [];
+  });
+}
+
+/** PERFORMANCE.md T6 at 150 %: answers shed with 503 rather than failed. */
+function overloadRow(later: LaterFiles, name: string, label: string): TargetRow {
+  const target = 'Overload at 150 % of capacity: answered or shed with 503, none failed' + label;
+  const goal = '0 failed (T6)';
+  const mine = later.overload?.results.filter((r) => r.contender === name) ?? [];
+  if (!later.overload || mine.length === 0) {
+    return { target, goal, measured: 'no overload run (npm run bench -- --overload)', met: null };
+  }
+  const { file, seconds } = later.overload;
+  const failed = mine.reduce((sum, r) => sum + r.failed, 0);
+  const sent = mine.reduce((sum, r) => sum + r.sent, 0);
+  const answered = mine.map((r) => (100 * r.answered) / (r.capacity * seconds));
+  const p99 = Math.max(...mine.map((r) => r.answeredP99Ms)) / 1000;
+  return {
+    target,
+    goal,
+    measured:
+      `${failed} failed of ${sent}; answered ${fmt(Math.min(...answered), 0)} to ` +
+      `${fmt(Math.max(...answered), 0)} % of capacity at p99 up to ${fmt(p99, 1)} s, ` +
+      `${mine.length} shapes (${file})`,
+    met: failed === 0,
+  };
+}
+
+function soakRow(later: LaterFiles, name: string, label: string): TargetRow {
+  const soak = later.soak?.results.find((s) => s.contender === name);
+  return {
+    target: 'Soak: heap-after-GC growth, second half' + label,
+    goal: '≤ 1 MB/min',
+    measured: soak
+      ? `${fmt(soak.heapGrowthMbPerMinute, 3)} MB/min over ${soak.minutes} min (${later.soak!.file})`
+      : 'no soak run (npm run bench -- --soak --minutes N)',
+    met: soak ? soak.heapGrowthMbPerMinute <= 1 : null,
+  };
+}
+
+export const OPEN_LOOP_PERCENT = `${OPEN_LOOP_LOAD * 100} %`;
+
+function openLoopTargets(report: TargetInputs, name: string, label: string): TargetRow[] {
+  const mine = report.openLoop.summaries.filter((s) => s.contender === name);
+  if (mine.length === 0) return [];
+  const rows: TargetRow[] = [];
+  const vsRaw = mine
+    .filter((s) => s.p99VsRaw !== null)
+    .map((s) => ({ shape: s.shape, value: s.p99VsRaw! }));
+  if (vsRaw.length) {
+    rows.push({
+      target: `Open-loop p99 ÷ raw baseline at ${OPEN_LOOP_PERCENT} of raw's saturation` + label,
+      goal: '≤ 1.5 (T6; stretch 1.2)',
+      measured: describe(vsRaw, 'max'),
+      met: worst(vsRaw, 'max').value <= 1.5,
+    });
+  }
+  const errors = mine.reduce((sum, s) => sum + s.errors, 0);
+  const sent = mine.reduce((sum, s) => sum + s.sent, 0);
+  rows.push({
+    target: `Open-loop errors at ${OPEN_LOOP_PERCENT} of saturation` + label,
+    goal: '0 (T6)',
+    measured:
+      `${errors} of ${sent} requests` +
+      (errors > 0
+        ? ` (${mine
+            .filter((s) => s.errors > 0)
+            .map((s) => `${s.shape}: ${s.errors}`)
+            .join(', ')})`
+        : ''),
+    met: errors === 0,
+  });
+  return rows;
+}

@@ -1,0 +1,37 @@
+/**
+ * The README's benchmark block is what `npm run bench:readme` renders from
+ * the run it names: a new run, soak or overload file, or a change to how
+ * targets are judged, shows here until the README is written again.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_END,
+  README,
+  findBlock,
+  renderReadmeBlock,
+  withBlock,
+} from '../../bench/lib/readmeTable.js';
+
+describe("the README's benchmark block", () => {
+  const readme = readFileSync(README, 'utf8');
+
+  it('is the block bench:readme renders from the run it names', async () => {
+    const found = findBlock(readme);
+    expect(found?.runFile).toMatch(/^bench\/results\/[\w-]+\.json$/);
+    expect(`${found!.block}\n`).toBe(await renderReadmeBlock(found!.runFile));
+  });
+
+  it('shows the chart and the report of that run', () => {
+    const { block, runFile } = findBlock(readme)!;
+    const run = runFile.replace(/\.json$/, '');
+    expect(block).toContain(`](${run}.svg)`);
+    expect(block).toContain(`\`${run}.md\``);
+  });
+
+  it('is replaced whole, and only it', () => {
+    const text = `before\n${findBlock(readme)!.block}\nafter\n`;
+    const replaced = withBlock(text, '<!-- bench:targets: new -->\n' + BLOCK_END + '\n');
+    expect(replaced).toBe(`before\n<!-- bench:targets: new -->\n${BLOCK_END}\nafter\n`);
+  });
+});
