@@ -23,11 +23,14 @@ export interface TargetRow {
   met: boolean | 'rerun' | null;
 }
 
+/** A cell as the targets read it: its per-request samples are not kept in the JSON file. */
+type Cell = Omit<CellResult, 'requests'>;
+
 /** What the targets are read from: a run as it ends, or as its JSON file keeps it. */
 export interface TargetInputs {
   shapes: readonly Pick<Shape, 'name'>[];
   summaries: readonly CellSummary[];
-  cells: readonly Omit<CellResult, 'requests'>[];
+  cells: readonly Cell[];
   exactCost: readonly ExactCost[];
   openLoop: { summaries: readonly OpenLoopSummary[] };
   totals: readonly ContenderTotals[];
@@ -41,15 +44,15 @@ export interface LaterFiles {
 }
 
 type CellKey = { contender: string; shape: string };
-const isCell = (key: CellKey) => (cell: TargetInputs['cells'][number]) =>
+const isCell = (key: CellKey) => (cell: Cell) =>
   cell.contender === key.contender && cell.shape === key.shape;
 
 /** a ÷ b, paired by round. */
 function pairedCells(
-  cells: TargetInputs['cells'],
+  cells: readonly Cell[],
   a: CellKey,
   b: CellKey,
-  value: (cell: TargetInputs['cells'][number]) => number,
+  value: (cell: Cell) => number,
 ): Spread | null {
   const theirs = cells.filter(isCell(b));
   const ratios = cells.filter(isCell(a)).flatMap((cell) => {
@@ -61,11 +64,11 @@ function pairedCells(
 
 /** Contender a ÷ contender b on one shape, paired by round. */
 const pairedRatio = (
-  cells: TargetInputs['cells'],
+  cells: readonly Cell[],
   shape: string,
   a: string,
   b: string,
-  value: (cell: TargetInputs['cells'][number]) => number,
+  value: (cell: Cell) => number,
 ) => pairedCells(cells, { contender: a, shape }, { contender: b, shape }, value);
 
 export function evaluateTargets(report: TargetInputs, later: LaterFiles): TargetRow[] {
@@ -131,7 +134,7 @@ function noiseRows(report: TargetInputs): TargetRow[] {
  * wrapped since its first trace) against a gateway that never traces.
  */
 function tracingTargets(report: TargetInputs): TargetRow[] {
-  const cpu = (cell: TargetInputs['cells'][number]) => cell.cpuMicrosPerRequest;
+  const cpu = (cell: Cell) => cell.cpuMicrosPerRequest;
   const traced = { contender: 'gateway-ftv1', shape: 'entitiesTraced' };
   const untraced = { contender: 'gateway-ftv1', shape: 'entities' };
   const never = { contender: 'gateway', shape: 'entities' };
@@ -345,7 +348,7 @@ function shapeMedians(
   report: TargetInputs,
   a: string,
   b: string,
-  value: (cell: TargetInputs['cells'][number]) => number,
+  value: (cell: Cell) => number,
 ): number[] {
   return report.shapes.flatMap((shape) => {
     const ratio = pairedRatio(report.cells, shape.name, a, b, value);
