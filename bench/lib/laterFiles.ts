@@ -4,6 +4,7 @@
  * show the latest of each.
  */
 import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { OverloadResult } from './overload.js';
 import type { BenchOptions } from './options.js';
 import type { SoakResult } from './soak.js';
@@ -17,7 +18,7 @@ export async function readLaterFiles(folder: string): Promise<LaterFiles> {
       .sort()
       .at(-1);
     if (!last) return null;
-    return { file: last, ...(JSON.parse(await readFile(`${folder}/${last}`, 'utf8')) as T) };
+    return { file: last, ...(JSON.parse(await readFile(join(folder, last), 'utf8')) as T) };
   };
   const soak = await newest<{ results: SoakResult[] }>('soak-');
   const overload = await newest<{ options: BenchOptions; results: OverloadResult[] }>('overload-');
