@@ -7,7 +7,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { createLogger, withoutRedaction } from '../../src/logger.js';
-import { spread } from '../lib/stats.js';
+import { printInterleaved } from './interleaved.js';
 
 // The fields src/plugins/requestLog.ts writes for every GraphQL request.
 const LINE = {
@@ -37,14 +37,4 @@ function microsPerLine(logger: Logger, lines = 20_000): number {
   return ((performance.now() - started) * 1000) / lines;
 }
 
-const samples = new Map<string, number[]>(loggers.map(([name]) => [name, []]));
-for (const [, logger] of loggers) microsPerLine(logger); // warm-up
-for (let round = 0; round < 9; round++) {
-  for (const [name, logger] of loggers) samples.get(name)!.push(microsPerLine(logger));
-}
-for (const [name, values] of samples) {
-  const { median, min, max } = spread(values);
-  process.stdout.write(
-    `${name}: ${median.toFixed(1)} µs per line (${min.toFixed(1)}–${max.toFixed(1)})\n`,
-  );
-}
+printInterleaved(loggers, microsPerLine, 'line');

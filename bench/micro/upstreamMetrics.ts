@@ -9,7 +9,7 @@ import { createGatewayMetrics } from '../../src/http/metrics.js';
 import { recordRequests, recordUpstream } from '../../src/plugins/metrics.js';
 import type { RequestSummary } from '../../src/plugins/requestSummary.js';
 import type { UpstreamAttempt, UpstreamScope } from '../../src/upstream/client.js';
-import { spread } from '../lib/stats.js';
+import { printInterleaved } from './interleaved.js';
 
 const CALLS = 20;
 const metrics = createGatewayMetrics();
@@ -50,14 +50,4 @@ function microsPerRequest(record: () => void, requests = 20_000): number {
   return ((performance.now() - started) * 1000) / requests;
 }
 
-const samples = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-for (const [, record] of cases) microsPerRequest(record); // warm-up
-for (let round = 0; round < 9; round++) {
-  for (const [name, record] of cases) samples.get(name)!.push(microsPerRequest(record));
-}
-for (const [name, values] of samples) {
-  const { median, min, max } = spread(values);
-  process.stdout.write(
-    `${name}: ${median.toFixed(2)} µs per request (${min.toFixed(2)}–${max.toFixed(2)})\n`,
-  );
-}
+printInterleaved(cases, microsPerRequest, 'request', 2);
