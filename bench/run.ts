@@ -134,11 +134,11 @@ async function main(options: BenchOptions): Promise<void> {
           await simulator.call('clear');
         }
       }
-      // Counted once every process is warm: a process just started can stall
-      // for tens of ms (its first full collections, code being compiled on
-      // the one core it shares), which reads as a second wave at any latency
-      // the run can afford. A fresh gateway's first requests are counted
-      // by test/e2e/benchmarkShapes.test.ts.
+      // Counted once every process is warm: counted on processes just
+      // started, one request of run 0952 read as two waves even at 40 ms,
+      // most likely a stall of the new process (bench/README.md). A fresh
+      // gateway's first requests are counted by
+      // test/e2e/benchmarkShapes.test.ts.
       if (warmUp) {
         log('upstream calls and waves at a slow, steady upstream');
         exactCost = await measureExactCost({

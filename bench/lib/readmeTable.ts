@@ -17,7 +17,7 @@ import { evaluateTargets, type TargetInputs, type TargetRow } from './targets.js
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const README = `${ROOT}README.md`;
 const JIT = ' (GRAPHQL_JIT=true)';
-export const BLOCK_START = '<!-- bench:targets';
+const BLOCK_START = '<!-- bench:targets';
 export const BLOCK_END = '<!-- /bench:targets -->';
 
 /** What a run's JSON file keeps that the block needs. */
