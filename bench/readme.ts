@@ -7,13 +7,13 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { README, ROOT, renderReadmeBlock, withBlock } from './lib/readmeTable.js';
+import { STAMPED_RUN } from './lib/report.js';
 
 const RESULTS = 'bench/results';
-const STAMPED = /^\d{4}-\d{2}-\d{2}-\d{4}\.json$/;
 
 const newestRun = async () => {
   const newest = (await readdir(`${ROOT}${RESULTS}`))
-    .filter((file) => STAMPED.test(file))
+    .filter((file) => STAMPED_RUN.test(file))
     .sort()
     .at(-1);
   if (!newest) throw new Error(`No run in ${RESULTS}/: run npm run bench first.`);

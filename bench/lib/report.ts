@@ -42,6 +42,9 @@ export interface RunReport {
   seconds: number;
 }
 
+/** The JSON file of a run named by `stamp()` alone, as `npm run bench` writes it. */
+export const STAMPED_RUN = /^\d{4}-\d{2}-\d{2}-\d{4}\.json$/;
+
 /** `2025-01-31-1405`: sorts by time, safe in file names. */
 export function stamp(date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');

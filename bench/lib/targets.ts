@@ -108,8 +108,7 @@ function noiseRows(report: TargetInputs): TargetRow[] {
         target: `Noise (A/A): ${what}, raw-twin ÷ raw`,
         goal: '1.00 on a quiet machine',
         measured:
-          `shapes ${fmt(lowMedian)} to ${fmt(highMedian)}` +
-          (rounds ? `; single rounds ${fmt(low)} to ${fmt(high)}` : ''),
+          shapesRange(medians) + (rounds ? `; single rounds ${fmt(low)} to ${fmt(high)}` : ''),
         met: null,
       },
     ];
@@ -329,6 +328,9 @@ function contenderTargets(
   return rows;
 }
 
+const shapesRange = (medians: number[]) =>
+  `shapes ${fmt(Math.min(...medians))} to ${fmt(Math.max(...medians))}`;
+
 /** An informational row: the range of a ratio's medians over shapes. */
 function infoRow(target: string, medians: number[]): TargetRow[] {
   const known = medians.filter(Number.isFinite);
@@ -337,7 +339,7 @@ function infoRow(target: string, medians: number[]): TargetRow[] {
     {
       target,
       goal: '–',
-      measured: `shapes ${fmt(Math.min(...known))} to ${fmt(Math.max(...known))}`,
+      measured: shapesRange(known),
       met: null,
     },
   ];

@@ -12,6 +12,7 @@ import {
   renderReadmeBlock,
   withBlock,
 } from '../../bench/lib/readmeTable.js';
+import { STAMPED_RUN, stamp } from '../../bench/lib/report.js';
 
 describe("the README's benchmark block", () => {
   const readme = readFileSync(README, 'utf8');
@@ -33,5 +34,12 @@ describe("the README's benchmark block", () => {
     const text = `before\n${findBlock(readme)!.block}\nafter\n`;
     const replaced = withBlock(text, '<!-- bench:targets: new -->\n' + BLOCK_END + '\n');
     expect(replaced).toBe(`before\n<!-- bench:targets: new -->\n${BLOCK_END}\nafter\n`);
+  });
+
+  it("defaults to a full run's file, named by its stamp alone", () => {
+    const name = stamp(new Date(2025, 0, 31, 14, 5));
+    expect(STAMPED_RUN.test(`${name}.json`)).toBe(true);
+    expect(STAMPED_RUN.test(`${name}-memory-reducer.json`)).toBe(false);
+    expect(STAMPED_RUN.test(`soak-${name}.json`)).toBe(false);
   });
 });
