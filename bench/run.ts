@@ -22,7 +22,7 @@ import { measureExactCost, type ExactCost } from './lib/exactCost.js';
 import { sendOnce } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
-import { parseOptions, type BenchOptions } from './lib/options.js';
+import { isFullRun, parseOptions, type BenchOptions } from './lib/options.js';
 import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
 import { seededRandom, shuffledInGroups } from './lib/stats.js';
@@ -194,9 +194,11 @@ async function main(options: BenchOptions): Promise<void> {
       seconds: (Date.now() - started) / 1000,
     });
     log(`wrote ${files.join(', ')}`);
-    log(
-      `npm run bench:readme -- ${relative(process.cwd(), files[0]!)} puts this run in the README`,
-    );
+    if (isFullRun(options)) {
+      log(
+        `npm run bench:readme -- ${relative(process.cwd(), files[0]!)} puts this run in the README`,
+      );
+    }
   } finally {
     for (const child of children.reverse()) await child.stop();
   }

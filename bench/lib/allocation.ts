@@ -21,13 +21,27 @@ export interface HeapCounts {
   promotedBytes: number;
   /** Time spent in collections of either generation, microseconds. */
   gcMicros: number;
+  /** Young-generation collections. */
+  scavenges: number;
+  /**
+   * The young generation's capacity at the latest collection, bytes. V8 grows
+   * it with what survives and shrinks it when allocation slows down; the
+   * smaller it is, the more often a scavenge finds a request's objects alive.
+   */
+  newSpaceBytes: number;
 }
 
 /** Returns a sampler: each call gives the totals since the sampler was made. */
 export function heapSampler(): () => HeapCounts {
   let profiler = started();
   let usedBefore = getHeapStatistics().used_heap_size;
-  const totals: HeapCounts = { allocatedBytes: 0, promotedBytes: 0, gcMicros: 0 };
+  const totals: HeapCounts = {
+    allocatedBytes: 0,
+    promotedBytes: 0,
+    gcMicros: 0,
+    scavenges: 0,
+    newSpaceBytes: 0,
+  };
   return () => {
     const collections = profiler.stop().statistics;
     const used = getHeapStatistics().used_heap_size;
@@ -37,7 +51,9 @@ export function heapSampler(): () => HeapCounts {
       totals.gcMicros += cost;
       if (gcType === 'Scavenge') {
         totals.promotedBytes += oldSpaceUsed(afterGC) - oldSpaceUsed(beforeGC);
+        totals.scavenges++;
       }
+      totals.newSpaceBytes = spaceOf(afterGC, 'new_space')?.spaceSize ?? totals.newSpaceBytes;
     }
     totals.allocatedBytes += used - usedBefore + freed;
     usedBefore = used;
@@ -48,11 +64,10 @@ export function heapSampler(): () => HeapCounts {
 
 type HeapAt = ReturnType<GCProfiler['stop']>['statistics'][number]['afterGC'];
 
-function oldSpaceUsed(heap: HeapAt): number {
-  return (
-    heap.heapSpaceStatistics.find((space) => space.spaceName === 'old_space')?.spaceUsedSize ?? 0
-  );
-}
+const spaceOf = (heap: HeapAt, name: string) =>
+  heap.heapSpaceStatistics.find((space) => space.spaceName === name);
+
+const oldSpaceUsed = (heap: HeapAt): number => spaceOf(heap, 'old_space')?.spaceUsedSize ?? 0;
 
 function started(): GCProfiler {
   const profiler = new GCProfiler();

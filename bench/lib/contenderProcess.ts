@@ -35,6 +35,10 @@ export interface ProcessStats {
   promotedBytes: number;
   /** Microseconds spent in garbage collection since the process started. */
   gcMicros: number;
+  /** Young-generation collections since the process started. */
+  scavenges: number;
+  /** The young generation's capacity at the latest collection, bytes (allocation.ts). */
+  newSpaceBytes: number;
 }
 
 export interface ChildHandle {

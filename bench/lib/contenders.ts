@@ -126,6 +126,24 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     entry: 'contenders/hive.ts',
     dialect: 'mesh',
   },
+  {
+    name: 'raw-apollo',
+    title:
+      "raw's schema, loaders and client under Apollo Server 5 on node:http, none of the gateway's plugins or hooks: Apollo's own share",
+    entry: 'contenders/apolloFloor.ts',
+    dialect: 'gateway',
+    env: { ...gatewayEnv(), BENCH_APOLLO_HTTP: 'node' },
+    optIn: true,
+  },
+  {
+    name: 'raw-fastify-apollo',
+    title:
+      'raw-apollo on fastify (@as-integrations/fastify, no hooks or CORS): with raw-apollo, the share of fastify',
+    entry: 'contenders/apolloFloor.ts',
+    dialect: 'gateway',
+    env: { ...gatewayEnv(), BENCH_APOLLO_HTTP: 'fastify' },
+    optIn: true,
+  },
   gatewayVariant('gateway-default-heap', "V8's default young generation (no NODE_FLAGS)", {
     nodeFlags: [],
   }),

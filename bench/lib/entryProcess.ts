@@ -153,6 +153,8 @@ async function treeStats(pid: number): Promise<ProcessStats> {
     allocatedBytes: NaN,
     promotedBytes: NaN,
     gcMicros: NaN,
+    scavenges: NaN,
+    newSpaceBytes: NaN,
   };
 }
 

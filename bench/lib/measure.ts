@@ -29,6 +29,10 @@ export interface CellResult {
   promotedBytesPerRequest: number;
   /** Garbage-collection microseconds per request under load (part of the CPU); NaN when not measured. */
   gcMicrosPerRequest: number;
+  /** Young-generation collections per request under load; NaN when not measured. */
+  scavengesPerRequest: number;
+  /** The young generation's capacity after the load window, bytes; NaN when not measured. */
+  newSpaceBytes: number;
   rss: number;
   heapUsed: number;
   loopDelayP99Ms: number;
@@ -110,6 +114,8 @@ export async function measureCell(plan: CellPlan): Promise<CellResult> {
     allocatedBytesPerRequest: cost.allocatedBytes,
     promotedBytesPerRequest: cost.promotedBytes,
     gcMicrosPerRequest: cost.gcMicros,
+    scavengesPerRequest: cost.scavenges,
+    newSpaceBytes: after.newSpaceBytes,
     rss: after.rss,
     heapUsed: after.heapUsed,
     loopDelayP99Ms: after.loopDelayP99Ms,

@@ -53,7 +53,22 @@ export interface BenchOptions {
   base: string | undefined;
   /** Where results go. @default bench/results */
   out: string;
+  /**
+   * Appended to the stamp in the result files' names (`2026-12-05-1610-floor.md`),
+   * for a run that measures one question. @default none
+   */
+  label: string | undefined;
 }
+
+/**
+ * Whether `options` ask for the whole comparison: every default contender
+ * and shape, no label. Only such a run becomes `latest.md` and `latest.svg`.
+ */
+export const isFullRun = (options: BenchOptions): boolean =>
+  options.only.length === 0 &&
+  options.shapes.length === 0 &&
+  options.base === undefined &&
+  options.label === undefined;
 
 /** The longest a cell's warm-up may run: 6 × warmUpSeconds. */
 export const warmUpLimitSeconds = (options: BenchOptions): number => 6 * options.warmUpSeconds;
@@ -81,8 +96,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       'overload-seconds': { type: 'string', default: '10' },
       base: { type: 'string' },
       out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
+      label: { type: 'string' },
     },
   });
+  if (values.label !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(values.label)) {
+    throw new Error('--label takes lower-case letters, digits and dashes (at most 40).');
+  }
   if (values.base !== undefined && (values.soak || values.overload)) {
     throw new Error('--base runs in the comparison only, not with --soak or --overload.');
   }
@@ -120,5 +139,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     overloadSeconds: number('overload-seconds', values['overload-seconds'], 1),
     base: values.base,
     out: values.out,
+    label: values.label,
   };
 }

@@ -7,6 +7,7 @@
  * callers timing out. Written to `bench/results/overload-<date>.json`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createSimulatorData } from '../../src/simulator/index.js';
 import type { Child } from './children.js';
 import { CONTENDERS, type ContenderSpec } from './contenders.js';
@@ -99,7 +100,7 @@ export async function runOverload(
     }
   }
   await mkdir(options.out, { recursive: true });
-  const file = `${options.out}overload-${stamp()}.json`;
+  const file = join(options.out, `overload-${stamp()}.json`);
   await writeFile(file, JSON.stringify({ options, overload: OVERLOAD, results }, null, 2));
   process.stderr.write(`wrote ${file}\n`);
   return results;

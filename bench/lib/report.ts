@@ -5,6 +5,7 @@
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { nodeFlagsOf, type ContenderSpec } from './contenders.js';
 import { EXACT_LATENCY_MS, EXACT_REQUESTS, type ExactCost } from './exactCost.js';
@@ -12,7 +13,7 @@ import { fmt, fmtSpread, mb } from './format.js';
 import { readLaterFiles } from './laterFiles.js';
 import type { CellResult } from './measure.js';
 import type { OpenLoopResult, OpenLoopSummary } from './openLoopPhase.js';
-import { warmUpLimitSeconds, type BenchOptions } from './options.js';
+import { isFullRun, warmUpLimitSeconds, type BenchOptions } from './options.js';
 import type { ParseResult } from './parseBench.js';
 import type { Shape } from './shapes.js';
 import type { SoakResult } from './soak.js';
@@ -54,14 +55,14 @@ export function stamp(date = new Date()): string {
 export async function writeReport(report: RunReport): Promise<string[]> {
   const out = report.options.out;
   await mkdir(out, { recursive: true });
-  const name = stamp();
+  const name = report.options.label === undefined ? stamp() : `${stamp()}-${report.options.label}`;
   const later = await readLaterFiles(out);
   const soak = later.soak?.results ?? null;
   const targets = evaluateTargets(report, later);
   const environment = describeEnvironment();
-  const json = `${out}${name}.json`;
-  const md = `${out}${name}.md`;
-  const svg = `${out}${name}.svg`;
+  const json = join(out, `${name}.json`);
+  const md = join(out, `${name}.md`);
+  const svg = join(out, `${name}.svg`);
   // Per-request samples stay out of the file; the summaries hold their percentiles.
   const cells = report.cells.map(({ requests, ...cell }) => ({
     ...cell,
@@ -77,9 +78,10 @@ export async function writeReport(report: RunReport): Promise<string[]> {
   );
   await writeFile(md, renderMarkdown(report, targets, environment, soak));
   await writeFile(svg, renderChart(report.summaries, report.contenders, report.shapes));
-  await copyFile(md, `${out}latest.md`);
-  await copyFile(svg, `${out}latest.svg`);
-  return [json, md, svg];
+  if (!isFullRun(report.options)) return [json, md, svg];
+  await copyFile(md, join(out, 'latest.md'));
+  await copyFile(svg, join(out, 'latest.svg'));
+  return [json, md, svg, join(out, 'latest.md'), join(out, 'latest.svg')];
 }
 
 function describeEnvironment(): Record<string, string> {

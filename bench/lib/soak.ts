@@ -5,6 +5,7 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import autocannon from 'autocannon';
+import { join } from 'node:path';
 import { createSimulatorData } from '../../src/simulator/index.js';
 import type { Child } from './children.js';
 import { CONTENDERS, type ContenderSpec } from './contenders.js';
@@ -101,7 +102,7 @@ export async function runSoak(
     }
   }
   await mkdir(options.out, { recursive: true });
-  const file = `${options.out}soak-${stamp()}.json`;
+  const file = join(options.out, `soak-${stamp()}.json`);
   await writeFile(file, JSON.stringify({ options, results }, null, 2));
   for (const r of results) {
     process.stderr.write(

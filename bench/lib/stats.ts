@@ -91,13 +91,14 @@ export function costPerRequest(
   before: ProcessStats,
   after: ProcessStats,
   requests: number,
-): Pick<ProcessStats, 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros'> {
-  const per = (key: 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros') =>
+): Pick<ProcessStats, 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros' | 'scavenges'> {
+  const per = (key: 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros' | 'scavenges') =>
     (after[key] - before[key]) / Math.max(1, requests);
   return {
     cpuMicros: per('cpuMicros'),
     allocatedBytes: per('allocatedBytes'),
     promotedBytes: per('promotedBytes'),
     gcMicros: per('gcMicros'),
+    scavenges: per('scavenges'),
   };
 }

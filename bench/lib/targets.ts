@@ -76,6 +76,7 @@ export function evaluateTargets(report: TargetInputs, later: LaterFiles): Target
   rows.push(...contenderTargets(report, later, 'gateway', ''));
   rows.push(...contenderTargets(report, later, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
   rows.push(...tracingTargets(report));
+  rows.push(...stackFloorRows(report));
   const exact = report.parse.filter((p) => p.method === 'parseExactJson');
   if (exact.length) {
     const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
@@ -157,6 +158,40 @@ function tracingTargets(report: TargetInputs): TargetRow[] {
     });
   }
   return rows;
+}
+
+/**
+ * Where the gap to raw lies, from `--only gateway,raw,raw-apollo,raw-fastify-apollo`:
+ * raw's code under Apollo Server alone, then under fastify and Apollo Server
+ * (the stack the contract prescribes, with nothing of the gateway's own), and
+ * the gateway against that floor.
+ */
+function stackFloorRows(report: TargetInputs): TargetRow[] {
+  const throughput = (c: Cell) => c.throughput.perSecond;
+  const cpu = (c: Cell) => c.cpuMicrosPerRequest;
+  const floor = 'raw-fastify-apollo';
+  return [
+    ...infoRow(
+      'Throughput, Apollo Server on node:http (raw-apollo) ÷ raw baseline',
+      shapeMedians(report, 'raw-apollo', 'raw', throughput),
+    ),
+    ...infoRow(
+      `Throughput, fastify + Apollo Server (${floor}) ÷ raw baseline`,
+      shapeMedians(report, floor, 'raw', throughput),
+    ),
+    ...infoRow(
+      `CPU µs per request, ${floor} ÷ raw baseline`,
+      shapeMedians(report, floor, 'raw', cpu),
+    ),
+    ...infoRow(
+      `Throughput, this gateway ÷ ${floor}`,
+      shapeMedians(report, 'gateway', floor, throughput),
+    ),
+    ...infoRow(
+      `CPU µs per request, this gateway ÷ ${floor}`,
+      shapeMedians(report, 'gateway', floor, cpu),
+    ),
+  ];
 }
 
 /** `20 calls / 1 wave`, or the range over requests when they differ, plus any errors. */

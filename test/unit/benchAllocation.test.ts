@@ -51,6 +51,21 @@ describe("the benchmark's heap counter", () => {
     expect(garbage.promotedBytes - start.promotedBytes).toBeLessThan(1e6);
     expect(survivors.promotedBytes - garbage.promotedBytes).toBeGreaterThan(4e6);
   });
+
+  it('counts young-generation collections and reports their capacity', () => {
+    const sampler = heapSampler();
+    const start = sampler();
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    gc();
+    const end = sampler();
+
+    // The full collection is not a scavenge.
+    expect(end.scavenges - start.scavenges).toBe(2);
+    // Two semi-spaces of at least the 1 MB V8 starts with, at most what the flag allows.
+    expect(end.newSpaceBytes).toBeGreaterThanOrEqual(1 << 20);
+    expect(end.newSpaceBytes).toBeLessThanOrEqual(512 << 20);
+  });
 });
 
 describe('allocation sampling', () => {

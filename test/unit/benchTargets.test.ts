@@ -28,6 +28,8 @@ function cell(
     allocatedBytesPerRequest: NaN,
     promotedBytesPerRequest: NaN,
     gcMicrosPerRequest: NaN,
+    scavengesPerRequest: NaN,
+    newSpaceBytes: NaN,
     rss: 1e8,
     heapUsed: 1e7,
     loopDelayP99Ms: 1,
@@ -130,6 +132,45 @@ describe("the benchmark report's verdict on ratios taken round by round", () => 
       r.target.includes('ftv1'),
     );
     expect([row?.measured, row?.met]).toEqual(['1.10 (0.80–1.60), CV 28 %', 'rerun']);
+  });
+});
+
+describe("the benchmark report's stack floor rows", () => {
+  it('split the gap to raw into Apollo Server, fastify and the gateway itself', () => {
+    // Customer page, every round: raw 1000 req/s, Apollo alone 900, with fastify 880, gateway 792.
+    const cells = [0, 1, 2].flatMap((round) => [
+      cell('raw', 'customerPage', round, 1000),
+      cell('raw-apollo', 'customerPage', round, 900),
+      cell('raw-fastify-apollo', 'customerPage', round, 880),
+      cell('gateway', 'customerPage', round, 792),
+    ]);
+    const rows = evaluateTargets(report(cells), NO_LATER_FILES).filter((r) =>
+      /raw-apollo|raw-fastify-apollo/.test(r.target),
+    );
+    expect(rows.map((r) => [r.target, r.measured, r.met])).toEqual([
+      [
+        'Throughput, Apollo Server on node:http (raw-apollo) ÷ raw baseline',
+        'shapes 0.90 to 0.90',
+        null,
+      ],
+      [
+        'Throughput, fastify + Apollo Server (raw-fastify-apollo) ÷ raw baseline',
+        'shapes 0.88 to 0.88',
+        null,
+      ],
+      ['CPU µs per request, raw-fastify-apollo ÷ raw baseline', 'shapes 1.14 to 1.14', null],
+      ['Throughput, this gateway ÷ raw-fastify-apollo', 'shapes 0.90 to 0.90', null],
+      ['CPU µs per request, this gateway ÷ raw-fastify-apollo', 'shapes 1.11 to 1.11', null],
+    ]);
+  });
+
+  it('are left out when the floor contenders did not run', () => {
+    const cells = [0, 1].flatMap((round) => [
+      cell('raw', 'customerPage', round, 1000),
+      cell('gateway', 'customerPage', round, 800),
+    ]);
+    const rows = evaluateTargets(report(cells), NO_LATER_FILES);
+    expect(rows.some((r) => r.target.includes('raw-fastify-apollo'))).toBe(false);
   });
 });
 
