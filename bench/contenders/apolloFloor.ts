@@ -18,22 +18,14 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import { createAuthenticator } from '../../src/auth/authenticate.js';
-import { createContextFactory, type GatewayContext } from '../../src/context.js';
+import type { GatewayContext } from '../../src/context.js';
 import { headerValue } from '../../src/headers.js';
-import { createCursorCodec } from '../../src/resolvers/cursor.js';
 import { createSchema } from '../../src/schema.js';
 import { runChild } from '../lib/contenderProcess.js';
-import { baselineConfig, createBaselineClient } from './baselineClient.js';
+import { createBaseline } from './baselineClient.js';
 
 runChild(async () => {
-  const config = baselineConfig();
-  const client = createBaselineClient(config);
-  const createContext = createContextFactory({
-    client,
-    authenticate: createAuthenticator(config.auth, { open: true }),
-    cursors: createCursorCodec(config.cursorSecret),
-  });
+  const { client, createContext } = createBaseline();
   const apollo = new ApolloServer<GatewayContext>({
     schema: createSchema(),
     // Apollo's defaults, less the per-request work the gateway turns off too:

@@ -2,23 +2,14 @@
  * Contender "naive": the raw baseline with loaders that make one REST call
  * per field (no batching, no per-request cache, no priming from lists).
  */
-import { createAuthenticator } from '../../src/auth/authenticate.js';
-import { createContextFactory } from '../../src/context.js';
-import { createCursorCodec } from '../../src/resolvers/cursor.js';
 import { createSchema } from '../../src/schema.js';
 import { runChild } from '../lib/contenderProcess.js';
-import { baselineConfig, createBaselineClient } from './baselineClient.js';
+import { createBaseline } from './baselineClient.js';
 import { createNaiveLoaders } from './naiveLoaders.js';
 import { startRawServer } from './rawServer.js';
 
 runChild(async () => {
-  const config = baselineConfig();
-  const client = createBaselineClient(config);
-  const contextFor = createContextFactory({
-    client,
-    authenticate: createAuthenticator(config.auth, { open: true }),
-    cursors: createCursorCodec(config.cursorSecret),
-  });
+  const { client, createContext: contextFor } = createBaseline();
   const server = await startRawServer({
     schema: createSchema(),
     async createContext(headers) {
