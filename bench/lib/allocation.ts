@@ -24,8 +24,8 @@ export interface HeapCounts {
   /** Young-generation collections. */
   scavenges: number;
   /**
-   * The young generation's capacity at the latest collection, bytes. V8 grows
-   * it with what survives and shrinks it when allocation slows down; the
+   * The young generation's capacity at the latest collection, bytes. V8 sizes
+   * it by what survives and may shrink it when allocation slows down; the
    * smaller it is, the more often a scavenge finds a request's objects alive.
    */
   newSpaceBytes: number;
