@@ -138,11 +138,10 @@ export const CONTENDERS: readonly ContenderSpec[] = [
   {
     name: 'raw-fastify-apollo',
     title:
-      'raw-apollo on fastify (@as-integrations/fastify, no hooks or CORS): with raw-apollo, the share of fastify',
+      "the stack's floor: raw's schema, loaders and client under fastify and Apollo Server 5 (@as-integrations/fastify), none of the gateway's plugins, hooks, CORS or limits",
     entry: 'contenders/apolloFloor.ts',
     dialect: 'gateway',
     env: { ...gatewayEnv(), BENCH_APOLLO_HTTP: 'fastify' },
-    optIn: true,
   },
   gatewayVariant('gateway-default-heap', "V8's default young generation (no NODE_FLAGS)", {
     nodeFlags: [],
