@@ -104,7 +104,11 @@ async function onNodeHttp(apollo: ApolloServer<GatewayContext>, contextOf: Conte
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
-    })();
+    })().catch(() => {
+      // A body that is not JSON, say: the harness only sends valid requests,
+      // so a broken connection is answer enough, and the process lives on.
+      res.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

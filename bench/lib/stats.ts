@@ -86,19 +86,22 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** The counters of a process that grow with the requests it serves. */
+const PER_REQUEST = [
+  'cpuMicros',
+  'allocatedBytes',
+  'promotedBytes',
+  'gcMicros',
+  'scavenges',
+] as const;
+
 /** What one request cost on average between two samples taken around `requests` requests. */
 export function costPerRequest(
   before: ProcessStats,
   after: ProcessStats,
   requests: number,
-): Pick<ProcessStats, 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros' | 'scavenges'> {
-  const per = (key: 'cpuMicros' | 'allocatedBytes' | 'promotedBytes' | 'gcMicros' | 'scavenges') =>
-    (after[key] - before[key]) / Math.max(1, requests);
-  return {
-    cpuMicros: per('cpuMicros'),
-    allocatedBytes: per('allocatedBytes'),
-    promotedBytes: per('promotedBytes'),
-    gcMicros: per('gcMicros'),
-    scavenges: per('scavenges'),
-  };
+): Pick<ProcessStats, (typeof PER_REQUEST)[number]> {
+  const cost = {} as Pick<ProcessStats, (typeof PER_REQUEST)[number]>;
+  for (const key of PER_REQUEST) cost[key] = (after[key] - before[key]) / Math.max(1, requests);
+  return cost;
 }
