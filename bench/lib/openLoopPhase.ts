@@ -10,7 +10,7 @@ import type { Child } from './children.js';
 import type { ContenderSpec } from './contenders.js';
 import { openLoopPass } from './openLoop.js';
 import type { Shape } from './shapes.js';
-import { percentile, shuffledInGroups } from './stats.js';
+import { percentile, shuffledInGroups, spread, type Spread } from './stats.js';
 import type { CellSummary } from './summarize.js';
 
 /** Fraction of saturation the phase runs at. */
@@ -39,6 +39,8 @@ export interface OpenLoopResult {
   shed: number;
   errorKinds: Record<string, number>;
   latencies: number[];
+  /** Of this window alone, ms; kept in the JSON file, where latencies are not. */
+  p99Ms: number;
   sendLagP99Ms: number;
   /** Inside the contender, over the window and the drain that follows it. */
   loopDelayP99Ms: number;
@@ -59,8 +61,13 @@ export interface OpenLoopSummary {
   errorKinds: Record<string, number>;
   /** Pooled over rounds, from each request's scheduled send time, ms. */
   latency: { p50: number; p99: number; max: number };
-  /** p99 ÷ raw's p99 at the same rate; null without raw. */
-  p99VsRaw: number | null;
+  /**
+   * This window's p99 ÷ raw's in the same round (seconds apart: a round
+   * runs one shape's contenders back to back), over rounds; null without
+   * raw. A stall of the machine in one window decides a pooled p99, not this
+   * median (PERFORMANCE.md section 10).
+   */
+  p99VsRawByRound: Spread | null;
   /** Worst round. */
   loopDelayP99Ms: number;
   sendLagP99Ms: number;
@@ -123,6 +130,7 @@ export async function runOpenLoop(plan: OpenLoopPlan): Promise<OpenLoopResult[]>
         shed: pass.shed,
         errorKinds: pass.errorKinds,
         latencies: pass.latencies,
+        p99Ms: percentile(pass.latencies, 99),
         sendLagP99Ms: pass.sendLagP99Ms,
         loopDelayP99Ms: after.loopDelayP99Ms,
         cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / pass.sent,
@@ -141,16 +149,20 @@ export function summarizeOpenLoop(
   for (const shape of shapes) {
     const mine = results.filter((r) => r.shape === shape.name);
     const contenders = order.filter((name) => mine.some((r) => r.contender === name));
-    const pooledP99 = (name: string) =>
-      percentile(
-        mine.filter((r) => r.contender === name).flatMap((r) => r.latencies),
-        99,
-      );
+    const rawByRound = new Map(
+      mine.filter((r) => r.contender === 'raw').map((r) => [r.round, r.p99Ms]),
+    );
+    const vsRaw = (list: readonly OpenLoopResult[]): Spread | null => {
+      const ratios = list.flatMap((r) => {
+        const raw = rawByRound.get(r.round);
+        return r.basis === 'raw' && raw !== undefined ? [r.p99Ms / raw] : [];
+      });
+      return ratios.length ? spread(ratios) : null;
+    };
     for (const contender of contenders) {
       const list = mine.filter((r) => r.contender === contender);
       const latencies = list.flatMap((r) => r.latencies);
       const first = list[0]!;
-      const p99 = percentile(latencies, 99);
       summaries.push({
         contender,
         shape: shape.name,
@@ -167,12 +179,11 @@ export function summarizeOpenLoop(
         }, {}),
         latency: {
           p50: percentile(latencies, 50),
-          p99,
+          p99: percentile(latencies, 99),
           // Not Math.max(...): long runs hold more values than a call takes arguments.
           max: latencies.reduce((a, b) => Math.max(a, b), -Infinity),
         },
-        p99VsRaw:
-          first.basis === 'raw' && contenders.includes('raw') ? p99 / pooledP99('raw') : null,
+        p99VsRawByRound: vsRaw(list),
         loopDelayP99Ms: Math.max(...list.map((r) => r.loopDelayP99Ms)),
         sendLagP99Ms: Math.max(...list.map((r) => r.sendLagP99Ms)),
       });

@@ -32,7 +32,7 @@ export interface BenchOptions {
   shapes: string[];
   /** Open-loop window per cell and round, seconds; 0 skips the open-loop phase. @default 3 */
   openLoopSeconds: number;
-  /** Open-loop rounds after the closed-loop ones. @default 3 */
+  /** Open-loop rounds after the closed-loop ones; p99 ratios are medians over them. @default 5 */
   openLoopRounds: number;
   /** Pin contenders to CPU 1 and the simulator and load generator to CPU 0. @default true */
   pin: boolean;
@@ -84,7 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'latency-seconds': { type: 'string', default: '0.6' },
       connections: { type: 'string', default: '16' },
       'open-loop-seconds': { type: 'string', default: '3' },
-      'open-loop-rounds': { type: 'string', default: '3' },
+      'open-loop-rounds': { type: 'string', default: '5' },
       'upstream-ms': { type: 'string', default: '3' },
       'jitter-ms': { type: 'string', default: '2' },
       only: { type: 'string', default: '' },

@@ -270,7 +270,7 @@ function renderOpenLoop(report: RunReport): string[] {
   if (options.openLoopSeconds === 0) return [...lines, 'Not run (`--open-loop-seconds 0`).'];
   const { summaries } = report.openLoop;
   lines.push(
-    `Requests leave at a constant rate for ${options.openLoopSeconds} s per cell in each of ${options.openLoopRounds} round(s), one shape's contenders back to back in shuffled order, whether or not earlier ones have answered. The rate is ${OPEN_LOOP_PERCENT} of raw's closed-loop median req/s for the shape, the same for every contender. Latency runs from each request's scheduled send time (no coordinated omission), pooled over rounds; errors are non-200 answers, answers that differ from the probe's, timeouts (10 s) and socket errors; in brackets, those that were 503s the contender shed. Event-loop delay p99 is measured inside the contender over the window and its drain (n/a for contenders started through the process entry). Send lag p99 is how late the load generator itself sent: when it is large, the load side fell behind.`,
+    `Requests leave at a constant rate for ${options.openLoopSeconds} s per cell in each of ${options.openLoopRounds} round(s), one shape's contenders back to back in shuffled order, whether or not earlier ones have answered. The rate is ${OPEN_LOOP_PERCENT} of raw's closed-loop median req/s for the shape, the same for every contender. Latency runs from each request's scheduled send time (no coordinated omission), pooled over rounds; p99 ÷ raw is taken round by round, against raw's window of the same round, median (min–max) over rounds, so that a stall of the machine in one window does not decide it; errors are non-200 answers, answers that differ from the probe's, timeouts (10 s) and socket errors; in brackets, those that were 503s the contender shed. Event-loop delay p99 is measured inside the contender over the window and its drain (n/a for contenders started through the process entry). Send lag p99 is how late the load generator itself sent: when it is large, the load side fell behind.`,
     '',
   );
   if (summaries.some((s) => s.basis === 'own')) {
@@ -290,7 +290,7 @@ function renderOpenLoop(report: RunReport): string[] {
       .sort((a, b) => order.indexOf(a.contender) - order.indexOf(b.contender));
     for (const s of rows) {
       lines.push(
-        `| ${shape.title} | ${s.contender} | ${fmt(s.rate, 0)}${s.basis === 'own' ? ' (own)' : ''} | ${s.sent} | ${fmt(s.latency.p50)} | ${fmt(s.latency.p99)} | ${fmt(s.latency.max)} | ${s.p99VsRaw === null ? 'n/a' : fmt(s.p99VsRaw)} | ${fmt(s.loopDelayP99Ms, 1)} | ${fmt(s.sendLagP99Ms, 1)} | ${s.errors}${s.shed > 0 ? ` (${s.shed})` : ''} |`,
+        `| ${shape.title} | ${s.contender} | ${fmt(s.rate, 0)}${s.basis === 'own' ? ' (own)' : ''} | ${s.sent} | ${fmt(s.latency.p50)} | ${fmt(s.latency.p99)} | ${fmt(s.latency.max)} | ${fmtSpread(s.p99VsRawByRound)} | ${fmt(s.loopDelayP99Ms, 1)} | ${fmt(s.sendLagP99Ms, 1)} | ${s.errors}${s.shed > 0 ? ` (${s.shed})` : ''} |`,
       );
     }
   }
