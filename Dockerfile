@@ -25,6 +25,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # patch-package is a development dependency: the patched packages come from
 # the build stage's install, the same versions by the same lockfile.
 COPY --from=build /app/node_modules/@apollo/server ./node_modules/@apollo/server
+COPY --from=build /app/node_modules/graphql ./node_modules/graphql
 COPY --from=build /app/node_modules/graphql-jit ./node_modules/graphql-jit
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
