@@ -304,7 +304,7 @@ describe("the benchmark report's informational ratios", () => {
 
 describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
   /** One open-loop window whose requests all took `p99Ms` (so its p99 is that). */
-  function window(contender: string, shape: string, round: number, p99Ms: number) {
+  function windowOf(contender: string, shape: string, round: number, p99Ms: number) {
     return {
       round,
       contender,
@@ -325,7 +325,7 @@ describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
   }
 
   /** The open-loop windows, after one closed-loop round of every contender in them. */
-  function openLoopReport(windows: ReturnType<typeof window>[]): RunReport {
+  function openLoopReport(windows: ReturnType<typeof windowOf>[]): RunReport {
     const contenders = ['gateway', 'raw', 'raw-twin'];
     const closedLoop = contenders.flatMap((name) =>
       shapes.map((shape) => cell(name, shape.name, 0, 1000)),
@@ -340,8 +340,8 @@ describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
     const rounds = [12, 11, 900];
     const run = openLoopReport(
       rounds.flatMap((gateway, round) => [
-        window('raw', 'customerPage', round, 10),
-        window('gateway', 'customerPage', round, gateway),
+        windowOf('raw', 'customerPage', round, 10),
+        windowOf('gateway', 'customerPage', round, gateway),
       ]),
     );
     const gateway = run.openLoop.summaries.find((s) => s.contender === 'gateway')!;
@@ -362,8 +362,8 @@ describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
       evaluateTargets(
         openLoopReport(
           gateway.flatMap((ms, round) => [
-            window('raw', 'entities', round, 20),
-            window('gateway', 'entities', round, ms),
+            windowOf('raw', 'entities', round, 20),
+            windowOf('gateway', 'entities', round, ms),
           ]),
         ),
         NO_LATER_FILES,
@@ -375,11 +375,11 @@ describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
   it("pairs windows of the same round only, and gives the twin's rounds as noise", () => {
     // The twin's second round has no raw window to pair with.
     const run = openLoopReport([
-      window('raw', 'customerPage', 0, 10),
-      window('raw-twin', 'customerPage', 0, 5),
-      window('raw-twin', 'customerPage', 1, 500),
-      window('raw', 'customerPage', 2, 10),
-      window('raw-twin', 'customerPage', 2, 20),
+      windowOf('raw', 'customerPage', 0, 10),
+      windowOf('raw-twin', 'customerPage', 0, 5),
+      windowOf('raw-twin', 'customerPage', 1, 500),
+      windowOf('raw', 'customerPage', 2, 10),
+      windowOf('raw-twin', 'customerPage', 2, 20),
     ]);
     const twin = run.openLoop.summaries.find((s) => s.contender === 'raw-twin')!;
     expect(twin.p99VsRawByRound).toMatchObject({ median: 1.25, min: 0.5, max: 2, n: 2 });
@@ -390,7 +390,7 @@ describe("the benchmark report's open-loop p99 against raw's (T6)", () => {
   });
 
   it('has no ratio without raw in the run', () => {
-    const run = openLoopReport([window('gateway', 'customerPage', 0, 10)]);
+    const run = openLoopReport([windowOf('gateway', 'customerPage', 0, 10)]);
     expect(run.openLoop.summaries[0]?.p99VsRawByRound).toBeNull();
     expect(evaluateTargets(run, NO_LATER_FILES).map((r) => r.target)).not.toContain(
       expect.stringMatching(/^Open-loop p99/),
