@@ -11,6 +11,8 @@ export type Valued = { shape: string; value: number };
 export const worst = (values: Valued[], pick: 'min' | 'max') =>
   values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
 export const describe = (values: Valued[], pick: 'min' | 'max', digits = 2) => {
+  if (values.length === 1)
+    return `${fmt(values[0]!.value, digits)} (one shape, ${values[0]!.shape})`;
   const w = worst(values, pick);
   const median = spread(values.map((v) => v.value)).median;
   return `median over shapes ${fmt(median, digits)}; worst ${fmt(w.value, digits)} (${w.shape})`;
