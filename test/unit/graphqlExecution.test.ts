@@ -143,6 +143,30 @@ describe.each([
     for (const object of objects) expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
   });
 
+  it('keep their fields in the order asked, whichever resolved first', async () => {
+    const result = await graphql.graphql({
+      schema,
+      source: '{ later { id } name slow: later { name } one { id } }',
+      rootValue: {
+        ...rootValue,
+        later: () => new Promise((resolve) => setTimeout(() => resolve({ id: '2', name: 'n' }), 5)),
+      },
+    });
+    expect(JSON.stringify(result)).toBe(
+      '{"data":{"later":{"id":"2"},"name":"top","slow":{"name":"n"},"one":{"id":"1"}}}',
+    );
+  });
+
+  it('fail a field that resolves later on its own, the others answered', async () => {
+    const result = await graphql.graphql({
+      schema,
+      source: '{ name later { id } one { id } }',
+      rootValue: { ...rootValue, later: () => Promise.reject(new Error('later failed')) },
+    });
+    expect(result.data).toEqual({ name: 'top', later: null, one: { id: '1' } });
+    expect(result.errors?.map((e) => [e.message, e.path])).toEqual([['later failed', ['later']]]);
+  });
+
   it('keep a response name that is a property of Object.prototype as a field of their own', async () => {
     const data = await run('{ constructor: name toString: name one { hasOwnProperty: id } }');
     expect(JSON.stringify(data)).toBe(
