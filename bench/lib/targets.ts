@@ -43,6 +43,12 @@ export interface LaterFiles {
   overload: { file: string; seconds: number; results: OverloadResult[] } | null;
 }
 
+/**
+ * A ratio taken in at least one round. `undefined`: the JSON files of runs
+ * before open-loop ratios were taken by round have none.
+ */
+const measured = (ratio: Spread | null | undefined): ratio is Spread => (ratio?.n ?? 0) > 0;
+
 type CellKey = { contender: string; shape: string };
 const isCell = (key: CellKey) => (cell: Cell) =>
   cell.contender === key.contender && cell.shape === key.shape;
@@ -115,13 +121,11 @@ function noiseRows(report: TargetInputs): TargetRow[] {
     ];
   };
   const twin = report.summaries.filter((s) => s.contender === 'raw-twin');
-  // `?.`: files of runs before per-round open-loop ratios have none.
-  const known = (spreads: (Spread | null)[]) => spreads.filter((s): s is Spread => (s?.n ?? 0) > 0);
   const openLoop = report.openLoop.summaries.filter((s) => s.contender === 'raw-twin');
   return [
-    ...row('throughput', known(twin.map((s) => s.throughputVsRaw))),
-    ...row('CPU per request', known(twin.map((s) => s.cpuVsRaw))),
-    ...row('open-loop p99', known(openLoop.map((s) => s.p99VsRawByRound))),
+    ...row('throughput', twin.map((s) => s.throughputVsRaw).filter(measured)),
+    ...row('CPU per request', twin.map((s) => s.cpuVsRaw).filter(measured)),
+    ...row('open-loop p99', openLoop.map((s) => s.p99VsRawByRound).filter(measured)),
   ];
 }
 
@@ -266,7 +270,7 @@ function contenderTargets(
   if (mine.length === 0) return rows;
 
   const known = (list: { shape: string; ratio: Spread | null }[]) =>
-    list.filter((r): r is { shape: string; ratio: Spread } => r.ratio !== null && r.ratio.n > 0);
+    list.filter((r): r is { shape: string; ratio: Spread } => measured(r.ratio));
   rows.push(
     ...roundRatioRow(
       'Throughput ÷ raw baseline' + label,
@@ -389,7 +393,7 @@ function shapeMedians(
 ): number[] {
   return report.shapes.flatMap((shape) => {
     const ratio = pairedRatio(report.cells, shape.name, a, b, value);
-    return ratio && ratio.n > 0 ? [ratio.median] : [];
+    return measured(ratio) ? [ratio.median] : [];
   });
 }
 
@@ -438,7 +442,7 @@ function openLoopTargets(report: TargetInputs, name: string, label: string): Tar
     `Open-loop p99 ÷ raw baseline at ${OPEN_LOOP_PERCENT} of raw's saturation` + label,
     '≤ 1.5 (T6; stretch 1.2)',
     mine.flatMap(({ shape, p99VsRawByRound: ratio }) =>
-      ratio && ratio.n > 0 ? [{ shape, ratio }] : [],
+      measured(ratio) ? [{ shape, ratio }] : [],
     ),
     { atMost: 1.5 },
   );
