@@ -1,3 +1,4 @@
+import { Trace } from '@apollo/usage-reporting-protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { FIXTURES } from '../../src/simulator/index.js';
@@ -8,6 +9,35 @@ const TRACE = { 'apollo-federation-include-trace': 'ftv1' };
 
 /** The protobuf trace as text: field names and error messages are stored as plain UTF-8. */
 const traceText = (ftv1: unknown) => Buffer.from(String(ftv1), 'base64').toString('latin1');
+
+const ftv1Of = (text: string) =>
+  (JSON.parse(text) as { extensions: { ftv1: string } }).extensions.ftv1;
+
+interface TraceTree {
+  id: string | number;
+  type?: string;
+  parentType?: string;
+  originalFieldName?: string;
+  errors?: string[];
+  children?: TraceTree[];
+}
+
+/** A trace node as a tree of what it says about each field, without its times. */
+function treeOf(node: Trace.INode): TraceTree {
+  const tree: TraceTree = { id: node.responseName || Number(node.index) };
+  if (node.type) tree.type = node.type;
+  if (node.parentType) tree.parentType = node.parentType;
+  if (node.originalFieldName) tree.originalFieldName = node.originalFieldName;
+  if (node.error?.length) tree.errors = node.error.map((error) => error.message ?? '');
+  if (node.child?.length) tree.children = node.child.map(treeOf);
+  return tree;
+}
+
+/** Every node with a type (a resolved field), depth first. */
+function resolvedFields(node: Trace.INode): Trace.INode[] {
+  const below = (node.child ?? []).flatMap(resolvedFields);
+  return node.type ? [node, ...below] : below;
+}
 
 describe('FEDERATED_TRACING', () => {
   let plain: Harness;
@@ -45,6 +75,78 @@ describe('FEDERATED_TRACING', () => {
     // Without the header the answer is the one a gateway without tracing gives.
     const untraced = await tracing.execute(ACCOUNT, variables);
     expect(untraced.text).toBe((await plain.execute(ACCOUNT, variables)).text);
+  });
+
+  it('traces each resolved field once, under its parent or list item, with errors where they happened', async () => {
+    const parentId = (
+      await tracing.execute<{ account: { parentId: string } }>(
+        'query Parent($id: ID!) { account(id: $id) { parentId } }',
+        { id: FIXTURES.accountWithGrandparent },
+      )
+    ).data.account.parentId;
+    // The first entity's parent and the whole second entity fail.
+    tracing.simulator.faults.add({ route: 'account', id: parentId, status: 500, times: 1 });
+    tracing.simulator.faults.add({
+      route: 'account',
+      id: FIXTURES.accountExactAmounts,
+      status: 500,
+      times: 1,
+    });
+    const reply = await tracing.execute(
+      `query Entities($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Account { id accountId: id balance { amount } parent { id number } }
+        }
+      }`,
+      {
+        representations: [FIXTURES.accountWithGrandparent, FIXTURES.accountExactAmounts].map(
+          (id) => ({ __typename: 'Account', id }),
+        ),
+      },
+      TRACE,
+    );
+    // The second entity fails in the first wave of calls, the parent in the second.
+    expect(reply.errors?.map((error) => error.path)).toEqual([
+      ['_entities', 1],
+      ['_entities', 0, 'parent'],
+    ]);
+    const trace = Trace.decode(Buffer.from(ftv1Of(reply.text), 'base64'));
+    const field = (id: string, type: string, more: Partial<TraceTree> = {}): TraceTree => ({
+      id,
+      type,
+      parentType: 'Account',
+      ...more,
+    });
+    expect(treeOf(trace.root!)).toEqual({
+      id: 0,
+      children: [
+        {
+          id: '_entities',
+          type: '[_Entity]!',
+          parentType: 'Query',
+          children: [
+            {
+              id: 0,
+              children: [
+                field('id', 'ID!'),
+                field('accountId', 'ID!', { originalFieldName: 'id' }),
+                field('balance', 'Money', {
+                  children: [{ id: 'amount', type: 'Decimal!', parentType: 'Money' }],
+                }),
+                field('parent', 'Account', { errors: ['<masked>'] }),
+              ],
+            },
+            { id: 1, errors: ['<masked>'] },
+          ],
+        },
+      ],
+    });
+    // Times count from the start of the request, in nanoseconds, within the trace.
+    const duration = Number(trace.durationNs);
+    for (const node of resolvedFields(trace.root!)) {
+      expect(Number(node.startTime)).toBeLessThanOrEqual(Number(node.endTime));
+      expect(Number(node.endTime)).toBeLessThanOrEqual(duration);
+    }
   });
 
   it('masks error messages in the trace', async () => {
