@@ -24,7 +24,9 @@ interface TraceTree {
 
 /** A trace node as a tree of what it says about each field, without its times. */
 function treeOf(node: Trace.INode): TraceTree {
-  const tree: TraceTree = { id: node.responseName || Number(node.index) };
+  // A list item's index is set only on its own node: 0 there is not the default.
+  const isItem = (node as Trace.Node).id === 'index';
+  const tree: TraceTree = { id: isItem ? Number(node.index) : (node.responseName ?? '') };
   if (node.type) tree.type = node.type;
   if (node.parentType) tree.parentType = node.parentType;
   if (node.originalFieldName) tree.originalFieldName = node.originalFieldName;
@@ -118,7 +120,7 @@ describe('FEDERATED_TRACING', () => {
       ...more,
     });
     expect(treeOf(trace.root!)).toEqual({
-      id: 0,
+      id: '',
       children: [
         {
           id: '_entities',
