@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { YoungAbortController } from '../abort.js';
 import { headerValue } from '../headers.js';
+import { exchange, type Answer } from './exchange.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
 import {
   UpstreamCallBudgetError,
@@ -80,7 +81,7 @@ export interface EnfuceClientOptions {
   password: string;
   /** The most one logical call may take, retries included. */
   timeoutMs: number;
-  /** Injected for tests; defaults to a keep-alive Pool on `baseUrl`. */
+  /** Injected (a test's MockAgent, a proxy); defaults to a keep-alive Pool on `baseUrl`'s origin. */
   dispatcher?: Dispatcher;
   /** @default 32 */
   connections?: number;
@@ -107,6 +108,7 @@ export interface EnfuceClientOptions {
 export class EnfuceClient {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  readonly #origin: string;
   readonly #prefix: string;
   readonly #authorization: string;
   readonly #timeoutMs: number;
@@ -118,6 +120,7 @@ export class EnfuceClient {
 
   constructor(options: EnfuceClientOptions) {
     const base = new URL(options.baseUrl);
+    this.#origin = base.origin;
     this.#prefix = base.pathname.replace(/\/+$/, '');
     this.#authorization =
       'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
@@ -289,16 +292,21 @@ export class EnfuceClient {
     decode: (body: unknown) => T,
     seen?: { status?: number },
   ): Promise<T | null> {
-    // undici's request() never follows redirects (a 3xx is answered below).
-    const response = await this.#dispatcher.request({ method: 'GET', path, headers, signal });
-    const { statusCode: status } = response;
+    // undici's dispatch() never follows redirects (a 3xx is answered below).
+    const answer = await exchange(this.#dispatcher, {
+      origin: this.#origin,
+      path,
+      headers,
+      signal,
+      keepBody: isOk,
+      // Past this, closing the connection is cheaper than reading on.
+      discardLimit: 128 * 1024,
+    });
+    const { status } = answer;
     if (seen) seen.status = status;
-    if (status === 200) return decode(parseExactJson(await readBody(response.body, signal)));
-
-    // Every path that does not read the body must still release it (undici).
-    await response.body.dump({ limit: 128 * 1024, signal }).catch(() => undefined);
+    if (status === 200) return decode(parseExactJson(bodyText(answer, signal)));
     if (status === 404) return null;
-    const retryAfter = headerValue(response.headers['retry-after']);
+    const retryAfter = headerValue(answer.headers['retry-after']);
     if (status >= 500 || status === 429) {
       throw new UpstreamUnavailableError({ status, retryAfter });
     }
@@ -309,23 +317,20 @@ export class EnfuceClient {
   }
 }
 
+const isOk = (status: number): boolean => status === 200;
+
 /**
- * The whole body as text. The headers arrived, so a failure now is an
+ * The whole body of a 200. The headers arrived, so a failure now is an
  * unusable answer (cut short, too large), not a failed connection: it is
  * neither retried nor counted against the issuer. A timeout stays a timeout.
  */
-async function readBody(
-  body: Dispatcher.ResponseData['body'],
-  signal: AbortSignal,
-): Promise<string> {
-  try {
-    return await body.text();
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw fromTransportError(error);
-    throw new UpstreamResponseError('a body that ended before it was complete', { cause: error });
-  }
+function bodyText(answer: Answer, signal: AbortSignal): string {
+  const { bodyError: error } = answer;
+  if (error === undefined) return answer.text ?? '';
+  if (signal.aborted) throw signal.reason;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw fromTransportError(error);
+  throw new UpstreamResponseError('a body that ended before it was complete', { cause: error });
 }
 
 /**

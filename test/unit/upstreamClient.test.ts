@@ -23,7 +23,7 @@ function client(options: Partial<ConstructorParameters<typeof EnfuceClient>[0]> 
     username: 'gateway',
     password: 'p4ss',
     timeoutMs: 2000,
-    dispatcher: pool,
+    dispatcher: agent,
     ...options,
   });
 }
