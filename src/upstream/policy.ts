@@ -24,6 +24,7 @@ import {
   type IBackoff,
   type IBackoffFactory,
   type IRetryBackoffContext,
+  type RetryPolicy,
 } from 'cockatiel';
 import type { UpstreamConfig } from '../config.js';
 import type { CallPolicy, PolicyCall } from './client.js';
@@ -106,6 +107,9 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #queueSize: number;
   readonly #breaker: CircuitBreakerPolicy;
   readonly #bulkhead: BulkheadPolicy;
+  // One for every call: what it retries is marked per error (#retried), and
+  // the backoff keeps no state between calls.
+  readonly #retry: RetryPolicy;
   readonly #listeners = new Set<(event: UpstreamPolicyEvent) => void>();
   /** Failures the breaker must not count, unless they are a probe's. */
   readonly #forgiven = new WeakSet<object>();
@@ -135,6 +139,24 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
       halfOpenAfter: options.halfOpenAfterMs ?? 5000,
     });
     this.#bulkhead = bulkhead(this.#maxConcurrent, this.#queueSize);
+    this.#retry = retry(
+      handleWhen((error) => this.#retried.has(error as object)),
+      {
+        maxAttempts: this.#retries,
+        backoff: new RetryAfterBackoff(
+          new ExponentialBackoff({
+            // Each delay is drawn from [d/2, d) for d = initial, 2·initial, ...:
+            // jitter breaks up retry storms, the floor keeps the issuer a pause.
+            generator: halfJitterGenerator,
+            initialDelay: this.#backoffInitialMs,
+            maxDelay: this.#backoffMaxMs,
+          }),
+        ),
+      },
+    );
+    this.#retry.onRetry(({ attempt: n, delay }) =>
+      this.#emit({ type: 'retry', attempt: n, delayMs: delay }),
+    );
     this.#breaker.onStateChange((state) =>
       this.#emit({ type: 'circuit', state: CIRCUIT_NAMES[state] }),
     );
@@ -158,27 +180,8 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
     const { signal, deadline, admit } = call;
-    const retries = retry(
-      handleWhen((error) => this.#retried.has(error as object)),
-      {
-        maxAttempts: this.#retries,
-        backoff: new RetryAfterBackoff(
-          new ExponentialBackoff({
-            // Each delay is drawn from [d/2, d) for d = initial, 2·initial, ...:
-            // jitter breaks up retry storms, the floor keeps the issuer a pause.
-            generator: halfJitterGenerator,
-            initialDelay: this.#backoffInitialMs,
-            maxDelay: this.#backoffMaxMs,
-          }),
-        ),
-      },
-    );
-    retries.onRetry(({ attempt: n, delay }) =>
-      this.#emit({ type: 'retry', attempt: n, delayMs: delay }),
-    );
-
     try {
-      return await retries.execute(({ attempt: n }) => {
+      return await this.#retry.execute(({ attempt: n }) => {
         const queuedAt = performance.now();
         // The bulkhead sits outside the breaker: a call whose deadline ran
         // out while it queued here never reached the issuer, so it must not
