@@ -4,9 +4,9 @@
  *
  * undici's `request()` hands every answer over as a Readable stream (an
  * EventEmitter, 'readable' and 'end' ticks, a consume promise), which a
- * JSON body of a few kilobytes read whole does not need. With tens of issuer
- * calls per GraphQL request, the stream was about a fifth of what a call
- * cost the client (A/B in bench/README.md). The handler below takes the
+ * JSON body of a few kilobytes read whole does not need: without it a call
+ * cost the client about a fifth less CPU (by hand; the benchmark's A/B is in
+ * bench/README.md). The handler below takes the
  * chunks as they arrive and keeps what `request()` gave: the caller's
  * signal aborts the call whether it is queued, sent or mid-body; the pool's
  * `maxResponseSize`, timeouts and keep-alive rules apply as before.
