@@ -40,6 +40,8 @@ const { positionals, values } = parseArgs({
     allocations: { type: 'boolean', default: false },
     promoted: { type: 'boolean', default: false },
     windows: { type: 'string' },
+    connections: { type: 'string' },
+    seconds: { type: 'string', default: '5' },
   },
 });
 const kind: ProfileKind = values.promoted ? 'promoted' : values.allocations ? 'allocations' : 'cpu';
@@ -98,16 +100,22 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
 /** A benchmark cell's warm-up, then 5 s profiled. */
 async function profile(target: Target, expectBody: string): Promise<void> {
   const options = parseOptions([]);
-  const { connections } = options;
+  const connections =
+    values.connections === undefined ? options.connections : Number(values.connections);
+  if (!Number.isInteger(connections) || connections < 1) {
+    throw new Error('--connections takes a whole number from 1.');
+  }
   const first = await throughputPass(target, {
     seconds: options.warmUpSeconds,
     connections,
     expectBody,
   });
   await warmUpFurther(target, expectBody, first.completed, options);
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new Error('--seconds takes a positive number.');
   await child.startProfile(kind);
   const before = await child.stats();
-  const load = await throughputPass(target, { seconds: 5, connections, expectBody });
+  const load = await throughputPass(target, { seconds, connections, expectBody });
   const after = await child.stats();
   const cost = costPerRequest(before, after, load.completed);
   const file = `${dir}${name}-${shapeName}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;

@@ -27,6 +27,7 @@ import { writeReport } from './lib/report.js';
 import { createShapes, type Shape } from './lib/shapes.js';
 import { seededRandom, shuffledInGroups } from './lib/stats.js';
 import { summarize, type ContenderTotals } from './lib/summarize.js';
+import { runKeepAliveBench } from './lib/keepAlive.js';
 import { runParseBench } from './lib/parseBench.js';
 import { runOverload } from './lib/overload.js';
 import { runSoak } from './lib/soak.js';
@@ -171,6 +172,8 @@ async function main(options: BenchOptions): Promise<void> {
         afterGc: await child.statsAfterGc(),
       });
     }
+    log('sequential calls on a kept-alive socket');
+    const keepAlive = await runKeepAliveBench(options, simulator, upstreamEnv(simulator));
     log('JSON parse micro-benchmark');
     const parse = await runParseBench(options);
     const files = await writeReport({
@@ -188,6 +191,7 @@ async function main(options: BenchOptions): Promise<void> {
         ),
       },
       totals,
+      keepAlive,
       parse,
       problems,
       cells: results,
@@ -243,13 +247,17 @@ function startContender(
     checkout: spec.checkout,
     cpus: options.pin ? '1' : undefined,
     nodeArgs: nodeFlagsOf(spec),
-    env: {
-      BENCH_UPSTREAM_URL: simulator.url,
-      BENCH_UPSTREAM_USER: UPSTREAM.username,
-      BENCH_UPSTREAM_PASSWORD: UPSTREAM.password,
-      ...spec.env,
-    },
+    env: { ...upstreamEnv(simulator), ...spec.env },
   });
+}
+
+/** How an in-process contender finds the simulator (contenders/upstreamEnv.ts). */
+function upstreamEnv(simulator: Child): Record<string, string> {
+  return {
+    BENCH_UPSTREAM_URL: simulator.url,
+    BENCH_UPSTREAM_USER: UPSTREAM.username,
+    BENCH_UPSTREAM_PASSWORD: UPSTREAM.password,
+  };
 }
 
 main(parseOptions(process.argv.slice(2))).catch((error: unknown) => {

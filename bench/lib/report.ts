@@ -14,6 +14,7 @@ import { readLaterFiles } from './laterFiles.js';
 import type { CellResult } from './measure.js';
 import type { OpenLoopResult, OpenLoopSummary } from './openLoopPhase.js';
 import { isFullRun, warmUpLimitSeconds, type BenchOptions } from './options.js';
+import { KEEP_ALIVE_P50_GOAL_MS, type KeepAliveResult } from './keepAlive.js';
 import type { ParseResult } from './parseBench.js';
 import type { Shape } from './shapes.js';
 import type { SoakResult } from './soak.js';
@@ -37,6 +38,7 @@ export interface RunReport {
   exactCost: ExactCost[];
   openLoop: { results: OpenLoopResult[]; summaries: OpenLoopSummary[] };
   totals: ContenderTotals[];
+  keepAlive: KeepAliveResult[];
   parse: ParseResult[];
   problems: string[];
   cells: CellResult[];
@@ -235,6 +237,23 @@ function renderMarkdown(
           .join('; '),
       '',
     );
+  }
+
+  if (report.keepAlive.length) {
+    lines.push(
+      '## Sequential calls on a kept-alive socket',
+      '',
+      `One call at a time on a one-socket pool, against the simulator at no latency, in interleaved rounds: undici's \`request\` alone, and the gateway's own client (exact parse, decoding, resilience policy). undici 7.28.0 to 7.29.0 waited for a timer before every reuse of a kept-alive socket, 1 to 1.5 ms a call; the goal is a p50 under ${KEEP_ALIVE_P50_GOAL_MS} ms. Sockets: how many each path opened, 1 when every call reused the first.`,
+      '',
+      '| path | calls | p50 (ms) | p99 (ms) | sockets |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const k of report.keepAlive) {
+      lines.push(
+        `| ${k.path} | ${k.calls} | ${fmt(k.p50Ms, 3)} | ${fmt(k.p99Ms, 3)} | ${k.connections} |`,
+      );
+    }
+    lines.push('');
   }
 
   lines.push(

@@ -8,6 +8,7 @@ import { atMinimum, type ExactCost } from './exactCost.js';
 import { describe, fmt, fmtSpread, mb, worst } from './format.js';
 import type { CellResult } from './measure.js';
 import { OPEN_LOOP_LOAD, type OpenLoopSummary } from './openLoopPhase.js';
+import { KEEP_ALIVE_P50_GOAL_MS, type KeepAliveResult } from './keepAlive.js';
 import type { OverloadResult } from './overload.js';
 import type { ParseResult } from './parseBench.js';
 import type { Shape } from './shapes.js';
@@ -34,6 +35,8 @@ export interface TargetInputs {
   exactCost: readonly ExactCost[];
   openLoop: { summaries: readonly OpenLoopSummary[] };
   totals: readonly ContenderTotals[];
+  /** Absent from the files of runs before it was measured. */
+  keepAlive?: readonly KeepAliveResult[];
   parse: readonly ParseResult[];
 }
 
@@ -87,6 +90,7 @@ export function evaluateTargets(report: TargetInputs, later: LaterFiles): Target
   rows.push(...contenderTargets(report, later, 'gateway-jit', ' (GRAPHQL_JIT=true)'));
   rows.push(...tracingTargets(report));
   rows.push(...stackFloorRows(report));
+  rows.push(...keepAliveRows(report));
   const exact = report.parse.filter((p) => p.method === 'parseExactJson');
   if (exact.length) {
     const values = exact.map((p) => ({ shape: p.payload, value: p.vsJsonParse.median }));
@@ -98,6 +102,27 @@ export function evaluateTargets(report: TargetInputs, later: LaterFiles): Target
     });
   }
   return rows;
+}
+
+/**
+ * PERFORMANCE.md's guard on undici: one call at a time on a kept-alive
+ * socket, through the gateway's own client (undici's own `request` beside it).
+ */
+function keepAliveRows(report: TargetInputs): TargetRow[] {
+  const client = report.keepAlive?.find((k) => k.path === 'gateway client');
+  const floor = report.keepAlive?.find((k) => k.path === 'undici request');
+  if (!client) return [];
+  return [
+    {
+      target: 'Sequential upstream call on a kept-alive socket, p50 (ms)',
+      goal: `< ${KEEP_ALIVE_P50_GOAL_MS} ms`,
+      measured:
+        `${fmt(client.p50Ms, 3)} through the gateway's client, p99 ${fmt(client.p99Ms, 3)}` +
+        (floor ? `; undici's request alone ${fmt(floor.p50Ms, 3)}` : '') +
+        `; ${client.connections} socket${client.connections === 1 ? '' : 's'} for ${client.calls} calls`,
+      met: client.p50Ms < KEEP_ALIVE_P50_GOAL_MS,
+    },
+  ];
 }
 
 /**
