@@ -5,7 +5,8 @@
  * reporting, not installed here, calls the builder this way too); each
  * expected trace is what the unpatched builder gives.
  */
-import type { Trace } from '@apollo/usage-reporting-protobuf';
+import { Trace } from '@apollo/usage-reporting-protobuf';
+import fc from 'fast-check';
 import {
   GraphQLError,
   GraphQLList,
@@ -98,5 +99,141 @@ describe("the federated trace builder's tree", () => {
     expect(shape(trace.trace.root!)).toEqual(['', 'grid']);
     end();
     expect(shape(trace.trace.root!)).toEqual(['', 'grid+']);
+  });
+});
+
+/** What the builder keeps per row; its times are set by hand below to reach every varint length. */
+interface Rows {
+  startTimes: (number | undefined)[];
+  endTimes: (number | undefined)[];
+}
+
+/** A field of a generated response: a leaf, or an object (a list of `items` when set). */
+interface Field {
+  key: string;
+  fieldName: string;
+  items: number | undefined;
+  children: Field[];
+  settles: boolean;
+}
+
+// Response names need not be GraphQL names here: the encoder must write any
+// string as UTF-8, with lengths past one varint byte.
+const NAMES = ['id', 'balance', 'amount', 'näme', '名前', 'x'.repeat(130)];
+
+const fieldsArbitrary = fc.letrec<{ field: Field; fields: Field[] }>((tie) => ({
+  field: fc.record({
+    key: fc.constantFrom(...NAMES),
+    fieldName: fc.constantFrom(...NAMES),
+    items: fc.option(fc.nat(3), { nil: undefined }),
+    children: tie('fields'),
+    settles: fc.boolean(),
+  }),
+  fields: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant<Field[]>([]),
+    fc.array(tie('field'), { maxLength: 3 }),
+  ),
+})).fields;
+
+/** Reports `fields` under `prev` as graphql-js resolves them: parents first, then their items' fields. */
+function resolveAll(
+  resolve: (
+    path: Path,
+    type: GraphQLOutputType,
+    parent: GraphQLObjectType,
+    name: string,
+  ) => () => void,
+  prev: Path | undefined,
+  fields: Field[],
+  parent: GraphQLObjectType,
+) {
+  for (const field of fields) {
+    const path = at(prev, field.key);
+    const isObject = field.children.length > 0;
+    const type =
+      isObject && field.items !== undefined
+        ? new GraphQLList(Item)
+        : isObject
+          ? Item
+          : GraphQLString;
+    const end = resolve(path, type, parent, field.fieldName);
+    if (isObject && field.items !== undefined) {
+      for (let index = 0; index < field.items; index++) {
+        resolveAll(resolve, at(path, index), field.children, Item);
+      }
+    } else if (isObject) {
+      resolveAll(resolve, path, field.children, Item);
+    }
+    if (field.settles) end();
+  }
+}
+
+describe('the federated trace encoded from its rows', () => {
+  /** A builder stopped without nodes; `nodes()` makes them as stopTiming would have. */
+  function recorded(fields: Field[]) {
+    const trace = new TraceTreeBuilder({ maskedBy: 'test', sendErrors: { unmodified: true } });
+    trace.startTiming();
+    resolveAll(
+      (path, returnType, parentType, fieldName) =>
+        trace.willResolveField({ path, returnType, parentType, fieldName } as GraphQLResolveInfo),
+      undefined,
+      fields,
+      Query,
+    );
+    trace.stopTiming({ nodes: false });
+    const internals = trace as unknown as { fields: Rows; buildNodes(): void };
+    return { trace, rows: internals.fields, nodes: () => internals.buildNodes() };
+  }
+
+  it('is the trace protobufjs encodes from the nodes, field for field', () => {
+    fc.assert(
+      fc.property(fieldsArbitrary, fc.array(fc.maxSafeNat(), { minLength: 1 }), (fields, times) => {
+        const { trace, rows, nodes } = recorded(fields);
+        // Times from 1 to 8 varint bytes, in place of the few-µs ones measured.
+        rows.startTimes = rows.startTimes.map((t, i) =>
+          t === undefined ? t : times[i % times.length],
+        );
+        rows.endTimes = rows.endTimes.map((t, i) =>
+          t === undefined ? t : times[(i + 1) % times.length],
+        );
+        const fromRows = trace.encode();
+        nodes();
+        const fromNodes = Trace.encode(trace.trace).finish();
+        // The rows put the root last; decoding and encoding again puts it in field order.
+        expect(Buffer.from(Trace.encode(Trace.decode(fromRows)).finish())).toEqual(
+          Buffer.from(fromNodes),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('encodes an empty trace and a trace with a query plan', () => {
+    const empty = recorded([]);
+    expect(Trace.decode(empty.trace.encode()).root).toEqual(new Trace.Node());
+    const planned = recorded([
+      { key: 'id', fieldName: 'id', items: undefined, children: [], settles: true },
+    ]);
+    planned.trace.trace.queryPlan = new Trace.QueryPlanNode({
+      fetch: new Trace.QueryPlanNode.FetchNode({ serviceName: 'enfuce' }),
+    });
+    const decoded = Trace.decode(planned.trace.encode());
+    expect(decoded.queryPlan?.fetch?.serviceName).toBe('enfuce');
+    expect(decoded.root?.child?.map((child) => child.responseName)).toEqual(['id']);
+  });
+
+  it('makes the nodes when an error needs one, and encodes those', () => {
+    const { trace, resolve } = builder();
+    resolve(at(undefined, 'grid'), Query.getFields().grid!.type, Query)();
+    trace.didEncounterErrors([new GraphQLError('grid', { path: ['grid'] })]);
+    trace.stopTiming({ nodes: false });
+    expect(shape(trace.trace.root!)).toEqual(['', ['grid+', '!grid']]);
+    expect(Buffer.from(trace.encode())).toEqual(Buffer.from(Trace.encode(trace.trace).finish()));
+  });
+
+  it('is not made before stopTiming', () => {
+    const { trace } = builder();
+    expect(() => trace.encode()).toThrow(/encode called before stopTiming/);
   });
 });
