@@ -1,8 +1,9 @@
 /**
  * Profiles one contender on one shape: `npx tsx bench/profile.ts gateway customerPage`
  * warms the contender up as a benchmark cell is (5 s, then up to the request
- * floor), profiles 5 s of closed-loop load at 16 connections and nothing
- * else, prints the functions and packages that took the most CPU per request
+ * floor), profiles 5 s of closed-loop load at 16 connections (`--seconds`,
+ * `--connections`; one connection is the added latency's one request at a
+ * time) and nothing else, prints the functions and packages that took the most CPU per request
  * and writes the V8 CPU profile (open it in Chrome DevTools) to
  * <tmpdir>/enfuce-bench-profiles/.
  *
@@ -56,6 +57,13 @@ const dir = `${tmpdir()}/enfuce-bench-profiles/`;
 await mkdir(dir, { recursive: true });
 const windows = values.windows === undefined ? 0 : Number(values.windows);
 if (!Number.isInteger(windows) || windows < 0) throw new Error('--windows takes a whole number.');
+const seconds = Number(values.seconds);
+if (!(seconds > 0)) throw new Error('--seconds takes a positive number.');
+const connections =
+  values.connections === undefined ? parseOptions([]).connections : Number(values.connections);
+if (!Number.isInteger(connections) || connections < 1) {
+  throw new Error('--connections takes a whole number from 1.');
+}
 const simulator = await startChild({
   name: 'simulator',
   entry: 'contenders/simulator.ts',
@@ -88,7 +96,7 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
   let answered = 0;
   for (let window = 1; window <= windows; window++) {
     const before = await child.stats();
-    const load = await throughputPass(target, { seconds: 2, connections: 16, expectBody });
+    const load = await throughputPass(target, { seconds: 2, connections, expectBody });
     const cost = costPerRequest(before, await child.stats(), load.completed);
     answered += load.completed;
     process.stderr.write(
@@ -97,22 +105,15 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
   }
 }
 
-/** A benchmark cell's warm-up, then 5 s profiled. */
+/** A benchmark cell's warm-up, then `seconds` profiled. */
 async function profile(target: Target, expectBody: string): Promise<void> {
   const options = parseOptions([]);
-  const connections =
-    values.connections === undefined ? options.connections : Number(values.connections);
-  if (!Number.isInteger(connections) || connections < 1) {
-    throw new Error('--connections takes a whole number from 1.');
-  }
   const first = await throughputPass(target, {
     seconds: options.warmUpSeconds,
     connections,
     expectBody,
   });
   await warmUpFurther(target, expectBody, first.completed, options);
-  const seconds = Number(values.seconds);
-  if (!(seconds > 0)) throw new Error('--seconds takes a positive number.');
   await child.startProfile(kind);
   const before = await child.stats();
   const load = await throughputPass(target, { seconds, connections, expectBody });
