@@ -58,7 +58,8 @@ await mkdir(dir, { recursive: true });
 const windows = values.windows === undefined ? 0 : Number(values.windows);
 if (!Number.isInteger(windows) || windows < 0) throw new Error('--windows takes a whole number.');
 const seconds = Number(values.seconds);
-if (!(seconds > 0)) throw new Error('--seconds takes a positive number.');
+if (!(seconds > 0 && Number.isFinite(seconds)))
+  throw new Error('--seconds takes a positive number.');
 const connections =
   values.connections === undefined ? parseOptions([]).connections : Number(values.connections);
 if (!Number.isInteger(connections) || connections < 1) {
@@ -105,12 +106,16 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
   }
 }
 
-/** A benchmark cell's warm-up, then `seconds` profiled. */
+/**
+ * A benchmark cell's warm-up (at a cell's connections, whatever `connections`
+ * is: the one-at-a-time phase of a cell follows its closed loop), then
+ * `seconds` profiled at `connections`.
+ */
 async function profile(target: Target, expectBody: string): Promise<void> {
   const options = parseOptions([]);
   const first = await throughputPass(target, {
     seconds: options.warmUpSeconds,
-    connections,
+    connections: options.connections,
     expectBody,
   });
   await warmUpFurther(target, expectBody, first.completed, options);

@@ -8,7 +8,7 @@ import type { BenchOptions } from './options.js';
 
 export type { KeepAliveResult };
 
-/** PERFORMANCE.md §9's supporting targets: a sequential call on a kept-alive socket, under this at p50. */
+/** PERFORMANCE.md §3 and §9: a sequential call on a kept-alive socket, under this at p50. */
 export const KEEP_ALIVE_P50_GOAL_MS = 0.5;
 
 /** `upstreamEnv`: the simulator's URL and credentials, as every contender gets them. */

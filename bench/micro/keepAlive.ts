@@ -4,8 +4,8 @@
  *
  * undici 7.28.0 to 7.29.0 waited for a timer (`setTimeout(0)`) before every
  * reuse of a kept-alive socket, 1 to 1.5 ms a call: more than the whole
- * latency budget a request of two waves has (PERFORMANCE.md §3). This
- * measures one call at a time on the version installed, two ways in
+ * latency budget a request of two waves has (nodejs/undici #5493;
+ * PERFORMANCE.md §3 and §9). This measures one call at a time on the version installed, two ways in
  * interleaved rounds: undici's `request` on a one-socket Pool (the floor),
  * and the gateway's own client (exact parse, decoding, resilience policy)
  * on a one-socket Pool of its own. Each path counts the sockets it opened:
@@ -25,7 +25,7 @@ export interface KeepAliveResult {
   calls: number;
   p50Ms: number;
   p99Ms: number;
-  /** Sockets opened over the whole measurement, warm-up included. */
+  /** Sockets opened over the whole measurement, warm-up included (the report's "sockets"). */
   connections: number;
 }
 
@@ -102,7 +102,8 @@ export async function measureKeepAlive(plan: KeepAlivePlan): Promise<KeepAliveRe
   const random = seededRandom(11);
   try {
     for (const path of list) {
-      for (let n = 0; n < plan.callsPerRound; n++) await path.call(); // warm-up
+      // As many calls again first, so V8 has optimized both paths before any is timed.
+      for (let n = 0; n < plan.callsPerRound; n++) await path.call();
     }
     for (let round = 0; round < plan.rounds; round++) {
       for (const path of shuffled(list, random)) {

@@ -1,9 +1,11 @@
 /**
  * Apollo Server's federated trace builder as patched (patches/README.md): it
- * keeps rows while fields resolve and makes the trace's nodes in stopTiming.
- * These are the cases the gateway's own requests do not reach (Apollo's usage
- * reporting, not installed here, calls the builder this way too); each
- * expected trace is what the unpatched builder gives.
+ * keeps rows while fields resolve and makes the trace's nodes in stopTiming,
+ * or encodes the trace straight from the rows. The first block covers the
+ * cases the gateway's own requests do not reach (Apollo's usage reporting,
+ * not installed here, calls the builder this way too); each tree it expects
+ * is what the unpatched builder gives. The second holds the encoding from
+ * rows to the bytes protobufjs writes from the nodes the first block checks.
  */
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import fc from 'fast-check';
@@ -119,12 +121,16 @@ interface Field {
 
 // Response names need not be GraphQL names here: the encoder must write any
 // string as UTF-8, with lengths past one varint byte.
-const NAMES = ['id', 'balance', 'amount', 'näme', '名前', 'x'.repeat(130)];
+const NAMES = ['id', 'balance', 'amount', 'näme', '名前', '🃏', 'x'.repeat(130)];
+const nameArbitrary = fc.oneof(
+  fc.constantFrom(...NAMES),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+);
 
 const fieldsArbitrary = fc.letrec<{ field: Field; fields: Field[] }>((tie) => ({
   field: fc.record({
-    key: fc.constantFrom(...NAMES),
-    fieldName: fc.constantFrom(...NAMES),
+    key: nameArbitrary,
+    fieldName: nameArbitrary,
     items: fc.option(fc.nat(3), { nil: undefined }),
     children: tie('fields'),
     settles: fc.boolean(),
@@ -169,6 +175,17 @@ function resolveAll(
   }
 }
 
+/** The bytes from the rows are the bytes protobufjs writes from the nodes, once in field order. */
+function expectSameTrace(trace: TraceTreeBuilder, nodes: () => void) {
+  const fromRows = trace.encode();
+  nodes();
+  const fromNodes = Trace.encode(trace.trace).finish();
+  // The rows put the root last; decoding and encoding again puts it in field order.
+  expect(Buffer.from(Trace.encode(Trace.decode(fromRows)).finish())).toEqual(
+    Buffer.from(fromNodes),
+  );
+}
+
 describe('the federated trace encoded from its rows', () => {
   /** A builder stopped without nodes; `nodes()` makes them as stopTiming would have. */
   function recorded(fields: Field[]) {
@@ -190,23 +207,33 @@ describe('the federated trace encoded from its rows', () => {
     fc.assert(
       fc.property(fieldsArbitrary, fc.array(fc.maxSafeNat(), { minLength: 1 }), (fields, times) => {
         const { trace, rows, nodes } = recorded(fields);
-        // Times from 1 to 8 varint bytes, in place of the few-µs ones measured.
+        // Times of 1 to 8 varint bytes, in place of the nanoseconds measured.
         rows.startTimes = rows.startTimes.map((t, i) =>
           t === undefined ? t : times[i % times.length],
         );
         rows.endTimes = rows.endTimes.map((t, i) =>
           t === undefined ? t : times[(i + 1) % times.length],
         );
-        const fromRows = trace.encode();
-        nodes();
-        const fromNodes = Trace.encode(trace.trace).finish();
-        // The rows put the root last; decoding and encoding again puts it in field order.
-        expect(Buffer.from(Trace.encode(Trace.decode(fromRows)).finish())).toEqual(
-          Buffer.from(fromNodes),
-        );
+        expectSameTrace(trace, nodes);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes list indices past one varint byte', () => {
+    const leaf: Field = {
+      key: 'id',
+      fieldName: 'id',
+      items: undefined,
+      children: [],
+      settles: true,
+    };
+    const { trace, nodes } = recorded([
+      { key: 'grid', fieldName: 'grid', items: 200, children: [leaf], settles: true },
+    ]);
+    const items = Trace.decode(trace.encode()).root!.child![0]!.child!;
+    expect(items.map((item) => item.index)).toEqual([...Array(200).keys()]);
+    expectSameTrace(trace, nodes);
   });
 
   it('encodes an empty trace and a trace with a query plan', () => {

@@ -1,8 +1,8 @@
 /**
- * undici 7.28.0 to 7.29.0 (and 8.5.0 to 8.10.0) wait for a timer before
- * every reuse of a kept-alive socket, 1 to 1.5 ms a call (nodejs/undici
- * #5493, fixed by #5707 in 7.29.1): more than the latency a whole request
- * may add. The benchmark measures a call on a kept-alive socket (its
+ * undici 7.28.0 to 7.29.0 (and 8.5.0 to 8.10.0) hold back every reuse of a
+ * kept-alive socket, 1 to 1.5 ms a call (nodejs/undici #5493; fixed on main
+ * by #5707 and on 7.x by #5769, in 7.29.1): more than the latency a whole
+ * request may add. The benchmark measures a call on a kept-alive socket (its
  * "Sequential upstream call" target); this guards, without timing anything,
  * that neither the version installed nor the range package.json allows can
  * be one of those releases.
