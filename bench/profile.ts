@@ -3,8 +3,8 @@
  * warms the contender up as a benchmark cell is (5 s, then up to the request
  * floor), profiles 5 s of closed-loop load at 16 connections (`--seconds`,
  * `--connections`; one connection is the added latency's one request at a
- * time) and nothing else, prints the functions and packages that took the most CPU per request
- * and writes the V8 CPU profile (open it in Chrome DevTools) to
+ * time) and nothing else, prints the functions and packages that took the
+ * most CPU per request and writes the V8 CPU profile (open it in Chrome DevTools) to
  * <tmpdir>/enfuce-bench-profiles/.
  *
  * With `--allocations` it samples where the heap bytes are allocated instead,
@@ -60,8 +60,9 @@ if (!Number.isInteger(windows) || windows < 0) throw new Error('--windows takes 
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && Number.isFinite(seconds)))
   throw new Error('--seconds takes a positive number.');
+const cell = parseOptions([]);
 const connections =
-  values.connections === undefined ? parseOptions([]).connections : Number(values.connections);
+  values.connections === undefined ? cell.connections : Number(values.connections);
 if (!Number.isInteger(connections) || connections < 1) {
   throw new Error('--connections takes a whole number from 1.');
 }
@@ -112,13 +113,12 @@ async function printWindows(target: Target, expectBody: string): Promise<void> {
  * `seconds` profiled at `connections`.
  */
 async function profile(target: Target, expectBody: string): Promise<void> {
-  const options = parseOptions([]);
   const first = await throughputPass(target, {
-    seconds: options.warmUpSeconds,
-    connections: options.connections,
+    seconds: cell.warmUpSeconds,
+    connections: cell.connections,
     expectBody,
   });
-  await warmUpFurther(target, expectBody, first.completed, options);
+  await warmUpFurther(target, expectBody, first.completed, cell);
   await child.startProfile(kind);
   const before = await child.stats();
   const load = await throughputPass(target, { seconds, connections, expectBody });

@@ -4,6 +4,7 @@
  * bulkhead), minus the metrics and failure-log observers, which are part of
  * what the gateway itself costs; and its context factory over that client.
  */
+import type { Dispatcher } from 'undici';
 import { createAuthenticator } from '../../src/auth/authenticate.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContextFactory } from '../../src/context.js';
@@ -12,7 +13,7 @@ import { EnfuceClient } from '../../src/upstream/client.js';
 import { createUpstreamPolicy } from '../../src/upstream/policy.js';
 import { upstreamFromEnv } from './upstreamEnv.js';
 
-function baselineConfig(): Config {
+export function baselineConfig(): Config {
   const upstream = upstreamFromEnv();
   return loadConfig({
     ENFUCE_USERNAME: upstream.username,
@@ -21,13 +22,15 @@ function baselineConfig(): Config {
   });
 }
 
-function createBaselineClient(config: Config): EnfuceClient {
+/** `dispatcher`: in place of the client's own pool (the keep-alive benchmark's one socket). */
+export function createBaselineClient(config: Config, dispatcher?: Dispatcher): EnfuceClient {
   const upstream = upstreamFromEnv();
   return new EnfuceClient({
     baseUrl: upstream.url,
     username: upstream.username,
     password: upstream.password,
     timeoutMs: config.upstream.timeoutMs,
+    dispatcher,
     connections: config.upstream.maxConnections,
     maxResponseBytes: config.upstream.maxResponseBytes,
     maxCallsPerScope: config.upstream.maxCallsPerOperation,

@@ -5,17 +5,16 @@
  * undici 7.28.0 to 7.29.0 waited for a timer (`setTimeout(0)`) before every
  * reuse of a kept-alive socket, 1 to 1.5 ms a call: more than the whole
  * latency budget a request of two waves has (nodejs/undici #5493;
- * PERFORMANCE.md §3 and §9). This measures one call at a time on the version installed, two ways in
- * interleaved rounds: undici's `request` on a one-socket Pool (the floor),
- * and the gateway's own client (exact parse, decoding, resilience policy)
- * on a one-socket Pool of its own. Each path counts the sockets it opened:
+ * PERFORMANCE.md §3 and §9). This measures one call at a time on the
+ * version installed, two ways in interleaved rounds: undici's `request` on a
+ * one-socket Pool (the floor), and the client the baselines share with the
+ * gateway (exact parse, decoding, resilience policy) on a one-socket Pool of
+ * its own. Each path counts the sockets it opened:
  * 1 when every call reused the first.
  */
 import { Pool } from 'undici';
-import { loadConfig } from '../../src/config.js';
 import { FIXTURES } from '../../src/simulator/index.js';
-import { EnfuceClient } from '../../src/upstream/client.js';
-import { createUpstreamPolicy } from '../../src/upstream/policy.js';
+import { baselineConfig, createBaselineClient } from '../contenders/baselineClient.js';
 import { upstreamFromEnv, type UpstreamEnv } from '../contenders/upstreamEnv.js';
 import { runChild } from '../lib/contenderProcess.js';
 import { percentile, seededRandom, shuffled } from '../lib/stats.js';
@@ -54,18 +53,7 @@ function paths(upstream: UpstreamEnv): Path[] {
     'Basic ' + Buffer.from(`${upstream.username}:${upstream.password}`).toString('base64');
   const undiciPool = onePool(upstream.url);
   const clientPool = onePool(upstream.url);
-  const config = loadConfig({
-    ENFUCE_USERNAME: upstream.username,
-    ENFUCE_PASSWORD: upstream.password,
-  });
-  const client = new EnfuceClient({
-    baseUrl: upstream.url,
-    username: upstream.username,
-    password: upstream.password,
-    timeoutMs: config.upstream.timeoutMs,
-    dispatcher: clientPool,
-    policy: createUpstreamPolicy(config.upstream),
-  });
+  const client = createBaselineClient(baselineConfig(), clientPool);
   const list: Path[] = [
     {
       name: 'undici request',
