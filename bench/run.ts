@@ -18,7 +18,7 @@ import {
   type ContenderSpec,
 } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
-import { measureExactCost, type ExactCost } from './lib/exactCost.js';
+import { measureExactCost } from './lib/exactCost.js';
 import { sendOnce } from './lib/load.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
@@ -79,7 +79,6 @@ async function main(options: BenchOptions): Promise<void> {
       children.push(child);
       running.push({ spec, child });
     }
-
     // One probe per cell: the answer must be a 200 without errors; it then
     // becomes the body every later answer must equal.
     const cells: { spec: ContenderSpec; child: Child; shape: Shape; expectBody: string }[] = [];
@@ -105,17 +104,27 @@ async function main(options: BenchOptions): Promise<void> {
     }
     for (const problem of problems) log(`not measured: ${problem}`);
 
+    // --fresh-processes: stops every contender, then starts it again in
+    // the same order, and points its cells at the new process.
+    const restartContenders = async () => {
+      for (const entry of running) {
+        await entry.child.stop();
+        children.splice(children.indexOf(entry.child), 1);
+        entry.child = await startContender(entry.spec, simulator, options);
+        children.push(entry.child);
+        for (const cell of cells) if (cell.spec === entry.spec) cell.child = entry.child;
+      }
+    };
+
     const random = seededRandom(Date.now() >>> 0);
     const results: CellResult[] = [];
-    let exactCost: ExactCost[] = [];
-    for (let round = 0; round <= options.rounds; round++) {
-      const warmUp = round === 0;
-      log(warmUp ? 'warm-up round' : `round ${round} of ${options.rounds}`);
+    // One round over every cell: a warm-up (round 0, not kept) or a measured one.
+    const runRound = async (round: number, warmUp: boolean) => {
       for (const cell of shuffledInGroups(cells, (c) => c.shape.name, random)) {
         const target = {
           endpoint: `${cell.child.url}/graphql`,
           operation: cell.shape.operations[cell.spec.dialect]!,
-          prefix: `r${round}-${cell.spec.name}-${cell.shape.name}-`,
+          prefix: `r${round}${warmUp ? 'w' : ''}-${cell.spec.name}-${cell.shape.name}-`,
         };
         const result = await measureCell({
           round,
@@ -135,19 +144,28 @@ async function main(options: BenchOptions): Promise<void> {
           await simulator.call('clear');
         }
       }
-      // Counted once every process is warm: counted on processes just
-      // started, one request of run 0952 read as two waves even at 40 ms,
-      // most likely a stall of the new process (bench/README.md). A fresh
-      // gateway's first requests are counted by
-      // test/e2e/benchmarkShapes.test.ts.
-      if (warmUp) {
-        log('upstream calls and waves at a slow, steady upstream');
-        exactCost = await measureExactCost({
-          cells,
-          simulator,
-          latency: { fixedMs: options.upstreamMs, jitterMs: options.jitterMs },
-        });
+    };
+
+    log('warm-up round');
+    await runRound(0, true);
+    // Counted once every process is warm: counted on processes just started,
+    // one request of run 0952 read as two waves even at 40 ms, most likely a
+    // stall of the new process (bench/README.md). A fresh gateway's first
+    // requests are counted by test/e2e/benchmarkShapes.test.ts.
+    log('upstream calls and waves at a slow, steady upstream');
+    const exactCost = await measureExactCost({
+      cells,
+      simulator,
+      latency: { fixedMs: options.upstreamMs, jitterMs: options.jitterMs },
+    });
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.freshProcesses && round > 1) {
+        log(`new processes for round ${round}, warmed up`);
+        await restartContenders();
+        await runRound(round, true);
       }
+      log(`round ${round} of ${options.rounds}`);
+      await runRound(round, false);
     }
 
     const summaries = summarize(results, shapes);

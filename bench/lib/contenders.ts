@@ -165,6 +165,11 @@ export const CONTENDERS: readonly ContenderSpec[] = [
   gatewayVariant('gateway-ftv1', 'FEDERATED_TRACING=true (ftv1 traces when asked)', {
     vars: { FEDERATED_TRACING: 'true' },
   }),
+  gatewayVariant(
+    'gateway-no-pretenuring',
+    "V8's allocation-site pretenuring off (`--no-allocation-site-pretenuring`): no allocation site is tenured on what was alive at one scavenge",
+    { nodeFlags: [...NODE_FLAGS, '--no-allocation-site-pretenuring'] },
+  ),
   gatewayVariant('gateway-no-memory-reducer', MEMORY_REDUCER_OFF, {
     nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],
   }),

@@ -36,6 +36,16 @@ export interface BenchOptions {
   openLoopRounds: number;
   /** Pin contenders to CPU 1 and the simulator and load generator to CPU 0. @default true */
   pin: boolean;
+  /**
+   * Every measured round on new contender processes, each warmed up as in
+   * the first warm-up round. V8 decides which allocation sites it tenures
+   * early in a process's life, and that decision moves a contender's CPU and
+   * GC per request by more than most code changes (bench/README.md, "Open
+   * loop and added latency"); rounds on one process per contender show the
+   * spread over time, rounds on new ones the spread over processes.
+   * @default false
+   */
+  freshProcesses: boolean;
   /** Soak mode instead of the comparison. @default false */
   soak: boolean;
   /** Soak length in minutes. @default 10 */
@@ -90,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       only: { type: 'string', default: '' },
       shapes: { type: 'string', default: '' },
       'no-pin': { type: 'boolean', default: false },
+      'fresh-processes': { type: 'boolean', default: false },
       soak: { type: 'boolean', default: false },
       minutes: { type: 'string', default: '10' },
       overload: { type: 'boolean', default: false },
@@ -104,6 +115,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   if (values.base !== undefined && (values.soak || values.overload)) {
     throw new Error('--base runs in the comparison only, not with --soak or --overload.');
+  }
+  if (values['fresh-processes'] && (values.soak || values.overload)) {
+    throw new Error(
+      '--fresh-processes runs in the comparison only, not with --soak or --overload.',
+    );
   }
   const number = (name: string, value: string, min: number) => {
     const n = Number(value);
@@ -133,6 +149,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only: list(values.only),
     shapes: list(values.shapes),
     pin: !values['no-pin'],
+    freshProcesses: values['fresh-processes'],
     soak: values.soak,
     minutes: number('minutes', values.minutes, 0.1),
     overload: values.overload,

@@ -17,4 +17,13 @@ describe('bench options', () => {
       expect(() => parseOptions(['--label', label]), label).toThrow(/--label/);
     }
   });
+
+  it('runs rounds on new processes only when asked, and only in the comparison', () => {
+    expect(parseOptions([]).freshProcesses).toBe(false);
+    expect(parseOptions(['--fresh-processes']).freshProcesses).toBe(true);
+    expect(isFullRun(parseOptions(['--fresh-processes']))).toBe(true);
+    for (const mode of ['--soak', '--overload']) {
+      expect(() => parseOptions(['--fresh-processes', mode]), mode).toThrow(/--fresh-processes/);
+    }
+  });
 });
