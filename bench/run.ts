@@ -79,6 +79,7 @@ async function main(options: BenchOptions): Promise<void> {
       children.push(child);
       running.push({ spec, child });
     }
+
     // One probe per cell: the answer must be a 200 without errors; it then
     // becomes the body every later answer must equal.
     const cells: { spec: ContenderSpec; child: Child; shape: Shape; expectBody: string }[] = [];

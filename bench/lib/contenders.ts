@@ -34,7 +34,11 @@ export interface ContenderSpec {
  * `gateway-default-heap` and `gateway-pretenuring` show what each gives.
  */
 const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
-export const NODE_FLAGS: readonly string[] = [SEMI_SPACE_FLAG, '--no-allocation-site-pretenuring'];
+const NO_PRETENURING_FLAG = '--no-allocation-site-pretenuring';
+export const NODE_FLAGS: readonly string[] = [SEMI_SPACE_FLAG, NO_PRETENURING_FLAG];
+
+/** NODE_FLAGS without `flag`, for an opt-in contender that measures what it gives. */
+const flagsWithout = (flag: string) => NODE_FLAGS.filter((f) => f !== flag);
 
 /** The Node.js flags `spec`'s process runs with. */
 export const nodeFlagsOf = (spec: ContenderSpec): readonly string[] => spec.nodeFlags ?? NODE_FLAGS;
@@ -150,7 +154,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
   gatewayVariant(
     'gateway-default-heap',
     "V8's default young generation (NODE_FLAGS without `--max-semi-space-size`)",
-    { nodeFlags: NODE_FLAGS.filter((flag) => flag !== SEMI_SPACE_FLAG) },
+    { nodeFlags: flagsWithout(SEMI_SPACE_FLAG) },
   ),
   {
     name: 'raw-default-heap',
@@ -159,7 +163,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
     entry: 'contenders/raw.ts',
     dialect: 'gateway',
     env: gatewayEnv(),
-    nodeFlags: NODE_FLAGS.filter((flag) => flag !== SEMI_SPACE_FLAG),
+    nodeFlags: flagsWithout(SEMI_SPACE_FLAG),
     optIn: true,
   },
   gatewayVariant(
@@ -175,7 +179,7 @@ export const CONTENDERS: readonly ContenderSpec[] = [
   gatewayVariant(
     'gateway-pretenuring',
     "V8's allocation-site pretenuring on (its default; NODE_FLAGS without `--no-allocation-site-pretenuring`)",
-    { nodeFlags: [SEMI_SPACE_FLAG] },
+    { nodeFlags: flagsWithout(NO_PRETENURING_FLAG) },
   ),
   gatewayVariant('gateway-no-memory-reducer', MEMORY_REDUCER_OFF, {
     nodeFlags: [...NODE_FLAGS, '--no-memory-reducer'],

@@ -72,9 +72,11 @@ export interface BenchOptions {
 
 /**
  * Whether `options` ask for the whole comparison: every default contender
- * and shape, no label. Only such a run becomes `latest.md` and `latest.svg`.
+ * and shape, no label, one process per contender. Only such a run becomes
+ * `latest.md` and `latest.svg`.
  */
 export const isFullRun = (options: BenchOptions): boolean =>
+  !options.freshProcesses &&
   options.only.length === 0 &&
   options.shapes.length === 0 &&
   options.base === undefined &&

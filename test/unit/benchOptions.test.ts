@@ -21,7 +21,7 @@ describe('bench options', () => {
   it('runs rounds on new processes only when asked, and only in the comparison', () => {
     expect(parseOptions([]).freshProcesses).toBe(false);
     expect(parseOptions(['--fresh-processes']).freshProcesses).toBe(true);
-    expect(isFullRun(parseOptions(['--fresh-processes']))).toBe(true);
+    expect(isFullRun(parseOptions(['--fresh-processes']))).toBe(false);
     for (const mode of ['--soak', '--overload']) {
       expect(() => parseOptions(['--fresh-processes', mode]), mode).toThrow(/--fresh-processes/);
     }
