@@ -37,8 +37,8 @@ export interface BenchOptions {
   /** Pin contenders to CPU 1 and the simulator and load generator to CPU 0. @default true */
   pin: boolean;
   /**
-   * Every measured round on new contender processes, each warmed up as in
-   * the first warm-up round. V8 decides which allocation sites it tenures
+   * Every measured round after the first on newly started contender
+   * processes, each warmed up as in the warm-up round. V8 decides which allocation sites it tenures
    * early in a process's life, and that decision moves a contender's CPU and
    * GC per request by more than most code changes (bench/README.md, "Open
    * loop and added latency"); rounds on one process per contender show the

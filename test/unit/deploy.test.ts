@@ -23,11 +23,12 @@ function manifests(): Manifest[] {
     );
 }
 
+const DOCKERFILE = readFileSync(`${ROOT}Dockerfile`, 'utf8');
+
 /** The image's NODE_OPTIONS, split into flags. */
-function imageNodeOptions(): string[] {
-  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
-  return (/NODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1] ?? '').replace(/"/g, '').split(' ');
-}
+const IMAGE_NODE_OPTIONS = (/NODE_OPTIONS=("[^"]*"|\S+)/.exec(DOCKERFILE)?.[1] ?? '')
+  .replace(/"/g, '')
+  .split(' ');
 
 function one(kind: string): Manifest {
   const found = manifests().filter((manifest) => manifest.kind === kind);
@@ -114,8 +115,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const nodeOptions = (container().env as { name: string; value?: string }[]).find(
       (e) => e.name === 'NODE_OPTIONS',
     )?.value;
-    const flags = nodeOptions?.split(' ') ?? imageNodeOptions();
-    expect(flags).toEqual(expect.arrayContaining(imageNodeOptions()));
+    const flags = nodeOptions?.split(' ') ?? IMAGE_NODE_OPTIONS;
+    expect(flags).toEqual(expect.arrayContaining(IMAGE_NODE_OPTIONS));
   });
 
   it('run as non-root with limits, and every selector matches the pods', () => {
@@ -149,9 +150,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
 });
 
 describe('Dockerfile', () => {
-  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
-  const instructions = dockerfile
-    .replace(/\\\n/g, ' ')
+  const instructions = DOCKERFILE.replace(/\\\n/g, ' ')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
@@ -214,11 +213,11 @@ describe('Dockerfile', () => {
     const command = JSON.parse(final.at(-1)!.replace(/^CMD /, '')) as string[];
     const commandFlags = command.filter((part) => part.startsWith('--'));
     expect(startFlags).toEqual([...NODE_FLAGS]);
-    expect([...imageNodeOptions(), ...commandFlags].sort()).toEqual([...NODE_FLAGS].sort());
+    expect([...IMAGE_NODE_OPTIONS, ...commandFlags].sort()).toEqual([...NODE_FLAGS].sort());
   });
 
   it('is built on the Node.js major CI runs the suite on, and one package.json allows', () => {
-    const image = /^ARG NODE_VERSION=(\d+)\b/m.exec(dockerfile)?.[1];
+    const image = /^ARG NODE_VERSION=(\d+)\b/m.exec(DOCKERFILE)?.[1];
     const ci = readFileSync(`${ROOT}.ci/run`, 'utf8');
     expect(ci).toContain(`npx -y node@${image} node_modules/vitest/vitest.mjs run`);
     const engines = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as any).engines.node;
