@@ -3,12 +3,11 @@
  * I5): who gets in, what each caller may read on every path to a record, and
  * the name every upstream call carries.
  */
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 import {
   algNoneToken,
   anyCustomerToken,
@@ -246,11 +245,7 @@ describe('a JWKS endpoint that is down', () => {
   const logged: string[] = [];
   beforeAll(async () => {
     signer = await startJwksServer();
-    // A port that was just free: nothing listens there.
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await refusedPort();
     harness = await startHarness({
       auth: true,
       env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks` },

@@ -6,16 +6,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 import { spawnGateway, spawnGatewayUntilExit } from '../helpers/spawnGateway.js';
-
-/** A port on which nothing listens: taken, then given back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the process entry', () => {
   it.each([
@@ -38,7 +30,7 @@ describe('the process entry', () => {
   });
 
   it('stops with 0 when the tracing collector cannot take the last spans', async () => {
-    const collector = `http://127.0.0.1:${await closedPort()}`;
+    const collector = `http://127.0.0.1:${await refusedPort()}`;
     const gateway = await spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: collector });
     const reply = await gateway.post({
       query: 'query Traced($id: ID!) { account(id: $id) { id } }',

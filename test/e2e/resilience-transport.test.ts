@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 
 const ACCOUNT = /* GraphQL */ `
   query ($id: ID!) {
@@ -42,11 +43,7 @@ describe('U1: the issuer refuses connections', () => {
   let closedPort: number;
 
   beforeAll(async () => {
-    // A port that was just free: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    closedPort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    closedPort = await refusedPort();
     harness = await startHarness({
       env: { ...env, ENFUCE_BASE_URL: `http://127.0.0.1:${closedPort}`, AUTH_DISABLED: 'true' },
     });
