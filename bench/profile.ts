@@ -11,6 +11,10 @@
  * freed objects included, and prints the largest allocation sites per request;
  * `--promoted` samples only what outlived the young generation.
  *
+ * `--node-flags=--no-turbo-inlining` (`=` since the value starts with a dash) adds Node.js flags to the contender's
+ * own: the sampling heap profiler files what an inlined function allocates
+ * under the function it was inlined into.
+ *
  * With `--windows N` it profiles nothing and prints N windows of 2 s of load
  * from a fresh process instead, each with its req/s and CPU per request: how
  * long the contender takes to reach its steady state (V8 optimizing what it
@@ -43,6 +47,7 @@ const { positionals, values } = parseArgs({
     windows: { type: 'string' },
     connections: { type: 'string' },
     seconds: { type: 'string', default: '5' },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const kind: ProfileKind = values.promoted ? 'promoted' : values.allocations ? 'allocations' : 'cpu';
@@ -75,7 +80,7 @@ const child = await startChild({
   name,
   entry: spec.entry,
   cpus: '1',
-  nodeArgs: nodeFlagsOf(spec),
+  nodeArgs: [...nodeFlagsOf(spec), ...values['node-flags'].split(/\s+/).filter(Boolean)],
   env: {
     BENCH_UPSTREAM_URL: simulator.url,
     BENCH_UPSTREAM_USER: 'bench',
