@@ -11,9 +11,10 @@
  * freed objects included, and prints the largest allocation sites per request;
  * `--promoted` samples only what outlived the young generation.
  *
- * `--node-flags=--no-turbo-inlining` (`=` since the value starts with a dash) adds Node.js flags to the contender's
- * own: the sampling heap profiler files what an inlined function allocates
- * under the function it was inlined into.
+ * `--node-flags=--no-turbo-inlining` (with `=`, since the value starts with
+ * a dash) adds Node.js flags to the contender's own: without that one, the
+ * sampling heap profiler files what an inlined function allocates under the
+ * function it was inlined into.
  *
  * With `--windows N` it profiles nothing and prints N windows of 2 s of load
  * from a fresh process instead, each with its req/s and CPU per request: how
