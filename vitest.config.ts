@@ -20,5 +20,11 @@ export default defineConfig({
     // End-to-end files start their own simulator and gateway on port 0; two
     // cores, so keep the pool small to avoid timing noise in behavioural checks.
     maxWorkers: 2,
+    env: {
+      // The router in the federation tests (@apollo/gateway) otherwise sends
+      // usage metrics to Apollo and probes cloud metadata services (AWS,
+      // GCP, Azure) when it starts: tests make no calls beyond loopback.
+      APOLLO_TELEMETRY_DISABLED: 'true',
+    },
   },
 });

@@ -4,6 +4,7 @@
  * result is served by @apollo/gateway in this process. Queries that cross
  * both subgraphs are checked for data, authorization and call counts.
  */
+import http, { type RequestOptions } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
@@ -13,7 +14,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../helpers/harness.js';
 
@@ -169,11 +170,21 @@ const CARDS_WITH_ACCOUNT = /* GraphQL */ `
   }
 `;
 
+/** The host of a `http.request` call, however its target was given. */
+function hostOf(target: unknown): string {
+  if (typeof target === 'string') return new URL(target).hostname;
+  if (target instanceof URL) return target.hostname;
+  const options = target as RequestOptions;
+  return options.hostname ?? options.host ?? 'localhost';
+}
+
 describe('a supergraph of this gateway and a cards subgraph', () => {
   let harness: Harness;
   let supergraph: Supergraph;
   let cards: Card[];
   let accounts: { id: string; number: string }[];
+  // @apollo/gateway and what it loads send their HTTP through node:http.
+  const outbound = vi.spyOn(http, 'request');
 
   beforeAll(async () => {
     harness = await startHarness();
@@ -193,6 +204,7 @@ describe('a supergraph of this gateway and a cards subgraph', () => {
   afterAll(async () => {
     await supergraph?.close();
     await harness?.close();
+    outbound.mockRestore();
   });
   beforeEach(() => {
     harness.simulator.log.clear();
@@ -238,6 +250,15 @@ describe('a supergraph of this gateway and a cards subgraph', () => {
     const distinct = [...new Set(cards.map((c) => c.accountId))];
     expect([...harness.simulator.log.accountReads()].sort()).toEqual([...distinct].sort());
     expect(harness.simulator.log.count()).toBe(distinct.length);
+  });
+
+  it('makes no call beyond loopback: no usage telemetry, no cloud metadata probes', () => {
+    // @apollo/gateway reports usage to Apollo and probes AWS, GCP, Azure and
+    // Alibaba metadata addresses unless APOLLO_TELEMETRY_DISABLED is set
+    // (vitest.config.ts); its fetches to the two subgraphs are the only calls.
+    const hosts = new Set(outbound.mock.calls.map(([target]) => hostOf(target)));
+    expect(outbound).toHaveBeenCalled();
+    expect([...hosts]).toEqual(['127.0.0.1']);
   });
 });
 
