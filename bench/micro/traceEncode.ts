@@ -1,12 +1,13 @@
 /**
  * What a federated trace (ftv1) costs to record and encode, outside any
- * request: `NODE_ENV=production npx tsx bench/micro/traceEncode.ts` (graphql-js
- * checks types more slowly otherwise) prints microseconds per trace of the
- * benchmark's `_entities` answer (35 accounts of 14 fields, 15 customers:
- * 506 fields, 556 rows with the list's items) for Apollo Server's trace builder as patched
- * (patches/README.md): recording the fields alone, then recording and
- * encoding from the rows, as the gateway does, and recording, making the
- * nodes and encoding them with protobufjs, as Apollo Server does unpatched.
+ * request: `NODE_ENV=production npx tsx bench/micro/traceEncode.ts`
+ * (graphql-js checks types more slowly otherwise) prints microseconds per
+ * trace of the benchmark's `_entities` answer (35 accounts of 14 fields, 15
+ * customers: 506 fields, 556 rows with the list's items) for Apollo
+ * Server's trace builder as patched (patches/README.md): recording the
+ * fields alone, then recording and encoding from the rows, as the gateway
+ * does, and recording, making the nodes and encoding them with protobufjs,
+ * as Apollo Server does unpatched.
  */
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import {
