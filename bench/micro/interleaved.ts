@@ -5,6 +5,13 @@
  */
 import { spread } from '../lib/stats.js';
 
+/** Microseconds per call of `run`, over `times` calls in a row. */
+export function microsEach(run: () => unknown, times: number): number {
+  const started = performance.now();
+  for (let i = 0; i < times; i++) run();
+  return ((performance.now() - started) * 1000) / times;
+}
+
 /** `measure` returns microseconds per `unit` of one run of the case. */
 export function printInterleaved<T>(
   cases: readonly (readonly [string, T])[],

@@ -7,7 +7,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { createLogger, withoutRedaction } from '../../src/logger.js';
-import { printInterleaved } from './interleaved.js';
+import { microsEach, printInterleaved } from './interleaved.js';
 
 // The fields src/plugins/requestLog.ts writes for every GraphQL request.
 const LINE = {
@@ -31,10 +31,8 @@ const loggers: [string, Logger][] = [
   ['pino, no redaction', pino({ level: 'info' }, devNull())],
 ];
 
-function microsPerLine(logger: Logger, lines = 20_000): number {
-  const started = performance.now();
-  for (let i = 0; i < lines; i++) logger.info(LINE, 'graphql request');
-  return ((performance.now() - started) * 1000) / lines;
-}
-
-printInterleaved(loggers, microsPerLine, 'line');
+printInterleaved(
+  loggers,
+  (logger) => microsEach(() => logger.info(LINE, 'graphql request'), 20_000),
+  'line',
+);

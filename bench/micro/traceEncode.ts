@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 // Not among the package's exports: imported by file, as Apollo's plugins import it.
 import { TraceTreeBuilder } from '../../node_modules/@apollo/server/dist/esm/plugin/traceTreeBuilder.js';
-import { printInterleaved } from './interleaved.js';
+import { microsEach, printInterleaved } from './interleaved.js';
 
 type Path = GraphQLResolveInfo['path'];
 
@@ -97,10 +97,4 @@ const cases: [string, () => unknown][] = [
   ],
 ];
 
-function microsPerTrace(make: () => unknown, traces = 2000): number {
-  const started = performance.now();
-  for (let i = 0; i < traces; i++) make();
-  return ((performance.now() - started) * 1000) / traces;
-}
-
-printInterleaved(cases, microsPerTrace, 'trace');
+printInterleaved(cases, (make) => microsEach(make, 2000), 'trace');

@@ -9,7 +9,7 @@ import { createGatewayMetrics } from '../../src/http/metrics.js';
 import { recordRequests, recordUpstream } from '../../src/plugins/metrics.js';
 import type { RequestSummary } from '../../src/plugins/requestSummary.js';
 import type { UpstreamAttempt, UpstreamScope } from '../../src/upstream/client.js';
-import { printInterleaved } from './interleaved.js';
+import { microsEach, printInterleaved } from './interleaved.js';
 
 const CALLS = 20;
 const metrics = createGatewayMetrics();
@@ -44,10 +44,4 @@ const cases: [string, () => void][] = [
   ['the request', () => request(summary, undefined as never)],
 ];
 
-function microsPerRequest(record: () => void, requests = 20_000): number {
-  const started = performance.now();
-  for (let i = 0; i < requests; i++) record();
-  return ((performance.now() - started) * 1000) / requests;
-}
-
-printInterleaved(cases, microsPerRequest, 'request', 2);
+printInterleaved(cases, (record) => microsEach(record, 20_000), 'request', 2);

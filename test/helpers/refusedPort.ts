@@ -35,6 +35,11 @@ function spanOutsideEphemeral(): [number, number] {
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
+    // A port whose packets are dropped neither refuses nor answers.
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('connect', () => {
       socket.destroy();
       resolve(false);
