@@ -18,6 +18,7 @@ import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
 import { hardenGraphQL, refuseLargeGetBodies } from './hardening.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
+import { deferredRequestLogger } from './requestLogger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +54,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request comes from the request-log plugin, with GraphQL fields.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: deferredRequestLogger,
     bodyLimit,
     // Slow-header clients (slowloris) are cut off after 10 s; Node checks
     // every second instead of its default 30.
