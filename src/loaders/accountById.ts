@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import type { AccountDetailsByIdLoader } from './accountDetailsById.js';
 
@@ -14,5 +15,6 @@ export type AccountByIdLoader = DataLoader<string, AccountRecord | null>;
 export function createAccountByIdLoader(details: AccountDetailsByIdLoader): AccountByIdLoader {
   return new DataLoader<string, AccountRecord | null>((ids) => details.loadMany(ids), {
     name: 'accountById',
+    cacheKeyFn: canonicalId,
   });
 }

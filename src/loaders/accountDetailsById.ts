@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EnfuceClient, UpstreamScope } from '../upstream/client.js';
+import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import { toError } from './toError.js';
 
@@ -23,6 +24,6 @@ export function createAccountDetailsByIdLoader(
       scope.onBatch?.('accountDetailsById', ids.length);
       return Promise.all(ids.map((id) => client.getAccount(id, scope).catch(toError)));
     },
-    { name: 'accountDetailsById' },
+    { name: 'accountDetailsById', cacheKeyFn: canonicalId },
   );
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EnfuceClient, UpstreamScope } from '../upstream/client.js';
+import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import { toError } from './toError.js';
 
@@ -44,7 +45,7 @@ export function createAccountPageLoader(
     },
     {
       name: 'accountPage',
-      cacheKeyFn: ({ customerId, page, size }) => `${customerId}:${page}:${size}`,
+      cacheKeyFn: ({ customerId, page, size }) => `${canonicalId(customerId)}:${page}:${size}`,
     },
   );
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EnfuceClient, UpstreamScope } from '../upstream/client.js';
+import { canonicalId } from '../upstream/ids.js';
 import type { CustomerRecord } from '../upstream/records.js';
 import { toError } from './toError.js';
 
@@ -15,6 +16,6 @@ export function createCustomerByIdLoader(
       scope.onBatch?.('customerById', ids.length);
       return Promise.all(ids.map((id) => client.getCustomer(id, scope).catch(toError)));
     },
-    { name: 'customerById' },
+    { name: 'customerById', cacheKeyFn: canonicalId },
   );
 }

@@ -390,9 +390,11 @@ export function routeTemplate(path: string): string {
 }
 
 function checkedId(id: string): string {
-  // Resolvers validate ids first; this is the last line of defence.
+  // Resolvers validate ids first; this is the last line of defence. An id
+  // the issuer itself wrote with leading zeros (a parentId) reaches here as
+  // sent, and is asked for as any other spelling of it is.
   if (!isIssuerId(id)) throw new TypeError('An upstream path needs an id of 1 to 32 digits.');
-  return id;
+  return canonicalId(id);
 }
 
 /**

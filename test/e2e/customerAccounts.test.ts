@@ -174,6 +174,54 @@ describe('Customer.accounts', () => {
     expect(calls()).toBe(0);
   });
 
+  it('takes ids the issuer writes with leading zeros as the records they name, as sent', async () => {
+    const id = FIXTURES.customerWith75;
+    const real = await simulatorGet(harness.simulator, `/account/v4/customer/${id}`, {
+      query: { page: '0', size: '4' },
+    });
+    const accounts = JSON.parse(real.text) as Record<string, unknown>[];
+    const [first, second, third] = accounts.map((account) => String(account.id));
+    // The second names the first as its parent, the third its customer, both zero-padded.
+    accounts[1]!.parentId = `0${first}`;
+    accounts[2]!.customerId = `00${id}`;
+    harness.simulator.faults.add({
+      route: 'accountsOfCustomerV4',
+      id,
+      body: JSON.stringify(accounts),
+    });
+    harness.simulator.log.clear();
+    try {
+      const { data, errors } = await harness.execute(`{
+        customer(id: "${id}") {
+          accounts(first: 3) {
+            nodes { id parentId parent { id number } customerId customer { id role accounts(first: 3) { nodes { id } } } }
+          }
+        }
+      }`);
+      expect(errors).toBeUndefined();
+      const nodes: any[] = data.customer.accounts.nodes;
+      expect(nodes.map((node) => node.id)).toEqual([first, second, third]);
+      expect(nodes[1]).toMatchObject({ parentId: `0${first}`, parent: { id: first } });
+      expect(nodes[2]).toMatchObject({
+        customerId: `00${id}`,
+        customer: { id: `00${id}`, role: nodes[0].customer.role },
+      });
+      expect(nodes[0].customer.role).toEqual(expect.any(String));
+      expect(nodes[2].customer.accounts.nodes.map((node: any) => node.id)).toEqual([
+        first,
+        second,
+        third,
+      ]);
+      // The page and the customer, once each: the parent was on the page.
+      expect(harness.simulator.log.entries().map((entry) => entry.path)).toEqual([
+        `/account/v4/customer/${id}`,
+        `/customer/v3/${id}`,
+      ]);
+    } finally {
+      harness.simulator.faults.clear();
+    }
+  });
+
   it('fails a page the issuer sent longer than asked for with UPSTREAM_ERROR', async () => {
     const id = FIXTURES.customerWith75;
     // The issuer ignoring `size`: 30 accounts for a page of 3.
