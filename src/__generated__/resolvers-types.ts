@@ -200,7 +200,12 @@ export type PageInfo = {
 /** The number an incoming payment must quote to be credited to an account. */
 export type PaymentReference = {
   __typename?: 'PaymentReference';
-  /** The number grouped for display: in groups of five from the right (as on Finnish and Nordic invoices). */
+  /**
+   * The number grouped for display: in groups of five from the right (as on
+   * Finnish and Nordic invoices), or, for an ISO 11649 creditor reference
+   * (`RF` and two check digits), in groups of four from the left, as the
+   * standard prints it.
+   */
   formatted: Scalars['String']['output'];
   /** The reference number exactly as the issuer sent it. */
   number: Scalars['String']['output'];

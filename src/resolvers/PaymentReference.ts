@@ -12,14 +12,24 @@ export const PaymentReference: PaymentReferenceResolvers = {
     (KNOWN_TYPES.has(reference.type) ? reference.type : 'UNKNOWN') as PaymentReferenceType,
   rawType: (reference) => reference.type,
   valid: (reference) => hasValidCheckDigit(reference.type, reference.number),
-  formatted: (reference) => groupsOfFive(reference.number),
+  formatted: (reference) => {
+    const compact = reference.number.replace(/\s+/g, '');
+    return CREDITOR_REFERENCE.test(compact) ? groupsOfFourFromLeft(compact) : groupsOfFive(compact);
+  },
 };
 
+// ISO 11649: `RF`, two check digits, then the reference; however the issuer labels its type.
+const CREDITOR_REFERENCE = /^RF\d{2}[0-9A-Z]+$/i;
+
 /** `1234567897` → `12345 67897`: the grouping printed on Finnish and Nordic invoices. */
-function groupsOfFive(number: string): string {
-  const compact = number.replace(/\s+/g, '');
+function groupsOfFive(compact: string): string {
   const head = compact.length % 5;
   const groups = head ? [compact.slice(0, head)] : [];
   for (let i = head; i < compact.length; i += 5) groups.push(compact.slice(i, i + 5));
   return groups.join(' ');
+}
+
+/** `RF18539007547034` → `RF18 5390 0754 7034`: how ISO 11649 prints a creditor reference. */
+function groupsOfFourFromLeft(compact: string): string {
+  return compact.toUpperCase().match(/.{1,4}/g)!.join(' ');
 }

@@ -141,7 +141,7 @@ describe('Query.account and Query.accounts', () => {
     const { data, errors } = await harness.execute(`{
       mod10: account(id: "${FIXTURES.accountMod10Reference}") { paymentReference { type rawType number valid formatted } }
       fi: account(id: "${FIXTURES.accountFinnishReference}") { paymentReference { type number valid } }
-      rf: account(id: "${FIXTURES.accountUnknownPaymentReferenceType}") { id paymentReference { type rawType number valid } }
+      rf: account(id: "${FIXTURES.accountUnknownPaymentReferenceType}") { id paymentReference { type rawType number valid formatted } }
     }`);
     expect(errors).toBeUndefined();
     expect(data.mod10.paymentReference).toEqual({
@@ -158,7 +158,13 @@ describe('Query.account and Query.accounts', () => {
     });
     expect(data.rf).toEqual({
       id: FIXTURES.accountUnknownPaymentReferenceType,
-      paymentReference: { type: 'UNKNOWN', rawType: 'RF', number: 'RF18539007547034', valid: null },
+      paymentReference: {
+        type: 'UNKNOWN',
+        rawType: 'RF',
+        number: 'RF18539007547034',
+        valid: null,
+        formatted: 'RF18 5390 0754 7034',
+      },
     });
   });
 
