@@ -60,9 +60,10 @@ export function recordBatch(metrics: GatewayMetrics): (loader: string, size: num
 
 /** The HTTP status, or what happened instead of one (or to a 200 that could not be used). */
 function statusLabel(attempt: UpstreamAttempt): string {
-  // Before the status: a caller may leave while a 200's body is still coming.
+  // Before the status: a caller may leave, or the deadline pass, while a
+  // 200's body is still coming.
   if (attempt.error?.code === 'REQUEST_CANCELLED') return 'cancelled';
+  if (attempt.error?.code === 'UPSTREAM_TIMEOUT') return 'timeout';
   if (attempt.status === 200 && attempt.error !== undefined) return 'unusable';
-  if (attempt.status !== undefined) return String(attempt.status);
-  return attempt.error?.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'network';
+  return attempt.status !== undefined ? String(attempt.status) : 'network';
 }

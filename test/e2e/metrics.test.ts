@@ -127,6 +127,24 @@ describe('/metrics', () => {
     expect(delta('200')).toBe(0);
   });
 
+  it('labels a 200 whose body did not arrive in time as a timeout', async () => {
+    harness.simulator.faults.add({ route: 'account', slowBodyBytesPerSecond: 10, times: 1 });
+    const before = await scrape(harness.url);
+    const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
+    expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+    const after = await scrape(harness.url);
+    const delta = (status: string) => {
+      const labels = { endpoint: '/account/v3/{id}', status };
+      return (
+        after.value('gateway_upstream_requests_total', labels) -
+        before.value('gateway_upstream_requests_total', labels)
+      );
+    };
+    expect(delta('timeout')).toBe(1);
+    expect(delta('unusable')).toBe(0);
+    expect(delta('200')).toBe(0);
+  });
+
   it('a 404 is a status, not a failure, and no id ever becomes a label', async () => {
     const before = await scrape(harness.url);
     const { data } = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
