@@ -65,22 +65,40 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, delayMs: shutdownDelayMs, graceMs: shutdownGraceMs }, 'draining');
+    const deadline = Date.now() + shutdownGraceMs;
     setTimeout(() => {
       logger.error({ graceMs: shutdownGraceMs }, 'requests still open after the grace period');
       process.exit(1);
     }, shutdownGraceMs).unref();
     await gateway.close({ delayMs: shutdownDelayMs });
-    // Every request was answered: a collector that cannot take the last spans
-    // is worth a line, not a failed shutdown.
-    await stopTracing?.().catch((error: Error) =>
-      logger.warn({ reason: error.message }, 'could not send the last spans'),
-    );
+    // Every request was answered: a collector that cannot take the last
+    // spans, or takes them and never answers, is worth a line, not a failed
+    // shutdown. Whatever is left of the grace period bounds it, less a
+    // margin for the lines below.
+    if (stopTracing) {
+      await settledWithin(stopTracing(), deadline - Date.now() - 250).catch((error: Error) =>
+        logger.warn({ reason: error.message }, 'could not send the last spans'),
+      );
+    }
     await simulator?.close();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${Math.max(0, ms)} ms`)), ms);
+  });
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 let config: Config;

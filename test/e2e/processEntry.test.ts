@@ -3,7 +3,7 @@
  * address it cannot listen on is one line and exit 1, and a tracing collector
  * that fails at shutdown does not fail a shutdown that answered everything.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { refusedPort } from '../helpers/refusedPort.js';
@@ -42,5 +42,37 @@ describe('the process entry', () => {
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toContain('could not send the last spans');
     expect(gateway.output()).toContain('"msg":"stopped"');
+  });
+
+  it('stops with 0 within the grace period when the collector never answers', async () => {
+    // Takes the connection and the spans, and never answers.
+    const held = new Set<Socket>();
+    const collector = createServer((socket) => {
+      held.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const gateway = await spawnGateway({
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        SHUTDOWN_GRACE_MS: '2000',
+      });
+      const reply = await gateway.post({
+        query: 'query Traced($id: ID!) { account(id: $id) { id } }',
+        variables: { id: FIXTURES.accountExactAmounts },
+      });
+      expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
+
+      gateway.kill('SIGTERM');
+      expect(await gateway.exited).toBe(0);
+      expect(held.size).toBeGreaterThan(0);
+      expect(gateway.output()).toContain('could not send the last spans');
+      expect(gateway.output()).toContain('"msg":"stopped"');
+      expect(gateway.output()).not.toContain('requests still open after the grace period');
+    } finally {
+      for (const socket of held) socket.destroy();
+      collector.close();
+    }
   });
 });
