@@ -72,7 +72,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   // Only workers that listen are asked for metrics: one still starting has
   // nothing to count yet and could not answer, which would fail every scrape.
   const listening = new Set<Worker>();
-  const metricsAnswers = new Map<number, (answer: MetricsAnswer) => void>();
+  const metricsAnswers = new Map<
+    number,
+    { worker: Worker; settle: (answer: Omit<MetricsAnswer, 'type' | 'id'>) => void }
+  >();
   let nextMetricsQuestion = 0;
   const metricsOf = (worker: Worker) =>
     new Promise<MetricObjectWithValues<MetricValue<string>>[]>((resolve, reject) => {
@@ -83,25 +86,33 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
           new Error(`Worker ${worker.id} sent no metrics within ${WORKER_METRICS_TIMEOUT_MS} ms.`),
         );
       }, WORKER_METRICS_TIMEOUT_MS);
-      metricsAnswers.set(id, ({ metrics, error }) => {
+      const settle = ({ metrics, error }: Omit<MetricsAnswer, 'type' | 'id'>) => {
         clearTimeout(timer);
         metricsAnswers.delete(id);
         if (metrics) resolve(metrics);
         else reject(new Error(error ?? `Worker ${worker.id} sent no metrics.`));
-      });
-      worker.send({ type: 'gateway:metrics-question', id } satisfies MetricsQuestion);
+      };
+      metricsAnswers.set(id, { worker, settle });
+      sendTo(worker, { type: 'gateway:metrics-question', id } satisfies MetricsQuestion);
     });
+  // A worker that died while asked has nothing more to count: the scrape
+  // goes on with the others' metrics instead of waiting out the timeout.
+  const forgetQuestionsTo = (worker: Worker) => {
+    for (const question of [...metricsAnswers.values()]) {
+      if (question.worker === worker) question.settle({ metrics: [] });
+    }
+  };
   const clusterMetrics = async () =>
     AggregatorRegistry.aggregate(await Promise.all([...listening].map(metricsOf))).metrics();
 
   cluster.on('message', (worker: Worker, message: Question | MetricsAnswer) => {
     if (message?.type === 'gateway:metrics-answer') {
-      metricsAnswers.get(message.id)?.(message);
+      metricsAnswers.get(message.id)?.settle(message);
       return;
     }
     if (message?.type !== 'gateway:question') return;
     const reply = (answer: Omit<Answer, 'type' | 'id'>) =>
-      worker.send({ type: 'gateway:answer', id: message.id, ...answer } satisfies Answer);
+      sendTo(worker, { type: 'gateway:answer', id: message.id, ...answer } satisfies Answer);
     if (message.topic === 'simulatorUrl') {
       reply(simulator ? { value: simulator.url } : { error: 'No simulator runs here.' });
     } else {
@@ -155,6 +166,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     const uptime = now - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     listening.delete(worker);
+    forgetQuestionsTo(worker);
     if (stopping) return;
     if (!anyListened) {
       // The worker wrote why; restarting it would only fail the same way.
@@ -180,6 +192,15 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   logger.info({ workers }, 'cluster primary started');
   process.on('SIGTERM', (signal) => void stop(0, signal));
   process.on('SIGINT', (signal) => void stop(0, signal));
+}
+
+/**
+ * Sends to a worker unless its channel has closed. A send to a worker that
+ * died meanwhile would emit 'error' on it, which nothing else listens for,
+ * and take the primary and every worker down; the exit is handled on its own.
+ */
+function sendTo(worker: Worker, message: MetricsQuestion | Answer): void {
+  if (worker.isConnected()) worker.send(message, undefined, () => undefined);
 }
 
 let nextQuestion = 0;

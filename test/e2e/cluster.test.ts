@@ -137,6 +137,42 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     expect(gateway.output()).toContain('requests still open after the grace period');
   });
 
+  it('keeps running when a worker dies while its scrape waits for the other worker', async () => {
+    gateway = await clusterOver();
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    const [asking, slow] = [
+      ...gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g),
+    ].map((m) => Number(m[1]));
+    let primaryExit: number | null | undefined;
+    void gateway.exited.then((code) => (primaryExit = code));
+
+    // One worker cannot answer the primary's metrics question; scrapes on
+    // new connections reach both workers, so one waits on the other.
+    process.kill(slow!, 'SIGSTOP');
+    const scrapes = [0, 1, 2, 3].map(() =>
+      request(`${gateway!.url}/metrics`, { headers: { connection: 'close' } })
+        .then(async (reply) => ({ status: reply.statusCode, text: await reply.body.text() }))
+        .catch((error: Error) => error),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    process.kill(asking!, 'SIGKILL');
+    await expect.poll(() => gateway!.output()).toContain('worker died; starting another');
+    process.kill(slow!, 'SIGCONT');
+
+    // The primary answers the dead worker's scrape once the other worker
+    // has answered: that answer has nowhere to go.
+    const answered = (await Promise.all(scrapes)).filter((s) => !(s instanceof Error));
+    expect(answered.length).toBeGreaterThan(0);
+    for (const scrape of answered) expect(scrape).toMatchObject({ status: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    expect(primaryExit).toBeUndefined();
+    expect(gateway.output()).not.toContain('ERR_IPC_CHANNEL_CLOSED');
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(3), { timeout: 20_000 });
+    const after = await request(`${gateway.url}/metrics`);
+    expect(after.statusCode).toBe(200);
+    await after.body.dump();
+  }, 40_000);
+
   it('answers /metrics at once while a worker restarts, with the live workers’ counts', async () => {
     gateway = await clusterOver();
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
