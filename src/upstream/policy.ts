@@ -127,9 +127,10 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     // The half-open probe fails on any failure of the issuer's, and when its
     // caller went away: cockatiel reads an error it does not handle as the
     // issuer answering, and would close the circuit on a probe cut short.
-    // Other attempts, even ones that end while the probe is out, do not
-    // count the failures they forgave (see `execute`): counted, they would
-    // reopen the circuit and lose the probe's answer.
+    // Other attempts do not count the failures they forgave, nor any that
+    // ends once the circuit has opened (see `execute`): counted while the
+    // probe is out, cockatiel would reopen the circuit and lose the probe's
+    // answer.
     const counts = (error: unknown) =>
       this.#probeFailures.has(error as object)
         ? countsAgainstIssuer(error) || error instanceof UpstreamCallCancelledError
@@ -210,8 +211,13 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                   if (probe) this.#probeFailures.add(error);
                   // A burst of stale sockets, each reset once and retried on
                   // a fresh one, must not open the circuit and refuse the
-                  // retries. A 5xx is the issuer's own word: it counts at once.
-                  const forgiven = again ? isConnectionFailure(error) : starved && isTimeout(error);
+                  // retries. A 5xx is the issuer's own word: it counts at once,
+                  // unless the circuit has opened since the attempt went out:
+                  // the failures that opened it said as much, and the probe
+                  // speaks for the issuer now.
+                  const late = !probe && this.#breaker.state !== CircuitState.Closed;
+                  const forgiven =
+                    late || (again ? isConnectionFailure(error) : starved && isTimeout(error));
                   if (forgiven) this.#forgiven.add(error);
                 }
                 throw error;

@@ -198,6 +198,33 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('closed');
   });
 
+  it('lets the probe decide when a call sent before the circuit opened fails while the probe is out', async () => {
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 20 });
+    let failEarly = () => {};
+    const early = policy.execute(
+      () =>
+        new Promise<never>((_, reject) => {
+          failEarly = () => reject(new UpstreamUnavailableError({ status: 503 }));
+        }),
+      call(1000),
+    );
+    early.catch(() => undefined);
+    await failOnce(policy);
+    await sleep(30);
+
+    const probe = policy.execute(async () => {
+      await sleep(30);
+      return 'probe';
+    }, call(1000));
+    expect(policy.state().circuit).toBe('half-open');
+    // A slow 503 of a call sent while the circuit was closed.
+    failEarly();
+    await expect(early).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(await probe).toBe('probe');
+    expect(policy.state().circuit).toBe('closed');
+    expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
+  });
+
   it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
     const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 2 });
     let attempts = 0;
