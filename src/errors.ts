@@ -95,7 +95,7 @@ export const INTERNAL_MESSAGE = 'Internal server error';
 /**
  * Extensions besides `code` that may reach a client: which limit or rule
  * refused an operation, and the stack trace Apollo Server adds outside
- * production and test.
+ * production (gateway.ts).
  */
 const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace'];
 
@@ -108,7 +108,11 @@ export function createFormatError(log: (error: unknown) => void) {
     const original = unwrapResolverError(error);
     const code =
       codeOf(original) ??
-      (isArgumentValueError(original) ? 'BAD_USER_INPUT' : formatted.extensions?.code);
+      (isArgumentValueError(original)
+        ? 'BAD_USER_INPUT'
+        : isRequestRefusal(original)
+          ? 'BAD_REQUEST'
+          : formatted.extensions?.code);
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
       // Only listed extensions leave: an error's other extensions may hold
       // anything its thrower attached (statuses, URLs, causes).
@@ -146,6 +150,16 @@ function isArgumentValueError(error: unknown): boolean {
     originalError?: unknown;
   };
   return originalError == null && typeof message === 'string' && ARGUMENT_VALUE_ERROR.test(message);
+}
+
+// Apollo Server refusing a request before it runs, with a 4xx and no code:
+// an automatic persisted query whose hash does not match its text, or whose
+// `persistedQuery` names no version it knows. The caller's mistake, to be
+// answered as one, not logged as the gateway's.
+function isRequestRefusal(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
+    ?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function codeOf(error: unknown): unknown {

@@ -131,6 +131,28 @@ describe('request logging and request ids', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it.each([
+    ['a hash that does not match the query', { version: 1, sha256Hash: 'abc' }],
+    ['an unknown version', { version: 2, sha256Hash: 'abc' }],
+    ['not an object', 'x'],
+  ])(
+    'answers a persisted query with %s as BAD_REQUEST, and logs nothing unexpected',
+    async (_name, persistedQuery) => {
+      const reply = await request(`${harness.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery } }),
+      });
+      expect(reply.statusCode).toBe(400);
+      const body = (await reply.body.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((error) => error.extensions.code)).toEqual(['BAD_REQUEST']);
+      expect(lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
+      expect(requestLines()).toEqual([
+        expect.objectContaining({ status: 400, outcome: 'rejected', errorCodes: ['BAD_REQUEST'] }),
+      ]);
+    },
+  );
+
   it('logs a 200 whose body cannot be used as a failed upstream call', async () => {
     harness.simulator.faults.add({ route: 'account', body: '{"foo":1}', times: 1 });
     const reply = await account(FIXTURES.accountExactAmounts, {
