@@ -1,7 +1,8 @@
 /**
- * Refuses ID variables sent as JSON numbers beyond 2^53. JSON.parse has
- * already rounded them (9007199254740993 arrives as ...992), and graphql-js
- * would turn the rounded number into a different, valid-looking id.
+ * Refuses ID variables sent as JSON numbers that are not safe integers.
+ * Beyond 2^53 JSON.parse has already rounded them (9007199254740993 arrives
+ * as ...992), and graphql-js would turn the rounded number into a
+ * different, valid-looking id; a fraction is no id at all.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type TypeNode } from 'graphql';
@@ -17,7 +18,7 @@ export function exactIdsPlugin(): ApolloServerPlugin {
             const name = definition.variable.name.value;
             if (hasUnsafeId(definition.type, variables[name])) {
               throw new BadUserInputError(
-                `Variable "$${name}" holds an id sent as a JSON number beyond 2^53, whose digits are already lost; send ids as strings.`,
+                `Variable "$${name}" holds an id sent as a JSON number that is not a whole number below 2^53 (beyond it, its digits are already lost); send ids as strings.`,
                 { status: 400 },
               );
             }
