@@ -161,7 +161,8 @@ const httpUrl = z.string().superRefine((value, ctx) => {
       message: 'must not contain credentials',
     });
   }
-  if (url.search || url.hash) {
+  // A bare `?` or `#` leaves `search` and `hash` empty: the text decides.
+  if (url.search || url.hash || /[?#]/.test(value)) {
     ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
   }
 });

@@ -78,6 +78,8 @@ describe('ENFUCE_BASE_URL', () => {
     'ftp://CANARY.example/',
     'not a url CANARY',
     'https://issuer.example/?token=CANARY',
+    'https://CANARY.example/?',
+    'https://CANARY.example/#',
   ])('refuses %s in one line naming the variable, without the value', (url) => {
     const message = refusal({ ...UPSTREAM, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: url });
     expect(message).toMatch(/^ENFUCE_BASE_URL must /);
