@@ -25,8 +25,9 @@
  *
  * Errors graphql-jit reports without `extensions` are rebuilt as graphql-js
  * errors, so they are masked and logged as on the default path. One
- * difference stays: when several items of a non-null list fail, graphql-js
- * reports the first failure and graphql-jit each one (the data is the same).
+ * difference stays: when several non-null fields or items of a non-null
+ * list fail under the same nullable parent, graphql-js reports the first
+ * failure and graphql-jit each one (the data is the same).
  */
 import type {
   GatewayExecutor,

@@ -121,6 +121,32 @@ describe('U14: partial results', () => {
     ).toHaveLength(3);
   });
 
+  it("a failing page behind an account's customer { accounts } nulls that whole account", async () => {
+    sim().faults.add({ route: 'accountsOfCustomerV4', id: FIXTURES.customerWith30, status: 500 });
+    const reply = await harness.execute(
+      /* GraphQL */ `
+        query ($ids: [ID!]!) {
+          accounts(ids: $ids) {
+            id
+            customer {
+              accounts(first: 1) {
+                nodes {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
+      { ids: [ids[0]!, FIXTURES.accountExactAmounts] },
+    );
+    expect(reply.data.accounts[0]).toBeNull();
+    expect(reply.data.accounts[1]).toMatchObject({ id: FIXTURES.accountExactAmounts });
+    expect(reply.errors!.map((error) => error.path)).toEqual([
+      ['accounts', 0, 'customer', 'accounts'],
+    ]);
+  });
+
   it('a parent that cannot be read nulls only `parent`', async () => {
     const child = FIXTURES.accountWithParentOtherCustomer;
     sim().faults.add({ route: 'account', id: FIXTURES.accountTopLevel, status: 500 });
