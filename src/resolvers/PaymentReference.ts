@@ -31,5 +31,8 @@ function groupsOfFive(compact: string): string {
 
 /** `RF18539007547034` → `RF18 5390 0754 7034`: how ISO 11649 prints a creditor reference. */
 function groupsOfFourFromLeft(compact: string): string {
-  return compact.toUpperCase().match(/.{1,4}/g)!.join(' ');
+  return compact
+    .toUpperCase()
+    .match(/.{1,4}/g)!
+    .join(' ');
 }
