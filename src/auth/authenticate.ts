@@ -124,7 +124,9 @@ function callerFrom(payload: JWTPayload): Caller {
     sub,
     // Without a usable customer_id the token reads nothing (unless its scope says any).
     customerId: idFromJson(payload.customer_id) ?? null,
-    anyCustomer: scopes.includes(ANY_CUSTOMER_SCOPE),
+    // A customer_id narrows the token to that customer, whatever its scope
+    // says: the least of the two grants wins, and an unusable one grants nothing.
+    anyCustomer: payload.customer_id === undefined && scopes.includes(ANY_CUSTOMER_SCOPE),
   };
 }
 

@@ -403,6 +403,10 @@ describe('authorization on every path to a record (A3)', () => {
     ['a customer_id that is not an id', { customer_id: '../10000000001' }],
     ['an unsafe numeric customer_id', { customer_id: 2 ** 60 }],
     ['a scope that only resembles the any-customer scope', { scope: 'accounts:read:anything' }],
+    [
+      'an unusable customer_id and the any-customer scope',
+      { customer_id: '../10000000001', scope: 'accounts:read:any' },
+    ],
   ])('lets a token with %s read nothing', async (_name, claims) => {
     const reply = await harness.execute(
       `{ customer(id: "${FIXTURES.corporateCustomer}") { id } account(id: "${OWN_ACCOUNT}") { id } }`,
@@ -412,6 +416,22 @@ describe('authorization on every path to a record (A3)', () => {
     expect(reply.status).toBe(200);
     expect(reply.data).toEqual({ customer: null, account: null });
     expect(reply.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+  });
+
+  it('keeps a token with a customer_id and the any-customer scope to that customer', async () => {
+    const token = await signToken({
+      customer_id: FIXTURES.corporateCustomer,
+      scope: 'accounts:read:any',
+    });
+    const reply = await harness.execute(
+      `{ own: account(id: "${OWN_ACCOUNT}") { id } other: account(id: "${otherAccount}") { id } }`,
+      undefined,
+      bearer(token),
+    );
+    expect(reply.data).toEqual({ own: { id: OWN_ACCOUNT }, other: null });
+    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['other'], 'FORBIDDEN'],
+    ]);
   });
 
   it('lets accounts:read:any read any customer; a missing account is null without an error', async () => {
