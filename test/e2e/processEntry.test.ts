@@ -7,7 +7,22 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { refusedPort } from '../helpers/refusedPort.js';
-import { spawnGateway, spawnGatewayUntilExit } from '../helpers/spawnGateway.js';
+import {
+  spawnGateway,
+  spawnGatewayUntilExit,
+  type SpawnedGateway,
+} from '../helpers/spawnGateway.js';
+
+/** One traced request answered, then SIGTERM: the process must exit 0. */
+async function answerOneThenStop(gateway: SpawnedGateway): Promise<void> {
+  const reply = await gateway.post({
+    query: 'query Traced($id: ID!) { account(id: $id) { id } }',
+    variables: { id: FIXTURES.accountExactAmounts },
+  });
+  expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
+  gateway.kill('SIGTERM');
+  expect(await gateway.exited).toBe(0);
+}
 
 describe('the process entry', () => {
   it.each([
@@ -32,14 +47,7 @@ describe('the process entry', () => {
   it('stops with 0 when the tracing collector cannot take the last spans', async () => {
     const collector = `http://127.0.0.1:${await refusedPort()}`;
     const gateway = await spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: collector });
-    const reply = await gateway.post({
-      query: 'query Traced($id: ID!) { account(id: $id) { id } }',
-      variables: { id: FIXTURES.accountExactAmounts },
-    });
-    expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
-
-    gateway.kill('SIGTERM');
-    expect(await gateway.exited).toBe(0);
+    await answerOneThenStop(gateway);
     expect(gateway.output()).toContain('could not send the last spans');
     expect(gateway.output()).toContain('"msg":"stopped"');
   });
@@ -58,14 +66,7 @@ describe('the process entry', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
         SHUTDOWN_GRACE_MS: '2000',
       });
-      const reply = await gateway.post({
-        query: 'query Traced($id: ID!) { account(id: $id) { id } }',
-        variables: { id: FIXTURES.accountExactAmounts },
-      });
-      expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
-
-      gateway.kill('SIGTERM');
-      expect(await gateway.exited).toBe(0);
+      await answerOneThenStop(gateway);
       expect(held.size).toBeGreaterThan(0);
       expect(gateway.output()).toContain('could not send the last spans');
       expect(gateway.output()).toContain('"msg":"stopped"');

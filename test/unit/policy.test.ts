@@ -167,63 +167,43 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
-  it('lets the probe decide when a call sent before it fails meanwhile with a failure it forgives', async () => {
-    const policy = new UpstreamPolicy({
-      retries: 1,
-      backoffInitialMs: 1,
-      breakerThreshold: 1,
-      halfOpenAfterMs: 20,
-    });
-    let resetEarly = () => {};
-    const early = policy.execute(
-      () =>
-        new Promise<never>((_, reject) => {
-          resetEarly = () =>
-            reject(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
-        }),
-      call(1000),
-    );
-    early.catch(() => undefined);
-    await failOnce(policy);
-    await sleep(30);
-
-    const probe = policy.execute(async () => {
-      await sleep(30);
-      return 'probe';
-    }, call(1000));
-    expect(policy.state().circuit).toBe('half-open');
+  it.each([
     // Reset while the probe is out, and retried: not the issuer's failure.
-    resetEarly();
-    expect(await probe).toBe('probe');
-    expect(policy.state().circuit).toBe('closed');
-  });
-
-  it('lets the probe decide when a call sent before the circuit opened fails while the probe is out', async () => {
-    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 20 });
-    let failEarly = () => {};
-    const early = policy.execute(
-      () =>
-        new Promise<never>((_, reject) => {
-          failEarly = () => reject(new UpstreamUnavailableError({ status: 503 }));
-        }),
-      call(1000),
-    );
-    early.catch(() => undefined);
-    await failOnce(policy);
-    await sleep(30);
-
-    const probe = policy.execute(async () => {
+    [
+      'a reset it retries',
+      { retries: 1, backoffInitialMs: 1 },
+      () => Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }),
+    ],
+    // A slow 503 of a call sent while the circuit was closed: counted, it
+    // would reopen the circuit and lose the probe's success.
+    ['a 503', { retries: 0 }, () => new UpstreamUnavailableError({ status: 503 })],
+  ])(
+    'lets the probe decide when a call sent before the circuit opened fails with %s while the probe is out',
+    async (_name, options, failure) => {
+      const policy = new UpstreamPolicy({ ...options, breakerThreshold: 1, halfOpenAfterMs: 20 });
+      let failEarly = () => {};
+      const early = policy.execute(
+        () =>
+          new Promise<never>((_, reject) => {
+            failEarly = () => reject(failure());
+          }),
+        call(1000),
+      );
+      early.catch(() => undefined);
+      await failOnce(policy);
       await sleep(30);
-      return 'probe';
-    }, call(1000));
-    expect(policy.state().circuit).toBe('half-open');
-    // A slow 503 of a call sent while the circuit was closed.
-    failEarly();
-    await expect(early).rejects.toBeInstanceOf(UpstreamUnavailableError);
-    expect(await probe).toBe('probe');
-    expect(policy.state().circuit).toBe('closed');
-    expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
-  });
+
+      const probe = policy.execute(async () => {
+        await sleep(30);
+        return 'probe';
+      }, call(1000));
+      expect(policy.state().circuit).toBe('half-open');
+      failEarly();
+      expect(await probe).toBe('probe');
+      expect(policy.state().circuit).toBe('closed');
+      expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
+    },
+  );
 
   it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
     const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 2 });
