@@ -39,7 +39,13 @@ const parentId = z
   .nullish()
   .transform((value) => value || null);
 
-const paymentReference = z.object({ number: z.string().min(1), type: z.string().min(1) }).nullish();
+// A reference without a number or a type (`{}`, `{"type":"NONE"}`) is none
+// a payment can quote: it reads as no reference, and the account keeps the
+// rest, as an account whose reference type is new to the gateway does.
+const paymentReference = z
+  .object({ number: z.string().min(1), type: z.string().min(1) })
+  .nullish()
+  .catch(null);
 
 const address = z
   .object({
@@ -64,6 +70,8 @@ const count = z
   .nullish()
   .catch(null);
 
+// Limits the gateway cannot read (a code missing, an amount that is not
+// one) read as unknown, so they never cost the account the fields around them.
 const usageLimits = z
   .array(
     z.object({
@@ -81,7 +89,8 @@ const usageLimits = z
         .nullish(),
     }),
   )
-  .nullish();
+  .nullish()
+  .catch(null);
 
 const accountSummary = z.object({
   id: ID,

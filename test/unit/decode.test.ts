@@ -83,6 +83,22 @@ describe('exact decoding', () => {
     });
   });
 
+  it.each([
+    ['{}', 'paymentReference'],
+    ['{"type":"NONE"}', 'paymentReference'],
+    ['{"number":"","type":""}', 'paymentReference'],
+    ['[{"values":[{"code":"ATM"}]}]', 'usageLimits'],
+    ['[{"code":"24H","values":[{"singleAmount":10}]}]', 'usageLimits'],
+    ['[{"code":"24H","values":[{"code":"ATM","sumAmount":"ten"}]}]', 'usageLimits'],
+  ])('reads a %s it cannot use as no %s, and keeps the account', (value, field) => {
+    const account = decodeAccount(
+      parseExactJson(`{"id":5,"customerId":6,"balance":10.00,"${field}":${value}}`),
+    );
+    expect(account.balance).toBe('10.00');
+    const read = field === 'usageLimits' ? account.details?.usageLimits : account.paymentReference;
+    expect(read).toBeNull();
+  });
+
   it.each(['-1', '3000000000', '1.5'])(
     'reads a usage-limit count of %s, which GraphQL Int cannot hold, as unknown',
     (count) => {
