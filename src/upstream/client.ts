@@ -157,7 +157,7 @@ export class EnfuceClient {
     scope: UpstreamScope,
   ): Promise<AccountRecord[]> {
     const query = { page: String(page), size: String(size) };
-    const accounts = await this.#get(ACCOUNTS_OF_CUSTOMER, customerId, query, scope, (body) => {
+    const decode = (body: unknown) => {
       const list = decodeAccountList(body);
       // More than asked for: page and offset no longer line up, and the
       // connection would show another window with a wrong hasNextPage.
@@ -170,7 +170,9 @@ export class EnfuceClient {
         throw new UpstreamResponseError('the account list holds an account of another customer');
       }
       return list;
-    });
+    };
+    // A 204, how some servers answer an empty collection, is no accounts.
+    const accounts = await this.#get(ACCOUNTS_OF_CUSTOMER, customerId, query, scope, decode, []);
     // An unknown customer simply has no accounts.
     return accounts ?? [];
   }
@@ -209,12 +211,17 @@ export class EnfuceClient {
     params: Record<string, string>,
     scope: UpstreamScope,
     decode: (body: unknown) => T,
+    /** What a 204 stands for; without it a 204 is an unexpected status. */
+    noContent?: T,
   ): Promise<T | null> {
     const path = endpoint.replace('{id}', checkedId(id));
     const query = new URLSearchParams({ ...params, auditUser: scope.auditUser });
     const headers: Record<string, string> = {
       authorization: this.#authorization,
       accept: 'application/json',
+      // Without it any coding is acceptable (RFC 9110 §12.5.3), and a proxy
+      // in front of the issuer could send gzip, which is read as text here.
+      'accept-encoding': 'identity',
     };
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
     if (scope.signal?.aborted) throw new UpstreamCallCancelledError();
@@ -230,11 +237,15 @@ export class EnfuceClient {
     try {
       const result = this.#policy.execute(async (signal) => {
         this.#spend(scope);
-        const url = `${this.#prefix}${path}?${query}`;
-        if (this.#observer === undefined) return this.#attempt(url, headers, signal, decode);
-        return this.#observed(endpoint, scope, (seen) =>
-          this.#attempt(url, headers, signal, decode, seen),
-        );
+        const request = {
+          path: `${this.#prefix}${path}?${query}`,
+          headers,
+          signal,
+          decode,
+          noContent,
+        };
+        if (this.#observer === undefined) return this.#attempt(request);
+        return this.#observed(endpoint, scope, (seen) => this.#attempt(request, seen));
       }, call);
       // Backoff sleeps and bulkhead queues do not watch the signal; the
       // caller still gets its answer at the deadline.
@@ -286,10 +297,7 @@ export class EnfuceClient {
   }
 
   async #attempt<T>(
-    path: string,
-    headers: Record<string, string>,
-    signal: AbortSignal,
-    decode: (body: unknown) => T,
+    { path, headers, signal, decode, noContent }: Attempt<T>,
     seen?: { status?: number },
   ): Promise<T | null> {
     // undici's dispatch() never follows redirects (a 3xx is answered below).
@@ -304,7 +312,16 @@ export class EnfuceClient {
     });
     const { status } = answer;
     if (seen) seen.status = status;
-    if (status === 200) return decode(parseExactJson(bodyText(answer, signal)));
+    if (status === 200) {
+      const coding = headerValue(answer.headers['content-encoding']);
+      if (coding !== undefined && coding.toLowerCase() !== 'identity') {
+        throw new UpstreamResponseError('a compressed body, which the gateway did not ask for', {
+          status,
+        });
+      }
+      return decode(parseExactJson(bodyText(answer, signal)));
+    }
+    if (status === 204 && noContent !== undefined) return noContent;
     if (status === 404) return null;
     const retryAfter = headerValue(answer.headers['retry-after']);
     if (status >= 500 || status === 429) {
@@ -318,6 +335,16 @@ export class EnfuceClient {
 }
 
 const isOk = (status: number): boolean => status === 200;
+
+/** One attempt's request, and how its answer becomes a record. */
+interface Attempt<T> {
+  /** The path and query, after the base URL's own path. */
+  path: string;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  decode: (body: unknown) => T;
+  noContent: T | undefined;
+}
 
 /**
  * The whole body of a 200. The headers arrived, so a failure now is an

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { MockAgent, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnfuceClient, routeTemplate, type UpstreamScope } from '../../src/upstream/client.js';
@@ -60,6 +61,31 @@ describe('EnfuceClient status mapping', () => {
       .reply(200, ACCOUNT, { headers: { 'content-type': 'application/json' } });
     const account = await client().getAccount('1000000104', scope());
     expect(account).toMatchObject({ id: '1000000104', balance: '1234.50' });
+  });
+
+  it('asks for an uncompressed body, and refuses a compressed one it did not ask for', async () => {
+    pool
+      .intercept({ path: accountPath(ID), headers: { 'accept-encoding': 'identity' } })
+      .reply(200, ACCOUNT);
+    expect(await client().getAccount(ID, scope())).toMatchObject({ id: ID });
+
+    pool
+      .intercept({ path: accountPath(ID) })
+      .reply(200, gzipSync(ACCOUNT), { headers: { 'content-encoding': 'gzip' } });
+    const error = await failure(client().getAccount(ID, scope()));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toContain('compressed');
+  });
+
+  it('reads a 204 as an empty account list, and as an unexpected status elsewhere', async () => {
+    pool
+      .intercept({ path: (path) => path.startsWith('/api/account/v4/customer/10000000001?') })
+      .reply(204, '');
+    expect(await client().getAccountsOfCustomer('10000000001', 0, 31, scope())).toEqual([]);
+
+    pool.intercept({ path: accountPath(ID) }).reply(204, '');
+    const error = await failure(client().getAccount(ID, scope()));
+    expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', status: 204 });
   });
 
   it('answers null for a 404', async () => {
