@@ -169,7 +169,8 @@ export function decodeCustomer(body: unknown): CustomerRecord {
     id: shape.id,
     role: shape.role ?? null,
     customerNumber: shape.customerNumber ?? null,
-    displayName: shape.name ?? (personal || null),
+    // A private customer may come with an empty company `name`.
+    displayName: shape.name || personal || null,
     locale: shape.locale ?? null,
   };
 }

@@ -119,6 +119,9 @@ describe('exact decoding', () => {
       decodeCustomer({ id: '1', role: 'PRIVATE', firstName: 'Matti', lastName: 'Korhonen' }),
     ).toMatchObject({ displayName: 'Matti Korhonen', role: 'PRIVATE' });
     expect(
+      decodeCustomer({ id: '1', name: '', firstName: 'Matti', lastName: 'Korhonen' }),
+    ).toMatchObject({ displayName: 'Matti Korhonen' });
+    expect(
       decodeCustomer({ id: '2', role: 'CORPORATE', name: 'Enfuce Financial Services Oy' }),
     ).toMatchObject({ displayName: 'Enfuce Financial Services Oy' });
   });
