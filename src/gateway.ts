@@ -196,6 +196,7 @@ export async function createGateway(
       onShed: (reason) => instruments.requestsShed.inc({ reason }),
       onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
     },
+    !config.production,
   );
 
   return {

@@ -5,6 +5,7 @@
  * with the status of the contract, and never the text of an internal error.
  */
 import type { FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
+import Negotiator from 'negotiator';
 import { INTERNAL_MESSAGE } from '../errors.js';
 import { GatewayOverloadedError } from './overload.js';
 
@@ -59,6 +60,38 @@ export function refuseLargeGetBodies(maxBodyBytes: number): onRequestHookHandler
         .code(413)
         .header('connection', 'close')
         .send(errorBody(tooLarge(maxBodyBytes), 'BAD_REQUEST'));
+    }
+  };
+}
+
+// The types a GraphQL answer goes out as, as Apollo Server negotiates them.
+const ANSWER_TYPES = [
+  'application/graphql-response+json; charset=utf-8',
+  'application/json; charset=utf-8',
+];
+
+/**
+ * An `onRequest` hook for /graphql: a request whose `Accept` allows no type
+ * an answer can have gets 406 before it runs. Apollo Server picks the type
+ * only once the operation has run, upstream calls and all, and then refuses
+ * it; GraphQL over HTTP asks to refuse "and stop processing the request".
+ * A GET may also ask for the landing page, where there is one.
+ */
+export function refuseUnacceptable(landingPage: boolean): onRequestHookHandler {
+  const getTypes = landingPage ? [...ANSWER_TYPES, 'text/html'] : ANSWER_TYPES;
+  return async (request, reply) => {
+    const { accept } = request.headers;
+    if (!accept || request.method === 'OPTIONS') return;
+    const types = request.method === 'GET' ? getTypes : ANSWER_TYPES;
+    if (new Negotiator({ headers: { accept } }).mediaType(types) === undefined) {
+      return reply
+        .code(406)
+        .send(
+          errorBody(
+            'The Accept header must allow application/graphql-response+json or application/json.',
+            'BAD_REQUEST',
+          ),
+        );
     }
   };
 }

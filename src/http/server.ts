@@ -16,7 +16,7 @@ import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
-import { hardenGraphQL, refuseLargeGetBodies } from './hardening.js';
+import { hardenGraphQL, refuseLargeGetBodies, refuseUnacceptable } from './hardening.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
 import { deferredRequestLogger } from './requestLogger.js';
 
@@ -107,6 +107,8 @@ export function mountGraphQL(
   createContext: (headers: RequestHeaders) => Promise<GatewayContext>,
   /** When GraphQL requests are shed with 503 (overload.ts). */
   shedding: SheddingPolicy,
+  /** Whether a GET may be answered with the landing page (outside production). */
+  landingPage: boolean,
 ): void {
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
@@ -127,7 +129,10 @@ export function mountGraphQL(
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    onRequest: refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
+    onRequest: [
+      refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
+      refuseUnacceptable(landingPage),
+    ],
     handler: shedder.guard(answer),
   });
 }

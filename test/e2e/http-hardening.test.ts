@@ -179,6 +179,16 @@ describe('HTTP hardening of /graphql with auth on', () => {
     },
   );
 
+  it('answers 406 to an Accept no answer can meet, before the token and any call', async () => {
+    const reply = await send(harness.url, {
+      headers: { ...JSON_TYPE, accept: 'text/plain' },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    expect(reply.status).toBe(406);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('answers HEAD with 405 and no body', async () => {
     const response = await request(`${harness.url}/graphql`, { method: 'HEAD' });
     expect(response.statusCode).toBe(405);
@@ -234,6 +244,36 @@ describe('HTTP hardening of /graphql without auth', () => {
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe('POST');
     expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it.each([
+    ['POST', 'text/plain'],
+    ['GET', 'image/png'],
+  ])('answers a %s accepting only %s with 406 and runs nothing', async (method, accept) => {
+    harness.simulator.log.clear();
+    const reply = await send(
+      harness.url,
+      method === 'GET'
+        ? { method, headers: { 'apollo-require-preflight': '1', accept } }
+        : { headers: { ...JSON_TYPE, accept }, body: JSON.stringify({ query: QUERY }) },
+      method === 'GET' ? `?query=${encodeURIComponent(QUERY)}` : '',
+    );
+    expect(reply.status).toBe(406);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it.each([
+    ['application/graphql-response+json', 'application/graphql-response+json; charset=utf-8'],
+    ['application/json;q=0.5, text/plain', 'application/json; charset=utf-8'],
+    ['*/*', 'application/json; charset=utf-8'],
+  ])('answers Accept: %s as %s', async (accept, type) => {
+    const reply = await send(harness.url, {
+      headers: { ...JSON_TYPE, accept },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe(type);
   });
 
   it('answers a GET query with a preflight header (H5)', async () => {

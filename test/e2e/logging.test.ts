@@ -222,6 +222,25 @@ describe('request logging and request ids', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it('logs a request refused for its Accept header with 406 and its code', async () => {
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: `Bearer ${token}`,
+      accept: 'text/plain',
+      'x-request-id': 'refused-406',
+    });
+    expect(reply.status).toBe(406);
+    expect(requestLines()).toEqual([
+      expect.objectContaining({
+        requestId: 'refused-406',
+        status: 406,
+        outcome: 'rejected',
+        upstreamCalls: 0,
+        errorCodes: ['BAD_REQUEST'],
+      }),
+    ]);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('logs a GET refused for announcing a body over the limit', async () => {
     const response = await request(
       `${harness.url}/graphql?query=${encodeURIComponent('{ __typename }')}`,
