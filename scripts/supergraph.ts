@@ -82,9 +82,12 @@ const files: Record<string, string> = {
     `# The gateway authorizes every record itself, so the caller's token must\n` +
     `# reach it on every subgraph fetch, _entities included. With W3C trace\n` +
     `# context on, the router joins the caller's trace and hands the gateway\n` +
-    `# its own span as the parent (traceparent).\n` +
+    `# its own span as the parent (traceparent). The router redacts subgraph\n` +
+    `# errors by default, codes and all; the gateway's carry fixed messages and\n` +
+    `# the contract's codes, which clients match on, so they pass through.\n` +
     stringify({
       supergraph: { listen: '0.0.0.0:4100' },
+      include_subgraph_errors: { subgraphs: { [name]: true } },
       telemetry: { exporters: { tracing: { propagation: { trace_context: true } } } },
       headers: {
         subgraphs: {

@@ -77,6 +77,8 @@ describe('npm run supergraph', () => {
       { propagate: { named: 'x-request-id' } },
     ]);
     expect(router.telemetry.exporters.tracing.propagation).toEqual({ trace_context: true });
+    // Apollo Router redacts subgraph errors, extensions.code included, unless told.
+    expect(router.include_subgraph_errors).toEqual({ subgraphs: { enfuce: true } });
     const hive = await read('gateway.config.ts');
     expect(hive).toContain("supergraph: './supergraph.graphql'");
     for (const header of ['authorization', 'x-request-id', 'traceparent', 'tracestate']) {
