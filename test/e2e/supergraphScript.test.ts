@@ -62,6 +62,39 @@ describe('npm run supergraph', () => {
     expect(await read('enfuce.graphql')).toBe(stdout);
   });
 
+  it('composes with another subgraph that has a PageInfo and a Money of its own', async () => {
+    const cards = parse(/* GraphQL */ `
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.10", import: ["@shareable"])
+      scalar Decimal
+      type Query {
+        cards(first: Int): CardConnection!
+      }
+      type CardConnection {
+        nodes: [Card!]!
+        pageInfo: PageInfo!
+      }
+      type Card {
+        id: ID!
+        limit: Money
+      }
+      type PageInfo @shareable {
+        hasNextPage: Boolean!
+        hasPreviousPage: Boolean!
+        startCursor: String
+        endCursor: String
+      }
+      type Money @shareable {
+        amount: Decimal!
+        currency: String!
+      }
+    `);
+    const { errors } = composeServices([
+      { name: 'enfuce', typeDefs: parse(stdout), url: `${harness.url}/graphql` },
+      { name: 'cards', typeDefs: cards, url: 'http://cards.invalid/graphql' },
+    ]);
+    expect(errors?.map((error) => error.message)).toBeUndefined();
+  });
+
   it('writes a rover config that points at the gateway and the SDL file', async () => {
     const config = parseYaml(await read('supergraph.yaml'));
     expect(config.federation_version).toMatch(/^=2\.\d+\.\d+$/);
