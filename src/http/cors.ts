@@ -17,7 +17,8 @@ export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
 /**
  * Request headers a cross-origin caller may send: the token, JSON, Apollo's
  * CSRF-prevention headers (which Studio and Apollo Client send), Apollo
- * client awareness, and the gateway's own request and audit headers.
+ * client awareness, the gateway's own request and audit headers, and W3C
+ * trace context, which a browser app traced with OpenTelemetry adds.
  */
 export const CORS_ALLOWED_HEADERS = [
   'authorization',
@@ -28,6 +29,8 @@ export const CORS_ALLOWED_HEADERS = [
   'apollographql-client-version',
   'x-request-id',
   'x-audit-user',
+  'traceparent',
+  'tracestate',
 ];
 
 export interface CorsPolicyOptions {

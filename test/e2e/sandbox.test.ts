@@ -261,6 +261,30 @@ describe('Apollo Studio as a cross-origin explorer', () => {
     }
   }, 60_000);
 
+  it('lets an allowed origin send trace context, and no other origin anything', async () => {
+    const harness = await startHarness({ env: { CORS_ORIGINS: 'https://cards.example.com' } });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${harness.url}/graphql`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type,traceparent,tracestate',
+          },
+        });
+      const allowed = await preflight('https://cards.example.com');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://cards.example.com');
+      expect(allowed.headers.get('access-control-allow-headers')?.split(/, */)).toEqual(
+        expect.arrayContaining(['traceparent', 'tracestate']),
+      );
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await harness.close();
+    }
+  });
+
   it('blocks other origins in the browser', async () => {
     const harness = await startHarness();
     try {
