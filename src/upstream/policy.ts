@@ -117,6 +117,8 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #retried = new WeakSet<object>();
   /** Failures of half-open probes. */
   readonly #probeFailures = new WeakSet<object>();
+  /** How many times the circuit has opened: an attempt's failure counts only if none since it went out. */
+  #opened = 0;
 
   constructor(options: UpstreamPolicyOptions = {}) {
     this.#retries = options.retries ?? 2;
@@ -161,6 +163,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#breaker.onStateChange((state) =>
       this.#emit({ type: 'circuit', state: CIRCUIT_NAMES[state] }),
     );
+    this.#breaker.onBreak(() => this.#opened++);
     this.#bulkhead.onReject(() => this.#emit({ type: 'rejected', reason: 'bulkhead-full' }));
   }
 
@@ -198,6 +201,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
           admit();
           // Let through while open, this attempt is the half-open probe.
           const probe = this.#breaker.state === CircuitState.Open;
+          const openedBefore = this.#opened;
           // Half of the time it had on joining the queue went on waiting
           // there: its timeout says nothing of the issuer.
           const now = performance.now();
@@ -212,10 +216,10 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                   // A burst of stale sockets, each reset once and retried on
                   // a fresh one, must not open the circuit and refuse the
                   // retries. A 5xx is the issuer's own word: it counts at once,
-                  // unless the circuit has opened since the attempt went out:
-                  // the failures that opened it said as much, and the probe
-                  // speaks for the issuer now.
-                  const late = !probe && this.#breaker.state !== CircuitState.Closed;
+                  // unless the circuit has opened since the attempt went out
+                  // (and maybe closed again): the failures that opened it said
+                  // as much, and the probe has spoken for the issuer since.
+                  const late = !probe && this.#opened !== openedBefore;
                   const forgiven =
                     late || (again ? isConnectionFailure(error) : starved && isTimeout(error));
                   if (forgiven) this.#forgiven.add(error);

@@ -167,19 +167,19 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
+  const reset = () => Object.assign(new Error('other side closed'), { code: 'ECONNRESET' });
+  const slow503 = () => new UpstreamUnavailableError({ status: 503 });
   it.each([
     // Reset while the probe is out, and retried: not the issuer's failure.
-    [
-      'a reset it retries',
-      { retries: 1, backoffInitialMs: 1 },
-      () => Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }),
-    ],
+    ['a reset it retries', 'while the probe is out', { retries: 1, backoffInitialMs: 1 }, reset],
     // A slow 503 of a call sent while the circuit was closed: counted, it
-    // would reopen the circuit and lose the probe's success.
-    ['a 503', { retries: 0 }, () => new UpstreamUnavailableError({ status: 503 })],
+    // would reopen the circuit and lose the probe's success, or reopen it
+    // once the probe has closed it.
+    ['a 503', 'while the probe is out', { retries: 0 }, slow503],
+    ['a 503', 'after the probe closed it', { retries: 0 }, slow503],
   ])(
-    'lets the probe decide when a call sent before the circuit opened fails with %s while the probe is out',
-    async (_name, options, failure) => {
+    'lets the probe decide when a call sent before the circuit opened fails with %s %s',
+    async (_name, when, options, failure) => {
       const policy = new UpstreamPolicy({ ...options, breakerThreshold: 1, halfOpenAfterMs: 20 });
       let failEarly = () => {};
       const early = policy.execute(
@@ -198,8 +198,10 @@ describe('UpstreamPolicy', () => {
         return 'probe';
       }, call(1000));
       expect(policy.state().circuit).toBe('half-open');
+      if (when === 'after the probe closed it') expect(await probe).toBe('probe');
       failEarly();
       expect(await probe).toBe('probe');
+      await early.catch(() => undefined);
       expect(policy.state().circuit).toBe('closed');
       expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
     },
