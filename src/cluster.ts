@@ -50,6 +50,9 @@ interface MetricsAnswer {
   error?: string;
 }
 
+/** What a worker's metrics answer says, without the envelope. */
+type MetricsReply = Omit<MetricsAnswer, 'type' | 'id'>;
+
 // Below the 5 s a worker waits for the primary's aggregate.
 const WORKER_METRICS_TIMEOUT_MS = 4000;
 
@@ -74,7 +77,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const listening = new Set<Worker>();
   const metricsAnswers = new Map<
     number,
-    { worker: Worker; settle: (answer: Omit<MetricsAnswer, 'type' | 'id'>) => void }
+    { worker: Worker; settle: (answer: MetricsReply) => void }
   >();
   let nextMetricsQuestion = 0;
   const metricsOf = (worker: Worker) =>
@@ -86,17 +89,20 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
           new Error(`Worker ${worker.id} sent no metrics within ${WORKER_METRICS_TIMEOUT_MS} ms.`),
         );
       }, WORKER_METRICS_TIMEOUT_MS);
-      const settle = ({ metrics, error }: Omit<MetricsAnswer, 'type' | 'id'>) => {
+      const settle = ({ metrics, error }: MetricsReply) => {
         clearTimeout(timer);
         metricsAnswers.delete(id);
         if (metrics) resolve(metrics);
         else reject(new Error(error ?? `Worker ${worker.id} sent no metrics.`));
       };
       metricsAnswers.set(id, { worker, settle });
-      sendTo(worker, { type: 'gateway:metrics-question', id } satisfies MetricsQuestion);
+      // A worker that is already gone has nothing more to count.
+      sendTo(worker, { type: 'gateway:metrics-question', id } satisfies MetricsQuestion, () =>
+        settle({ metrics: [] }),
+      );
     });
-  // A worker that died while asked has nothing more to count: the scrape
-  // goes on with the others' metrics instead of waiting out the timeout.
+  // Nor does one that dies while asked: the scrape goes on with the others'
+  // metrics instead of waiting out the timeout.
   const forgetQuestionsTo = (worker: Worker) => {
     for (const question of [...metricsAnswers.values()]) {
       if (question.worker === worker) question.settle({ metrics: [] });
@@ -195,12 +201,19 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 /**
- * Sends to a worker unless its channel has closed. A send to a worker that
- * died meanwhile would emit 'error' on it, which nothing else listens for,
- * and take the primary and every worker down; the exit is handled on its own.
+ * Sends to a worker unless its channel has closed, and calls `lost` when the
+ * message cannot go. A send to a worker that died meanwhile would otherwise
+ * emit 'error' on it, which nothing listens for, and take the primary and
+ * every worker down; the exit itself is handled where workers are restarted.
  */
-function sendTo(worker: Worker, message: MetricsQuestion | Answer): void {
-  if (worker.isConnected()) worker.send(message, undefined, () => undefined);
+function sendTo(worker: Worker, message: MetricsQuestion | Answer, lost?: () => void): void {
+  if (!worker.isConnected()) {
+    lost?.();
+    return;
+  }
+  worker.send(message, undefined, (error) => {
+    if (error) lost?.();
+  });
 }
 
 let nextQuestion = 0;

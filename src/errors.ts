@@ -110,7 +110,7 @@ export function createFormatError(log: (error: unknown) => void) {
       codeOf(original) ??
       (isArgumentValueError(original)
         ? 'BAD_USER_INPUT'
-        : isRequestRefusal(original)
+        : formatted.path === undefined && isRequestRefusal(original)
           ? 'BAD_REQUEST'
           : formatted.extensions?.code);
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
@@ -152,10 +152,10 @@ function isArgumentValueError(error: unknown): boolean {
   return originalError == null && typeof message === 'string' && ARGUMENT_VALUE_ERROR.test(message);
 }
 
-// Apollo Server refusing a request before it runs, with a 4xx and no code:
-// an automatic persisted query whose hash does not match its text, or whose
-// `persistedQuery` names no version it knows. The caller's mistake, to be
-// answered as one, not logged as the gateway's.
+// Apollo Server refusing a request before it runs (no field path), with a
+// 4xx and no code: an automatic persisted query whose hash does not match
+// its text, or whose `persistedQuery` names no version it knows. The
+// caller's mistake, to be answered as one, not logged as the gateway's.
 function isRequestRefusal(error: unknown): boolean {
   const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
     ?.http?.status;

@@ -122,11 +122,13 @@ function callerFrom(payload: JWTPayload): Caller {
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   return {
     sub,
-    // Without a usable customer_id the token reads nothing (unless its scope says any).
+    // Without a usable customer_id the token reads nothing, unless it has no
+    // customer_id at all and its scope says any.
     customerId: idFromJson(payload.customer_id) ?? null,
     // A customer_id narrows the token to that customer, whatever its scope
-    // says: the least of the two grants wins, and an unusable one grants nothing.
-    anyCustomer: payload.customer_id === undefined && scopes.includes(ANY_CUSTOMER_SCOPE),
+    // says: the least of the two grants wins, and an unusable one grants
+    // nothing. A null one is no claim, as identity providers write an unset one.
+    anyCustomer: payload.customer_id == null && scopes.includes(ANY_CUSTOMER_SCOPE),
   };
 }
 

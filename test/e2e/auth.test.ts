@@ -434,6 +434,13 @@ describe('authorization on every path to a record (A3)', () => {
     ]);
   });
 
+  it('takes a null customer_id as none, so the any-customer scope reads any customer', async () => {
+    const token = await signToken({ customer_id: null, scope: 'accounts:read:any' });
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, bearer(token));
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.account.id).toBe(otherAccount);
+  });
+
   it('lets accounts:read:any read any customer; a missing account is null without an error', async () => {
     const reply = await harness.execute(
       `{ a: account(id: "${otherAccount}") { id } b: account(id: "${FIXTURES.unknownAccountId}") { id }

@@ -137,27 +137,42 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     expect(gateway.output()).toContain('requests still open after the grace period');
   });
 
-  it('keeps running when a worker dies while its scrape waits for the other worker', async () => {
-    gateway = await clusterOver();
-    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+  /** Both workers' pids, and scrapes sent while `slow` cannot answer the primary. */
+  async function scrapesWaitingOn(gateway: SpawnedGateway) {
+    await vi.waitFor(() => expect(listening(gateway.output())).toBe(2), { timeout: 20_000 });
     const [asking, slow] = [
       ...gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g),
     ].map((m) => Number(m[1]));
-    let primaryExit: number | null | undefined;
-    void gateway.exited.then((code) => (primaryExit = code));
-
     // One worker cannot answer the primary's metrics question; scrapes on
-    // new connections reach both workers, so one waits on the other.
+    // new connections reach both workers, so those on the other wait on it.
     process.kill(slow!, 'SIGSTOP');
+    const sentAt = performance.now();
     const scrapes = [0, 1, 2, 3].map(() =>
-      request(`${gateway!.url}/metrics`, { headers: { connection: 'close' } })
-        .then(async (reply) => ({ status: reply.statusCode, text: await reply.body.text() }))
+      // A connection handed to a worker that dies unstarted is never answered.
+      request(`${gateway.url}/metrics`, { headers: { connection: 'close' }, headersTimeout: 8000 })
+        .then(async (reply) => ({
+          status: reply.statusCode,
+          text: await reply.body.text(),
+          afterMs: performance.now() - sentAt,
+        }))
         .catch((error: Error) => error),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    process.kill(asking!, 'SIGKILL');
-    await expect.poll(() => gateway!.output()).toContain('worker died; starting another');
-    process.kill(slow!, 'SIGCONT');
+    // Long enough for the questions to reach the primary, well within its 4 s wait.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return { asking: asking!, slow: slow!, scrapes, sentAt };
+  }
+
+  it('keeps running when a worker dies while its scrape waits for the other worker', async () => {
+    gateway = await clusterOver();
+    let primaryExit: number | null | undefined;
+    void gateway.exited.then((code) => (primaryExit = code));
+    const { asking, slow, scrapes } = await scrapesWaitingOn(gateway);
+    try {
+      process.kill(asking, 'SIGKILL');
+      await expect.poll(() => gateway!.output()).toContain('worker died; starting another');
+    } finally {
+      process.kill(slow, 'SIGCONT');
+    }
 
     // The primary answers the dead worker's scrape once the other worker
     // has answered: that answer has nowhere to go.
@@ -171,6 +186,23 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     const after = await request(`${gateway.url}/metrics`);
     expect(after.statusCode).toBe(200);
     await after.body.dump();
+  }, 40_000);
+
+  it('answers a scrape when the worker it waits for dies, without waiting out the timeout', async () => {
+    gateway = await clusterOver();
+    const { slow, scrapes, sentAt } = await scrapesWaitingOn(gateway);
+    process.kill(slow, 'SIGKILL');
+    const killedAfterMs = performance.now() - sentAt;
+    const answered = (await Promise.all(scrapes)).filter(
+      (s): s is Exclude<typeof s, Error> => !(s instanceof Error),
+    );
+    // Those that reached the live worker; the dead one's connections were reset.
+    expect(answered.length).toBeGreaterThan(0);
+    for (const scrape of answered) {
+      expect(scrape.status).toBe(200);
+      // The primary's own wait for an answer is 4 s from the question.
+      expect(scrape.afterMs - killedAfterMs).toBeLessThan(2000);
+    }
   }, 40_000);
 
   it('answers /metrics at once while a worker restarts, with the live workers’ counts', async () => {

@@ -64,7 +64,7 @@ describe('the process entry', () => {
     try {
       const gateway = await spawnGateway({
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-        SHUTDOWN_GRACE_MS: '2000',
+        SHUTDOWN_GRACE_MS: '4000',
       });
       await answerOneThenStop(gateway);
       expect(held.size).toBeGreaterThan(0);
