@@ -190,13 +190,15 @@ export async function createGateway(
       onBatch: recordBatch(instruments),
     }),
     {
-      maxInFlight: config.operations.maxInFlight,
-      maxWaitMs: config.operations.admissionWaitMs,
-      upstream: upstreamPolicy,
-      onShed: (reason) => instruments.requestsShed.inc({ reason }),
-      onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
+      shedding: {
+        maxInFlight: config.operations.maxInFlight,
+        maxWaitMs: config.operations.admissionWaitMs,
+        upstream: upstreamPolicy,
+        onShed: (reason) => instruments.requestsShed.inc({ reason }),
+        onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
+      },
+      landingPage: !config.production,
     },
-    !config.production,
   );
 
   return {

@@ -175,10 +175,7 @@ export type MinimumToPay = {
   percentage?: Maybe<Scalars['Decimal']['output']>;
 };
 
-/**
- * An amount of money, exact to the last digit the issuer sent. Shareable, so
- * another subgraph of the supergraph may define and resolve it too.
- */
+/** An amount of money, exact to the last digit the issuer sent. */
 export type Money = {
   __typename?: 'Money';
   /** The amount, as a decimal string with exactly the issuer's digits. */
@@ -187,7 +184,7 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/** Where a page sits in the whole list. Shareable: the other subgraphs of a supergraph may have a PageInfo of their own. */
+/** Where a page sits in the whole list. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** The cursor of the last account of this page; null when the page is empty. */

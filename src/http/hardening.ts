@@ -64,10 +64,20 @@ export function refuseLargeGetBodies(maxBodyBytes: number): onRequestHookHandler
   };
 }
 
-// The types a GraphQL answer goes out as, as Apollo Server negotiates them.
+// The types a GraphQL answer goes out as (Apollo Server's own; its
+// subscription-callback type has no use here, the schema has no subscriptions).
 const ANSWER_TYPES = [
-  'application/graphql-response+json; charset=utf-8',
   'application/json; charset=utf-8',
+  'application/graphql-response+json; charset=utf-8',
+];
+// What Apollo Server weighs `text/html` against on a GET: it serves the
+// landing page only when that is the type the caller prefers.
+const PAGE_CHOICES = [
+  ...ANSWER_TYPES,
+  'multipart/mixed; deferSpec=20220824',
+  'multipart/mixed; incrementalSpec=v0.2',
+  'multipart/mixed',
+  'text/html',
 ];
 
 /**
@@ -75,24 +85,29 @@ const ANSWER_TYPES = [
  * an answer can have gets 406 before it runs. Apollo Server picks the type
  * only once the operation has run, upstream calls and all, and then refuses
  * it; GraphQL over HTTP asks to refuse "and stop processing the request".
- * A GET may also ask for the landing page, where there is one.
+ * Where there is a landing page, a GET that prefers HTML is left to it.
  */
 export function refuseUnacceptable(landingPage: boolean): onRequestHookHandler {
-  const getTypes = landingPage ? [...ANSWER_TYPES, 'text/html'] : ANSWER_TYPES;
   return async (request, reply) => {
     const { accept } = request.headers;
     if (!accept || request.method === 'OPTIONS') return;
-    const types = request.method === 'GET' ? getTypes : ANSWER_TYPES;
-    if (new Negotiator({ headers: { accept } }).mediaType(types) === undefined) {
-      return reply
-        .code(406)
-        .send(
-          errorBody(
-            'The Accept header must allow application/graphql-response+json or application/json.',
-            'BAD_REQUEST',
-          ),
-        );
+    const negotiator = new Negotiator({ headers: { accept } });
+    if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return;
+    if (
+      landingPage &&
+      request.method === 'GET' &&
+      negotiator.mediaType(PAGE_CHOICES) === 'text/html'
+    ) {
+      return;
     }
+    return reply
+      .code(406)
+      .send(
+        errorBody(
+          'The Accept header must allow application/graphql-response+json or application/json.',
+          'BAD_REQUEST',
+        ),
+      );
   };
 }
 

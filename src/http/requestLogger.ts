@@ -2,8 +2,9 @@
  * fastify's per-request logger (`request.log`), made the first time
  * something logs through it. fastify makes a pino child for every request,
  * and with the gateway's redaction (logger.ts) pino runs the redacting
- * serializer over the request id for each one: about 7 µs of the 720 µs a
- * customer page costs (`bench/profile.ts gateway customerPage`). A request
+ * serializer over the request id for each one: 7 µs of the 720 µs a
+ * customer page costs in `bench/profile.ts gateway customerPage` (about 3
+ * without the profiler, bench/README.md). A request
  * that is served logs nothing through it (its line comes from the
  * request-log plugin); only fastify's error paths and the HTTP error
  * handler do, and they get the same child, bindings and redaction as before.

@@ -105,11 +105,14 @@ export function mountGraphQL(
   app: FastifyInstance,
   apollo: ApolloServer<GatewayContext>,
   createContext: (headers: RequestHeaders) => Promise<GatewayContext>,
-  /** When GraphQL requests are shed with 503 (overload.ts). */
-  shedding: SheddingPolicy,
-  /** Whether a GET may be answered with the landing page (outside production). */
-  landingPage: boolean,
+  options: {
+    /** When GraphQL requests are shed with 503 (overload.ts). */
+    shedding: SheddingPolicy;
+    /** Whether a GET may be answered with the landing page (outside production). */
+    landingPage: boolean;
+  },
 ): void {
+  const { shedding, landingPage } = options;
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {

@@ -249,6 +249,8 @@ describe('HTTP hardening of /graphql without auth', () => {
   it.each([
     ['POST', 'text/plain'],
     ['GET', 'image/png'],
+    // HTML, but not first: no landing page, and no JSON either.
+    ['GET', 'text/html;q=0.5, multipart/mixed'],
   ])('answers a %s accepting only %s with 406 and runs nothing', async (method, accept) => {
     harness.simulator.log.clear();
     const reply = await send(
