@@ -260,7 +260,20 @@ const BUILT_IN_CURSOR_SECRET = 'enfuce-gateway-cursor-v1';
  * Settings that work but weaken something, or look like a mistake, one line
  * each for the start-up log. They are not refused: the contract allows them.
  */
-export function configWarnings({ upstream, auth, cursorSecret }: Config): string[] {
+export function configWarnings(config: Config): string[] {
+  return [...shutdownWarnings(config), ...upstreamWarnings(config)];
+}
+
+function shutdownWarnings({ operations, upstream }: Config): string[] {
+  const drainMs = operations.shutdownGraceMs - operations.shutdownDelayMs;
+  return drainMs < upstream.timeoutMs
+    ? [
+        `SHUTDOWN_GRACE_MS leaves ${drainMs} ms after SHUTDOWN_DELAY_MS to drain, less than ENFUCE_TIMEOUT_MS (${upstream.timeoutMs}): a request that starts as the drain begins, on a slow issuer, can be cut off`,
+      ]
+    : [];
+}
+
+function upstreamWarnings({ upstream, auth, cursorSecret }: Config): string[] {
   if (upstream.baseUrl === undefined) {
     // Keys without an issuer are most likely a deployment whose
     // ENFUCE_BASE_URL went missing (or empty): the contract has the

@@ -270,6 +270,10 @@ describe('start-up warnings', () => {
       { ...SEALED, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: 'https://issuer.example/customer' },
       /^ENFUCE_BASE_URL ends in \/customer:/,
     ],
+    [
+      { ...SEALED, AUTH_JWT_SECRET: SECRET, SHUTDOWN_DELAY_MS: '5000' },
+      /^SHUTDOWN_GRACE_MS leaves 5000 ms after SHUTDOWN_DELAY_MS to drain, less than ENFUCE_TIMEOUT_MS \(10000\)/,
+    ],
   ])('warns once for %o', (env, warning) => {
     const lines = warnings(env);
     expect(lines).toHaveLength(1);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { NODE_FLAGS } from '../../bench/lib/contenders.js';
-import { loadConfig } from '../../src/config.js';
+import { configWarnings, loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -109,6 +109,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const termination = deployment().spec.template.spec.terminationGracePeriodSeconds * 1000;
     expect(termination).toBeGreaterThan(config.operations.shutdownGraceMs);
     expect(config.operations.shutdownDelayMs).toBeGreaterThan(0);
+    // What is left to drain fits a request that waits out the issuer's timeout.
+    expect(configWarnings(config).filter((line) => line.startsWith('SHUTDOWN'))).toEqual([]);
   });
 
   it("run Node.js with the image's flags: NODE_OPTIONS here replaces the image's", () => {
