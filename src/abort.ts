@@ -1,5 +1,6 @@
 /**
- * Abort signals for the request path that die young.
+ * Abort signals for the request path that die young, and `untilAborted`,
+ * which stops waiting on work when a signal aborts.
  *
  * On Node 20 an AbortSignal outlives young-generation collections until a
  * full one, and whatever listens to it when a scavenge runs (an upstream
@@ -40,4 +41,16 @@ export class YoungAbortController {
     signal.onabort?.call(signal, event);
     signal.dispatchEvent(event);
   }
+}
+
+/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // A late rejection of `work` must not become an unhandled rejection.
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -104,7 +104,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   // Nor does one that dies while asked: the scrape goes on with the others'
   // metrics instead of waiting out the timeout.
   const forgetQuestionsTo = (worker: Worker) => {
-    for (const question of [...metricsAnswers.values()]) {
+    for (const question of metricsAnswers.values()) {
       if (question.worker === worker) question.settle({ metrics: [] });
     }
   };

@@ -11,6 +11,7 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
+import { untilAborted } from './abort.js';
 import { clusterMetricsRegistry, runPrimary, simulatorUrlFromPrimary } from './cluster.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
@@ -76,7 +77,8 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     // shutdown. Whatever is left of the grace period bounds it, less a
     // margin for the lines below.
     if (stopTracing) {
-      await settledWithin(stopTracing(), deadline - Date.now() - 250).catch((error: Error) =>
+      const left = AbortSignal.timeout(Math.max(0, deadline - Date.now() - 250));
+      await untilAborted(stopTracing(), left).catch((error: Error) =>
         logger.warn({ reason: error.message }, 'could not send the last spans'),
       );
     }
@@ -86,19 +88,6 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-}
-
-/** `work`, or a rejection once `ms` have passed without it settling. */
-async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.max(0, ms)} ms`)), ms);
-  });
-  try {
-    await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 let config: Config;

@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { YoungAbortController } from '../abort.js';
+import { YoungAbortController, untilAborted } from '../abort.js';
 import { headerValue } from '../headers.js';
 import { exchange, type Answer } from './exchange.js';
 import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
@@ -383,18 +383,6 @@ function callSignal(
       caller?.removeEventListener('abort', cancel);
     },
   };
-}
-
-/** `work`, or the signal's reason as soon as it aborts, whichever comes first. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  // A late rejection of `work` must not become an unhandled rejection.
-  work.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**

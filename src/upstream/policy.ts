@@ -129,10 +129,10 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     // The half-open probe fails on any failure of the issuer's, and when its
     // caller went away: cockatiel reads an error it does not handle as the
     // issuer answering, and would close the circuit on a probe cut short.
-    // Other attempts do not count the failures they forgave, nor any that
-    // ends once the circuit has opened (see `execute`): counted while the
-    // probe is out, cockatiel would reopen the circuit and lose the probe's
-    // answer.
+    // Other attempts do not count the failures they forgave, nor those of
+    // attempts sent before the circuit last opened (see `execute`): counted
+    // while the probe is out, or after it closed the circuit, they would
+    // reopen it on old news.
     const counts = (error: unknown) =>
       this.#probeFailures.has(error as object)
         ? countsAgainstIssuer(error) || error instanceof UpstreamCallCancelledError
