@@ -28,11 +28,13 @@ export interface PageAccountsOptions {
   pageSize?: number;
 }
 
+const DEFAULT_URL = 'http://localhost:4000/graphql';
+
 /** A client for the gateway: bearer token in a header, never cookies. */
 export function createClient({ url, token }: Pick<PageAccountsOptions, 'url' | 'token'> = {}) {
   return new ApolloClient({
     link: new HttpLink({
-      uri: url ?? 'http://localhost:4000/graphql',
+      uri: url ?? DEFAULT_URL,
       headers: token ? { authorization: `Bearer ${token}` } : {},
     }),
     cache: new InMemoryCache(),
@@ -90,18 +92,36 @@ async function main(): Promise<void> {
     },
   });
   if (!values.customer) throw new Error('--customer is required: the customer id to list.');
-  const client = createClient({ url: values.url, token: values.token });
+  const pageSize = Number(values['page-size']);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+    throw new Error(
+      `--page-size must be a whole number from 1 to 100 (got ${values['page-size']})`,
+    );
+  }
+  const url = values.url ?? DEFAULT_URL;
+  const client = createClient({ url, token: values.token });
   let accounts = 0;
   let pages = 0;
-  for await (const page of pageAccounts(client, values.customer, Number(values['page-size']))) {
-    pages++;
-    for (const account of page) {
-      accounts++;
-      console.log(formatAccount(account));
+  try {
+    for await (const page of pageAccounts(client, values.customer, pageSize)) {
+      pages++;
+      for (const account of page) {
+        accounts++;
+        console.log(formatAccount(account));
+      }
     }
+  } catch (error) {
+    throw new Error(`${url}: ${describeFailure(error)}`, { cause: error });
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   console.log(`${plural(accounts, 'account')} in ${plural(pages, 'page')}`);
+}
+
+/** fetch says only "fetch failed"; the reason (refused, not found, reset) is its cause's. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -273,14 +273,14 @@ function shutdownWarnings({ operations, upstream }: Config): string[] {
     : [];
 }
 
-function upstreamWarnings({ upstream, auth, cursorSecret }: Config): string[] {
+function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config): string[] {
   if (upstream.baseUrl === undefined) {
-    // Keys without an issuer are most likely a deployment whose
-    // ENFUCE_BASE_URL went missing (or empty): the contract has the
-    // simulator answer then, and let every caller in.
-    return auth.jwtSecret || auth.jwksUrl
+    // Keys without an issuer, or production without one, are most likely a
+    // deployment whose ENFUCE_BASE_URL went missing (or empty): the contract
+    // has the simulator answer then, and let every caller in.
+    return auth.jwtSecret || auth.jwksUrl || production
       ? [
-          'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream',
+          `ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; ${production ? 'NODE_ENV=production does not change that' : 'AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream'}`,
         ]
       : [];
   }

@@ -6,6 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parse, validate } from 'graphql';
 import { SignJWT } from 'jose';
@@ -82,6 +84,32 @@ describe('examples/pageAccounts.ts against the gateway', () => {
       `${harness.simulator.data.accountsOf(FIXTURES.privateCustomer).length} accounts in 1 page`,
     );
     expect(harness.simulator.log.pageReads()).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('examples/pageAccounts.ts when it cannot ask', () => {
+  const failure = (...args: string[]) =>
+    pageAccounts(...args).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+  it('names the URL and why it could not connect', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `http://127.0.0.1:${port}/graphql`;
+
+    const { code, stderr } = await failure('--url', url, '--customer', '1');
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`${url}: fetch failed (connect ECONNREFUSED 127.0.0.1:${port})`);
+  }, 60_000);
+
+  it('refuses a page size the gateway would refuse, before asking', async () => {
+    const { code, stderr } = await failure('--customer', '1', '--page-size', '101');
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('--page-size must be a whole number from 1 to 100 (got 101)');
   }, 60_000);
 });
 

@@ -61,6 +61,12 @@ describe('start-up rules for auth', () => {
     },
   );
 
+  it('warns when production runs over the simulator', () => {
+    expect(configWarnings(loadConfig({ NODE_ENV: 'production' }))).toEqual([
+      'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that',
+    ]);
+  });
+
   it('refuses a short HS256 secret without repeating it', () => {
     const message = refusal({ AUTH_JWT_SECRET: 'CANARY-short' });
     expect(message).toBe('AUTH_JWT_SECRET must be at least 32 characters');
