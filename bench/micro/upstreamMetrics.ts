@@ -21,6 +21,7 @@ const attempts: UpstreamAttempt[] = Array.from({ length: CALLS }, (_, n) => ({
   status: 200,
   durationMs: 3 + (n % 5),
   error: undefined,
+  unreadable: [],
 }));
 const summary: RequestSummary = {
   requestId: 'r',

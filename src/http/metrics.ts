@@ -44,6 +44,7 @@ export interface GatewayMetrics {
   upstreamCallsPerOperation: Histogram<'operation'>;
   upstreamCalls: Counter<'endpoint' | 'status'>;
   upstreamDuration: Histogram<'endpoint' | 'status'>;
+  upstreamUnreadable: Counter<'endpoint' | 'field'>;
   loaderBatchSize: Histogram<'loader'>;
   /** The label value for an operation name: the name itself, or a fixed `(…)` value. */
   operationLabel(name: string | null | undefined): string;
@@ -180,6 +181,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       help: 'Time of one HTTP call to the card issuer, body included.',
       labelNames: ['endpoint', 'status'],
       buckets: SECONDS,
+      registers,
+    }),
+    upstreamUnreadable: new Counter({
+      name: 'gateway_upstream_unreadable_values_total',
+      help: 'Values in usable issuer answers that the gateway could not read and answered as null (role, paymentReference, usageLimits, usageLimits.count).',
+      labelNames: ['endpoint', 'field'],
       registers,
     }),
     loaderBatchSize: new Histogram({

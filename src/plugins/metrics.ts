@@ -50,6 +50,9 @@ export function recordUpstream(metrics: GatewayMetrics): UpstreamObserver {
     const labels = { endpoint: attempt.endpoint, status: statusLabel(attempt) };
     metrics.upstreamCalls.inc(labels);
     metrics.upstreamDuration.observe(labels, attempt.durationMs / 1000);
+    for (const field of attempt.unreadable) {
+      metrics.upstreamUnreadable.inc({ endpoint: attempt.endpoint, field });
+    }
   };
 }
 

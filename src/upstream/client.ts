@@ -2,7 +2,14 @@ import { Pool, type Dispatcher } from 'undici';
 import { YoungAbortController, untilAborted } from '../abort.js';
 import { headerValue } from '../headers.js';
 import { exchange, type Answer } from './exchange.js';
-import { decodeAccount, decodeAccountList, decodeCustomer, parseExactJson } from './decode.js';
+import {
+  decodeAccount,
+  decodeAccountList,
+  decodeCustomer,
+  parseExactJson,
+  type UnreadableField,
+  type UnreadableNotice,
+} from './decode.js';
 import {
   UpstreamCallBudgetError,
   UpstreamCallCancelledError,
@@ -42,6 +49,8 @@ export interface UpstreamAttempt {
   durationMs: number;
   /** Set when the attempt failed; 404 is not a failure. */
   error: UpstreamError | undefined;
+  /** Values of a usable answer read as `null` because they could not be read, one entry each. */
+  unreadable: readonly UnreadableField[];
 }
 
 /** Sees every attempt (retries included) after it ends; for metrics and logs. */
@@ -144,8 +153,8 @@ export class EnfuceClient {
 
   /** The full account record, or null when the issuer has no such account. */
   async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
-    return this.#get(ACCOUNT, id, {}, scope, (body) =>
-      askedFor(decodeAccount(body), id, 'account'),
+    return this.#get(ACCOUNT, id, {}, scope, (body, notice) =>
+      askedFor(decodeAccount(body, notice), id, 'account'),
     );
   }
 
@@ -157,8 +166,8 @@ export class EnfuceClient {
     scope: UpstreamScope,
   ): Promise<AccountRecord[]> {
     const query = { page: String(page), size: String(size) };
-    const decode = (body: unknown) => {
-      const list = decodeAccountList(body);
+    const decode = (body: unknown, notice?: UnreadableNotice) => {
+      const list = decodeAccountList(body, notice);
       // More than asked for: page and offset no longer line up, and the
       // connection would show another window with a wrong hasNextPage.
       if (list.length > size) {
@@ -179,8 +188,8 @@ export class EnfuceClient {
 
   /** The customer's details, or null when the issuer has no such customer. */
   async getCustomer(id: string, scope: UpstreamScope): Promise<CustomerRecord | null> {
-    return this.#get(CUSTOMER, id, {}, scope, (body) =>
-      askedFor(decodeCustomer(body), id, 'customer'),
+    return this.#get(CUSTOMER, id, {}, scope, (body, notice) =>
+      askedFor(decodeCustomer(body, notice), id, 'customer'),
     );
   }
 
@@ -210,7 +219,7 @@ export class EnfuceClient {
     id: string,
     params: Record<string, string>,
     scope: UpstreamScope,
-    decode: (body: unknown) => T,
+    decode: Decode<T>,
     /** What a 204 stands for; without it a 204 is an unexpected status. */
     noContent?: T,
   ): Promise<T | null> {
@@ -273,9 +282,9 @@ export class EnfuceClient {
   async #observed<T>(
     endpoint: Endpoint,
     scope: UpstreamScope,
-    attempt: (seen: { status?: number }) => Promise<T>,
+    attempt: (seen: Seen) => Promise<T>,
   ): Promise<T> {
-    const seen: { status?: number } = {};
+    const seen: Seen = { unreadable: [] };
     const started = performance.now();
     let error: UpstreamError | undefined;
     try {
@@ -290,6 +299,7 @@ export class EnfuceClient {
           status: seen.status,
           durationMs: performance.now() - started,
           error,
+          unreadable: seen.unreadable,
         },
         scope,
       );
@@ -298,7 +308,7 @@ export class EnfuceClient {
 
   async #attempt<T>(
     { path, headers, signal, decode, noContent }: Attempt<T>,
-    seen?: { status?: number },
+    seen?: Seen,
   ): Promise<T | null> {
     // undici's dispatch() never follows redirects (a 3xx is answered below).
     const answer = await exchange(this.#dispatcher, {
@@ -319,7 +329,8 @@ export class EnfuceClient {
           status,
         });
       }
-      return decode(parseExactJson(bodyText(answer, signal)));
+      const notice = seen && ((field: UnreadableField) => seen.unreadable.push(field));
+      return decode(parseExactJson(bodyText(answer, signal)), notice);
     }
     if (status === 204 && noContent !== undefined) return noContent;
     if (status === 404) return null;
@@ -336,14 +347,23 @@ export class EnfuceClient {
 
 const isOk = (status: number): boolean => status === 200;
 
+/** Turns a 200's parsed body into the record, telling `notice` of values it reads as null. */
+type Decode<T> = (body: unknown, notice?: UnreadableNotice) => T;
+
 /** One attempt's request, and how its answer becomes a record. */
 interface Attempt<T> {
   /** The path and query, after the base URL's own path. */
   path: string;
   headers: Record<string, string>;
   signal: AbortSignal;
-  decode: (body: unknown) => T;
+  decode: Decode<T>;
   noContent: T | undefined;
+}
+
+/** What an observed attempt saw, for its report. */
+interface Seen {
+  status?: number;
+  unreadable: UnreadableField[];
 }
 
 /**

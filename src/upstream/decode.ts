@@ -28,6 +28,35 @@ export function parseExactJson(text: string): unknown {
   }
 }
 
+/**
+ * A value the issuer sent that the gateway reads as `null` rather than fail
+ * the record for (a role or payment-reference shape new to it, a count
+ * GraphQL's Int cannot hold). Told to the caller of a decode function, so
+ * such reads show in the metrics instead of passing unseen.
+ */
+export type UnreadableField = 'role' | 'paymentReference' | 'usageLimits' | 'usageLimits.count';
+export type UnreadableNotice = (field: UnreadableField) => void;
+
+// What a lenient field decodes to when it cannot be read: kept apart from a
+// null the issuer sent, so only the first is noticed.
+const UNREADABLE = Symbol('unreadable');
+
+/** `schema`, or UNREADABLE for a value it refuses. */
+function lenient<T extends z.ZodType>(schema: T) {
+  return schema.transform((value): z.output<T> | typeof UNREADABLE => value).catch(UNREADABLE);
+}
+
+/** The value, or null (noticed as `field`) for one that could not be read. */
+function readable<T>(
+  value: T | typeof UNREADABLE | null | undefined,
+  field: UnreadableField,
+  notice: UnreadableNotice | undefined,
+): T | null {
+  if (value !== UNREADABLE) return value ?? null;
+  notice?.(field);
+  return null;
+}
+
 const ID = z.string().regex(/^\d{1,32}$/, 'an id of 1 to 32 digits');
 const DECIMAL = z.string().regex(DECIMAL_PATTERN, 'a decimal number');
 const text = z.string().nullish();
@@ -42,10 +71,9 @@ const parentId = z
 // A reference without a number or a type (`{}`, `{"type":"NONE"}`) is none
 // a payment can quote: it reads as no reference, and the account keeps the
 // rest, as an account whose reference type is new to the gateway does.
-const paymentReference = z
-  .object({ number: z.string().min(1), type: z.string().min(1) })
-  .nullish()
-  .catch(null);
+const paymentReference = lenient(
+  z.object({ number: z.string().min(1), type: z.string().min(1) }).nullish(),
+);
 
 const address = z
   .object({
@@ -62,35 +90,37 @@ const address = z
 
 // GraphQL's Int is 32-bit; an odd count (negative, huge) must not cost the
 // account its balance, so it reads as unknown, like an unknown role.
-const count = z
-  .string()
-  .regex(/^\d{1,10}$/)
-  .transform(Number)
-  .refine((n) => n <= 2 ** 31 - 1)
-  .nullish()
-  .catch(null);
+const count = lenient(
+  z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .refine((n) => n <= 2 ** 31 - 1)
+    .nullish(),
+);
 
 // Limits the gateway cannot read (a code missing, an amount that is not
 // one) read as unknown, so they never cost the account the fields around them.
-const usageLimits = z
-  .array(
-    z.object({
-      code: z.string(),
-      values: z
-        .array(
-          z.object({
-            code: z.string(),
-            singleAmount: decimal,
-            sumAmount: decimal,
-            count,
-            reset: z.boolean().nullish(),
-          }),
-        )
-        .nullish(),
-    }),
-  )
-  .nullish()
-  .catch(null);
+const usageLimits = lenient(
+  z
+    .array(
+      z.object({
+        code: z.string(),
+        values: z
+          .array(
+            z.object({
+              code: z.string(),
+              singleAmount: decimal,
+              sumAmount: decimal,
+              count,
+              reset: z.boolean().nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    )
+    .nullish(),
+);
 
 const accountSummary = z.object({
   id: ID,
@@ -127,7 +157,7 @@ const accountList = z.union([
 
 const customer = z.object({
   id: ID,
-  role: z.enum(['CORPORATE', 'PRIVATE']).nullish().catch(null),
+  role: lenient(z.enum(['CORPORATE', 'PRIVATE']).nullish()),
   customerNumber: text,
   locale: text,
   name: text,
@@ -151,23 +181,25 @@ function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** A list of accounts from `GET /account/v4/customer/{customerId}`. */
-export function decodeAccountList(body: unknown): AccountRecord[] {
-  return check(accountList, body, 'the account list').map(toAccountRecord);
+export function decodeAccountList(body: unknown, notice?: UnreadableNotice): AccountRecord[] {
+  return check(accountList, body, 'the account list').map((shape) =>
+    toAccountRecord(shape, notice),
+  );
 }
 
 /** One full account from `GET /account/v3/{id}`. */
-export function decodeAccount(body: unknown): AccountRecord {
+export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
   const shape = check(accountFull, body, 'the account');
-  return { ...toAccountRecord(shape), details: toDetails(shape) };
+  return { ...toAccountRecord(shape, notice), details: toDetails(shape, notice) };
 }
 
 /** One customer from `GET /customer/v3/{id}`. */
-export function decodeCustomer(body: unknown): CustomerRecord {
+export function decodeCustomer(body: unknown, notice?: UnreadableNotice): CustomerRecord {
   const shape = check(customer, body, 'the customer');
   const personal = [shape.firstName, shape.lastName].filter(Boolean).join(' ');
   return {
     id: shape.id,
-    role: shape.role ?? null,
+    role: readable(shape.role, 'role', notice),
     customerNumber: shape.customerNumber ?? null,
     // A private customer may come with an empty company `name`.
     displayName: shape.name || personal || null,
@@ -175,7 +207,7 @@ export function decodeCustomer(body: unknown): CustomerRecord {
   };
 }
 
-function toAccountRecord(shape: AccountSummaryShape): AccountRecord {
+function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice): AccountRecord {
   return {
     id: shape.id,
     customerId: shape.customerId,
@@ -187,12 +219,13 @@ function toAccountRecord(shape: AccountSummaryShape): AccountRecord {
     available: shape.available ?? null,
     balance: shape.balance ?? null,
     creditLimit: shape.creditLimit ?? null,
-    paymentReference: shape.paymentReference ?? null,
+    paymentReference: readable(shape.paymentReference, 'paymentReference', notice),
     template: shape.template ?? shape.accountTemplate ?? null,
   };
 }
 
-function toDetails(shape: AccountFullShape): AccountDetails {
+function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
+  const limits = readable(shape.usageLimits, 'usageLimits', notice);
   return {
     segment: shape.segment ?? null,
     reason: shape.reason ?? null,
@@ -203,7 +236,7 @@ function toDetails(shape: AccountFullShape): AccountDetails {
           percentage: shape.minimumToPay.percentage ?? null,
         }
       : null,
-    usageLimits: shape.usageLimits ? shape.usageLimits.map(toUsageLimit) : null,
+    usageLimits: limits && limits.map((limit) => toUsageLimit(limit, notice)),
   };
 }
 
@@ -220,16 +253,16 @@ function toAddress(shape: NonNullable<AccountFullShape['address']>): AddressReco
   };
 }
 
-function toUsageLimit(
-  shape: NonNullable<AccountFullShape['usageLimits']>[number],
-): UsageLimitRecord {
+type UsageLimitShape = Exclude<NonNullable<AccountFullShape['usageLimits']>, symbol>[number];
+
+function toUsageLimit(shape: UsageLimitShape, notice?: UnreadableNotice): UsageLimitRecord {
   return {
     code: shape.code,
     values: (shape.values ?? []).map((value) => ({
       code: value.code,
       singleAmount: value.singleAmount ?? null,
       sumAmount: value.sumAmount ?? null,
-      count: value.count ?? null,
+      count: readable(value.count, 'usageLimits.count', notice),
       reset: value.reset ?? null,
     })),
   };

@@ -86,6 +86,37 @@ describe('/metrics', () => {
     ).toBe(2);
   });
 
+  it('counts values the gateway reads as null because it cannot read them', async () => {
+    const id = FIXTURES.accountExactAmounts;
+    harness.simulator.faults.add({
+      route: 'account',
+      times: 1,
+      body: `{"id":${id},"customerId":1,"balance":1.00,"paymentReference":{"type":"NONE"},"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":-1},{"code":"POS","count":3000000000}]}]}`,
+    });
+    const before = await scrape(harness.url);
+    const reply = await harness.execute(
+      'query Limits($id: ID!) { account(id: $id) { paymentReference { number } usageLimits { values { count } } } }',
+      { id },
+    );
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data).toEqual({
+      account: {
+        paymentReference: null,
+        usageLimits: [{ values: [{ count: null }, { count: null }] }],
+      },
+    });
+    const after = await scrape(harness.url);
+
+    const delta = (field: string) => {
+      const labels = { endpoint: '/account/v3/{id}', field };
+      const name = 'gateway_upstream_unreadable_values_total';
+      return after.value(name, labels) - before.value(name, labels);
+    };
+    expect(delta('paymentReference')).toBe(1);
+    expect(delta('usageLimits.count')).toBe(2);
+    expect(delta('usageLimits')).toBe(0);
+  });
+
   it('labels upstream failures by status and counts the error code', async () => {
     harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
     const before = await scrape(harness.url);

@@ -99,6 +99,25 @@ describe('exact decoding', () => {
     expect(read).toBeNull();
   });
 
+  it('tells which values it read as null, and not the nulls the issuer sent', () => {
+    const noticed: string[] = [];
+    const notice = (field: string) => noticed.push(field);
+    decodeAccount(
+      parseExactJson(
+        '{"id":5,"customerId":6,"paymentReference":{},"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":-1},{"code":"POS","count":null}]}]}',
+      ),
+      notice,
+    );
+    decodeAccount(parseExactJson('{"id":5,"customerId":6,"usageLimits":[{"values":[]}]}'), notice);
+    decodeAccountList(
+      parseExactJson('[{"id":1,"customerId":2,"paymentReference":null},{"id":3,"customerId":2}]'),
+      notice,
+    );
+    decodeCustomer({ id: '1', role: 'SOLE_TRADER' }, notice);
+    decodeCustomer({ id: '1', role: null }, notice);
+    expect(noticed).toEqual(['paymentReference', 'usageLimits.count', 'usageLimits', 'role']);
+  });
+
   it.each(['-1', '3000000000', '1.5'])(
     'reads a usage-limit count of %s, which GraphQL Int cannot hold, as unknown',
     (count) => {

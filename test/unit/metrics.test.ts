@@ -82,14 +82,35 @@ describe('upstream call labels', () => {
     const scope = { auditUser: 'a' };
     const endpoint = '/account/v3/{id}';
     observe(
-      { endpoint, status: 200, durationMs: 1, error: new UpstreamCallCancelledError() },
+      {
+        endpoint,
+        status: 200,
+        durationMs: 1,
+        error: new UpstreamCallCancelledError(),
+        unreadable: [],
+      },
       scope,
     );
     observe(
-      { endpoint, status: undefined, durationMs: 1, error: new UpstreamCallCancelledError() },
+      {
+        endpoint,
+        status: undefined,
+        durationMs: 1,
+        error: new UpstreamCallCancelledError(),
+        unreadable: [],
+      },
       scope,
     );
-    observe({ endpoint, status: 200, durationMs: 1, error: new UpstreamResponseError('x') }, scope);
+    observe(
+      {
+        endpoint,
+        status: 200,
+        durationMs: 1,
+        error: new UpstreamResponseError('x'),
+        unreadable: [],
+      },
+      scope,
+    );
     const { values } = await metrics.upstreamCalls.get();
     const byStatus = Object.fromEntries(values.map((v) => [v.labels.status, v.value]));
     expect(byStatus).toEqual({ cancelled: 2, unusable: 1 });
