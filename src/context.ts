@@ -7,9 +7,7 @@ import type { EnfuceClient, UpstreamScope } from './upstream/client.js';
 /** What every resolver receives; built fresh for each request (codegen `contextType`). */
 export interface GatewayContext {
   caller: Caller;
-  /** Sent upstream as `auditUser` on every call made for this request. */
-  auditUser: string;
-  requestId: string;
+  /** Bound to this request's upstream scope: its `auditUser`, request id, call count and signal. */
   loaders: Loaders;
   cursors: CursorCodec;
   /** Upstream calls made so far for this request. */
@@ -53,8 +51,6 @@ export function createContextFactory({
     };
     return {
       caller,
-      auditUser: caller.sub,
-      requestId: headers.requestId,
       loaders: createLoaders(client, scope),
       cursors,
       upstreamCalls,

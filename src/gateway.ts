@@ -41,7 +41,7 @@ export interface GatewayDependencies {
    */
   simulatorUrl?: string;
   logger?: Logger;
-  /** Without it the gateway's client reports no upstream metrics or failure logs. */
+  /** Used as given: the gateway adds no call policy, upstream metrics or failure logs to it. */
   client?: EnfuceClient;
   /** Where the instruments go (a cluster worker's aggregating registry). @default a new Registry */
   metricsRegistry?: Registry;
@@ -126,7 +126,7 @@ export async function createGateway(
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
-    // Depth, aliases, tokens, root fields, directives, error count; `_service` with introspection.
+    // Depth, aliases, tokens, root fields, directives, error count; `_service` without introspection.
     ...operationLimits(config.limits, config.introspection),
     allowBatchedHttpRequests: false,
     // index.ts owns SIGTERM/SIGINT: readiness first, then the drain, bounded by a grace period.

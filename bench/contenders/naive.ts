@@ -15,8 +15,8 @@ runChild(async () => {
     async createContext(headers) {
       const context = await contextFor(headers);
       const scope = {
-        auditUser: context.auditUser,
-        requestId: context.requestId,
+        auditUser: context.caller.sub,
+        requestId: headers.requestId,
         onCall: () => void context.upstreamCalls.count++,
       };
       return { ...context, loaders: createNaiveLoaders(client, scope) };

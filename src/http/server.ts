@@ -9,7 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
@@ -47,6 +52,11 @@ export interface HttpServerOptions {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const DEFAULT_BODY_LIMIT = 100 * 1024;
 
+/** Whether the request is a GraphQL request rather than a preflight or another route. */
+export function isGraphQL(request: FastifyRequest): boolean {
+  return request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS';
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { metrics, logger, isReady } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -72,9 +82,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorateRequest('gatewayContext', null);
   app.decorateRequest('callerGone', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS') {
-      request.callerGone = callerGone(reply.raw);
-    }
+    if (isGraphQL(request)) request.callerGone = callerGone(reply.raw);
   });
 
   await app.register(fastifyCors, options.cors ?? corsPolicy());

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { UpstreamAttempt, UpstreamObserver } from '../upstream/client.js';
-import { isGraphQL, type SummaryListener } from './requestSummary.js';
+import { isGraphQL } from '../http/server.js';
+import type { SummaryListener } from './requestSummary.js';
 
 // Codes are the contract's and Apollo's fixed sets; anything else is folded.
 const ERROR_CODE = /^[A-Z][A-Z_]{0,47}$/;

@@ -11,6 +11,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.js';
+import { isGraphQL } from '../http/server.js';
 
 export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error' | 'abandoned';
 
@@ -133,11 +134,6 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     const progress = progressByRequest.get(request);
     if (progress !== undefined) summarize(request, reply, progress);
   });
-}
-
-/** Whether the request is a GraphQL request rather than a preflight or another route. */
-export function isGraphQL(request: FastifyRequest): boolean {
-  return request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS';
 }
 
 function outcomeOf(status: number, errorCodes: string[], hasData: boolean): RequestOutcome {

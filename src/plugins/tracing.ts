@@ -13,7 +13,8 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isGraphQL, type SummaryListener } from './requestSummary.js';
+import { isGraphQL } from '../http/server.js';
+import type { SummaryListener } from './requestSummary.js';
 
 const spans = new WeakMap<FastifyRequest, Span>();
 

@@ -66,7 +66,7 @@ export class RequestLog {
     this.#maxEntries = options.maxEntries ?? 100_000;
   }
 
-  /** Records the arrival of a request; the returned entry is completed by `finish`. */
+  /** Records the arrival of a request; its handler fills in `endedAt` and `status` when it ends. */
   start(entry: Omit<RequestLogEntry, 'seq' | 'endedAt' | 'status' | 'faultId'>): RequestLogEntry {
     const full: RequestLogEntry = {
       ...entry,

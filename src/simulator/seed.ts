@@ -226,31 +226,3 @@ function shuffle(rng: Random, items: readonly string[]): string[] {
   }
   return copy;
 }
-
-let defaultData: SimulatorData | undefined;
-
-/** The dataset for seed 1 (the simulator's default), built on first use. */
-export function defaultDataset(): SimulatorData {
-  defaultData ??= createSimulatorData(1);
-  return defaultData;
-}
-
-/** Accounts of a customer in the default (seed 1) dataset; see `SimulatorData.accountsOf`. */
-export function accountsOf(customerId: string): readonly Readonly<AccountRecord>[] {
-  return defaultDataset().accountsOf(customerId);
-}
-
-/** One account of the default (seed 1) dataset. */
-export function account(id: string): Readonly<AccountRecord> | undefined {
-  return defaultDataset().account(id);
-}
-
-/** One customer of the default (seed 1) dataset. */
-export function customer(id: string): Readonly<CustomerRecord> | undefined {
-  return defaultDataset().customer(id);
-}
-
-/** Children of an account in the default (seed 1) dataset. */
-export function subAccountsOf(accountId: string): readonly Readonly<AccountRecord>[] {
-  return defaultDataset().subAccountsOf(accountId);
-}

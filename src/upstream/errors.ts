@@ -136,14 +136,9 @@ export function isTimeout(error: unknown): boolean {
 /** Classifies whatever the transport threw, keeping the original as `cause`. */
 export function fromTransportError(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
-  // Our own per-call budget: AbortSignal.timeout() rejects with this DOMException.
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return new UpstreamTimeoutError({ cause: error });
-  }
+  // The call's own deadline (a TimeoutError DOMException) or one of undici's.
+  if (isTimeout(error)) return new UpstreamTimeoutError({ cause: error });
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNDICI_TIMEOUTS.has(code)) {
-    return new UpstreamTimeoutError({ cause: error });
-  }
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return new UpstreamResponseError('the body is larger than the allowed size', { cause: error });
   }
