@@ -83,6 +83,9 @@ export async function createGateway(
   if (upstreamPolicy) instruments.watchPolicy(upstreamPolicy);
   const upstreamMetrics = recordUpstream(instruments);
   const upstreamLog = logUpstreamFailures(logger);
+  // Loaded only when tracing is on, so it costs nothing otherwise.
+  const tracing =
+    config.operations.otlpEndpoint === undefined ? undefined : await import('./plugins/tracing.js');
   const client =
     deps.client ??
     new EnfuceClient({
@@ -94,6 +97,7 @@ export async function createGateway(
       maxResponseBytes: config.upstream.maxResponseBytes,
       maxCallsPerScope: config.upstream.maxCallsPerOperation,
       policy: upstreamPolicy,
+      tracer: tracing?.traceUpstream(baseUrl),
       observer: (attempt, scope) => {
         upstreamMetrics(attempt, scope);
         upstreamLog(attempt, scope);
@@ -113,10 +117,8 @@ export async function createGateway(
     logRequests(logger),
     recordRequests(instruments),
   ];
-  if (config.operations.otlpEndpoint !== undefined) {
-    // Loaded only when tracing is on, so it costs nothing otherwise.
-    const { traceRequests } = await import('./plugins/tracing.js');
-    summaryListeners.push(traceRequests(app, (name) => instruments.operationLabel(name)));
+  if (tracing !== undefined) {
+    summaryListeners.push(tracing.traceRequests(app, (name) => instruments.operationLabel(name)));
   }
   observeRequests(app, summaryListeners);
 

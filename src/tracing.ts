@@ -1,14 +1,11 @@
 /**
  * OpenTelemetry tracing, loaded by a dynamic import only when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, so a gateway without it never loads
- * the SDK. Spans go to the collector over OTLP/HTTP (JSON); undici's
- * instrumentation adds a client span per upstream call and sends
- * `traceparent` to the issuer.
+ * the SDK. Spans go to the collector over OTLP/HTTP (JSON); the gateway
+ * makes its own spans (plugins/tracing.ts), so no library is instrumented.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { routeTemplate } from './upstream/client.js';
 
 export interface TracingOptions {
   /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
@@ -21,23 +18,10 @@ export function startTracing({ endpoint, serviceName }: TracingOptions): () => P
   const sdk = new NodeSDK({
     serviceName,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
-    instrumentations: [
-      new UndiciInstrumentation({
-        // Spans are named by method; the template lets a backend group them.
-        // It also replaces undici's path, query and full URL, which carry
-        // issuer ids and the caller's auditUser: spans, like metrics and
-        // logs, name the route and never the record or the person.
-        startSpanHook: (request) => {
-          const template = routeTemplate(request.path);
-          return {
-            'url.template': template,
-            'url.path': template,
-            'url.query': '',
-            'url.full': `${request.origin}${template}`,
-          };
-        },
-      }),
-    ],
+    // Upstream client spans come from EnfuceClient's tracer: undici's
+    // instrumentation takes its parent from whichever call frees a pooled
+    // socket, so a call that waited for one joined another request's trace.
+    instrumentations: [],
     // Traces only: logs go to stdout, metrics to /metrics.
     logRecordProcessors: [],
   });

@@ -1,6 +1,6 @@
 /**
- * A server span per GraphQL request, parent of the upstream client spans.
- * Registered only when tracing is on. The span's context is entered in
+ * A server span per GraphQL request, parent of a client span per upstream
+ * call. Registered only when tracing is on. The span's context is entered in
  * `preValidation`, after the body has been read: context entered earlier is
  * lost across the body stream's events.
  */
@@ -14,7 +14,10 @@ import {
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isGraphQL } from '../http/server.js';
+import type { UpstreamTracer } from '../upstream/client.js';
 import type { SummaryListener } from './requestSummary.js';
+
+const TRACER = 'enfuce-graphql-gateway';
 
 const spans = new WeakMap<FastifyRequest, Span>();
 
@@ -27,7 +30,7 @@ export function traceRequests(
   app: FastifyInstance,
   operationLabel: (name: string) => string,
 ): SummaryListener {
-  const tracer = trace.getTracer('enfuce-graphql-gateway');
+  const tracer = trace.getTracer(TRACER);
 
   app.addHook('onRequest', async (request) => {
     if (!isGraphQL(request)) return;
@@ -71,5 +74,42 @@ export function traceRequests(
     }
     if (summary.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
+  };
+}
+
+/**
+ * A client span per upstream attempt (retries included), child of the
+ * request's span, with `traceparent` sent to the issuer. Spans name the
+ * route template (`GET /account/v3/{id}`), never the path or query with its
+ * ids and the caller's auditUser: like metrics and logs, they name the route,
+ * never the record or the person.
+ */
+export function traceUpstream(baseUrl: string): UpstreamTracer {
+  const tracer = trace.getTracer(TRACER);
+  const base = new URL(baseUrl);
+  const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  const port = Number(base.port) || (base.protocol === 'https:' ? 443 : 80);
+  return {
+    startAttempt(endpoint, headers) {
+      const span = tracer.startSpan(`GET ${endpoint}`, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'GET',
+          'url.template': endpoint,
+          'url.full': `${root}${endpoint}`,
+          'server.address': base.hostname,
+          'server.port': port,
+        },
+      });
+      propagation.inject(trace.setSpan(context.active(), span), headers);
+      return ({ status, error }) => {
+        if (status !== undefined) span.setAttribute('http.response.status_code', status);
+        if (error !== undefined) {
+          span.setAttribute('error.type', error.code);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        }
+        span.end();
+      };
+    },
   };
 }

@@ -56,6 +56,22 @@ export interface UpstreamAttempt {
 /** Sees every attempt (retries included) after it ends; for metrics and logs. */
 export type UpstreamObserver = (attempt: UpstreamAttempt, scope: UpstreamScope) => void;
 
+/**
+ * Traces every attempt (plugins/tracing.ts). Called in the attempt's own
+ * async context as it goes out, so its span joins the request that made it
+ * even when it waited for a slot or a socket behind another request's call.
+ */
+export interface UpstreamTracer {
+  /**
+   * Starts the attempt's span and adds what the issuer should receive with
+   * it (`traceparent`) to `headers`; the returned function ends the span.
+   */
+  startAttempt(
+    endpoint: string,
+    headers: Record<string, string>,
+  ): (attempt: UpstreamAttempt) => void;
+}
+
 /** One logical call as a CallPolicy sees it. */
 export interface PolicyCall {
   /** Aborts at the call's deadline; pass it to every attempt. */
@@ -107,6 +123,8 @@ export interface EnfuceClientOptions {
   maxCallsPerScope?: number;
   /** @default none */
   observer?: UpstreamObserver;
+  /** @default none */
+  tracer?: UpstreamTracer;
 }
 
 /**
@@ -124,6 +142,7 @@ export class EnfuceClient {
   readonly #policy: CallPolicy;
   readonly #maxCallsPerScope: number;
   readonly #observer: UpstreamObserver | undefined;
+  readonly #tracer: UpstreamTracer | undefined;
   // Per operation, keyed by its scope object, so nothing outlives the request.
   readonly #callsByScope = new WeakMap<UpstreamScope, number>();
 
@@ -137,6 +156,7 @@ export class EnfuceClient {
     this.#policy = options.policy ?? passThrough;
     this.#maxCallsPerScope = options.maxCallsPerScope ?? 200;
     this.#observer = options.observer;
+    this.#tracer = options.tracer;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
@@ -253,8 +273,10 @@ export class EnfuceClient {
           decode,
           noContent,
         };
-        if (this.#observer === undefined) return this.#attempt(request);
-        return this.#observed(endpoint, scope, (seen) => this.#attempt(request, seen));
+        if (this.#observer === undefined && this.#tracer === undefined) {
+          return this.#attempt(request);
+        }
+        return this.#observed(endpoint, scope, request);
       }, call);
       // Backoff sleeps and bulkhead queues do not watch the signal; the
       // caller still gets its answer at the deadline.
@@ -278,31 +300,37 @@ export class EnfuceClient {
     scope.onCall?.();
   }
 
-  /** Runs one attempt and reports it to the observer, whatever the result. */
+  /** Runs one attempt in its span, and reports it to the observer, whatever the result. */
   async #observed<T>(
     endpoint: Endpoint,
     scope: UpstreamScope,
-    attempt: (seen: Seen) => Promise<T>,
-  ): Promise<T> {
+    request: Attempt<T>,
+  ): Promise<T | null> {
     const seen: Seen = { unreadable: [] };
+    let sent = request;
+    let endSpan: ((attempt: UpstreamAttempt) => void) | undefined;
+    if (this.#tracer) {
+      // Each attempt its own trace headers: a retry is a span of its own.
+      sent = { ...request, headers: { ...request.headers } };
+      endSpan = this.#tracer.startAttempt(endpoint, sent.headers);
+    }
     const started = performance.now();
     let error: UpstreamError | undefined;
     try {
-      return await attempt(seen);
+      return await this.#attempt(sent, seen);
     } catch (thrown) {
       error = fromTransportError(thrown);
       throw thrown;
     } finally {
-      this.#observer?.(
-        {
-          endpoint,
-          status: seen.status,
-          durationMs: performance.now() - started,
-          error,
-          unreadable: seen.unreadable,
-        },
-        scope,
-      );
+      const attempt: UpstreamAttempt = {
+        endpoint,
+        status: seen.status,
+        durationMs: performance.now() - started,
+        error,
+        unreadable: seen.unreadable,
+      };
+      endSpan?.(attempt);
+      this.#observer?.(attempt, scope);
     }
   }
 
@@ -414,15 +442,6 @@ type Endpoint = '/account/v3/{id}' | '/account/v4/customer/{id}' | '/customer/v3
 const ACCOUNT: Endpoint = '/account/v3/{id}';
 const ACCOUNTS_OF_CUSTOMER: Endpoint = '/account/v4/customer/{id}';
 const CUSTOMER: Endpoint = '/customer/v3/{id}';
-
-/**
- * The route template of a request path to the issuer, for span attributes
- * (undici reports only the path): the query is dropped and ids (all digits)
- * become `{id}`.
- */
-export function routeTemplate(path: string): string {
-  return (path.split('?')[0] ?? '').replace(/\/\d+(?=\/|$)/g, '/{id}');
-}
 
 function checkedId(id: string): string {
   // Resolvers validate ids first; this is the last line of defence. An id

@@ -7,6 +7,7 @@
  * One instance per upstream, shared by every request: a breaker or bulkhead
  * that lives per request protects nothing.
  */
+import { AsyncResource } from 'node:async_hooks';
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -192,7 +193,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         // count against it. No signal for the bulkhead either: cockatiel 3's
         // queue stalls when a queued call is aborted; the deadline is
         // checked once a slot is free, so a late call gives it back at once.
-        return this.#bulkhead.execute(() => {
+        const inSlot = () => {
           signal.throwIfAborted();
           // cockatiel lets calls wait for a half-open probe's outcome, each
           // holding its slot for as long as the probe takes: up to the
@@ -228,7 +229,13 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
               }),
             signal,
           );
-        });
+        };
+        // The bulkhead starts a queued call from the call that freed its
+        // slot: bound, it runs in its own request's async context, so its
+        // span and traceparent stay in its own trace. A call with a free
+        // slot runs at once, here, and binding costs microseconds.
+        const queues = this.#bulkhead.executionSlots === 0;
+        return this.#bulkhead.execute(queues ? AsyncResource.bind(inSlot) : inSlot);
       }, signal);
     } catch (error) {
       throw this.#translate(error);

@@ -11,6 +11,7 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  status?: { code?: number; message?: string };
   attributes: { key: string; value: { stringValue?: string; intValue?: number | string } }[];
 }
 
@@ -23,6 +24,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   let received: { path: string; body: any }[];
   let harness: Harness;
   let stopTracing: () => Promise<void>;
+  let endpoint: string;
+  let attemptTraceparents: string[] = [];
 
   beforeAll(async () => {
     received = [];
@@ -35,7 +38,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       });
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     stopTracing = startTracing({ endpoint, serviceName: 'gateway-under-test' });
     harness = await startHarness({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, METRICS_OPERATION_NAMES: 'Traced' },
@@ -44,6 +47,66 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   afterAll(async () => {
     await harness.close();
     await new Promise((resolve) => collector.close(resolve));
+  });
+
+  it('keeps an upstream call that waited for a connection in its own trace', async () => {
+    // One connection: the second and third calls queue behind the first.
+    const queued = await startHarness({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ENFUCE_MAX_CONNECTIONS: '1' },
+    });
+    try {
+      queued.simulator.faults.add({ route: 'account', latencyMs: 50 });
+      const traces = ['1', '2', '3'].map((n) => n.repeat(32));
+      const replies = await Promise.all(
+        traces.map((trace, n) =>
+          postWithNodeHttp(
+            `${queued.url}/graphql`,
+            JSON.stringify({
+              query: 'query Queued($id: ID!) { account(id: $id) { id } }',
+              variables: { id: FIXTURES.accountExactAmounts },
+            }),
+            { traceparent: `00-${trace}-00f067aa0ba902b7-01`, 'x-request-id': `queued-${n}` },
+          ),
+        ),
+      );
+      expect(replies.map((reply) => JSON.parse(reply).errors)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      const calls = queued.simulator.log.entries('account');
+      expect(calls).toHaveLength(3);
+      const traceOf = (call: (typeof calls)[number]) =>
+        String(call.headers.traceparent).split('-')[1];
+      expect(
+        Object.fromEntries(calls.map((call) => [call.headers['x-request-id'], traceOf(call)])),
+      ).toEqual({ 'queued-0': traces[0], 'queued-1': traces[1], 'queued-2': traces[2] });
+    } finally {
+      await queued.close();
+    }
+  });
+
+  it('gives each attempt its own span, a failed one marked with its code', async () => {
+    harness.simulator.faults.add({ route: 'account', status: 503, times: 1 });
+    const trace = 'a'.repeat(32);
+    const reply = await postWithNodeHttp(
+      `${harness.url}/graphql`,
+      JSON.stringify({
+        query: 'query Retried($id: ID!) { account(id: $id) { id } }',
+        variables: { id: FIXTURES.accountNegativeBalance },
+      }),
+      { traceparent: `00-${trace}-00f067aa0ba902b7-01` },
+    );
+    expect(JSON.parse(reply).errors).toBeUndefined();
+    // Each attempt went out with its own span's traceparent.
+    const sent = harness.simulator.log
+      .entries('account')
+      .map((call) => String(call.headers.traceparent));
+    expect(sent).toHaveLength(2);
+    expect(sent.map((header) => header.split('-')[1])).toEqual([trace, trace]);
+    expect(new Set(sent).size).toBe(2);
+    harness.simulator.log.clear();
+    attemptTraceparents = sent;
   });
 
   it("exports a server span in the caller's trace, parent of the upstream call's span", async () => {
@@ -73,13 +136,13 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
     // A name outside METRICS_OPERATION_NAMES stays out of span names too.
     const other = spans.find(
-      (span) => span.kind === SERVER && span.name !== 'POST /graphql Traced',
+      (span) =>
+        span.kind === SERVER &&
+        span.attributes.some(
+          (a) => a.key === 'graphql.operation.name' && a.value.stringValue === 'Invented',
+        ),
     );
     expect(other?.name).toBe('POST /graphql (other)');
-    expect(other!.attributes).toContainEqual({
-      key: 'graphql.operation.name',
-      value: { stringValue: 'Invented' },
-    });
 
     const server = spans.find((span) => span.name === 'POST /graphql Traced');
     expect(server).toMatchObject({ name: 'POST /graphql Traced', traceId: CALLER_TRACE });
@@ -92,15 +155,44 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const upstream = spans.filter(
       (span) =>
         span.kind === CLIENT &&
+        span.traceId === CALLER_TRACE &&
         span.attributes.some(
           (a) => a.key === 'url.template' && a.value.stringValue === '/account/v3/{id}',
         ),
     );
     expect(upstream).toHaveLength(1);
     expect(upstream[0]).toMatchObject({
-      name: 'GET',
+      name: 'GET /account/v3/{id}',
       traceId: CALLER_TRACE,
       parentSpanId: server!.spanId,
+    });
+    const { port } = new URL(harness.simulator.url);
+    expect(upstream[0]!.attributes).toEqual(
+      expect.arrayContaining([
+        { key: 'http.request.method', value: { stringValue: 'GET' } },
+        { key: 'server.address', value: { stringValue: '127.0.0.1' } },
+        { key: 'server.port', value: { intValue: Number(port) } },
+        { key: 'http.response.status_code', value: { intValue: 200 } },
+      ]),
+    );
+
+    // The retried attempt: two spans, the first failed with its code.
+    const attempts = attemptTraceparents.map((header) =>
+      spans.find((span) => span.spanId === header.split('-')[2]),
+    );
+    expect(attempts.map((span) => span?.status)).toEqual([
+      { code: 2, message: expect.any(String) },
+      expect.not.objectContaining({ code: 2 }),
+    ]);
+    expect(attempts[0]!.attributes).toEqual(
+      expect.arrayContaining([
+        { key: 'http.response.status_code', value: { intValue: 503 } },
+        { key: 'error.type', value: { stringValue: 'UPSTREAM_UNAVAILABLE' } },
+      ]),
+    );
+    expect(attempts[1]!.attributes).toContainEqual({
+      key: 'http.response.status_code',
+      value: { intValue: 200 },
     });
 
     // Neither the account id nor the caller's audit user reaches the span.

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { MockAgent, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnfuceClient, routeTemplate, type UpstreamScope } from '../../src/upstream/client.js';
+import { EnfuceClient, type UpstreamScope } from '../../src/upstream/client.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
 
@@ -259,17 +259,5 @@ describe('retryAfterMs', () => {
 
   it.each(['1.5', '0.5', '-1', '2, 3'])('ignores %j, which is neither', (value) => {
     expect(retryAfterMs(value, Date.parse('2026-01-01T00:00:00Z'))).toBeUndefined();
-  });
-});
-
-describe('routeTemplate', () => {
-  it.each([
-    ['/account/v3/123', '/account/v3/{id}'],
-    ['/account/v4/customer/42?page=0&size=100&auditUser=u1', '/account/v4/customer/{id}'],
-    ['/issuer/v2/customer/v3/9007199254740993', '/issuer/v2/customer/v3/{id}'],
-    ['/account/v3/12a', '/account/v3/12a'],
-    ['/account/v3/', '/account/v3/'],
-  ])('turns %s into %s', (path, template) => {
-    expect(routeTemplate(path)).toBe(template);
   });
 });
