@@ -15,12 +15,8 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import {
-  AggregatorRegistry,
-  Registry,
-  type MetricObjectWithValues,
-  type MetricValue,
-} from 'prom-client';
+import { Registry } from 'prom-client';
+import { HostMetrics, type WorkerMetrics } from './clusterMetrics.js';
 import type { Config } from './config.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 
@@ -46,7 +42,7 @@ interface MetricsQuestion {
 interface MetricsAnswer {
   type: 'gateway:metrics-answer';
   id: number;
-  metrics?: MetricObjectWithValues<MetricValue<string>>[];
+  metrics?: WorkerMetrics;
   error?: string;
 }
 
@@ -81,7 +77,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   >();
   let nextMetricsQuestion = 0;
   const metricsOf = (worker: Worker) =>
-    new Promise<MetricObjectWithValues<MetricValue<string>>[]>((resolve, reject) => {
+    new Promise<WorkerMetrics>((resolve, reject) => {
       const id = nextMetricsQuestion++;
       const timer = setTimeout(() => {
         metricsAnswers.delete(id);
@@ -108,8 +104,16 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       if (question.worker === worker) question.settle({ metrics: [] });
     }
   };
-  const clusterMetrics = async () =>
-    AggregatorRegistry.aggregate(await Promise.all([...listening].map(metricsOf))).metrics();
+  const hostMetrics = new HostMetrics();
+  const clusterMetrics = async () => {
+    const workers = [...listening];
+    const answers = await Promise.all(workers.map(metricsOf));
+    // One that died meanwhile counts by what it said before it died (retire).
+    const live = workers.flatMap((worker, i) =>
+      listening.has(worker) ? [[worker.id, answers[i]!] as const] : [],
+    );
+    return hostMetrics.aggregate(new Map(live));
+  };
 
   cluster.on('message', (worker: Worker, message: Question | MetricsAnswer) => {
     if (message?.type === 'gateway:metrics-answer') {
@@ -173,6 +177,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     startedAt.delete(worker.id);
     listening.delete(worker);
     forgetQuestionsTo(worker);
+    void hostMetrics.retire(worker.id);
     if (stopping) return;
     if (!anyListened) {
       // The worker wrote why; restarting it would only fail the same way.

@@ -55,7 +55,23 @@ describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
         s.labels.operation === 'Clustered',
     );
     expect(count?.value).toBe(8);
-  });
+
+    // A worker that served some of them dies: the host's count does not go
+    // down (Prometheus would read a reset), its replacement starts at zero.
+    const served = /"pid":(\d+)[^\n]*"msg":"graphql request"/.exec(gateway.output())![1];
+    process.kill(Number(served), 'SIGKILL');
+    await vi.waitFor(
+      () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(3),
+      { timeout: 20_000, interval: 50 },
+    );
+    const after = parseSamples(await (await request(`${gateway.url}/metrics`)).body.text());
+    const countAfter = after.find(
+      (s) =>
+        s.name === 'gateway_graphql_request_duration_seconds_count' &&
+        s.labels.operation === 'Clustered',
+    );
+    expect(countAfter?.value).toBe(8);
+  }, 40_000);
 });
 
 describe('WEB_CONCURRENCY=2: failures and shutdown', () => {

@@ -1,0 +1,71 @@
+/**
+ * The host's metrics under `WEB_CONCURRENCY`: every worker's, added up by
+ * the primary for whichever worker takes the scrape.
+ *
+ * Counters and histograms of a worker that died stay in the sum at what it
+ * last reported. Without them a restart would make the host's counters go
+ * down, which Prometheus reads as a reset: `rate()` and `increase()` would
+ * then count the surviving workers' whole totals again as new traffic.
+ * Gauges describe the live processes only, so a dead worker's are dropped.
+ */
+import {
+  AggregatorRegistry,
+  type Aggregator,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
+
+export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+// prom-client sums gauges across workers by default; these are per process
+// and the same in each, so the host reports one.
+const SAME_IN_EVERY_WORKER: Record<string, Aggregator> = { process_max_fds: 'first' };
+
+export class HostMetrics {
+  /** Each live worker's last answer, by worker id. */
+  readonly #last = new Map<number, WorkerMetrics>();
+  /** The counters and histograms of workers that died, added up. */
+  #retired: WorkerMetrics = [];
+  /** Dead workers' counters and histograms not yet in `#retired`; counted meanwhile. */
+  readonly #retiring = new Set<WorkerMetrics>();
+  /** Folds one at a time, each onto the last one's result. */
+  #folding = Promise.resolve();
+
+  /** Adds up the live workers' answers and what dead workers counted. */
+  async aggregate(answers: Map<number, WorkerMetrics>): Promise<string> {
+    for (const [worker, metrics] of answers) {
+      // An empty answer comes from a worker that could not be asked.
+      if (metrics.length > 0) this.#last.set(worker, metrics);
+    }
+    const all = [...answers.values(), this.#retired, ...this.#retiring].map((metrics) =>
+      metrics.map((metric) => {
+        const aggregator = SAME_IN_EVERY_WORKER[metric.name];
+        return aggregator === undefined ? metric : { ...metric, aggregator };
+      }),
+    );
+    return AggregatorRegistry.aggregate(all).metrics();
+  }
+
+  /** Keeps a dead worker's counters and histograms in the host's sums. */
+  retire(worker: number): Promise<void> {
+    const last = this.#last.get(worker);
+    this.#last.delete(worker);
+    if (last === undefined) return this.#folding;
+    const cumulative = last.filter(isCumulative);
+    this.#retiring.add(cumulative);
+    this.#folding = this.#folding.then(async () => {
+      const sum = AggregatorRegistry.aggregate([this.#retired, cumulative]);
+      const folded = (await sum.getMetricsAsJSON()) as WorkerMetrics;
+      this.#retired = folded;
+      this.#retiring.delete(cumulative);
+    });
+    return this.#folding;
+  }
+}
+
+/** Counters and histograms only grow. */
+function isCumulative({ type }: WorkerMetrics[number]): boolean {
+  // prom-client's types declare a numeric enum; its JSON holds the name.
+  const name = type as unknown as string;
+  return name === 'counter' || name === 'histogram';
+}
