@@ -24,7 +24,7 @@ import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
 import { recordBatch, recordRequests, recordUpstream, trackInFlight } from './plugins/metrics.js';
-import { logRequests, logUpstreamFailures } from './plugins/requestLog.js';
+import { logCircuitChanges, logRequests, logUpstreamFailures } from './plugins/requestLog.js';
 import { observeRequests, requestSummaryPlugin } from './plugins/requestSummary.js';
 import { resultFieldsLimitPlugin } from './plugins/resultFieldsLimit.js';
 import { createCursorCodec } from './resolvers/cursor.js';
@@ -80,7 +80,10 @@ export async function createGateway(
     registry: deps.metricsRegistry,
     operationNames: config.operations.metricsOperationNames,
   });
-  if (upstreamPolicy) instruments.watchPolicy(upstreamPolicy);
+  if (upstreamPolicy) {
+    instruments.watchPolicy(upstreamPolicy);
+    upstreamPolicy.onEvent(logCircuitChanges(logger));
+  }
   const upstreamMetrics = recordUpstream(instruments);
   const upstreamLog = logUpstreamFailures(logger);
   // Loaded only when tracing is on, so it costs nothing otherwise.

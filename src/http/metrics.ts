@@ -167,7 +167,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       name: 'gateway_upstream_calls_per_operation',
       help: 'Upstream HTTP calls (retries included) made for one GraphQL request.',
       labelNames: ['operation'],
-      buckets: [0, 1, 2, 3, 5, 10, 20, 50, 100],
+      buckets: [0, 1, 2, 3, 5, 10, 20, 50, 100, 200],
       registers,
     }),
     upstreamCalls: new Counter({

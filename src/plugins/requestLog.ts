@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { withoutRedaction, type PlainField } from '../logger.js';
 import type { UpstreamObserver } from '../upstream/client.js';
+import type { UpstreamPolicyEvent } from '../upstream/policy.js';
 import type { SummaryListener } from './requestSummary.js';
 
 /** `graphql request`: request id, operation, caller, status, outcome, time, upstream calls, error codes. */
@@ -50,6 +51,21 @@ export function logUpstreamFailures(logger: Logger): UpstreamObserver {
       } satisfies Record<string, PlainField>,
       'upstream call failed',
     );
+  };
+}
+
+/**
+ * `upstream circuit open` (warn), `… half-open`, `… closed` (info): the
+ * moments the gateway stops calling the issuer and starts again, which
+ * otherwise show only as a metric.
+ */
+export function logCircuitChanges(logger: Logger): (event: UpstreamPolicyEvent) => void {
+  const lines = withoutRedaction(logger);
+  return (event) => {
+    if (event.type !== 'circuit') return;
+    const line = { circuit: event.state } satisfies Record<string, PlainField>;
+    if (event.state === 'open') lines.warn(line, 'upstream circuit open');
+    else lines.info(line, `upstream circuit ${event.state}`);
   };
 }
 

@@ -43,6 +43,9 @@ export function traceRequests(
         attributes: {
           'http.request.method': request.method,
           'http.route': '/graphql',
+          'url.scheme': request.protocol,
+          'url.path': '/graphql',
+          'network.protocol.version': request.raw.httpVersion,
           'gateway.request_id': request.id,
         },
       },
@@ -72,7 +75,10 @@ export function traceRequests(
     if (summary.errorCodes.length > 0) {
       span.setAttribute('gateway.error_codes', summary.errorCodes);
     }
-    if (summary.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+    if (summary.outcome === 'error') {
+      span.setAttribute('error.type', summary.errorCodes[0] ?? String(summary.status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
     span.end();
   };
 }

@@ -95,11 +95,13 @@ describe('U6: the circuit breaker', () => {
   let harness: Harness;
   const HALF_OPEN_MS = 400;
   const events: UpstreamPolicyEvent[] = [];
+  const logged: { level: number; msg: string; circuit?: string }[] = [];
 
   beforeAll(async () => {
     harness = await startHarness({
       upstreamTimeoutMs: 2000,
       env: { ENFUCE_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
+      logDestination: { write: (line: string) => void logged.push(JSON.parse(line)) },
     });
     harness.gateway.upstreamPolicy!.onEvent((event) => events.push(event));
   });
@@ -150,6 +152,20 @@ describe('U6: the circuit breaker', () => {
     const circuit = events.filter((event) => event.type === 'circuit').map((event) => event.state);
     expect(circuit).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
     expect(events).toContainEqual({ type: 'rejected', reason: 'circuit-open' });
+    // Each change is logged; opening as a warning.
+    const WARN = 40;
+    const INFO = 30;
+    expect(
+      logged
+        .filter((line) => line.msg.startsWith('upstream circuit'))
+        .map(({ level, msg, circuit: state }) => ({ level, msg, circuit: state })),
+    ).toEqual([
+      { level: WARN, msg: 'upstream circuit open', circuit: 'open' },
+      { level: INFO, msg: 'upstream circuit half-open', circuit: 'half-open' },
+      { level: WARN, msg: 'upstream circuit open', circuit: 'open' },
+      { level: INFO, msg: 'upstream circuit half-open', circuit: 'half-open' },
+      { level: INFO, msg: 'upstream circuit closed', circuit: 'closed' },
+    ]);
   });
 
   it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {

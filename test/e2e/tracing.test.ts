@@ -147,6 +147,15 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const server = spans.find((span) => span.name === 'POST /graphql Traced');
     expect(server).toMatchObject({ name: 'POST /graphql Traced', traceId: CALLER_TRACE });
     expect(server!.parentSpanId).toBe('00f067aa0ba902b7');
+    expect(server!.attributes).toEqual(
+      expect.arrayContaining([
+        { key: 'http.request.method', value: { stringValue: 'POST' } },
+        { key: 'url.scheme', value: { stringValue: 'http' } },
+        { key: 'url.path', value: { stringValue: '/graphql' } },
+        { key: 'network.protocol.version', value: { stringValue: '1.1' } },
+        { key: 'http.response.status_code', value: { intValue: 200 } },
+      ]),
+    );
     expect(server!.attributes).toContainEqual({
       key: 'graphql.operation.name',
       value: { stringValue: 'Traced' },
