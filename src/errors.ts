@@ -9,34 +9,8 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_CALL_BUDGET_EXCEEDED'
-  | 'REQUEST_CANCELLED'
-  | 'GATEWAY_OVERLOADED';
-
-declare module 'graphql' {
-  interface GraphQLErrorExtensions {
-    code?: ErrorCode | ApolloErrorCode | 'INTERNAL_SERVER_ERROR';
-  }
-}
-
-// Apollo Server's own codes for requests it refuses before execution.
-type ApolloErrorCode =
-  | 'GRAPHQL_PARSE_FAILED'
-  | 'GRAPHQL_VALIDATION_FAILED'
-  | 'BAD_REQUEST'
-  | 'PERSISTED_QUERY_NOT_FOUND'
-  | 'PERSISTED_QUERY_NOT_SUPPORTED'
-  | 'OPERATION_RESOLUTION_FAILURE'
-  | 'INTROSPECTION_DISABLED';
-
-const KNOWN_CODES = new Set<string>([
+/** The contract's codes. */
+const CONTRACT_CODES = [
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -46,6 +20,10 @@ const KNOWN_CODES = new Set<string>([
   'UPSTREAM_CALL_BUDGET_EXCEEDED',
   'REQUEST_CANCELLED',
   'GATEWAY_OVERLOADED',
+] as const;
+
+/** Apollo Server's own codes for requests it refuses before execution. */
+const APOLLO_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -53,7 +31,18 @@ const KNOWN_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'INTROSPECTION_DISABLED',
-]);
+] as const;
+
+export type ErrorCode = (typeof CONTRACT_CODES)[number];
+type ApolloErrorCode = (typeof APOLLO_CODES)[number];
+
+declare module 'graphql' {
+  interface GraphQLErrorExtensions {
+    code?: ErrorCode | ApolloErrorCode | 'INTERNAL_SERVER_ERROR';
+  }
+}
+
+const KNOWN_CODES = new Set<string>([...CONTRACT_CODES, ...APOLLO_CODES]);
 
 export class BadUserInputError extends GraphQLError {
   /**

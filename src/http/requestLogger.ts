@@ -7,7 +7,7 @@
  * without the profiler, bench/README.md). A request
  * that is served logs nothing through it (its line comes from the
  * request-log plugin); only fastify's error paths and the HTTP error
- * handler do, and they get the same child, bindings and redaction as before.
+ * handler do, and they get the child, bindings and redaction fastify's own would have.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LogFn } from 'pino';

@@ -4,7 +4,10 @@ import type {
 } from '../__generated__/resolvers-types.js';
 import { hasValidCheckDigit } from '../domain/checkDigits.js';
 
-const KNOWN_TYPES = new Set<string>(['MOD10', 'FINNISH_7_3_1']);
+const KNOWN_TYPES: ReadonlySet<string> = new Set([
+  'MOD10',
+  'FINNISH_7_3_1',
+] satisfies PaymentReferenceType[]);
 
 export const PaymentReference: PaymentReferenceResolvers = {
   // A type the issuer adds later must not fail the whole account.

@@ -32,8 +32,8 @@ export interface CursorCodec {
 const MAC_BYTES = 12;
 
 // `customer:first:last:offset` (sealed: `customer:first:last`), or
-// `customer:offset` (sealed whole), the format of one seal per cursor that
-// earlier versions handed out and that stays valid.
+// `customer:offset` (sealed whole): the legacy format, one seal per cursor,
+// which cursors already in clients' hands use and which stays valid.
 const PAYLOAD = /^(\d{1,32}):(?:(\d{1,9}):(\d{1,9}):)?(\d{1,9})$/;
 
 export function createCursorCodec(key: string): CursorCodec {
@@ -64,7 +64,7 @@ export function createCursorCodec(key: string): CursorCodec {
       const payload = bytes.subarray(0, -MAC_BYTES).toString('latin1');
       const fields = PAYLOAD.exec(payload);
       // Re-encoding catches edits to base64's unused trailing bits.
-      // canonicalId: earlier cursors kept a customer id as it was asked for,
+      // canonicalId: a cursor may hold the customer id as it was asked for,
       // and a customer reached through an account has the issuer's spelling.
       if (
         fields !== null &&

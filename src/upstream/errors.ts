@@ -7,12 +7,16 @@
  * reach the client. Messages are safe to show: URLs, credentials and upstream
  * bodies stay on `cause`, which only the logs see.
  */
-export type UpstreamErrorCode =
+import type { ErrorCode } from '../errors.js';
+
+export type UpstreamErrorCode = Extract<
+  ErrorCode,
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_CALL_BUDGET_EXCEEDED'
-  | 'REQUEST_CANCELLED';
+  | 'REQUEST_CANCELLED'
+>;
 
 export interface UpstreamErrorInit {
   /** The issuer's HTTP status, when it answered at all. */

@@ -9,7 +9,7 @@
  * bench/README.md). The handler below takes the
  * chunks as they arrive and keeps what `request()` gave: the caller's
  * signal aborts the call whether it is queued, sent or mid-body; the pool's
- * `maxResponseSize`, timeouts and keep-alive rules apply as before.
+ * `maxResponseSize`, timeouts and keep-alive rules apply unchanged.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';

@@ -3,6 +3,7 @@
  * exactly the digits the issuer sent, whatever JSON type carried them. These
  * types are the codegen mappers, so resolvers receive them as parents.
  */
+import type { CustomerRole } from '../__generated__/resolvers-types.js';
 
 /** A payment reference as the issuer sent it; `type` may be one we do not know yet. */
 export interface PaymentReferenceRecord {
@@ -77,7 +78,7 @@ export interface CustomerRef {
 /** The customer fields the gateway exposes, from `GET /customer/v3/{id}`. */
 export interface CustomerRecord {
   id: string;
-  role: 'CORPORATE' | 'PRIVATE' | null;
+  role: CustomerRole | null;
   customerNumber: string | null;
   displayName: string | null;
   locale: string | null;
