@@ -16,7 +16,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { HostMetrics, type WorkerMetrics } from './clusterMetrics.js';
+import { HostMetrics, type WorkerMetrics } from './observability/clusterMetrics.js';
 import type { Config } from './config.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 

@@ -15,7 +15,7 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
-import { createGatewayMetrics } from './http/metrics.js';
+import { createGatewayMetrics } from './observability/metrics.js';
 import { corsPolicy } from './http/cors.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
@@ -23,9 +23,14 @@ import { createLogger } from './logger.js';
 import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
 import { exactIdsPlugin } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
-import { recordBatch, recordRequests, recordUpstream, trackInFlight } from './plugins/metrics.js';
-import { logCircuitChanges, logRequests, logUpstreamFailures } from './plugins/requestLog.js';
-import { observeRequests, requestSummaryPlugin } from './plugins/requestSummary.js';
+import {
+  recordBatch,
+  recordRequests,
+  recordUpstream,
+  trackInFlight,
+} from './observability/recordMetrics.js';
+import { logCircuitChanges, logRequests, logUpstreamFailures } from './observability/requestLog.js';
+import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
 import { resultFieldsLimitPlugin } from './plugins/resultFieldsLimit.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
@@ -88,7 +93,9 @@ export async function createGateway(
   const upstreamLog = logUpstreamFailures(logger);
   // Loaded only when tracing is on, so it costs nothing otherwise.
   const tracing =
-    config.operations.otlpEndpoint === undefined ? undefined : await import('./plugins/tracing.js');
+    config.operations.otlpEndpoint === undefined
+      ? undefined
+      : await import('./observability/spans.js');
   const client =
     deps.client ??
     new EnfuceClient({

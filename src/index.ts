@@ -22,7 +22,10 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
   // Loaded only when configured: without it no OpenTelemetry code runs at all.
   const stopTracing = otlpEndpoint
-    ? (await import('./tracing.js')).startTracing({ endpoint: otlpEndpoint, serviceName })
+    ? (await import('./observability/tracing.js')).startTracing({
+        endpoint: otlpEndpoint,
+        serviceName,
+      })
     : undefined;
 
   let simulator: Simulator | undefined;

@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { createLogger, withoutRedaction } from '../../src/logger.js';
 import { microsEach, printInterleaved } from './interleaved.js';
 
-// The fields src/plugins/requestLog.ts writes for every GraphQL request.
+// The fields src/observability/requestLog.ts writes for every GraphQL request.
 const LINE = {
   requestId: '3f2a9c4e-6b1d-4e8a-9c2f-1a7b5d3e9f01',
   operation: 'CustomerPage',

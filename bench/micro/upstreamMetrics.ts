@@ -1,13 +1,13 @@
 /**
  * What the upstream metrics cost a request: `npx tsx bench/micro/upstreamMetrics.ts`
  * prints microseconds for the 20 upstream calls of `accounts(ids)` as
- * src/plugins/metrics.ts records them (a counter and a histogram per call),
+ * src/observability/recordMetrics.ts records them (a counter and a histogram per call),
  * and for the request's own instruments (duration, calls per operation), on
  * the gateway's registry, in interleaved rounds.
  */
-import { createGatewayMetrics } from '../../src/http/metrics.js';
-import { recordRequests, recordUpstream } from '../../src/plugins/metrics.js';
-import type { RequestSummary } from '../../src/plugins/requestSummary.js';
+import { createGatewayMetrics } from '../../src/observability/metrics.js';
+import { recordRequests, recordUpstream } from '../../src/observability/recordMetrics.js';
+import type { RequestSummary } from '../../src/observability/requestSummary.js';
 import type { UpstreamAttempt, UpstreamScope } from '../../src/upstream/client.js';
 import { microsEach, printInterleaved } from './interleaved.js';
 

@@ -6,7 +6,7 @@
  * customer page costs in `bench/profile.ts gateway customerPage` (about 3
  * without the profiler, bench/README.md). A request
  * that is served logs nothing through it (its line comes from the
- * request-log plugin); only fastify's error paths and the HTTP error
+ * request log (observability/requestLog.ts)); only fastify's error paths and the HTTP error
  * handler do, and they get the child, bindings and redaction fastify's own would have.
  */
 import type { FastifyBaseLogger } from 'fastify';

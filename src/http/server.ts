@@ -62,7 +62,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // One line per request comes from the request-log plugin, with GraphQL fields.
+    // One line per request comes from the request log (observability/requestLog.ts), with GraphQL fields.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: deferredRequestLogger,
     bodyLimit,

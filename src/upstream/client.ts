@@ -57,7 +57,7 @@ export interface UpstreamAttempt {
 export type UpstreamObserver = (attempt: UpstreamAttempt, scope: UpstreamScope) => void;
 
 /**
- * Traces every attempt (plugins/tracing.ts). Called in the attempt's own
+ * Traces every attempt (observability/spans.ts). Called in the attempt's own
  * async context as it goes out, so its span joins the request that made it
  * even when it waited for a slot or a socket behind another request's call.
  */

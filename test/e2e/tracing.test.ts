@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
-import { startTracing } from '../../src/tracing.js';
+import { startTracing } from '../../src/observability/tracing.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 interface OtlpSpan {

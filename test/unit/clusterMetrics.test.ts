@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { HostMetrics, type WorkerMetrics } from '../../src/clusterMetrics.js';
+import { HostMetrics, type WorkerMetrics } from '../../src/observability/clusterMetrics.js';
 import { parseSamples } from '../helpers/prometheus.js';
 
 /** A worker's registry with the kinds of metric the gateway exports. */

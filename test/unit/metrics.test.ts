@@ -1,7 +1,7 @@
 import perfHooks from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
-import { createGatewayMetrics } from '../../src/http/metrics.js';
-import { recordUpstream } from '../../src/plugins/metrics.js';
+import { createGatewayMetrics } from '../../src/observability/metrics.js';
+import { recordUpstream } from '../../src/observability/recordMetrics.js';
 import { UpstreamCallCancelledError, UpstreamResponseError } from '../../src/upstream/errors.js';
 
 describe('operation labels', () => {

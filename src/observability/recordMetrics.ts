@@ -1,9 +1,9 @@
 /**
- * Feeds the gateway's instruments (src/http/metrics.ts) from the request
+ * Feeds the gateway's instruments (metrics.ts) from the request
  * summaries, the upstream client's attempts and fastify's request lifecycle.
  */
 import type { FastifyInstance } from 'fastify';
-import type { GatewayMetrics } from '../http/metrics.js';
+import type { GatewayMetrics } from './metrics.js';
 import type { UpstreamAttempt, UpstreamObserver } from '../upstream/client.js';
 import { isGraphQL } from '../http/server.js';
 import type { SummaryListener } from './requestSummary.js';

@@ -2,7 +2,7 @@
  * OpenTelemetry tracing, loaded by a dynamic import only when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, so a gateway without it never loads
  * the SDK. Spans go to the collector over OTLP/HTTP (JSON); the gateway
- * makes its own spans (plugins/tracing.ts), so no library is instrumented.
+ * makes its own spans (observability/spans.ts), so no library is instrumented.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
