@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { HostMetrics, type WorkerMetrics } from './observability/clusterMetrics.js';
 import type { Config } from './config.js';
-import { startSimulator, type Simulator } from './simulator/index.js';
+import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
 
 interface Question {
   type: 'gateway:question';
@@ -61,11 +61,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const { workers, shutdownGraceMs } = config.operations;
   let simulator: Simulator | undefined;
   if (config.upstream.baseUrl === undefined) {
-    simulator = await startSimulator({
-      username: config.upstream.username,
-      password: config.upstream.password,
-    });
-    logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
+    simulator = await startBuiltInSimulator(config.upstream, logger);
   }
 
   // Only workers that listen are asked for metrics: one still starting has

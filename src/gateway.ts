@@ -12,10 +12,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createAuthenticator } from './auth/authenticate.js';
-import type { Config } from './config.js';
+import type { Config, UpstreamConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
-import { createGatewayMetrics } from './observability/metrics.js';
+import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { corsPolicy } from './http/cors.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
@@ -36,8 +36,12 @@ import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
 import { FIXTURES } from './simulator/fixtures.js';
-import { EnfuceClient } from './upstream/client.js';
-import { createUpstreamPolicy, type UpstreamPolicyView } from './upstream/policy.js';
+import { EnfuceClient, type UpstreamTracer } from './upstream/client.js';
+import {
+  createUpstreamPolicy,
+  type UpstreamPolicy,
+  type UpstreamPolicyView,
+} from './upstream/policy.js';
 
 export interface GatewayDependencies {
   /**
@@ -79,40 +83,22 @@ export async function createGateway(
   if (baseUrl === undefined) {
     throw new Error('createGateway needs ENFUCE_BASE_URL or a simulator URL.');
   }
-  // One policy for the one upstream, shared by every request.
-  const upstreamPolicy = deps.client ? undefined : createUpstreamPolicy(config.upstream);
   const instruments = createGatewayMetrics({
     registry: deps.metricsRegistry,
     operationNames: config.operations.metricsOperationNames,
   });
-  if (upstreamPolicy) {
-    instruments.watchPolicy(upstreamPolicy);
-    upstreamPolicy.onEvent(logCircuitChanges(logger));
-  }
-  const upstreamMetrics = recordUpstream(instruments);
-  const upstreamLog = logUpstreamFailures(logger);
   // Loaded only when tracing is on, so it costs nothing otherwise.
   const tracing =
     config.operations.otlpEndpoint === undefined
       ? undefined
       : await import('./observability/spans.js');
-  const client =
-    deps.client ??
-    new EnfuceClient({
-      baseUrl,
-      username: config.upstream.username,
-      password: config.upstream.password,
-      timeoutMs: config.upstream.timeoutMs,
-      connections: config.upstream.maxConnections,
-      maxResponseBytes: config.upstream.maxResponseBytes,
-      maxCallsPerScope: config.upstream.maxCallsPerOperation,
-      policy: upstreamPolicy,
-      tracer: tracing?.traceUpstream(baseUrl),
-      observer: (attempt, scope) => {
-        upstreamMetrics(attempt, scope);
-        upstreamLog(attempt, scope);
-      },
-    });
+  const { client, upstreamPolicy } = deps.client
+    ? { client: deps.client, upstreamPolicy: undefined }
+    : createUpstream(config.upstream, baseUrl, {
+        instruments,
+        logger,
+        tracer: tracing?.traceUpstream(baseUrl),
+      });
   const metrics = instruments.registry;
   let ready = false;
   const app = await createHttpServer({
@@ -132,38 +118,7 @@ export async function createGateway(
   }
   observeRequests(app, summaryListeners);
 
-  const apollo = new ApolloServer<GatewayContext>({
-    // GRAPHQL_JIT: the same schema, executed by compiled queries.
-    ...(config.graphqlJit ? { gateway: jitGateway(createSchema()) } : { schema: createSchema() }),
-    introspection: config.introspection,
-    includeStacktraceInErrorResponses: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production,
-    // Depth, aliases, tokens, root fields, directives, error count; `_service` without introspection.
-    ...operationLimits(config.limits, config.introspection),
-    allowBatchedHttpRequests: false,
-    // index.ts owns SIGTERM/SIGINT: readiness first, then the drain, bounded by a grace period.
-    stopOnTerminationSignals: false,
-    formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
-    plugins: [
-      requestSummaryPlugin(),
-      exactIdsPlugin(),
-      entitiesLimitPlugin(),
-      resultFieldsLimitPlugin(config.limits.maxResultFields),
-      // Per-field work nobody here reads.
-      ApolloServerPluginCacheControlDisabled(),
-      // Off unless asked for: any client may send the trace header, and a
-      // traced answer costs about 1.3x the CPU (bench/README.md).
-      config.federatedTracing
-        ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
-        : ApolloServerPluginInlineTraceDisabled(),
-      landingPagePlugin({
-        production: config.production,
-        // Over the simulator the example runs as is, on a customer with many pages.
-        exampleCustomerId: onSimulator ? FIXTURES.customerWith75 : undefined,
-        tokenRequired: !onSimulator && !config.auth.disabled,
-      }),
-    ],
-  });
+  const apollo = createApollo(config, logger, onSimulator);
   // When close() began; apollo.stop() called on its own starts the grace then.
   let closingAt: number | undefined;
   apollo.addPlugin({
@@ -234,6 +189,82 @@ export async function createGateway(
       await client.close(Math.max(0, graceLeft));
     },
   };
+}
+
+/**
+ * The one client of the one upstream, with the policy every request shares,
+ * metrics and a log line for its attempts, and spans when tracing is on.
+ */
+function createUpstream(
+  upstream: UpstreamConfig,
+  baseUrl: string,
+  {
+    instruments,
+    logger,
+    tracer,
+  }: { instruments: GatewayMetrics; logger: Logger; tracer?: UpstreamTracer },
+): { client: EnfuceClient; upstreamPolicy: UpstreamPolicy } {
+  const upstreamPolicy = createUpstreamPolicy(upstream);
+  instruments.watchPolicy(upstreamPolicy);
+  upstreamPolicy.onEvent(logCircuitChanges(logger));
+  const upstreamMetrics = recordUpstream(instruments);
+  const upstreamLog = logUpstreamFailures(logger);
+  const client = new EnfuceClient({
+    baseUrl,
+    username: upstream.username,
+    password: upstream.password,
+    timeoutMs: upstream.timeoutMs,
+    connections: upstream.maxConnections,
+    maxResponseBytes: upstream.maxResponseBytes,
+    maxCallsPerScope: upstream.maxCallsPerOperation,
+    policy: upstreamPolicy,
+    tracer,
+    observer: (attempt, scope) => {
+      upstreamMetrics(attempt, scope);
+      upstreamLog(attempt, scope);
+    },
+  });
+  return { client, upstreamPolicy };
+}
+
+/** Apollo Server over the schema, with the operation limits and the gateway's plugins. */
+function createApollo(
+  config: Config,
+  logger: Logger,
+  onSimulator: boolean,
+): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    // GRAPHQL_JIT: the same schema, executed by compiled queries.
+    ...(config.graphqlJit ? { gateway: jitGateway(createSchema()) } : { schema: createSchema() }),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    // Depth, aliases, tokens, root fields, directives, error count; `_service` without introspection.
+    ...operationLimits(config.limits, config.introspection),
+    allowBatchedHttpRequests: false,
+    // index.ts owns SIGTERM/SIGINT: readiness first, then the drain, bounded by a grace period.
+    stopOnTerminationSignals: false,
+    formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
+    plugins: [
+      requestSummaryPlugin(),
+      exactIdsPlugin(),
+      entitiesLimitPlugin(),
+      resultFieldsLimitPlugin(config.limits.maxResultFields),
+      // Per-field work nobody here reads.
+      ApolloServerPluginCacheControlDisabled(),
+      // Off unless asked for: any client may send the trace header, and a
+      // traced answer costs about 1.3x the CPU (bench/README.md).
+      config.federatedTracing
+        ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } })
+        : ApolloServerPluginInlineTraceDisabled(),
+      landingPagePlugin({
+        production: config.production,
+        // Over the simulator the example runs as is, on a customer with many pages.
+        exampleCustomerId: onSimulator ? FIXTURES.customerWith75 : undefined,
+        tokenRequired: !onSimulator && !config.auth.disabled,
+      }),
+    ],
+  });
 }
 
 /** At most one call per 10 s: a key set that is down fails every request. */

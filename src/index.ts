@@ -16,7 +16,7 @@ import { clusterMetricsRegistry, runPrimary, simulatorUrlFromPrimary } from './c
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
-import { startSimulator, type Simulator } from './simulator/index.js';
+import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
 
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
@@ -33,12 +33,8 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   if (config.upstream.baseUrl === undefined && cluster.isWorker) {
     simulatorUrl = await simulatorUrlFromPrimary();
   } else if (config.upstream.baseUrl === undefined) {
-    simulator = await startSimulator({
-      username: config.upstream.username,
-      password: config.upstream.password,
-    });
+    simulator = await startBuiltInSimulator(config.upstream, logger);
     simulatorUrl = simulator.url;
-    logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
   }
 
   const gateway = await createGateway(config, {

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { FaultController } from './faults.js';
 import { ConcurrencyGauge } from './gauge.js';
@@ -189,4 +190,18 @@ function close(server: Server, sockets: Set<Socket>, closing: AbortController): 
     // Idle keep-alive sockets and hung requests would otherwise hold close() open forever.
     for (const socket of sockets) socket.destroy();
   });
+}
+
+/**
+ * The simulator `npm start` runs when ENFUCE_BASE_URL is unset, accepting the
+ * gateway's configured upstream credentials, announced on the gateway's log.
+ */
+export async function startBuiltInSimulator(
+  credentials: { username: string; password: string },
+  logger: Pick<Logger, 'info'>,
+): Promise<Simulator> {
+  const { username, password } = credentials;
+  const simulator = await startSimulator({ username, password });
+  logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
+  return simulator;
 }
