@@ -107,6 +107,7 @@ export async function createGateway(
     isReady: () => ready,
     bodyLimit: config.limits.maxBodyBytes,
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
+    landingPage: !config.production,
   });
   const summaryListeners = [
     trackInFlight(app, instruments),
@@ -164,7 +165,6 @@ export async function createGateway(
         onShed: (reason) => instruments.requestsShed.inc({ reason }),
         onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
       },
-      landingPage: !config.production,
     },
   );
 

@@ -4,7 +4,7 @@
  * under overload (overload.ts). Each answer is a GraphQL-shaped JSON error
  * with the status of the contract, and never the text of an internal error.
  */
-import type { FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import Negotiator from 'negotiator';
 import { INTERNAL_MESSAGE } from '../errors.js';
 import { GatewayOverloadedError } from './overload.js';
@@ -80,26 +80,26 @@ const PAGE_CHOICES = [
   'text/html',
 ];
 
+/** Whether Apollo Server would answer this GET with its landing page, HTML being preferred. */
+export function prefersLandingPage(request: FastifyRequest): boolean {
+  const { accept } = request.headers;
+  if (request.method !== 'GET' || !accept) return false;
+  return new Negotiator({ headers: { accept } }).mediaType(PAGE_CHOICES) === 'text/html';
+}
+
 /**
  * An `onRequest` hook for /graphql: a request whose `Accept` allows no type
  * an answer can have gets 406 before it runs. Apollo Server picks the type
  * only once the operation has run, upstream calls and all, and then refuses
  * it; GraphQL over HTTP asks to refuse "and stop processing the request".
- * Where there is a landing page, a GET that prefers HTML is left to it.
+ * A request for the landing page is left to it.
  */
-export function refuseUnacceptable(landingPage: boolean): onRequestHookHandler {
+export function refuseUnacceptable(): onRequestHookHandler {
   return async (request, reply) => {
     const { accept } = request.headers;
-    if (!accept || request.method === 'OPTIONS') return;
+    if (!accept || request.method === 'OPTIONS' || request.landingPage) return;
     const negotiator = new Negotiator({ headers: { accept } });
     if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return;
-    if (
-      landingPage &&
-      request.method === 'GET' &&
-      negotiator.mediaType(PAGE_CHOICES) === 'text/html'
-    ) {
-      return;
-    }
     return reply
       .code(406)
       .send(

@@ -21,7 +21,12 @@ import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import { corsPolicy } from './cors.js';
-import { hardenGraphQL, refuseLargeGetBodies, refuseUnacceptable } from './hardening.js';
+import {
+  hardenGraphQL,
+  prefersLandingPage,
+  refuseLargeGetBodies,
+  refuseUnacceptable,
+} from './hardening.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
 import { deferredRequestLogger } from './requestLogger.js';
 
@@ -35,6 +40,8 @@ declare module 'fastify' {
      * as abandoned (requestSummary.ts).
      */
     callerGone: AbortSignal | null;
+    /** A GET on /graphql answered with the landing page: not a GraphQL request. */
+    landingPage: boolean;
   }
 }
 
@@ -47,14 +54,21 @@ export interface HttpServerOptions {
   bodyLimit?: number;
   /** Which browser origins may call (see cors.ts). @default corsPolicy(): none */
   cors?: FastifyCorsOptions;
+  /** Whether a GET that prefers HTML gets the landing page (outside production). @default false */
+  landingPage?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const DEFAULT_BODY_LIMIT = 100 * 1024;
 
-/** Whether the request is a GraphQL request rather than a preflight or another route. */
+/**
+ * Whether the request is a GraphQL request rather than a preflight, the
+ * landing page or another route: only those are logged, counted and traced.
+ */
 export function isGraphQL(request: FastifyRequest): boolean {
-  return request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS';
+  return (
+    request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS' && !request.landingPage
+  );
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -81,7 +95,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   app.decorateRequest('gatewayContext', null);
   app.decorateRequest('callerGone', null);
+  app.decorateRequest('landingPage', false);
+  // First of the onRequest hooks: the others ask isGraphQL.
   app.addHook('onRequest', async (request, reply) => {
+    if (options.landingPage && request.routeOptions.url === '/graphql') {
+      request.landingPage = prefersLandingPage(request);
+    }
     if (isGraphQL(request)) request.callerGone = callerGone(reply.raw);
   });
 
@@ -116,11 +135,9 @@ export function mountGraphQL(
   options: {
     /** When GraphQL requests are shed with 503 (overload.ts). */
     shedding: SheddingPolicy;
-    /** Whether a GET may be answered with the landing page (outside production). */
-    landingPage: boolean;
   },
 ): void {
-  const { shedding, landingPage } = options;
+  const { shedding } = options;
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
@@ -142,7 +159,7 @@ export function mountGraphQL(
     url: '/graphql',
     onRequest: [
       refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
-      refuseUnacceptable(landingPage),
+      refuseUnacceptable(),
     ],
     handler: shedder.guard(answer),
   });

@@ -306,13 +306,18 @@ describe('/metrics with authentication', () => {
     expect(after.text).not.toContain(token);
   });
 
-  it('does not count preflights or health checks as GraphQL requests', async () => {
+  it('does not count preflights, health checks or the landing page as GraphQL requests', async () => {
     const before = await scrape(harness.url);
     await request(`${harness.url}/graphql`, {
       method: 'OPTIONS',
       headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
     }).then((r) => r.body.dump());
     await request(`${harness.url}/health/ready`).then((r) => r.body.dump());
+    const page = await request(`${harness.url}/graphql`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(await page.body.text()).toContain('<html');
     const after = await scrape(harness.url);
     const total = (s: Awaited<ReturnType<typeof scrape>>) =>
       s.samples
