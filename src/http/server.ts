@@ -42,6 +42,8 @@ declare module 'fastify' {
     callerGone: AbortSignal | null;
     /** A GET on /graphql answered with the landing page: not a GraphQL request. */
     landingPage: boolean;
+    /** The trace of this request's server span, when tracing is on (observability/spans.ts). */
+    traceId: string | null;
   }
 }
 
@@ -96,6 +98,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.decorateRequest('gatewayContext', null);
   app.decorateRequest('callerGone', null);
   app.decorateRequest('landingPage', false);
+  app.decorateRequest('traceId', null);
   // First of the onRequest hooks: the others ask isGraphQL.
   app.addHook('onRequest', async (request, reply) => {
     if (options.landingPage && request.routeOptions.url === '/graphql') {

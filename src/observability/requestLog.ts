@@ -11,13 +11,17 @@ import type { UpstreamObserver } from '../upstream/client.js';
 import type { UpstreamPolicyEvent } from '../upstream/policy.js';
 import type { SummaryListener } from './requestSummary.js';
 
-/** `graphql request`: request id, operation, caller, status, outcome, time, upstream calls, error codes. */
+/**
+ * `graphql request`: request id, operation, caller, status, outcome, time,
+ * upstream calls, error codes, and with tracing on the trace id.
+ */
 export function logRequests(logger: Logger): SummaryListener {
   const lines = withoutRedaction(logger);
-  return (summary) => {
+  return (summary, request) => {
     lines.info(
       {
         requestId: summary.requestId,
+        ...(request.traceId !== null && { traceId: request.traceId }),
         operation: summary.operationName ?? null,
         sub: summary.sub ?? null,
         status: summary.status,

@@ -52,6 +52,7 @@ export function traceRequests(
       parent,
     );
     spans.set(request, span);
+    request.traceId = span.spanContext().traceId;
   });
 
   app.addHook('preValidation', (request, _reply, done) => {

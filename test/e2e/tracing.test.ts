@@ -26,6 +26,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   let stopTracing: () => Promise<void>;
   let endpoint: string;
   let attemptTraceparents: string[] = [];
+  const logLines: { msg: string; operation?: string; traceId?: string }[] = [];
 
   beforeAll(async () => {
     received = [];
@@ -42,6 +43,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     stopTracing = startTracing({ endpoint, serviceName: 'gateway-under-test' });
     harness = await startHarness({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, METRICS_OPERATION_NAMES: 'Traced' },
+      logDestination: { write: (line: string) => void logLines.push(JSON.parse(line)) },
     });
   });
   afterAll(async () => {
@@ -147,6 +149,10 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const server = spans.find((span) => span.name === 'POST /graphql Traced');
     expect(server).toMatchObject({ name: 'POST /graphql Traced', traceId: CALLER_TRACE });
     expect(server!.parentSpanId).toBe('00f067aa0ba902b7');
+    // The request's log line names its trace.
+    expect(
+      logLines.find((line) => line.msg === 'graphql request' && line.operation === 'Traced'),
+    ).toMatchObject({ traceId: CALLER_TRACE });
     expect(server!.attributes).toEqual(
       expect.arrayContaining([
         { key: 'http.request.method', value: { stringValue: 'POST' } },
