@@ -87,8 +87,9 @@ describe('Customer.accounts', () => {
     });
   });
 
-  it('pages at the maximum size of 100 with at most two calls a page', async () => {
+  it('pages at the maximum size of 100 with two calls a page, one when the first comes back short', async () => {
     const seen: string[] = [];
+    const callsByPage: number[] = [];
     let after: string | null = null;
     for (;;) {
       harness.simulator.log.clear();
@@ -97,7 +98,7 @@ describe('Customer.accounts', () => {
         first: 100,
         after,
       });
-      expect(calls()).toBeLessThanOrEqual(2);
+      callsByPage.push(calls());
       const { edges, pageInfo } = data.customer.accounts;
       seen.push(...edges.map((edge: any) => edge.node.id));
       if (!pageInfo.hasNextPage) break;
@@ -105,6 +106,8 @@ describe('Customer.accounts', () => {
     }
     const expected = harness.simulator.data.accountsOf(FIXTURES.customerWith250).map((a) => a.id);
     expect(seen).toEqual(expected);
+    // 100 and the next one's probe; again; then 50, short, so no probe.
+    expect(callsByPage).toEqual([2, 2, 1]);
   });
 
   it('costs one call for the same customer under two aliases', async () => {
@@ -120,6 +123,25 @@ describe('Customer.accounts', () => {
       data.a.accounts.nodes.map((n: any) => n.id),
     );
     expect(calls()).toBe(1);
+  });
+
+  it('answers two aliases of one customer with different page sizes each with its own', async () => {
+    const { data, errors } = await harness.execute(/* GraphQL */ `
+      {
+        a: customer(id: "${FIXTURES.customerWith75}") {
+          accounts(first: 2) { nodes { id } pageInfo { hasNextPage } }
+        }
+        b: customer(id: "${FIXTURES.customerWith75}") {
+          accounts(first: 5) { nodes { id } pageInfo { hasNextPage } }
+        }
+      }
+    `);
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(FIXTURES.customerWith75).map((a) => a.id);
+    expect(data.a.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 2));
+    expect(data.b.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 5));
+    expect(data.a.accounts.pageInfo.hasNextPage).toBe(true);
+    expect(data.b.accounts.pageInfo.hasNextPage).toBe(true);
   });
 
   it('costs one call for parent { id } of every account on a page', async () => {
@@ -238,6 +260,25 @@ describe('Customer.accounts', () => {
           extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR' }),
         }),
       ]);
+    } finally {
+      harness.simulator.faults.clear();
+    }
+  });
+
+  it('fails a page one account longer than the size it asked for', async () => {
+    const id = FIXTURES.customerWith75;
+    await harness.execute(PAGE, { id, first: 2 });
+    const [asked] = harness.simulator.log.entries('accountsOfCustomerV4');
+    const size = Number(asked!.query.size);
+    const longer = await simulatorGet(harness.simulator, `/account/v4/customer/${id}`, {
+      query: { page: '0', size: String(size + 1) },
+    });
+    expect(JSON.parse(longer.text)).toHaveLength(size + 1);
+    harness.simulator.faults.add({ route: 'accountsOfCustomerV4', id, body: longer.text });
+    try {
+      const { data, errors } = await harness.execute(PAGE, { id, first: 2 });
+      expect(data).toEqual({ customer: null });
+      expect(errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_ERROR']);
     } finally {
       harness.simulator.faults.clear();
     }
