@@ -87,6 +87,9 @@ describe('caller tokens (HS256)', () => {
     ],
     ['a token without sub', () => anyCustomerToken({}, { noSubject: true })],
     ['a sub with a control character', () => anyCustomerToken({ sub: 'alice\r\nbob' })],
+    ['a sub with a bidi override', () => anyCustomerToken({ sub: 'alice\u202Eevil' })],
+    ['a sub with a zero-width space', () => anyCustomerToken({ sub: 'ali\u200Bce' })],
+    ['a sub with a line separator', () => anyCustomerToken({ sub: 'alice\u2028bob' })],
     ['a sub longer than 128 characters', () => anyCustomerToken({ sub: 'a'.repeat(129) })],
     ['a numeric sub', () => anyCustomerToken({ sub: 42 as unknown as string })],
   ])('refuses %s with 401 and does not echo it (A2)', async (_name, make) => {

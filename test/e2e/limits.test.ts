@@ -426,6 +426,18 @@ describe('MAX_RESULT_FIELDS set by the environment', () => {
     expect(reply.errors![0]!.message).toContain(`could hold up to ${c.fields} fields`);
     expect(harness.simulator.log.count()).toBe(0);
   });
+
+  it('counts accounts without `first` as its default of 30', async () => {
+    const page = (first: string) =>
+      `{ customer(id: "${FIXTURES.customerWith75}") { accounts${first} { nodes { id number status } } } }`;
+    const [leftOut, thirty, ten] = await Promise.all(
+      ['', '(first: 30)', '(first: 10)'].map((first) => harness.execute(page(first))),
+    );
+    expectRefused(leftOut!, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+    expect(leftOut!.errors![0]!.message).toBe(thirty!.errors![0]!.message);
+    expect(ten!.errors).toBeUndefined();
+    expect(ten!.data.customer.accounts.nodes).toHaveLength(10);
+  });
 });
 
 describe('aliases at the highest token limit', () => {

@@ -27,4 +27,18 @@ describe('check digits', () => {
   ])('%s %s is valid: %s', (type, reference, valid) => {
     expect(hasValidCheckDigit(type, reference)).toBe(valid);
   });
+
+  it.each([
+    [2, false],
+    [3, true],
+    [19, true],
+    [20, false],
+  ])(
+    'takes a Finnish base of 3 to 19 digits only: %i digits with its right check digit is valid: %s',
+    (digits, valid) => {
+      const base = '1234567890'.repeat(2).slice(0, digits);
+      const reference = `${base}${finnishCheckDigit(base)}`;
+      expect(hasValidCheckDigit('FINNISH_7_3_1', reference)).toBe(valid);
+    },
+  );
 });

@@ -118,6 +118,19 @@ describe('exact decoding', () => {
     expect(noticed).toEqual(['paymentReference', 'usageLimits.count', 'usageLimits', 'role']);
   });
 
+  it.each([
+    ['2147483647', 2147483647],
+    ['2147483648', null],
+    ['0', 0],
+  ])('reads a usage-limit count of %s, at the edge of GraphQL Int, as %s', (count, read) => {
+    const account = decodeAccount(
+      parseExactJson(
+        `{"id":5,"customerId":6,"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":${count}}]}]}`,
+      ),
+    );
+    expect(account.details?.usageLimits?.[0]?.values[0]?.count).toBe(read);
+  });
+
   it.each(['-1', '3000000000', '1.5'])(
     'reads a usage-limit count of %s, which GraphQL Int cannot hold, as unknown',
     (count) => {
@@ -150,6 +163,18 @@ describe('exact decoding', () => {
     ['an HTML page', '<html>oops</html>', /not valid JSON/],
     ['a non-digit id', '[{"id":"../1","customerId":2}]', /unexpected shape at 0\.id/],
     ['an object instead of a list', '{"id":1}', /unexpected shape/],
+    [
+      'an amount with trailing text',
+      '[{"id":1,"customerId":2,"balance":"12.50abc"}]',
+      /at 0\.balance/,
+    ],
+    [
+      'an amount with leading text',
+      '[{"id":1,"customerId":2,"balance":"EUR 12.50"}]',
+      /at 0\.balance/,
+    ],
+    ['an amount with two points', '[{"id":1,"customerId":2,"balance":"1.2.3"}]', /at 0\.balance/],
+    ['a sign alone', '[{"id":1,"customerId":2,"available":"-"}]', /at 0\.available/],
   ])('refuses %s with UPSTREAM_ERROR and no body in the message', (_what, body, message) => {
     let caught: unknown;
     try {

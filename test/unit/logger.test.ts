@@ -33,6 +33,28 @@ describe('the logger', () => {
     expect(JSON.stringify(last())).not.toMatch(/secret/);
   });
 
+  it.each(['authorization', 'cookie', 'password', 'token', 'secret', 'jwtSecret', 'cursorSecret'])(
+    'redacts %s at the top level and one level down',
+    (name) => {
+      const { logger, last } = capture();
+      logger.info({ [name]: 'canary-top', config: { [name]: 'canary-nested' } }, 'line');
+      expect(last()).toMatchObject({ [name]: '[redacted]', config: { [name]: '[redacted]' } });
+      expect(JSON.stringify(last())).not.toContain('canary');
+    },
+  );
+
+  it('redacts cookies in a request or response', () => {
+    const { logger, last } = capture();
+    logger.info(
+      {
+        req: { headers: { cookie: 'sid=canary' } },
+        res: { headers: { 'set-cookie': 'sid=canary' } },
+      },
+      'line',
+    );
+    expect(JSON.stringify(last())).not.toContain('canary');
+  });
+
   it('writes picked fields unredacted through withoutRedaction, keeping the bindings', () => {
     const { logger, last } = capture();
     const lines = withoutRedaction(logger.child({ worker: 2 }));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   UpstreamCallBudgetError,
   UpstreamCallCancelledError,
+  UpstreamResponseError,
   UpstreamUnavailableError,
 } from '../../src/upstream/errors.js';
 import { UpstreamPolicy } from '../../src/upstream/policy.js';
@@ -23,6 +24,25 @@ async function failOnce(policy: UpstreamPolicy): Promise<void> {
 }
 
 describe('UpstreamPolicy', () => {
+  it.each([429, 404, 400])(
+    'never counts a %i against the issuer: the circuit stays closed',
+    async (status) => {
+      const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1 });
+      const refused = async (): Promise<never> => {
+        throw status === 429
+          ? new UpstreamUnavailableError({ status })
+          : new UpstreamResponseError(`an unexpected status ${status}`, { status });
+      };
+      for (let i = 0; i < 3; i++) {
+        await expect(policy.execute(refused, call(1000))).rejects.toHaveProperty('status', status);
+      }
+      expect(policy.state().circuit).toBe('closed');
+      // A 503 does count, so the same policy opens on one.
+      await failOnce(policy);
+      expect(policy.state().circuit).toBe('open');
+    },
+  );
+
   it('does not count calls that timed out in its own queue against the issuer', async () => {
     const policy = new UpstreamPolicy({ maxConcurrent: 1, queueSize: 10, breakerThreshold: 2 });
     let sent = 0;
