@@ -1,7 +1,7 @@
 /**
  * PERFORMANCE.md T3 and T4 on every commit: each benchmark shape costs the
  * fewest REST calls, in the fewest sequential waves, that can answer it.
- * The upstream is slowed to a steady 40 ms so that a pause of the gateway
+ * The upstream is slowed to a steady 100 ms so that a pause of the gateway
  * between two calls of one wave (a GC, a busy CI core) cannot read as a
  * second wave.
  */
@@ -18,7 +18,7 @@ describe('benchmark shapes, one request at a time', () => {
     harness = await startHarness({
       // As the benchmark runs the gateway: 20 root fields by alias are allowed.
       env: GATEWAY_VARS,
-      simulator: { latency: { fixedMs: 40, jitterMs: 0 } },
+      simulator: { latency: { fixedMs: 100, jitterMs: 0 } },
     });
   });
   afterAll(() => harness.close());
