@@ -111,7 +111,7 @@ export function createFormatError(log: (error: unknown) => void) {
         if (value !== undefined) extensions[key] = value;
       }
       return {
-        message: formatted.message,
+        message: bounded(formatted.message),
         ...(formatted.locations && { locations: formatted.locations }),
         ...(formatted.path && { path: formatted.path }),
         extensions,
@@ -125,6 +125,14 @@ export function createFormatError(log: (error: unknown) => void) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+// graphql-js quotes the value it refuses, whole: a 90 KB literal came back
+// in its message. The start says what was wrong.
+const MAX_MESSAGE_CHARS = 500;
+
+function bounded(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
 }
 
 // graphql-js refusing an argument's value at run time, which validation

@@ -307,6 +307,18 @@ describe('HTTP hardening of /graphql without auth', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it('answers a 50 000-digit literal with a message that does not repeat it whole', async () => {
+    const digits = '9'.repeat(50_000);
+    const reply = await harness.execute(
+      `{ customer(id: "1") { accounts(first: ${digits}) { nodes { id } } } }`,
+    );
+    expect(reply.status).toBe(400);
+    const [error] = reply.errors!;
+    expect(error!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error!.message).toMatch(/^Int cannot represent non 32-bit signed integer value: 9+…$/);
+    expect(error!.message.length).toBe(501);
+  });
+
   it('refuses a batch of 11 operations with 400 and executes none (H8)', async () => {
     const body = JSON.stringify(Array.from({ length: 11 }, () => ({ query: QUERY })));
     const reply = await send(harness.url, { headers: JSON_TYPE, body });
