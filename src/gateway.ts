@@ -204,7 +204,7 @@ function createUpstream(
     tracer,
   }: { instruments: GatewayMetrics; logger: Logger; tracer?: UpstreamTracer },
 ): { client: EnfuceClient; upstreamPolicy: UpstreamPolicy } {
-  const upstreamPolicy = createUpstreamPolicy(upstream);
+  const upstreamPolicy = createUpstreamPolicy(upstream, { traced: tracer !== undefined });
   instruments.watchPolicy(upstreamPolicy);
   upstreamPolicy.onEvent(logCircuitChanges(logger));
   const upstreamMetrics = recordUpstream(instruments);

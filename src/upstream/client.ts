@@ -306,7 +306,7 @@ export class EnfuceClient {
     scope: UpstreamScope,
     request: Attempt<T>,
   ): Promise<T | null> {
-    const seen: Seen = { unreadable: [] };
+    const seen: Seen = {};
     let sent = request;
     let endSpan: ((attempt: UpstreamAttempt) => void) | undefined;
     if (this.#tracer) {
@@ -327,7 +327,7 @@ export class EnfuceClient {
         status: seen.status,
         durationMs: performance.now() - started,
         error,
-        unreadable: seen.unreadable,
+        unreadable: seen.unreadable ?? NOTHING_UNREADABLE,
       };
       endSpan?.(attempt);
       this.#observer?.(attempt, scope);
@@ -357,7 +357,7 @@ export class EnfuceClient {
           status,
         });
       }
-      const notice = seen && ((field: UnreadableField) => seen.unreadable.push(field));
+      const notice = seen && ((field: UnreadableField) => (seen.unreadable ??= []).push(field));
       return decode(parseExactJson(bodyText(answer, signal)), notice);
     }
     if (status === 204 && noContent !== undefined) return noContent;
@@ -375,6 +375,8 @@ export class EnfuceClient {
 
 const isOk = (status: number): boolean => status === 200;
 
+const NOTHING_UNREADABLE: readonly UnreadableField[] = Object.freeze([]);
+
 /** Turns a 200's parsed body into the record, telling `notice` of values it reads as null. */
 type Decode<T> = (body: unknown, notice?: UnreadableNotice) => T;
 
@@ -391,7 +393,8 @@ interface Attempt<T> {
 /** What an observed attempt saw, for its report. */
 interface Seen {
   status?: number;
-  unreadable: UnreadableField[];
+  /** Made on the first value that could not be read: most answers have none. */
+  unreadable?: UnreadableField[];
 }
 
 /**

@@ -52,6 +52,13 @@ export interface UpstreamPolicyOptions {
   maxConcurrent?: number;
   /** Calls that may wait for a free slot; one more fails at once with UPSTREAM_UNAVAILABLE. @default 256 */
   queueSize?: number;
+  /**
+   * Resume a call that waited for a slot in its own caller's async context
+   * (AsyncLocalStorage, where OpenTelemetry keeps the active span). Binding
+   * costs microseconds and memory per queued call, so only when tracing.
+   * @default false
+   */
+  keepAsyncContext?: boolean;
 }
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -106,6 +113,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #backoffMaxMs: number;
   readonly #maxConcurrent: number;
   readonly #queueSize: number;
+  readonly #keepAsyncContext: boolean;
   readonly #breaker: CircuitBreakerPolicy;
   readonly #bulkhead: BulkheadPolicy;
   // One for every call: what it retries is marked per error (#retried), and
@@ -127,6 +135,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
     this.#maxConcurrent = options.maxConcurrent ?? 32;
     this.#queueSize = options.queueSize ?? 256;
+    this.#keepAsyncContext = options.keepAsyncContext ?? false;
     // The half-open probe fails on any failure of the issuer's, and when its
     // caller went away: cockatiel reads an error it does not handle as the
     // issuer answering, and would close the circuit on a probe cut short.
@@ -233,8 +242,8 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         // The bulkhead starts a queued call from the call that freed its
         // slot: bound, it runs in its own request's async context, so its
         // span and traceparent stay in its own trace. A call with a free
-        // slot runs at once, here, and binding costs microseconds.
-        const queues = this.#bulkhead.executionSlots === 0;
+        // slot runs at once, here, in its own.
+        const queues = this.#keepAsyncContext && this.#bulkhead.executionSlots === 0;
         return this.#bulkhead.execute(queues ? AsyncResource.bind(inSlot) : inSlot);
       }, signal);
     } catch (error) {
@@ -258,8 +267,12 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 }
 
 /** The policy the configuration asks for (ENFUCE_RETRIES, ENFUCE_BREAKER_*, ...). */
-export function createUpstreamPolicy(config: UpstreamConfig): UpstreamPolicy {
+export function createUpstreamPolicy(
+  config: UpstreamConfig,
+  { traced = false }: { traced?: boolean } = {},
+): UpstreamPolicy {
   return new UpstreamPolicy({
+    keepAsyncContext: traced,
     retries: config.retries,
     backoffInitialMs: config.retryBackoffMs,
     backoffMaxMs: config.retryBackoffMaxMs,
