@@ -61,14 +61,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       const traces = ['1', '2', '3'].map((n) => n.repeat(32));
       const replies = await Promise.all(
         traces.map((trace, n) =>
-          postWithNodeHttp(
-            `${queued.url}/graphql`,
-            JSON.stringify({
-              query: 'query Queued($id: ID!) { account(id: $id) { id } }',
-              variables: { id: FIXTURES.accountExactAmounts },
-            }),
-            { traceparent: `00-${trace}-00f067aa0ba902b7-01`, 'x-request-id': `queued-${n}` },
-          ),
+          accountInTrace(queued.url, 'Queued', FIXTURES.accountExactAmounts, trace, {
+            'x-request-id': `queued-${n}`,
+          }),
         ),
       );
       expect(replies.map((reply) => JSON.parse(reply).errors)).toEqual([
@@ -91,13 +86,11 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   it('gives each attempt its own span, a failed one marked with its code', async () => {
     harness.simulator.faults.add({ route: 'account', status: 503, times: 1 });
     const trace = 'a'.repeat(32);
-    const reply = await postWithNodeHttp(
-      `${harness.url}/graphql`,
-      JSON.stringify({
-        query: 'query Retried($id: ID!) { account(id: $id) { id } }',
-        variables: { id: FIXTURES.accountNegativeBalance },
-      }),
-      { traceparent: `00-${trace}-00f067aa0ba902b7-01` },
+    const reply = await accountInTrace(
+      harness.url,
+      'Retried',
+      FIXTURES.accountNegativeBalance,
+      trace,
     );
     expect(JSON.parse(reply).errors).toBeUndefined();
     // Each attempt went out with its own span's traceparent.
@@ -112,14 +105,11 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   });
 
   it("exports a server span in the caller's trace, parent of the upstream call's span", async () => {
-    // node:http, not undici: undici's own instrumentation would replace the caller's traceparent.
-    const reply = await postWithNodeHttp(
-      `${harness.url}/graphql`,
-      JSON.stringify({
-        query: 'query Traced($id: ID!) { account(id: $id) { id } }',
-        variables: { id: FIXTURES.accountExactAmounts },
-      }),
-      { traceparent: `00-${CALLER_TRACE}-00f067aa0ba902b7-01` },
+    const reply = await accountInTrace(
+      harness.url,
+      'Traced',
+      FIXTURES.accountExactAmounts,
+      CALLER_TRACE,
     );
     expect(JSON.parse(reply).errors).toBeUndefined();
     const invented = await harness.execute('query Invented { __typename }');
@@ -227,6 +217,24 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(JSON.stringify(spans)).not.toContain('Basic ');
   });
 });
+
+/** `query <operation> { account(id) { id } }`, sent as a caller in trace `trace` (parent span 00f067aa0ba902b7). */
+function accountInTrace(
+  gatewayUrl: string,
+  operation: string,
+  id: string,
+  trace: string,
+  headers: Record<string, string> = {},
+) {
+  return postWithNodeHttp(
+    `${gatewayUrl}/graphql`,
+    JSON.stringify({
+      query: `query ${operation}($id: ID!) { account(id: $id) { id } }`,
+      variables: { id },
+    }),
+    { traceparent: `00-${trace}-00f067aa0ba902b7-01`, ...headers },
+  );
+}
 
 function postWithNodeHttp(url: string, body: string, headers: Record<string, string>) {
   return new Promise<string>((resolve, reject) => {

@@ -2,7 +2,11 @@ import perfHooks from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { createGatewayMetrics } from '../../src/observability/metrics.js';
 import { recordUpstream } from '../../src/observability/recordMetrics.js';
-import { UpstreamCallCancelledError, UpstreamResponseError } from '../../src/upstream/errors.js';
+import {
+  UpstreamCallCancelledError,
+  UpstreamResponseError,
+  type UpstreamError,
+} from '../../src/upstream/errors.js';
 
 describe('operation labels', () => {
   it('keep the first names, then fold new ones into (other)', () => {
@@ -81,36 +85,11 @@ describe('upstream call labels', () => {
     const observe = recordUpstream(metrics);
     const scope = { auditUser: 'a' };
     const endpoint = '/account/v3/{id}';
-    observe(
-      {
-        endpoint,
-        status: 200,
-        durationMs: 1,
-        error: new UpstreamCallCancelledError(),
-        unreadable: [],
-      },
-      scope,
-    );
-    observe(
-      {
-        endpoint,
-        status: undefined,
-        durationMs: 1,
-        error: new UpstreamCallCancelledError(),
-        unreadable: [],
-      },
-      scope,
-    );
-    observe(
-      {
-        endpoint,
-        status: 200,
-        durationMs: 1,
-        error: new UpstreamResponseError('x'),
-        unreadable: [],
-      },
-      scope,
-    );
+    const attempt = (status: number | undefined, error: UpstreamError) =>
+      observe({ endpoint, status, durationMs: 1, error, unreadable: [] }, scope);
+    attempt(200, new UpstreamCallCancelledError());
+    attempt(undefined, new UpstreamCallCancelledError());
+    attempt(200, new UpstreamResponseError('x'));
     const { values } = await metrics.upstreamCalls.get();
     const byStatus = Object.fromEntries(values.map((v) => [v.labels.status, v.value]));
     expect(byStatus).toEqual({ cancelled: 2, unusable: 1 });
