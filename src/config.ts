@@ -278,9 +278,14 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
     // Keys without an issuer, or production without one, are most likely a
     // deployment whose ENFUCE_BASE_URL went missing (or empty): the contract
     // has the simulator answer then, and let every caller in.
-    return auth.jwtSecret || auth.jwksUrl || production
+    const keys = auth.jwtSecret || auth.jwksUrl;
+    const why = [
+      ...(production ? ['NODE_ENV=production does not change that'] : []),
+      ...(keys ? ['AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream'] : []),
+    ];
+    return why.length > 0
       ? [
-          `ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; ${production ? 'NODE_ENV=production does not change that' : 'AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream'}`,
+          `ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; ${why.join('; ')}`,
         ]
       : [];
   }

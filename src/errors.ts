@@ -127,12 +127,17 @@ export function createFormatError(log: (error: unknown) => void) {
   };
 }
 
-// graphql-js quotes the value it refuses, whole: a 90 KB literal came back
-// in its message. The start says what was wrong.
+// graphql-js quotes a value it refuses whole, however long the literal;
+// the start of the message says what was wrong.
 const MAX_MESSAGE_CHARS = 500;
 
 function bounded(message: string): string {
-  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  // Not between the two halves of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_MESSAGE_CHARS - 1]!)
+    ? MAX_MESSAGE_CHARS - 1
+    : MAX_MESSAGE_CHARS;
+  return `${message.slice(0, cut)}…`;
 }
 
 // graphql-js refusing an argument's value at run time, which validation

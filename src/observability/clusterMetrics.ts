@@ -33,11 +33,14 @@ export class HostMetrics {
 
   /** Adds up the live workers' answers and what dead workers counted. */
   async aggregate(answers: Map<number, WorkerMetrics>): Promise<string> {
+    const live: WorkerMetrics[] = [];
     for (const [worker, metrics] of answers) {
-      // An empty answer comes from a worker that could not be asked.
+      // An empty answer comes from a worker that could not be asked (its
+      // channel closed before its exit is known): it counts by its last.
       if (metrics.length > 0) this.#last.set(worker, metrics);
+      live.push(metrics.length > 0 ? metrics : (this.#last.get(worker) ?? []));
     }
-    const all = [...answers.values(), this.#retired, ...this.#retiring].map((metrics) =>
+    const all = [...live, this.#retired, ...this.#retiring].map((metrics) =>
       metrics.map((metric) => {
         const aggregator = SAME_IN_EVERY_WORKER[metric.name];
         return aggregator === undefined ? metric : { ...metric, aggregator };
@@ -54,10 +57,13 @@ export class HostMetrics {
     const cumulative = last.filter(isCumulative);
     this.#retiring.add(cumulative);
     this.#folding = this.#folding.then(async () => {
-      const sum = AggregatorRegistry.aggregate([this.#retired, cumulative]);
-      const folded = (await sum.getMetricsAsJSON()) as WorkerMetrics;
-      this.#retired = folded;
-      this.#retiring.delete(cumulative);
+      try {
+        const sum = AggregatorRegistry.aggregate([this.#retired, cumulative]);
+        this.#retired = (await sum.getMetricsAsJSON()) as WorkerMetrics;
+        this.#retiring.delete(cumulative);
+      } catch {
+        // Left in #retiring, where it is still counted; never a rejection.
+      }
     });
     return this.#folding;
   }

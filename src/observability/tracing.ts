@@ -19,8 +19,8 @@ export function startTracing({ endpoint, serviceName }: TracingOptions): () => P
     serviceName,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
     // Upstream client spans come from EnfuceClient's tracer: undici's
-    // instrumentation takes its parent from whichever call frees a pooled
-    // socket, so a call that waited for one joined another request's trace.
+    // instrumentation takes a span's parent from whichever call frees a
+    // pooled socket, which for a call that waited is another request.
     instrumentations: [],
     // Traces only: logs go to stdout, metrics to /metrics.
     logRecordProcessors: [],

@@ -327,7 +327,9 @@ export class EnfuceClient {
         status: seen.status,
         durationMs: performance.now() - started,
         error,
-        unreadable: seen.unreadable ?? NOTHING_UNREADABLE,
+        // Only a usable answer's: a refused one (another record than asked
+        // for, a page too long) counts as unusable, not as odd values.
+        unreadable: (error === undefined && seen.unreadable) || NOTHING_UNREADABLE,
       };
       endSpan?.(attempt);
       this.#observer?.(attempt, scope);

@@ -117,6 +117,27 @@ describe('/metrics', () => {
     expect(delta('usageLimits')).toBe(0);
   });
 
+  it('does not count odd values in an answer it refuses', async () => {
+    harness.simulator.faults.add({
+      route: 'account',
+      times: 1,
+      // Another account than the one asked for: unusable as a whole.
+      body: '{"id":1,"customerId":1,"paymentReference":{"type":"NONE"}}',
+    });
+    const before = await scrape(harness.url);
+    const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts });
+    expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    const after = await scrape(harness.url);
+
+    const endpoint = '/account/v3/{id}';
+    const delta = (name: string, labels: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+    expect(delta('gateway_upstream_requests_total', { endpoint, status: 'unusable' })).toBe(1);
+    expect(
+      delta('gateway_upstream_unreadable_values_total', { endpoint, field: 'paymentReference' }),
+    ).toBe(0);
+  });
+
   it('labels upstream failures by status and counts the error code', async () => {
     harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
     const before = await scrape(harness.url);

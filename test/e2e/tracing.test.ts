@@ -51,8 +51,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     await new Promise((resolve) => collector.close(resolve));
   });
 
-  it('keeps an upstream call that waited for a connection in its own trace', async () => {
-    // One connection: the second and third calls queue behind the first.
+  it('keeps an upstream call that waited for a bulkhead slot in its own trace', async () => {
+    // One slot (and socket): the second and third calls queue behind the first.
     const queued = await startHarness({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ENFUCE_MAX_CONNECTIONS: '1' },
     });
@@ -101,6 +101,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(sent.map((header) => header.split('-')[1])).toEqual([trace, trace]);
     expect(new Set(sent).size).toBe(2);
     harness.simulator.log.clear();
+    // Spans are exported when tracing stops, in the last test, which checks them.
     attemptTraceparents = sent;
   });
 

@@ -63,6 +63,27 @@ describe('HostMetrics', () => {
     }
   });
 
+  it('counts a worker that could not be asked by its last answer', async () => {
+    const host = new HostMetrics();
+    const [one, two] = [worker(), worker()];
+    one.requests.inc(5);
+    two.requests.inc(2);
+    await host.aggregate(
+      new Map([
+        [1, await one.answer()],
+        [2, await two.answer()],
+      ]),
+    );
+    // Worker 1's channel has closed, its exit not yet seen.
+    const text = await host.aggregate(
+      new Map([
+        [1, []],
+        [2, await two.answer()],
+      ]),
+    );
+    expect(parseSamples(text).find((s) => s.name === 'requests_total')?.value).toBe(7);
+  });
+
   it('counts a worker that dies twice over by its last answer only once', async () => {
     const host = new HostMetrics();
     const one = worker();

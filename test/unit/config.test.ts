@@ -61,10 +61,15 @@ describe('start-up rules for auth', () => {
     },
   );
 
-  it('warns when production runs over the simulator', () => {
+  it('warns when production runs over the simulator, naming the keys it ignores too', () => {
     expect(configWarnings(loadConfig({ NODE_ENV: 'production' }))).toEqual([
       'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that',
     ]);
+    expect(configWarnings(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }))).toEqual(
+      [
+        'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that; AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream',
+      ],
+    );
   });
 
   it('refuses a short HS256 secret without repeating it', () => {
