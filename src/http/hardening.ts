@@ -94,22 +94,20 @@ export function prefersLandingPage(request: FastifyRequest): boolean {
  * it; GraphQL over HTTP asks to refuse "and stop processing the request".
  * A request for the landing page is left to it.
  */
-export function refuseUnacceptable(): onRequestHookHandler {
-  return async (request, reply) => {
-    const { accept } = request.headers;
-    if (!accept || request.method === 'OPTIONS' || request.landingPage) return;
-    const negotiator = new Negotiator({ headers: { accept } });
-    if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return;
-    return reply
-      .code(406)
-      .send(
-        errorBody(
-          'The Accept header must allow application/graphql-response+json or application/json.',
-          'BAD_REQUEST',
-        ),
-      );
-  };
-}
+export const refuseUnacceptable: onRequestHookHandler = async (request, reply) => {
+  const { accept } = request.headers;
+  if (!accept || request.method === 'OPTIONS' || request.landingPage) return;
+  const negotiator = new Negotiator({ headers: { accept } });
+  if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return;
+  return reply
+    .code(406)
+    .send(
+      errorBody(
+        'The Accept header must allow application/graphql-response+json or application/json.',
+        'BAD_REQUEST',
+      ),
+    );
+};
 
 /** Fixed texts: fastify's own messages may quote parts of the body. */
 function clientMessage(error: FastifyError, maxBodyBytes: number): string {

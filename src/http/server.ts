@@ -162,7 +162,7 @@ export function mountGraphQL(
     url: '/graphql',
     onRequest: [
       refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
-      refuseUnacceptable(),
+      refuseUnacceptable,
     ],
     handler: shedder.guard(answer),
   });

@@ -307,17 +307,13 @@ export class EnfuceClient {
     request: Attempt<T>,
   ): Promise<T | null> {
     const seen: Seen = {};
-    let sent = request;
-    let endSpan: ((attempt: UpstreamAttempt) => void) | undefined;
-    if (this.#tracer) {
-      // Each attempt its own trace headers: a retry is a span of its own.
-      sent = { ...request, headers: { ...request.headers } };
-      endSpan = this.#tracer.startAttempt(endpoint, sent.headers);
-    }
+    // The headers are this call's own, and its attempts go out one after
+    // another: each sets its own `traceparent` in them as it leaves.
+    const endSpan = this.#tracer?.startAttempt(endpoint, request.headers);
     const started = performance.now();
     let error: UpstreamError | undefined;
     try {
-      return await this.#attempt(sent, seen);
+      return await this.#attempt(request, seen);
     } catch (thrown) {
       error = fromTransportError(thrown);
       throw thrown;

@@ -129,6 +129,10 @@ describe('U6: the circuit breaker', () => {
     expect(codesOf(fast)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(sim().log.count('account')).toBe(5);
     expect((await calls()) - countedBefore).toBe(0);
+    // The issuer's outage is not this replica's: it stays ready.
+    const ready = await fetch(`${harness.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    await ready.body?.cancel();
 
     // After the pause, three concurrent requests share one probe; it fails, so it reopens.
     await sleep(HALF_OPEN_MS + 100);
