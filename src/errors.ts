@@ -7,7 +7,7 @@
  * through unchanged, and undici's messages name hosts and ports.
  */
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 
 /** The contract's codes. */
 const CONTRACT_CODES = [
@@ -96,7 +96,7 @@ export function createFormatError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code =
-      codeOf(original) ??
+      (isLiteralValueError(original) ? 'BAD_USER_INPUT' : codeOf(original)) ??
       (isArgumentValueError(original)
         ? 'BAD_USER_INPUT'
         : formatted.path === undefined && isRequestRefusal(original)
@@ -152,6 +152,29 @@ function isArgumentValueError(error: unknown): boolean {
     originalError?: unknown;
   };
   return originalError == null && typeof message === 'string' && ARGUMENT_VALUE_ERROR.test(message);
+}
+
+// Validation refusing a literal value (`first: "x"`, `id: 1.5`, `ids: null`):
+// only graphql-js's ValuesOfCorrectTypeRule points at the value itself. The
+// contract answers a bad argument with BAD_USER_INPUT however it was written,
+// as Apollo Server does for the same value sent in a variable.
+const VALUE_KINDS: ReadonlySet<unknown> = new Set([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+]);
+
+function isLiteralValueError(error: unknown): boolean {
+  const refusal = error as { extensions?: { code?: unknown }; nodes?: unknown } | null;
+  if (refusal?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') return false;
+  const [node] = Array.isArray(refusal.nodes) ? (refusal.nodes as { kind?: unknown }[]) : [];
+  return VALUE_KINDS.has(node?.kind);
 }
 
 // Apollo Server refusing a request before it runs (no field path), with a

@@ -185,6 +185,38 @@ describe('Customer.accounts', () => {
     expect(calls()).toBe(0);
   });
 
+  // graphql-js refuses these in validation; the code is the contract's all the same.
+  it.each([
+    ['customer(id: 1.5) { id }', 'ID cannot represent'],
+    ['customer(id: "1") { accounts(first: "x") { pageInfo { hasNextPage } } }', 'Int cannot'],
+    ['customer(id: "1") { accounts(first: 1.5) { pageInfo { hasNextPage } } }', 'Int cannot'],
+    ['customer(id: "1") { accounts(after: 7) { pageInfo { hasNextPage } } }', 'String cannot'],
+    ['customer(id: null) { id }', 'Expected value of type "ID!", found null'],
+    ['accounts(ids: [true]) { id }', 'ID cannot represent'],
+  ])(
+    'refuses the literal in %s with 400 BAD_USER_INPUT and no upstream call',
+    async (query, why) => {
+      const reply = await harness.execute(`{ ${query} }`);
+      expect(reply.status).toBe(400);
+      expect(reply.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining(why),
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+        }),
+      ]);
+      expect(calls()).toBe(0);
+    },
+  );
+
+  it('keeps GRAPHQL_VALIDATION_FAILED for what is not an argument value', async () => {
+    const reply = await harness.execute(
+      '{ customer(id: "1") { accounts(frist: 2) { edges { cursor } } } }',
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(calls()).toBe(0);
+  });
+
   it('refuses a cursor handed out for another customer', async () => {
     const first = await harness.execute(PAGE, { id: FIXTURES.customerWith75, first: 5 });
     harness.simulator.log.clear();

@@ -314,7 +314,7 @@ describe('HTTP hardening of /graphql without auth', () => {
     );
     expect(reply.status).toBe(400);
     const [error] = reply.errors!;
-    expect(error!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error!.extensions?.code).toBe('BAD_USER_INPUT');
     expect(error!.message).toMatch(/^Int cannot represent non 32-bit signed integer value: 9+…$/);
     expect(error!.message.length).toBe(501);
   });
