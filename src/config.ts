@@ -4,6 +4,8 @@
  * one line naming the variable (see index.ts), never a half-working gateway.
  */
 import { z } from 'zod';
+import { CLIENT_DEFAULTS } from './upstream/client.js';
+import { POLICY_DEFAULTS } from './upstream/policy.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -15,25 +17,24 @@ export interface UpstreamConfig {
   baseUrl: string | undefined;
   username: string;
   password: string;
-  /** @default 10000 */
   timeoutMs: number;
-  /** Retries of a failed GET, inside `timeoutMs`. @default 2 */
+  /** Retries of a failed GET, inside `timeoutMs`. */
   retries: number;
-  /** First retry backoff in ms (exponential, jittered). @default 100 */
+  /** First retry backoff in ms (exponential, jittered). */
   retryBackoffMs: number;
-  /** Longest retry backoff in ms. @default 1000 */
+  /** Longest retry backoff in ms. */
   retryBackoffMaxMs: number;
-  /** Pool sockets and bulkhead slots: upstream calls in flight at once. @default 32 */
+  /** Pool sockets and bulkhead slots: upstream calls in flight at once. */
   maxConnections: number;
-  /** Calls that may wait for a free slot before failing fast. @default 256 */
+  /** Calls that may wait for a free slot before failing fast. */
   queueSize: number;
-  /** Consecutive 5xx/timeouts/connection failures that open the circuit. @default 5 */
+  /** Consecutive 5xx/timeouts/connection failures that open the circuit. */
   breakerThreshold: number;
-  /** How long an open circuit waits before one probe call, in ms. @default 5000 */
+  /** How long an open circuit waits before one probe call, in ms. */
   breakerHalfOpenMs: number;
-  /** Largest upstream response body in bytes. @default 5242880 */
+  /** Largest upstream response body in bytes. */
   maxResponseBytes: number;
-  /** Upstream calls one GraphQL operation may make, retries included. @default 200 */
+  /** Upstream calls one GraphQL operation may make, retries included. */
   maxCallsPerOperation: number;
 }
 
@@ -42,35 +43,32 @@ export interface AuthConfig {
   jwksUrl: string | undefined;
   issuer: string | undefined;
   audience: string | undefined;
-  /** @default false */
   disabled: boolean;
 }
 
 /** Process lifecycle, scaling and tracing (README "Operations"). */
 export interface OperationsConfig {
-  /** From SIGTERM/SIGINT to exit at the latest, drain delay included. @default 10000 */
+  /** From SIGTERM/SIGINT to exit at the latest, drain delay included. */
   shutdownGraceMs: number;
   /**
    * After the signal, how long the gateway keeps serving with readiness
    * already 503, so load balancers stop sending before the listener closes.
-   * @default 0
    */
   shutdownDelayMs: number;
-  /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. @default 1 */
+  /** Worker processes (`node:cluster`); 1 runs the gateway in the process itself. */
   workers: number;
   /**
    * GraphQL requests running or waiting at once; more get 503
-   * GATEWAY_OVERLOADED; 0 never sheds. @default 512
+   * GATEWAY_OVERLOADED; 0 never sheds.
    */
   maxInFlight: number;
   /**
    * How long, in ms, a GraphQL request waits for the upstream queue to fall
-   * below half before it gets 503 GATEWAY_OVERLOADED; 0 sheds at once. @default 500
+   * below half before it gets 503 GATEWAY_OVERLOADED; 0 sheds at once.
    */
   admissionWaitMs: number;
   /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
   otlpEndpoint: string | undefined;
-  /** @default 'enfuce-graphql-gateway' */
   serviceName: string;
   /**
    * The operation names metrics label by name; any other is `(other)`.
@@ -80,19 +78,16 @@ export interface OperationsConfig {
 }
 
 export interface Config {
-  /** @default 4000 */
   port: number;
-  /** @default '0.0.0.0' */
   host: string;
   /** `NODE_ENV=production`: no Sandbox, no introspection, no stack traces. */
   production: boolean;
   /** @default !production */
   introspection: boolean;
-  /** @default 'info' */
   logLevel: string;
-  /** `GRAPHQL_JIT=true`: run operations as compiled queries (graphql-jit). @default false */
+  /** `GRAPHQL_JIT=true`: run operations as compiled queries (graphql-jit). */
   graphqlJit: boolean;
-  /** `FEDERATED_TRACING=true`: inline (ftv1) traces for a router that asks. @default false */
+  /** `FEDERATED_TRACING=true`: inline (ftv1) traces for a router that asks. */
   federatedTracing: boolean;
   operations: OperationsConfig;
   /**
@@ -107,7 +102,6 @@ export interface Config {
   /**
    * Browser origins allowed to call /graphql (CORS), besides Apollo Studio's
    * while introspection is on.
-   * @default []
    */
   corsOrigins: readonly string[];
 }
@@ -118,19 +112,19 @@ export interface Config {
  * always refused, whatever the environment says.
  */
 export interface LimitsConfig {
-  /** Most nested field levels; `{ account(id) { id } }` is 2. @default 10 */
+  /** Most nested field levels; `{ account(id) { id } }` is 2. */
   maxDepth: number;
-  /** Most aliased fields, counted through fragments. @default 15 */
+  /** Most aliased fields, counted through fragments. */
   maxAliases: number;
-  /** Most lexical tokens in the query text. @default 1000 */
+  /** Most lexical tokens in the query text. */
   maxTokens: number;
-  /** Most fields at the operation's root (`__typename` free). @default 10 */
+  /** Most fields at the operation's root (`__typename` free). */
   maxRootFields: number;
-  /** Most directives in the document. @default 50 */
+  /** Most directives in the document. */
   maxDirectives: number;
-  /** Most fields the answer could hold, each once per item of the lists above it. @default 20000 */
+  /** Most fields the answer could hold, each once per item of the lists above it. */
   maxResultFields: number;
-  /** Largest request body in bytes; more is 413. @default 102400 */
+  /** Largest request body in bytes; more is 413. */
   maxBodyBytes: number;
 }
 
@@ -203,7 +197,13 @@ const SECRET = new Set([
   'OTEL_EXPORTER_OTLP_ENDPOINT',
 ]);
 
-const schema = z.object({
+/**
+ * Every variable the gateway reads, with its default: the only place a
+ * default is written (the upstream ones come from the client and policy
+ * modules). README's Configuration tables repeat them for readers;
+ * test/unit/configReadme.test.ts keeps the two equal.
+ */
+export const ENV_SCHEMA = z.object({
   PORT: integer(0, 65535).default(4000),
   HOST: nonEmpty.default('0.0.0.0'),
   NODE_ENV: z.string().optional(),
@@ -226,15 +226,17 @@ const schema = z.object({
     .optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
   ENFUCE_TIMEOUT_MS: integer(1, 600_000).default(10_000),
-  ENFUCE_RETRIES: integer(0, 10).default(2),
-  ENFUCE_RETRY_BACKOFF_MS: integer(1, 60_000).default(100),
-  ENFUCE_RETRY_BACKOFF_MAX_MS: integer(1, 600_000).default(1000),
-  ENFUCE_MAX_CONNECTIONS: integer(1, 1024).default(32),
-  ENFUCE_QUEUE_SIZE: integer(0, 100_000).default(256),
-  ENFUCE_BREAKER_THRESHOLD: integer(1, 10_000).default(5),
-  ENFUCE_BREAKER_HALF_OPEN_MS: integer(1, 3_600_000).default(5000),
-  ENFUCE_MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
-  MAX_UPSTREAM_CALLS_PER_OPERATION: integer(1, 100_000).default(200),
+  ENFUCE_RETRIES: integer(0, 10).default(POLICY_DEFAULTS.retries),
+  ENFUCE_RETRY_BACKOFF_MS: integer(1, 60_000).default(POLICY_DEFAULTS.backoffInitialMs),
+  ENFUCE_RETRY_BACKOFF_MAX_MS: integer(1, 600_000).default(POLICY_DEFAULTS.backoffMaxMs),
+  ENFUCE_MAX_CONNECTIONS: integer(1, 1024).default(CLIENT_DEFAULTS.connections),
+  ENFUCE_QUEUE_SIZE: integer(0, 100_000).default(POLICY_DEFAULTS.queueSize),
+  ENFUCE_BREAKER_THRESHOLD: integer(1, 10_000).default(POLICY_DEFAULTS.breakerThreshold),
+  ENFUCE_BREAKER_HALF_OPEN_MS: integer(1, 3_600_000).default(POLICY_DEFAULTS.halfOpenAfterMs),
+  ENFUCE_MAX_RESPONSE_BYTES: integer(1024, 1024 * 1024 * 1024).default(
+    CLIENT_DEFAULTS.maxResponseBytes,
+  ),
+  MAX_UPSTREAM_CALLS_PER_OPERATION: integer(1, 100_000).default(CLIENT_DEFAULTS.maxCallsPerScope),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWKS_URL: httpUrl.optional(),
   AUTH_ISSUER: nonEmpty.optional(),
@@ -326,7 +328,7 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 export function loadConfig(env: Env = process.env): Config {
   // An empty variable means unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = schema.safeParse(present);
+  const result = ENV_SCHEMA.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0]);

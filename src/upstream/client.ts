@@ -99,6 +99,14 @@ const passThrough: CallPolicy = {
   execute: (attempt, { signal }) => attempt(signal),
 };
 
+/** What a client does when not told otherwise; also the defaults of the `ENFUCE_*` variables (config.ts). */
+export const CLIENT_DEFAULTS = {
+  connections: 32,
+  maxResponseBytes: 5 * 1024 * 1024,
+  maxCallsPerScope: 200,
+} as const;
+
+/** Each option left out takes its value from CLIENT_DEFAULTS, or none. */
 export interface EnfuceClientOptions {
   /** The issuer's root, without `/account` or `/customer`; may carry a path prefix. */
   baseUrl: string;
@@ -108,9 +116,7 @@ export interface EnfuceClientOptions {
   timeoutMs: number;
   /** Injected (a test's MockAgent, a proxy); defaults to a keep-alive Pool on `baseUrl`'s origin. */
   dispatcher?: Dispatcher;
-  /** @default 32 */
   connections?: number;
-  /** @default 5 MiB */
   maxResponseBytes?: number;
   /** @default pass-through */
   policy?: CallPolicy;
@@ -118,7 +124,6 @@ export interface EnfuceClientOptions {
    * The most calls (attempts, retries included) one scope, i.e. one GraphQL
    * operation, may make; later calls fail with UPSTREAM_CALL_BUDGET_EXCEEDED
    * and nothing is sent.
-   * @default 200
    */
   maxCallsPerScope?: number;
   /** @default none */
@@ -154,20 +159,20 @@ export class EnfuceClient {
       'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
     this.#timeoutMs = options.timeoutMs;
     this.#policy = options.policy ?? passThrough;
-    this.#maxCallsPerScope = options.maxCallsPerScope ?? 200;
+    this.#maxCallsPerScope = options.maxCallsPerScope ?? CLIENT_DEFAULTS.maxCallsPerScope;
     this.#observer = options.observer;
     this.#tracer = options.tracer;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
       new Pool(base.origin, {
-        connections: options.connections ?? 32,
+        connections: options.connections ?? CLIENT_DEFAULTS.connections,
         // undici's 300 s defaults must never apply; the per-call signal is the
         // real deadline, these only make sure a socket is never held longer.
         connectTimeout: options.timeoutMs,
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
-        maxResponseSize: options.maxResponseBytes ?? 5 * 1024 * 1024,
+        maxResponseSize: options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
       });
   }
 

@@ -28,7 +28,7 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import type { UpstreamConfig } from '../config.js';
-import type { CallPolicy, PolicyCall } from './client.js';
+import { CLIENT_DEFAULTS, type CallPolicy, type PolicyCall } from './client.js';
 import {
   UpstreamCallCancelledError,
   UpstreamUnavailableError,
@@ -37,20 +37,32 @@ import {
   type UpstreamError,
 } from './errors.js';
 
+/** What a policy does when not told otherwise; also the defaults of the `ENFUCE_*` variables (config.ts). */
+export const POLICY_DEFAULTS = {
+  retries: 2,
+  backoffInitialMs: 100,
+  backoffMaxMs: 1000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 5000,
+  maxConcurrent: CLIENT_DEFAULTS.connections,
+  queueSize: 256,
+} as const;
+
+/** Each option left out takes its value from POLICY_DEFAULTS. */
 export interface UpstreamPolicyOptions {
-  /** Retries after the first attempt (so `retries + 1` attempts at most). @default 2 */
+  /** Retries after the first attempt (so `retries + 1` attempts at most). */
   retries?: number;
-  /** The first backoff delay in ms, jittered to [½, 1)×; later ones double. @default 100 */
+  /** The first backoff delay in ms, jittered to [½, 1)×; later ones double. */
   backoffInitialMs?: number;
-  /** The longest backoff delay in ms (a longer `Retry-After` still wins when it fits). @default 1000 */
+  /** The longest backoff delay in ms (a longer `Retry-After` still wins when it fits). */
   backoffMaxMs?: number;
-  /** Consecutive counted failures (5xx, timeouts, connection failures) that open the circuit. @default 5 */
+  /** Consecutive counted failures (5xx, timeouts, connection failures) that open the circuit. */
   breakerThreshold?: number;
-  /** How long the circuit stays open before one probe call may go out, in ms. @default 5000 */
+  /** How long the circuit stays open before one probe call may go out, in ms. */
   halfOpenAfterMs?: number;
-  /** Upstream calls in flight at once; match the Pool's `connections`. @default 32 */
+  /** Upstream calls in flight at once; match the Pool's `connections`. */
   maxConcurrent?: number;
-  /** Calls that may wait for a free slot; one more fails at once with UPSTREAM_UNAVAILABLE. @default 256 */
+  /** Calls that may wait for a free slot; one more fails at once with UPSTREAM_UNAVAILABLE. */
   queueSize?: number;
   /**
    * Resume a call that waited for a slot in its own caller's async context
@@ -130,11 +142,11 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   #opened = 0;
 
   constructor(options: UpstreamPolicyOptions = {}) {
-    this.#retries = options.retries ?? 2;
-    this.#backoffInitialMs = options.backoffInitialMs ?? 100;
-    this.#backoffMaxMs = options.backoffMaxMs ?? 1000;
-    this.#maxConcurrent = options.maxConcurrent ?? 32;
-    this.#queueSize = options.queueSize ?? 256;
+    this.#retries = options.retries ?? POLICY_DEFAULTS.retries;
+    this.#backoffInitialMs = options.backoffInitialMs ?? POLICY_DEFAULTS.backoffInitialMs;
+    this.#backoffMaxMs = options.backoffMaxMs ?? POLICY_DEFAULTS.backoffMaxMs;
+    this.#maxConcurrent = options.maxConcurrent ?? POLICY_DEFAULTS.maxConcurrent;
+    this.#queueSize = options.queueSize ?? POLICY_DEFAULTS.queueSize;
     this.#keepAsyncContext = options.keepAsyncContext ?? false;
     // The half-open probe fails on any failure of the issuer's, and when its
     // caller went away: cockatiel reads an error it does not handle as the
@@ -148,8 +160,8 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         ? countsAgainstIssuer(error) || error instanceof UpstreamCallCancelledError
         : countsAgainstIssuer(error) && !this.#forgiven.has(error as object);
     this.#breaker = circuitBreaker(handleWhen(counts), {
-      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
-      halfOpenAfter: options.halfOpenAfterMs ?? 5000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? POLICY_DEFAULTS.breakerThreshold),
+      halfOpenAfter: options.halfOpenAfterMs ?? POLICY_DEFAULTS.halfOpenAfterMs,
     });
     this.#bulkhead = bulkhead(this.#maxConcurrent, this.#queueSize);
     this.#retry = retry(
