@@ -5,7 +5,19 @@
  * makes its own spans (observability/spans.ts), so no library is instrumented.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, resources } from '@opentelemetry/sdk-node';
+
+const { envDetector, hostDetector, processDetector } = resources;
+
+// The SDK's process detector puts the whole command line on every span
+// batch, and a deployment may pass a secret on it (`--password=...`).
+const processWithoutCommandLine: resources.ResourceDetector = {
+  detect(config) {
+    const { 'process.command_args': _commandLine, ...attributes } =
+      processDetector.detect(config).attributes ?? {};
+    return { attributes };
+  },
+};
 
 export interface TracingOptions {
   /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
@@ -22,6 +34,8 @@ export function startTracing({ endpoint, serviceName }: TracingOptions): () => P
     // instrumentation takes a span's parent from whichever call frees a
     // pooled socket, which for a call that waited is another request.
     instrumentations: [],
+    // OTEL_RESOURCE_ATTRIBUTES still adds attributes (the env detector).
+    resourceDetectors: [envDetector, processWithoutCommandLine, hostDetector],
     // Traces only: logs go to stdout, metrics to /metrics.
     logRecordProcessors: [],
   });

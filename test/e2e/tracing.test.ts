@@ -126,6 +126,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       key: 'service.name',
       value: { stringValue: 'gateway-under-test' },
     });
+    const resourceKeys = resource.map((attribute: { key: string }) => attribute.key);
+    expect(resourceKeys).toEqual(expect.arrayContaining(['process.pid', 'host.name']));
+    expect(resourceKeys).not.toContain('process.command_args');
 
     // A name outside METRICS_OPERATION_NAMES stays out of span names too.
     const other = spans.find(
