@@ -2,7 +2,7 @@
  * The process entry: configuration, the built-in simulator when no upstream
  * is configured, the gateway, and signals. Bad configuration exits 1 with one
  * line naming the variable. With WEB_CONCURRENCY above 1 this process becomes
- * the cluster primary and each worker runs `serve` (see cluster.ts).
+ * the cluster primary and each worker runs `serve` (see cluster/primary.ts).
  *
  * Shutdown on SIGTERM or SIGINT: readiness drops to 503 at once, the gateway
  * keeps serving for SHUTDOWN_DELAY_MS, then stops accepting connections and
@@ -12,7 +12,8 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { untilAborted } from './abort.js';
-import { clusterMetricsRegistry, runPrimary, simulatorUrlFromPrimary } from './cluster.js';
+import { runPrimary } from './cluster/primary.js';
+import { clusterMetricsRegistry, simulatorUrlFromPrimary } from './cluster/worker.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';

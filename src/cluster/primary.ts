@@ -10,44 +10,14 @@
  * does when workers keep dying later (a crash loop): restarting them would
  * hide from the supervisor a failure it can see and back off from.
  *
- * Workers and primary ask each other over the IPC channel; each question
- * carries an id so answers can't be crossed.
+ * The workers' side of the conversation is in worker.ts.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
-import { HostMetrics, type WorkerMetrics } from './observability/clusterMetrics.js';
-import type { Config } from './config.js';
-import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
-
-interface Question {
-  type: 'gateway:question';
-  id: number;
-  topic: 'simulatorUrl' | 'metrics';
-}
-
-interface Answer {
-  type: 'gateway:answer';
-  id: number;
-  value?: string;
-  error?: string;
-}
-
-/** The primary asking a worker for its own metrics, and the worker's answer. */
-interface MetricsQuestion {
-  type: 'gateway:metrics-question';
-  id: number;
-}
-
-interface MetricsAnswer {
-  type: 'gateway:metrics-answer';
-  id: number;
-  metrics?: WorkerMetrics;
-  error?: string;
-}
-
-/** What a worker's metrics answer says, without the envelope. */
-type MetricsReply = Omit<MetricsAnswer, 'type' | 'id'>;
+import type { Config } from '../config.js';
+import { HostMetrics, type WorkerMetrics } from '../observability/clusterMetrics.js';
+import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
+import type { Answer, MetricsAnswer, MetricsQuestion, MetricsReply, Question } from './messages.js';
 
 // Below the 5 s a worker waits for the primary's aggregate.
 const WORKER_METRICS_TIMEOUT_MS = 4000;
@@ -215,78 +185,4 @@ function sendTo(worker: Worker, message: MetricsQuestion | Answer, lost?: () => 
   worker.send(message, undefined, (error) => {
     if (error) lost?.();
   });
-}
-
-let nextQuestion = 0;
-const pending = new Map<number, { resolve: (value: string) => void; reject: (e: Error) => void }>();
-
-/** Asks the primary; only in a worker. */
-function ask(topic: Question['topic'], timeoutMs = 5000): Promise<string> {
-  if (pending.size === 0) process.on('message', onAnswer);
-  const id = nextQuestion++;
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      settle(id);
-      reject(new Error(`The cluster primary did not answer "${topic}" within ${timeoutMs} ms.`));
-    }, timeoutMs);
-    pending.set(id, {
-      resolve: (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      reject: (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    });
-    process.send!({ type: 'gateway:question', id, topic } satisfies Question);
-  });
-}
-
-function onAnswer(message: Answer): void {
-  if (message?.type !== 'gateway:answer') return;
-  const waiting = pending.get(message.id);
-  if (waiting === undefined) return;
-  settle(message.id);
-  if (message.value !== undefined) waiting.resolve(message.value);
-  else waiting.reject(new Error(message.error ?? 'The cluster primary sent no answer.'));
-}
-
-function settle(id: number): void {
-  pending.delete(id);
-  // No listener left means the IPC channel no longer keeps the worker alive.
-  if (pending.size === 0) process.off('message', onAnswer);
-}
-
-/** In a worker: the URL of the simulator the primary runs. */
-export function simulatorUrlFromPrimary(): Promise<string> {
-  return ask('simulatorUrl');
-}
-
-/**
- * In a worker: a registry whose scrape answers with every worker's metrics,
- * aggregated by the primary, so /metrics means the host whichever worker
- * takes the scrape.
- */
-export function clusterMetricsRegistry(): Registry {
-  const registry = new (class extends Registry {
-    override metrics(): Promise<string> {
-      return ask('metrics');
-    }
-  })();
-  // The worker's own metrics, for the primary to add up.
-  process.on('message', (message: MetricsQuestion) => {
-    if (message?.type !== 'gateway:metrics-question') return;
-    const answer = (fields: Omit<MetricsAnswer, 'type' | 'id'>) =>
-      process.send!({
-        type: 'gateway:metrics-answer',
-        id: message.id,
-        ...fields,
-      } satisfies MetricsAnswer);
-    registry.getMetricsAsJSON().then(
-      (metrics) => answer({ metrics }),
-      (error: Error) => answer({ error: error.message }),
-    );
-  });
-  return registry;
 }
