@@ -21,7 +21,7 @@ import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
 
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
-  // Loaded only when configured: without it no OpenTelemetry code runs at all.
+  // Loaded only when configured: without it no OpenTelemetry SDK is loaded.
   const stopTracing = otlpEndpoint
     ? (await import('./observability/tracing.js')).startTracing({
         endpoint: otlpEndpoint,

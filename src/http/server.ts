@@ -116,11 +116,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (!isReady()) void reply.header('connection', 'close');
   });
 
-  app.get('/health/live', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) =>
+  // For the platform, not for browsers: no origin may read them from a page.
+  const platformOnly = { config: { cors: false } };
+  app.get('/health/live', platformOnly, async () => ({ status: 'ok' }));
+  app.get('/health/ready', platformOnly, async (_request, reply) =>
     isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'unavailable' }),
   );
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/metrics', platformOnly, async (_request, reply) =>
     reply.type(metrics.contentType).send(await metrics.metrics()),
   );
 

@@ -261,7 +261,7 @@ describe('Apollo Studio as a cross-origin explorer', () => {
     }
   }, 60_000);
 
-  it('lets an allowed origin send trace context, and no other origin anything', async () => {
+  it('lets an allowed origin send trace context to /graphql, and no other origin anything', async () => {
     const harness = await startHarness({ env: { CORS_ORIGINS: 'https://cards.example.com' } });
     try {
       const preflight = (origin: string) =>
@@ -280,6 +280,14 @@ describe('Apollo Studio as a cross-origin explorer', () => {
       );
       const other = await preflight('https://evil.example');
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      // Only /graphql is for browsers.
+      for (const path of ['/metrics', '/health/live', '/health/ready']) {
+        const reply = await fetch(`${harness.url}${path}`, {
+          headers: { origin: 'https://cards.example.com' },
+        });
+        expect(reply.status, path).toBe(200);
+        expect(reply.headers.get('access-control-allow-origin'), path).toBeNull();
+      }
     } finally {
       await harness.close();
     }
