@@ -47,15 +47,17 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
 }
 
 /**
- * An `onRequest` hook for /graphql. fastify reads no body on GET, so its
- * limit never applied there and the query ran: a body announced beyond the
- * limit is refused unread, as on POST, and the connection closes rather than
- * take in what is still coming. A route hook, so that it runs after the
- * request log and metrics have started following the request.
+ * An `onRequest` hook for /graphql: a body announced beyond the limit is
+ * refused unread with 413, whatever its method and type, and the connection
+ * closes rather than take in what is still coming. fastify reads no body on
+ * GET, so its own limit never applied there and the query ran; and on POST
+ * it checks the type first, so a large body of a type it does not parse
+ * would be 415, where the contract names 413. A route hook, so that it runs
+ * after the request log and metrics have started following the request.
  */
-export function refuseLargeGetBodies(maxBodyBytes: number): onRequestHookHandler {
+export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return async (request, reply) => {
-    if (request.method === 'GET' && Number(request.headers['content-length']) > maxBodyBytes) {
+    if (Number(request.headers['content-length']) > maxBodyBytes) {
       return reply
         .code(413)
         .header('connection', 'close')

@@ -24,7 +24,7 @@ import { corsPolicy } from './cors.js';
 import {
   hardenGraphQL,
   prefersLandingPage,
-  refuseLargeGetBodies,
+  refuseLargeBodies,
   refuseUnacceptable,
 } from './hardening.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
@@ -163,7 +163,7 @@ export function mountGraphQL(
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
     onRequest: [
-      refuseLargeGetBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
+      refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
       refuseUnacceptable,
     ],
     handler: shedder.guard(answer),

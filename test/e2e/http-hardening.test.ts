@@ -89,6 +89,19 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it.each(['application/graphql', 'text/xml', undefined])(
+    'answers 413, not 415, for a body beyond the limit sent as %s',
+    async (type) => {
+      const reply = await send(harness.url, {
+        headers: type ? { 'content-type': type } : {},
+        body: Buffer.alloc(200 * 1024, ' '),
+      });
+      expect(reply.status).toBe(413);
+      expect(codeOf(reply)).toBe('BAD_REQUEST');
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
+
   it('answers 413 for a 10 MB body sent without Content-Length', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'x');
     async function* stream() {
