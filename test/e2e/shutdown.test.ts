@@ -1,5 +1,5 @@
 /**
- * SIGTERM on the real process (src/index.ts): readiness drops at once, the
+ * SIGTERM (and SIGINT) on the real process (src/index.ts): readiness drops at once, the
  * drain loses no accepted request, and SHUTDOWN_GRACE_MS cuts off whatever is
  * still open.
  */
@@ -135,6 +135,26 @@ describe('graceful shutdown of the real process', () => {
     expect(answered.every((outcome) => outcome.status === 200)).toBe(true);
     // The drain delay kept serving new requests after the signal.
     expect(answered.some((outcome) => outcome.sentAt > signalAt)).toBe(true);
+    expect(gateway.output()).toContain('"msg":"stopped"');
+  });
+
+  it('SIGINT (Ctrl-C) drains the same way: the request in flight is answered, exit 0', async () => {
+    const gateway = (running = await gatewayOver(simulator, { SHUTDOWN_GRACE_MS: '6000' }));
+    simulator.setLatency({ fixedMs: 300 });
+    const inFlight = request(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: QUERY,
+    });
+    await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { interval: 5 });
+    gateway.kill('SIGINT');
+    const response = await inFlight;
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.json()).toEqual({
+      data: { account: { id: FIXTURES.accountExactAmounts } },
+    });
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).toContain('"signal":"SIGINT"');
     expect(gateway.output()).toContain('"msg":"stopped"');
   });
 
