@@ -107,6 +107,9 @@ export function createFormatError(log: (error: unknown) => void) {
       // anything its thrower attached (statuses, URLs, causes).
       const extensions: Record<string, unknown> = { code };
       for (const key of PUBLIC_EXTENSIONS) {
+        // Where a refusal was decided differs for someone else's record and
+        // a missing one, which a caller must not tell apart, in any mode.
+        if (key === 'stacktrace' && code === 'FORBIDDEN') continue;
         const value = formatted.extensions?.[key];
         if (value !== undefined) extensions[key] = value;
       }
