@@ -130,6 +130,6 @@ function tooLarge(maxBodyBytes: number): string {
   return `The request body is larger than the limit of ${maxBodyBytes} bytes.`;
 }
 
-function errorBody(message: string, code: string) {
+export function errorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }

@@ -20,6 +20,7 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
+import { answerClientError } from './clientErrors.js';
 import { corsPolicy } from './cors.js';
 import {
   hardenGraphQL,
@@ -91,6 +92,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestTimeout: 30_000,
+    // What Node refuses before fastify routes (a 431, a 408), shaped like the rest.
+    clientErrorHandler: answerClientError,
     // While draining, a request that still arrives on an open connection is
     // served (with `Connection: close`) rather than refused: it was accepted.
     return503OnClosing: false,

@@ -11,6 +11,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.js';
+import { clientErrorStatus } from '../http/clientErrors.js';
 import { isGraphQL } from '../http/server.js';
 
 export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error' | 'abandoned';
@@ -85,7 +86,10 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     const context = request.gatewayContext ?? undefined;
     const facts = context && factsByRequest.get(context.upstreamCalls);
     const errorCodes = facts?.errorCodes ?? codesByRequest.get(request) ?? [];
-    const status = reply.statusCode;
+    // Node answered it (a body that timed out: 408) while fastify still held
+    // the status it set for the body it never got.
+    const refusedByNode = clientErrorStatus(request.raw.socket);
+    const status = refusedByNode ?? reply.statusCode;
     const summary: RequestSummary = {
       requestId: request.id,
       operationName: facts?.operationName,
@@ -94,9 +98,10 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       durationMs: reply.elapsedTime,
       upstreamCalls: context?.upstreamCalls.count ?? 0,
       errorCodes,
-      outcome: request.callerGone?.aborted
-        ? 'abandoned'
-        : outcomeOf(status, errorCodes, facts?.hasData ?? false),
+      outcome:
+        request.callerGone?.aborted && refusedByNode === undefined
+          ? 'abandoned'
+          : outcomeOf(status, errorCodes, facts?.hasData ?? false),
     };
     for (const listener of listeners) listener(summary, request);
   };

@@ -402,3 +402,76 @@ describe('slow clients (P2)', () => {
     }
   }, 30_000);
 });
+
+describe("what Node's HTTP parser refuses", () => {
+  let harness: Harness;
+  const lines: { msg: string; status?: number; outcome?: string; errorCodes?: string[] }[] = [];
+  beforeAll(async () => {
+    harness = await startHarness({
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+  });
+  afterAll(() => harness.close());
+
+  /** Writes `text` on a new connection and reads until the server closes it. */
+  async function raw(text: string): Promise<string> {
+    const { port } = new URL(harness.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write(text);
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    await new Promise((resolve) => socket.once('close', resolve));
+    return received;
+  }
+
+  /** Status and GraphQL-shaped body of a raw answer. */
+  function parsed(answer: string) {
+    const [head, body] = answer.split('\r\n\r\n');
+    return { status: Number(head!.split(' ')[1]), head: head!, body: JSON.parse(body!) };
+  }
+
+  it('answers a GET whose query outgrows the header limit with 431 and a GraphQL error', async () => {
+    const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
+    const answer = parsed(
+      await raw(
+        `GET /graphql?query=${encodeURIComponent(`{ ${aliases} }`)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      ),
+    );
+    expect(answer.status).toBe(431);
+    expect(answer.head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/larger than \d+ bytes; send a long query with POST\.$/),
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  it('answers bytes that are not HTTP with 400 and a GraphQL error', async () => {
+    const answer = parsed(await raw('HELLO /graphql SMTP/2\r\n\r\n'));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+  });
+
+  it('answers a body that stops arriving with 408, and logs the request as 408', async () => {
+    // The gateway's 30 s, shortened on this server (Node ignores a request
+    // timeout below the headers timeout); Node checks every second.
+    Object.assign(harness.gateway.app.server, { headersTimeout: 1000, requestTimeout: 1500 });
+    const answer = parsed(
+      await raw(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 100\r\nX-Request-Id: stalled-body\r\n\r\n{"query":',
+      ),
+    );
+    expect(answer.status).toBe(408);
+    expect(answer.body.errors[0]).toEqual({
+      message: 'The request did not arrive in time.',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    await expect
+      .poll(() => lines.find((line) => line.msg === 'graphql request'))
+      .toMatchObject({ status: 408, outcome: 'rejected' });
+  }, 10_000);
+});
