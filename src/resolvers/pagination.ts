@@ -9,7 +9,7 @@
  * When none does, two consecutive pages of size `first + 1` (at most 100)
  * always do: two calls, the second skipped when the first came back short.
  */
-export const MAX_PAGE_SIZE = 100;
+import { MAX_PAGE_SIZE } from '../loaders/accountPage.js';
 
 export interface PagePlan {
   size: number;

@@ -125,7 +125,7 @@ describe('Customer.accounts', () => {
     expect(calls()).toBe(1);
   });
 
-  it('answers two aliases of one customer with different page sizes each with its own', async () => {
+  it('answers two aliases of one customer with different page sizes each with its own, from one call', async () => {
     const { data, errors } = await harness.execute(/* GraphQL */ `
       {
         a: customer(id: "${FIXTURES.customerWith75}") {
@@ -142,6 +142,50 @@ describe('Customer.accounts', () => {
     expect(data.b.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 5));
     expect(data.a.accounts.pageInfo.hasNextPage).toBe(true);
     expect(data.b.accounts.pageInfo.hasNextPage).toBe(true);
+    // Pages 0 of size 3 and of size 6 are both in page 0 of size 6.
+    expect(harness.simulator.log.pageReads()).toEqual([
+      expect.objectContaining({ customerId: FIXTURES.customerWith75, page: 0, size: 6 }),
+    ]);
+  });
+
+  it('reads a first page and the page after its end cursor, asked in one query, in one call', async () => {
+    const first = await harness.execute(PAGE, { id: FIXTURES.customerWith75, first: 30 });
+    harness.simulator.log.clear();
+    const { data, errors } = await harness.execute(
+      /* GraphQL */ `
+        query ($id: ID!, $after: String) {
+          a: customer(id: $id) {
+            accounts(first: 30) {
+              nodes {
+                id
+              }
+              pageInfo {
+                hasNextPage
+              }
+            }
+          }
+          b: customer(id: $id) {
+            accounts(first: 30, after: $after) {
+              nodes {
+                id
+              }
+              pageInfo {
+                hasNextPage
+              }
+            }
+          }
+        }
+      `,
+      { id: FIXTURES.customerWith75, after: first.data.customer.accounts.pageInfo.endCursor },
+    );
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(FIXTURES.customerWith75).map((a) => a.id);
+    expect(data.a.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 30));
+    expect(data.b.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(30, 60));
+    expect(data.b.accounts.pageInfo.hasNextPage).toBe(true);
+    expect(harness.simulator.log.pageReads()).toEqual([
+      expect.objectContaining({ page: 0, size: 61 }),
+    ]);
   });
 
   it('costs one call for parent { id } of every account on a page', async () => {

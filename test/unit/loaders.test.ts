@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { coveringPage } from '../../src/loaders/accountPage.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import type { EnfuceClient, UpstreamScope } from '../../src/upstream/client.js';
 import { UpstreamUnavailableError } from '../../src/upstream/errors.js';
@@ -76,6 +78,73 @@ describe('per-request loaders', () => {
     const key = { customerId: '1', page: 0, size: 31 };
     await Promise.all([loaders.accountPage.load(key), loaders.accountPage.load({ ...key })]);
     expect(calls).toEqual(['page:1:0:31']);
+  });
+
+  it('reads pages of one customer asked for in one wave as one page that holds them', async () => {
+    const accounts = Array.from({ length: 75 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient([...accounts, account('9', '2')]);
+    const loaders = createLoaders(client, scope);
+    const [small, large, second, other] = await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 0, size: 3 }),
+      loaders.accountPage.load({ customerId: '1', page: 0, size: 6 }),
+      loaders.accountPage.load({ customerId: '1', page: 1, size: 6 }),
+      loaders.accountPage.load({ customerId: '2', page: 0, size: 3 }),
+    ]);
+    expect(calls.sort()).toEqual(['page:1:0:12', 'page:2:0:3']);
+    expect(small!.map((a) => a.id)).toEqual(['100', '101', '102']);
+    expect(large!.map((a) => a.id)).toEqual(['100', '101', '102', '103', '104', '105']);
+    expect(second!.map((a) => a.id)).toEqual(['106', '107', '108', '109', '110', '111']);
+    expect(other!.map((a) => a.id)).toEqual(['9']);
+  });
+
+  it('answers merged pages exactly as separate reads would, to the end of the list', async () => {
+    const key = fc.record({ page: fc.nat(12), size: fc.integer({ min: 1, max: 100 }) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(150),
+        fc.uniqueArray(key, { minLength: 2, maxLength: 4, selector: (k) => `${k.page}:${k.size}` }),
+        async (length, keys) => {
+          const accounts = Array.from({ length }, (_, i) => account(String(1000 + i)));
+          const { client, calls } = fakeClient(accounts);
+          const loaders = createLoaders(client, scope);
+          const pages = await Promise.all(
+            keys.map((k) => loaders.accountPage.load({ customerId: '1', ...k })),
+          );
+          pages.forEach((page, i) => {
+            const { page: n, size } = keys[i]!;
+            expect(page).toEqual(accounts.slice(n * size, (n + 1) * size));
+          });
+          expect(calls).toHaveLength(coveringPage(keys) ? 1 : keys.length);
+        },
+      ),
+    );
+  });
+
+  it('finds a covering page only when one of at most 100 holds every page', () => {
+    expect(
+      coveringPage([
+        { page: 0, size: 31 },
+        { page: 1, size: 31 },
+      ]),
+    ).toEqual({ page: 0, size: 62 });
+    expect(
+      coveringPage([
+        { page: 2, size: 10 },
+        { page: 5, size: 5 },
+      ]),
+    ).toEqual({ page: 2, size: 10 });
+    expect(
+      coveringPage([
+        { page: 0, size: 60 },
+        { page: 1, size: 60 },
+      ]),
+    ).toBeUndefined();
+    expect(
+      coveringPage([
+        { page: 0, size: 100 },
+        { page: 0, size: 3 },
+      ]),
+    ).toEqual({ page: 0, size: 100 });
   });
 
   it('fails only the slot whose read failed', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, planPages } from '../../src/resolvers/pagination.js';
+import { MAX_PAGE_SIZE } from '../../src/loaders/accountPage.js';
+import { planPages } from '../../src/resolvers/pagination.js';
 
 describe('planPages', () => {
   it.each([
