@@ -3,21 +3,22 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT is set, so a gateway without it never loads
  * the SDK. Spans go to the collector over OTLP/HTTP (JSON); the gateway
  * makes its own spans (observability/spans.ts), so no library is instrumented.
+ *
+ * A tracer provider and one exporter, not the whole Node SDK: the SDK brings
+ * every exporter, metrics and logs with it (over 200 MB of production
+ * dependencies), for traces over one protocol.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { NodeSDK, resources } from '@opentelemetry/sdk-node';
-
-const { envDetector, hostDetector, processDetector } = resources;
-
-// The SDK's process detector puts the whole command line on every span
-// batch, and a deployment may pass a secret on it (`--password=...`).
-const processWithoutCommandLine: resources.ResourceDetector = {
-  detect(config) {
-    const { 'process.command_args': _commandLine, ...attributes } =
-      processDetector.detect(config).attributes ?? {};
-    return { attributes };
-  },
-};
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+  type ResourceDetector,
+} from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 export interface TracingOptions {
   /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
@@ -25,20 +26,33 @@ export interface TracingOptions {
   serviceName: string;
 }
 
-/** Starts the SDK; the returned function flushes pending spans and stops it. */
+// The process detector puts the whole command line on every span batch, and
+// a deployment may pass a secret on it (`--password=...`).
+const processWithoutCommandLine: ResourceDetector = {
+  detect(config) {
+    const { 'process.command_args': _commandLine, ...attributes } =
+      processDetector.detect(config).attributes ?? {};
+    return { attributes };
+  },
+};
+
+/**
+ * Registers the tracer provider (W3C trace context and baggage, context in
+ * AsyncLocalStorage); the returned function flushes pending spans and stops it.
+ */
 export function startTracing({ endpoint, serviceName }: TracingOptions): () => Promise<void> {
-  const sdk = new NodeSDK({
-    serviceName,
-    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
-    // Upstream client spans come from EnfuceClient's tracer: undici's
-    // instrumentation takes a span's parent from whichever call frees a
-    // pooled socket, which for a call that waited is another request.
-    instrumentations: [],
+  const resource = defaultResource()
     // OTEL_RESOURCE_ATTRIBUTES still adds attributes (the env detector).
-    resourceDetectors: [envDetector, processWithoutCommandLine, hostDetector],
-    // Traces only: logs go to stdout, metrics to /metrics.
-    logRecordProcessors: [],
+    .merge(detectResources({ detectors: [envDetector, processWithoutCommandLine, hostDetector] }))
+    .merge(resourceFromAttributes({ 'service.name': serviceName }));
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: [
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
+      ),
+    ],
   });
-  sdk.start();
-  return () => sdk.shutdown();
+  provider.register();
+  return () => provider.shutdown();
 }
