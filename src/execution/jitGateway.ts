@@ -20,6 +20,8 @@
  * - a document that passes a nullable variable (allowed by its default) to a
  *   non-null argument: graphql-jit's error for a null there has no path and
  *   no `extensions`, on which Apollo's formatting fails;
+ * - a field answered under the key `__proto__` (an alias): graphql-jit
+ *   builds the answer with plain assignments, which drop it;
  * - a request for a federated trace (`apollo-federation-include-trace`);
  * - anything graphql-jit cannot compile.
  *
@@ -153,6 +155,11 @@ function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boo
       },
       Directive(node) {
         if (node.name.value !== 'skip' && node.name.value !== 'include') return undefined;
+        found = true;
+        return BREAK;
+      },
+      Field(node) {
+        if ((node.alias ?? node.name).value !== '__proto__') return undefined;
         found = true;
         return BREAK;
       },

@@ -113,6 +113,12 @@ describe('GRAPHQL_JIT', () => {
         variables: { s: true },
       },
     ],
+    [
+      'a field aliased __proto__',
+      {
+        query: `{ constructor: __typename __proto__: __typename customer(id: "${FIXTURES.customerWith75}") { accounts(first: 2) { __proto__: nodes { id } pageInfo { hasNextPage } } } }`,
+      },
+    ],
   ])('answers %s as graphql-js does, byte for byte', async (_name, body) => {
     const [a, b] = await both(body);
     expect(b).toEqual(a);
