@@ -115,6 +115,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   hardenGraphQL(app, bodyLimit);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // One caller's balances: no cache between the gateway and the app may
+    // keep them (a proxy that caches GETs by URL would hand them to the next
+    // caller). Apollo's own choice, on a persisted-query miss, stands.
+    if (isGraphQL(request) && !reply.hasHeader('cache-control')) {
+      void reply.header('cache-control', 'no-store');
+    }
     // Starting or draining: clients should reconnect, to another replica.
     if (!isReady()) void reply.header('connection', 'close');
   });

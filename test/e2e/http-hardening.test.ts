@@ -296,6 +296,23 @@ describe('HTTP hardening of /graphql without auth', () => {
     );
     expect(response.statusCode).toBe(200);
     expect(await response.body.json()).toEqual({ data: { __typename: 'Query' } });
+    // One caller's data: no shared cache keeps it.
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('marks every GraphQL answer, refusals too, no-store; not the health endpoints', async () => {
+    const posted = await send(harness.url, {
+      headers: JSON_TYPE,
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(posted.status).toBe(200);
+    expect(posted.headers['cache-control']).toBe('no-store');
+    const refused = await send(harness.url, { headers: JSON_TYPE, body: '{' });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const live = await request(`${harness.url}/health/live`);
+    await live.body.dump();
+    expect(live.headers['cache-control']).toBeUndefined();
   });
 
   it.each([['null'], ['5'], ['"text"'], ['{}']])(
