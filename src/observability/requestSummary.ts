@@ -49,6 +49,15 @@ interface OperationFacts {
 const factsByRequest = new WeakMap<GatewayContext['upstreamCalls'], OperationFacts>();
 const codesByRequest = new WeakMap<FastifyRequest, string[]>();
 
+// A name is one token, as long as the body allows; logs and spans keep
+// what metrics would (operation names of at most 100 characters), and mark
+// the cut.
+const MAX_NAME_CHARS = 100;
+
+function boundedName(name: string): string {
+  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS)}…` : name;
+}
+
 /** Notes the operation name and error codes of every request that reached execution. */
 export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -57,7 +66,7 @@ export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ contextValue, operationName, response }) {
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
           factsByRequest.set(contextValue.upstreamCalls, {
-            operationName,
+            operationName: operationName && boundedName(operationName),
             errorCodes: codesOf(result?.errors),
             hasData: result?.data != null,
           });

@@ -68,6 +68,17 @@ describe('request logging and request ids', () => {
     ]);
   });
 
+  it('logs an operation name of 5000 characters cut at 100, marked', async () => {
+    const name = `Q${'a'.repeat(4999)}`;
+    const reply = await harness.execute(`query ${name} { __typename }`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(reply.status).toBe(200);
+    expect(requestLines()).toEqual([
+      expect.objectContaining({ operation: `${name.slice(0, 100)}…`, status: 200 }),
+    ]);
+  });
+
   it('generates a request id when none, or an unusable one, is sent', async () => {
     for (const given of [undefined, 'has spaces and\ttabs', 'x'.repeat(129)]) {
       harness.simulator.log.clear();
