@@ -161,10 +161,11 @@ export function mountGraphQL(
         requestId: request.id,
         signal: request.callerGone ?? undefined,
       });
+      // Before the wait, so a request shed there is logged with its caller.
+      request.gatewayContext = context;
       // Last before the operation runs: its first calls queue right after.
       const wait = shedder.waitToStart(request.callerGone);
       if (wait) await wait;
-      request.gatewayContext = context;
       return context;
     },
   });

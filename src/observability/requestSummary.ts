@@ -134,9 +134,12 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
   app.addHook('onSend', async (request, reply, payload) => {
     const progress = progressByRequest.get(request);
     if (progress === undefined) return payload;
-    // Refused before a context existed: the codes are only in the answer. Such
-    // answers are small; anything large came from an operation and is skipped.
-    if (!request.gatewayContext && typeof payload === 'string' && payload.length < 64 * 1024) {
+    // Refused before the operation ran (before a context existed, or shed
+    // after): the codes are only in the answer. Such answers are small;
+    // anything large came from an operation and is skipped.
+    const context = request.gatewayContext;
+    const ran = context !== null && factsByRequest.has(context.upstreamCalls);
+    if (!ran && typeof payload === 'string' && payload.length < 64 * 1024) {
       codesByRequest.set(request, codesInBody(payload));
     }
     progress.answerReady = true;

@@ -283,6 +283,8 @@ describe('waiting at the door for the upstream queue', () => {
           .map((text) => JSON.parse(text) as Record<string, unknown>)
           .find((entry) => entry['requestId'] === 'left-at-the-door'),
       ).toMatchObject({
+        // Its caller is known: the token was read before the wait.
+        sub: 'test-user',
         status: 499,
         outcome: 'abandoned',
         upstreamCalls: 0,
