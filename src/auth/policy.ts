@@ -5,6 +5,7 @@
  * does not exist, so existence never leaks.
  */
 import { ForbiddenError } from '../errors.js';
+import { UpstreamResponseError } from '../upstream/errors.js';
 import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import type { Caller } from './caller.js';
@@ -29,4 +30,18 @@ export function authorizeAccount(
   }
   assertMayReadCustomer(caller, account.customerId);
   return account;
+}
+
+/**
+ * What a caller may learn of a failed account read: that the issuer's record
+ * is unusable is news only for its owner's eyes; anyone else gets the
+ * FORBIDDEN a missing account gets, also when the owner could not be read.
+ */
+export function authorizeFailedRead(caller: Caller, error: unknown): never {
+  if (error instanceof UpstreamResponseError) {
+    const mayKnow =
+      caller.anyCustomer || (error.owner !== undefined && mayReadCustomer(caller, error.owner));
+    if (!mayKnow) throw new ForbiddenError();
+  }
+  throw error;
 }

@@ -1,4 +1,4 @@
-import { authorizeAccount } from '../auth/policy.js';
+import { authorizeAccount, authorizeFailedRead } from '../auth/policy.js';
 import type { GatewayContext } from '../context.js';
 import type { AccountRecord } from '../upstream/records.js';
 
@@ -7,5 +7,8 @@ export async function readAccount(
   { loaders, caller }: GatewayContext,
   id: string,
 ): Promise<AccountRecord | null> {
-  return authorizeAccount(caller, await loaders.accountById.load(id));
+  const account = await loaders.accountById
+    .load(id)
+    .catch((error: unknown) => authorizeFailedRead(caller, error));
+  return authorizeAccount(caller, account);
 }

@@ -173,14 +173,17 @@ type AccountFullShape = z.infer<typeof accountFull>;
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new UpstreamResponseError(`${what} has an unexpected shape${where}`, {
-      cause: result.error,
-    });
-  }
+  if (!result.success) throw unexpectedShape(what, result.error);
   return result.data;
+}
+
+function unexpectedShape(what: string, error: z.ZodError, owner?: string): UpstreamResponseError {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  return new UpstreamResponseError(`${what} has an unexpected shape${where}`, {
+    cause: error,
+    owner,
+  });
 }
 
 /** A list of accounts from `GET /account/v4/customer/{customerId}`. */
@@ -192,9 +195,17 @@ export function decodeAccountList(body: unknown, notice?: UnreadableNotice): Acc
 
 /** One full account from `GET /account/v3/{id}`. */
 export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
-  const shape = check(accountFull, body, 'the account');
+  const result = accountFull.safeParse(body);
+  if (!result.success) {
+    // Only its owner may learn that the record exists (auth/policy.ts).
+    const owner = accountOwner.safeParse(body);
+    throw unexpectedShape('the account', result.error, owner.data?.customerId);
+  }
+  const shape = result.data;
   return { ...toAccountRecord(shape, notice), details: toDetails(shape, notice) };
 }
+
+const accountOwner = z.object({ customerId: ID });
 
 /** One customer from `GET /customer/v3/{id}`. */
 export function decodeCustomer(body: unknown, notice?: UnreadableNotice): CustomerRecord {

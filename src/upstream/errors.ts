@@ -63,9 +63,15 @@ export class UpstreamUnavailableError extends UpstreamError {
 export class UpstreamResponseError extends UpstreamError {
   override name = 'UpstreamResponseError';
   readonly code = 'UPSTREAM_ERROR';
+  /**
+   * The customer an unusable account record names, when that much of it
+   * could be read: who may be told that the record is unusable.
+   */
+  readonly owner: string | undefined;
 
-  constructor(problem: string, init?: UpstreamErrorInit) {
+  constructor(problem: string, init?: UpstreamErrorInit & { owner?: string }) {
     super(`The card issuer sent an unusable answer: ${problem}.`, init);
+    this.owner = init?.owner;
   }
 }
 

@@ -323,6 +323,43 @@ describe('authorization on every path to a record (A3)', () => {
     if (record.number) expect(other.text).not.toContain(record.number);
   });
 
+  it("answers another customer's unusable record as FORBIDDEN, and its owner UPSTREAM_ERROR", async () => {
+    // A record whose balance is no amount, at the issuer, for either account.
+    const unusable = (id: string) => {
+      const record = JSON.parse(
+        JSON.stringify(harness.simulator.data.account(id), (_key, value: unknown) =>
+          typeof value === 'bigint' ? String(value) : value,
+        ),
+      ) as Record<string, unknown>;
+      harness.simulator.faults.add({
+        route: 'account',
+        id,
+        body: JSON.stringify({ ...record, balance: '12,50' }),
+      });
+    };
+    unusable(otherAccount);
+    unusable(OWN_ACCOUNT);
+    try {
+      const corporate = bearer(await asCorporate());
+      const other = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, corporate);
+      const missing = await harness.execute(
+        ACCOUNT_QUERY,
+        { id: FIXTURES.unknownAccountId },
+        corporate,
+      );
+      // Nothing tells it from an account that does not exist.
+      expect(other.text).toBe(missing.text);
+      expect(other.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN' });
+      const own = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, corporate);
+      expect(own.errors![0]!.extensions!.code).toBe('UPSTREAM_ERROR');
+      const any = bearer(await anyCustomerToken());
+      const operator = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, any);
+      expect(operator.errors![0]!.extensions!.code).toBe('UPSTREAM_ERROR');
+    } finally {
+      harness.simulator.faults.clear();
+    }
+  });
+
   it('refuses another customer by id, and gives its own with accounts', async () => {
     const headers = bearer(await asCorporate());
     const reply = await harness.execute(
