@@ -7,8 +7,11 @@ export async function readAccount(
   { loaders, caller }: GatewayContext,
   id: string,
 ): Promise<AccountRecord | null> {
-  const account = await loaders.accountById
-    .load(id)
-    .catch((error: unknown) => authorizeFailedRead(caller, error));
+  let account: AccountRecord | null;
+  try {
+    account = await loaders.accountById.load(id);
+  } catch (error) {
+    return authorizeFailedRead(caller, error);
+  }
   return authorizeAccount(caller, account);
 }
