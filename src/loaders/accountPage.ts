@@ -44,7 +44,9 @@ export function createAccountPageLoader(
       const byCustomer = new Map<string, AccountPageKey[]>();
       for (const key of keys) {
         const customer = canonicalId(key.customerId);
-        byCustomer.set(customer, [...(byCustomer.get(customer) ?? []), key]);
+        const pages = byCustomer.get(customer);
+        if (pages) pages.push(key);
+        else byCustomer.set(customer, [key]);
       }
       const reads = new Map<AccountPageKey, Promise<AccountRecord[]>>();
       for (const pages of byCustomer.values()) {

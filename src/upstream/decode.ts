@@ -193,6 +193,9 @@ export function decodeAccountList(body: unknown, notice?: UnreadableNotice): Acc
   );
 }
 
+// All that must be readable to tell who may learn that a record is unusable.
+const accountOwner = z.object({ customerId: ID });
+
 /** One full account from `GET /account/v3/{id}`. */
 export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
   const result = accountFull.safeParse(body);
@@ -204,8 +207,6 @@ export function decodeAccount(body: unknown, notice?: UnreadableNotice): Account
   const shape = result.data;
   return { ...toAccountRecord(shape, notice), details: toDetails(shape, notice) };
 }
-
-const accountOwner = z.object({ customerId: ID });
 
 /** One customer from `GET /customer/v3/{id}`. */
 export function decodeCustomer(body: unknown, notice?: UnreadableNotice): CustomerRecord {
