@@ -6,6 +6,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
+import { accountV3 } from '../../src/simulator/render.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { refusedPort } from '../helpers/refusedPort.js';
 import {
@@ -288,6 +289,12 @@ describe('authorization on every path to a record (A3)', () => {
   beforeEach(() => harness.simulator.log.clear());
 
   const asCorporate = () => customerToken(FIXTURES.corporateCustomer, { sub: 'corp-user' });
+  /** Another customer's account and one that does not exist, asked for with `headers`. */
+  const otherAndMissing = (headers: Record<string, string>) =>
+    Promise.all([
+      harness.execute(ACCOUNT_QUERY, { id: otherAccount }, headers),
+      harness.execute(ACCOUNT_QUERY, { id: FIXTURES.unknownAccountId }, headers),
+    ]);
 
   it('gives a customer-scoped caller its own account', async () => {
     const reply = await harness.execute(
@@ -300,13 +307,7 @@ describe('authorization on every path to a record (A3)', () => {
   });
 
   it("answers another customer's account and a missing one alike: null + FORBIDDEN", async () => {
-    const headers = bearer(await asCorporate());
-    const other = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, headers);
-    const missing = await harness.execute(
-      ACCOUNT_QUERY,
-      { id: FIXTURES.unknownAccountId },
-      headers,
-    );
+    const [other, missing] = await otherAndMissing(bearer(await asCorporate()));
     for (const reply of [other, missing]) {
       expect(reply.status).toBe(200);
       expect(reply.data).toEqual({ account: null });
@@ -324,29 +325,21 @@ describe('authorization on every path to a record (A3)', () => {
   });
 
   it("answers another customer's unusable record as FORBIDDEN, and its owner UPSTREAM_ERROR", async () => {
-    // A record whose balance is no amount, at the issuer, for either account.
-    const unusable = (id: string) => {
-      const record = JSON.parse(
-        JSON.stringify(harness.simulator.data.account(id), (_key, value: unknown) =>
-          typeof value === 'bigint' ? String(value) : value,
-        ),
-      ) as Record<string, unknown>;
+    // The issuer's record of either account, with a balance that is no amount.
+    const unusable = (id: string) =>
       harness.simulator.faults.add({
         route: 'account',
         id,
-        body: JSON.stringify({ ...record, balance: '12,50' }),
+        body: accountV3(harness.simulator.data.account(id)!).replace(
+          /"balance":[^,}]+/,
+          '"balance":"12,50"',
+        ),
       });
-    };
     unusable(otherAccount);
     unusable(OWN_ACCOUNT);
     try {
       const corporate = bearer(await asCorporate());
-      const other = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, corporate);
-      const missing = await harness.execute(
-        ACCOUNT_QUERY,
-        { id: FIXTURES.unknownAccountId },
-        corporate,
-      );
+      const [other, missing] = await otherAndMissing(corporate);
       // Nothing tells it from an account that does not exist.
       expect(other.text).toBe(missing.text);
       expect(other.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN' });
