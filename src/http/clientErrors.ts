@@ -35,8 +35,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
             `The request line and headers are larger than ${maxHeaderSize} bytes; send a long query with POST.`,
           ]
         : [400, 'The HTTP request is malformed.'];
-  answered.set(socket, status);
-  if (socket.writable) {
+  // Node's own rule: no answer into a response already under way.
+  const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !response?.headersSent) {
+    answered.set(socket, status);
     const body = JSON.stringify(errorBody(message, 'BAD_REQUEST'));
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +

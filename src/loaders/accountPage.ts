@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EnfuceClient, UpstreamScope } from '../upstream/client.js';
+import { UpstreamResponseError } from '../upstream/errors.js';
 import { canonicalId } from '../upstream/ids.js';
 import type { AccountRecord } from '../upstream/records.js';
 import { toError } from './toError.js';
@@ -23,21 +24,59 @@ export interface AccountPageOptions {
 
 /**
  * Pages of a customer's accounts (`GET /account/v4/customer/{id}`), for one
- * request. The same customer under two aliases with the same arguments asks
- * for the same key and so costs one call; with different `first` or `after`,
- * the pages asked for in one wave are read as one when a single issuer page
- * holds them all.
+ * request. A page is answered from any page already read (or on its way)
+ * that holds it, in this wave or an earlier one; the pages of one customer
+ * asked for in the same wave (aliases with a different `first` or `after`)
+ * are read as one when a single issuer page holds them all. So no issuer
+ * page is read twice, and none whose accounts another read brings.
  */
 export function createAccountPageLoader(
   client: EnfuceClient,
   scope: UpstreamScope,
   { onAccount }: AccountPageOptions = {},
 ): AccountPageLoader {
-  const read = async ({ customerId, page, size }: AccountPageKey) => {
+  // Every issuer page this request read, by customer, as account offsets.
+  const readsByCustomer = new Map<string, PageRead[]>();
+
+  const fetchPage = async ({ customerId, page, size }: AccountPageKey) => {
     const accounts = await client.getAccountsOfCustomer(customerId, page, size, scope);
     if (onAccount) accounts.forEach(onAccount);
     return accounts;
   };
+
+  /** The accounts of `key`: from a read that holds them, else a read of its own. */
+  const load = (key: AccountPageKey): Promise<AccountRecord[]> => {
+    const customer = canonicalId(key.customerId);
+    const reads = readsByCustomer.get(customer) ?? [];
+    readsByCustomer.set(customer, reads);
+    const start = key.page * key.size;
+    const end = start + key.size;
+    const holder = reads.find((read) => read.start <= start && end <= read.end);
+    if (holder === undefined) {
+      const accounts = fetchPage(key);
+      reads.push({ start, end, accounts });
+      return accounts;
+    }
+    if (holder.start === start && holder.end === end) return holder.accounts;
+    return holder.accounts.then(
+      (accounts) => accounts.slice(start - holder.start, end - holder.start),
+      // An unusable answer may be unusable for accounts this page does not
+      // hold: the page is asked for on its own before it fails too.
+      (error: unknown) => {
+        if (!(error instanceof UpstreamResponseError)) throw error;
+        return ownRead(reads, key, start, end);
+      },
+    );
+  };
+
+  const ownRead = (reads: PageRead[], key: AccountPageKey, start: number, end: number) => {
+    const exact = reads.find((read) => read.start === start && read.end === end);
+    if (exact) return exact.accounts;
+    const accounts = fetchPage(key);
+    reads.push({ start, end, accounts });
+    return accounts;
+  };
+
   return new DataLoader<AccountPageKey, AccountRecord[], string>(
     (keys) => {
       scope.onBatch?.('accountPage', keys.length);
@@ -48,29 +87,25 @@ export function createAccountPageLoader(
         if (pages) pages.push(key);
         else byCustomer.set(customer, [key]);
       }
-      const reads = new Map<AccountPageKey, Promise<AccountRecord[]>>();
       for (const pages of byCustomer.values()) {
         const cover = pages.length > 1 ? coveringPage(pages) : undefined;
-        if (cover === undefined) {
-          for (const key of pages) reads.set(key, read(key));
-          continue;
-        }
-        const all = read({ customerId: pages[0]!.customerId, ...cover });
-        for (const key of pages) {
-          const start = key.page * key.size - cover.page * cover.size;
-          reads.set(
-            key,
-            all.then((accounts) => accounts.slice(start, start + key.size)),
-          );
-        }
+        // Read first, so that every page of the group is answered from it.
+        if (cover) void load({ customerId: pages[0]!.customerId, ...cover }).catch(() => {});
       }
-      return Promise.all(keys.map((key) => reads.get(key)!.catch(toError)));
+      return Promise.all(keys.map((key) => load(key).catch(toError)));
     },
     {
       name: 'accountPage',
       cacheKeyFn: ({ customerId, page, size }) => `${canonicalId(customerId)}:${page}:${size}`,
     },
   );
+}
+
+/** One issuer page read in this request: accounts `start` to `end` (exclusive) of the customer's list. */
+interface PageRead {
+  start: number;
+  end: number;
+  accounts: Promise<AccountRecord[]>;
 }
 
 /**

@@ -148,6 +148,27 @@ describe('Customer.accounts', () => {
     ]);
   });
 
+  it('reads no issuer page twice when a later wave asks for pages an earlier one read', async () => {
+    const id = FIXTURES.customerWith75;
+    const { data, errors } = await harness.execute(/* GraphQL */ `
+      {
+        a: customer(id: "${id}") { accounts(first: 1) { nodes { id } } }
+        b: customer(id: "${id}") { accounts(first: 5) { nodes { id } } }
+        later: account(id: "${FIXTURES.accountWithParentSamePage}") {
+          customer { accounts(first: 5) { nodes { id } } again: accounts(first: 3) { nodes { id } } }
+        }
+      }
+    `);
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(id).map((a) => a.id);
+    expect(data.later.customer.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 5));
+    expect(data.later.customer.again.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 3));
+    // Wave 1: one page of 6 for both aliases (and the account); wave 2 reads nothing new.
+    expect(harness.simulator.log.pageReads()).toEqual([
+      expect.objectContaining({ customerId: id, page: 0, size: 6 }),
+    ]);
+  });
+
   it('reads a first page and the page after its end cursor, asked in one query, in one call', async () => {
     const first = await harness.execute(PAGE, { id: FIXTURES.customerWith75, first: 30 });
     harness.simulator.log.clear();

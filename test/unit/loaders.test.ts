@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { coveringPage } from '../../src/loaders/accountPage.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import type { EnfuceClient, UpstreamScope } from '../../src/upstream/client.js';
-import { UpstreamUnavailableError } from '../../src/upstream/errors.js';
+import { UpstreamResponseError, UpstreamUnavailableError } from '../../src/upstream/errors.js';
 import type { AccountRecord } from '../../src/upstream/records.js';
 
 function account(id: string, customerId = '1', parentId: string | null = null): AccountRecord {
@@ -114,10 +114,51 @@ describe('per-request loaders', () => {
             const { page: n, size } = keys[i]!;
             expect(page).toEqual(accounts.slice(n * size, (n + 1) * size));
           });
-          expect(calls).toHaveLength(coveringPage(keys) ? 1 : keys.length);
+          // One read for a covered wave; never the same issuer page twice.
+          if (coveringPage(keys)) expect(calls).toHaveLength(1);
+          expect(new Set(calls).size).toBe(calls.length);
         },
       ),
     );
+  });
+
+  it('answers a later wave from a page already read that holds it, and reads no page twice', async () => {
+    const accounts = Array.from({ length: 75 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const loaders = createLoaders(client, scope);
+    // Wave 1 reads page 0 of size 30 as the cover of pages 0 and 2 of size 10.
+    await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 0, size: 10 }),
+      loaders.accountPage.load({ customerId: '1', page: 2, size: 10 }),
+    ]);
+    // Wave 2: that very page, and one it holds.
+    const [same, inside] = await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 0, size: 30 }),
+      loaders.accountPage.load({ customerId: '1', page: 1, size: 8 }),
+    ]);
+    expect(calls).toEqual(['page:1:0:30']);
+    expect(same!.map((a) => a.id)).toEqual(accounts.slice(0, 30).map((a) => a.id));
+    expect(inside!.map((a) => a.id)).toEqual(accounts.slice(8, 16).map((a) => a.id));
+  });
+
+  it('asks for a page on its own when the page that held it was unusable', async () => {
+    const accounts = Array.from({ length: 40 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const pages = client.getAccountsOfCustomer.bind(client);
+    // The issuer's page of 30 holds an unusable record beyond the first 10.
+    client.getAccountsOfCustomer = async (customerId, page, size, upstream) => {
+      const answer = await pages(customerId, page, size, upstream);
+      if (size === 30) throw new UpstreamResponseError('the account list has an unexpected shape');
+      return answer;
+    };
+    const loaders = createLoaders(client, scope);
+    const [first, third] = await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 0, size: 10 }),
+      loaders.accountPage.load({ customerId: '1', page: 2, size: 10 }),
+    ]);
+    expect(first!.map((a) => a.id)).toEqual(accounts.slice(0, 10).map((a) => a.id));
+    expect(third!.map((a) => a.id)).toEqual(accounts.slice(20, 30).map((a) => a.id));
+    expect(calls).toEqual(['page:1:0:30', 'page:1:0:10', 'page:1:2:10']);
   });
 
   it('finds a covering page only when one of at most 100 holds every page', () => {
