@@ -6,7 +6,7 @@
  * GraphQL-shaped JSON error with code BAD_REQUEST, instead of fastify's
  * `{"error": …}`, and the connection closes.
  */
-import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorBody } from './hardening.js';
 
@@ -22,19 +22,28 @@ export function clientErrorStatus(socket: Socket | null | undefined): number | u
   return socket ? answered.get(socket) : undefined;
 }
 
-/** fastify's `clientErrorHandler`. */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  // A reset connection has no one to answer.
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, message] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'The request did not arrive in time.']
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [
-            431,
-            `The request line and headers are larger than ${maxHeaderSize} bytes; send a long query with POST.`,
-          ]
-        : [400, 'The HTTP request is malformed.'];
+/** The request line and headers Node takes: a POST body's worth for a GET's query, and 16 KiB. */
+export function maxHeaderBytes(maxBodyBytes: number): number {
+  return maxBodyBytes + 16 * 1024;
+}
+
+/** fastify's `clientErrorHandler`, for a server whose `maxHeaderSize` is `limit`. */
+export function answerClientError(limit: number) {
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    // A reset connection has no one to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time.']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, `The request line and headers are larger than ${limit} bytes.`]
+          : [400, 'The HTTP request is malformed.'];
+    answer(socket, status, message);
+    socket.destroy(error);
+  };
+}
+
+function answer(socket: Socket, status: number, message: string): void {
   // Node's own rule: no answer into a response already under way.
   const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !response?.headersSent) {
@@ -47,5 +56,4 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
         `Connection: close\r\n\r\n${body}`,
     );
   }
-  socket.destroy(error);
 }

@@ -20,7 +20,7 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
-import { answerClientError } from './clientErrors.js';
+import { answerClientError, maxHeaderBytes } from './clientErrors.js';
 import { corsPolicy } from './cors.js';
 import {
   hardenGraphQL,
@@ -85,7 +85,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     bodyLimit,
     // Slow-header clients (slowloris) are cut off after 10 s; Node checks
     // every second instead of its default 30.
-    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    http: {
+      headersTimeout: 10_000,
+      connectionsCheckingInterval: 1_000,
+      // A GET carries its query in the URL: it may be as long as a POST's
+      // body, on top of Node's usual 16 KiB for the headers, so that a long
+      // query gets the operation limits' 400, not a 431, either way.
+      maxHeaderSize: maxHeaderBytes(bodyLimit),
+    },
     // A caller's x-request-id is kept when it is a plain token, so logs line up.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -93,7 +100,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     requestTimeout: 30_000,
     // What Node refuses before fastify routes (a 431, a 408), shaped like the rest.
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: answerClientError(maxHeaderBytes(bodyLimit)),
     // While draining, a request that still arrives on an open connection is
     // served (with `Connection: close`) rather than refused: it was accepted.
     return503OnClosing: false,

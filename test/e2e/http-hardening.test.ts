@@ -422,7 +422,7 @@ describe('slow clients (P2)', () => {
 
 describe("what Node's HTTP parser refuses", () => {
   let harness: Harness;
-  const lines: { msg: string; status?: number; outcome?: string; errorCodes?: string[] }[] = [];
+  const lines: { msg: string; requestId?: string; status?: number; outcome?: string }[] = [];
   beforeAll(async () => {
     harness = await startHarness({
       logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) },
@@ -447,19 +447,29 @@ describe("what Node's HTTP parser refuses", () => {
     return { status: Number(head!.split(' ')[1]), head: head!, body: JSON.parse(body!) };
   }
 
-  it('answers a GET whose query outgrows the header limit with 431 and a GraphQL error', async () => {
+  it('refuses a GET of 2000 aliases with 400 like a POST, before any call', async () => {
     const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
     const answer = parsed(
       await raw(
-        `GET /graphql?query=${encodeURIComponent(`{ ${aliases} }`)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+        `GET /graphql?query=${encodeURIComponent(`{ ${aliases} }`)} HTTP/1.1\r\nHost: x\r\n` +
+          'apollo-require-preflight: 1\r\nConnection: close\r\n\r\n',
       ),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('answers a request line beyond a body of the limit with 431 and a GraphQL error', async () => {
+    const answer = parsed(
+      await raw(`GET /graphql?query=${'x'.repeat(130 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`),
     );
     expect(answer.status).toBe(431);
     expect(answer.head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
     expect(answer.body).toEqual({
       errors: [
         {
-          message: expect.stringMatching(/larger than \d+ bytes; send a long query with POST\.$/),
+          message: 'The request line and headers are larger than 118784 bytes.',
           extensions: { code: 'BAD_REQUEST' },
         },
       ],
@@ -488,7 +498,7 @@ describe("what Node's HTTP parser refuses", () => {
       extensions: { code: 'BAD_REQUEST' },
     });
     await expect
-      .poll(() => lines.find((line) => line.msg === 'graphql request'))
+      .poll(() => lines.find((line) => line.requestId === 'stalled-body'))
       .toMatchObject({ status: 408, outcome: 'rejected' });
   }, 10_000);
 });
