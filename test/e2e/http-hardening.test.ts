@@ -434,6 +434,9 @@ describe("what Node's HTTP parser refuses", () => {
   async function raw(text: string): Promise<string> {
     const { port } = new URL(harness.url);
     const socket = connect(Number(port), '127.0.0.1');
+    // A refused request may still be arriving when the server closes; what
+    // it answered before is what counts.
+    socket.on('error', () => {});
     socket.write(text);
     let received = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
@@ -462,7 +465,9 @@ describe("what Node's HTTP parser refuses", () => {
 
   it('answers a request line beyond a body of the limit with 431 and a GraphQL error', async () => {
     const answer = parsed(
-      await raw(`GET /graphql?query=${'x'.repeat(130 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      // Just past the limit, in one write the server reads whole: bytes left
+      // unread when it closes would make the close a reset.
+      await raw(`GET /graphql?query=${'x'.repeat(118 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`),
     );
     expect(answer.status).toBe(431);
     expect(answer.head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
