@@ -8,6 +8,7 @@
  */
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import { truncated } from './text.js';
 
 /** The contract's codes. */
 const CONTRACT_CODES = [
@@ -95,13 +96,12 @@ const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace
 export function createFormatError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const code =
-      (isLiteralValueError(original) ? 'BAD_USER_INPUT' : codeOf(original)) ??
-      (isArgumentValueError(original)
-        ? 'BAD_USER_INPUT'
-        : formatted.path === undefined && isRequestRefusal(original)
+    const code = isArgumentError(original)
+      ? 'BAD_USER_INPUT'
+      : (codeOf(original) ??
+        (formatted.path === undefined && isRequestRefusal(original)
           ? 'BAD_REQUEST'
-          : formatted.extensions?.code);
+          : formatted.extensions?.code));
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
       // Only listed extensions leave: an error's other extensions may hold
       // anything its thrower attached (statuses, URLs, causes).
@@ -114,7 +114,7 @@ export function createFormatError(log: (error: unknown) => void) {
         if (value !== undefined) extensions[key] = value;
       }
       return {
-        message: bounded(formatted.message),
+        message: truncated(formatted.message, MAX_MESSAGE_CHARS),
         ...(formatted.locations && { locations: formatted.locations }),
         ...(formatted.path && { path: formatted.path }),
         extensions,
@@ -133,15 +133,6 @@ export function createFormatError(log: (error: unknown) => void) {
 // graphql-js quotes a value it refuses whole, however long the literal;
 // the start of the message says what was wrong.
 const MAX_MESSAGE_CHARS = 500;
-
-function bounded(message: string): string {
-  if (message.length <= MAX_MESSAGE_CHARS) return message;
-  // Not between the two halves of a surrogate pair.
-  const cut = /[\uD800-\uDBFF]/.test(message[MAX_MESSAGE_CHARS - 1]!)
-    ? MAX_MESSAGE_CHARS - 1
-    : MAX_MESSAGE_CHARS;
-  return `${message.slice(0, cut)}…`;
-}
 
 // graphql-js refusing an argument's value at run time, which validation
 // cannot see: a null reaching a non-null argument through a nullable
@@ -172,6 +163,11 @@ const VALUE_KINDS: ReadonlySet<unknown> = new Set([
   Kind.OBJECT,
   Kind.OBJECT_FIELD,
 ]);
+
+/** A bad argument value, however graphql-js refused it: in validation (a literal) or as the field ran. */
+function isArgumentError(error: unknown): boolean {
+  return isLiteralValueError(error) || isArgumentValueError(error);
+}
 
 function isLiteralValueError(error: unknown): boolean {
   const refusal = error as { extensions?: { code?: unknown }; nodes?: unknown } | null;

@@ -77,6 +77,7 @@ export function isGraphQL(request: FastifyRequest): boolean {
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { metrics, logger, isReady } = options;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const headerLimit = maxHeaderBytes(bodyLimit);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request comes from the request log (observability/requestLog.ts), with GraphQL fields.
@@ -91,7 +92,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       // A GET carries its query in the URL: it may be as long as a POST's
       // body, on top of Node's usual 16 KiB for the headers, so that a long
       // query gets the operation limits' 400, not a 431, either way.
-      maxHeaderSize: maxHeaderBytes(bodyLimit),
+      maxHeaderSize: headerLimit,
     },
     // A caller's x-request-id is kept when it is a plain token, so logs line up.
     genReqId: (request) => {
@@ -100,7 +101,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     requestTimeout: 30_000,
     // What Node refuses before fastify routes (a 431, a 408), shaped like the rest.
-    clientErrorHandler: answerClientError(maxHeaderBytes(bodyLimit)),
+    clientErrorHandler: answerClientError(headerLimit),
     // While draining, a request that still arrives on an open connection is
     // served (with `Connection: close`) rather than refused: it was accepted.
     return503OnClosing: false,

@@ -47,31 +47,27 @@ export function createAccountPageLoader(
   /** The accounts of `key`: from a read that holds them, else a read of its own. */
   const load = (key: AccountPageKey): Promise<AccountRecord[]> => {
     const customer = canonicalId(key.customerId);
-    const reads = readsByCustomer.get(customer) ?? [];
-    readsByCustomer.set(customer, reads);
+    let reads = readsByCustomer.get(customer);
+    if (reads === undefined) readsByCustomer.set(customer, (reads = []));
     const start = key.page * key.size;
     const end = start + key.size;
     const holder = reads.find((read) => read.start <= start && end <= read.end);
-    if (holder === undefined) {
-      const accounts = fetchPage(key);
-      reads.push({ start, end, accounts });
-      return accounts;
+    if (holder === undefined || (holder.start === start && holder.end === end)) {
+      return holder?.accounts ?? readOwn(reads, key, start, end);
     }
-    if (holder.start === start && holder.end === end) return holder.accounts;
     return holder.accounts.then(
       (accounts) => accounts.slice(start - holder.start, end - holder.start),
       // An unusable answer may be unusable for accounts this page does not
       // hold: the page is asked for on its own before it fails too.
       (error: unknown) => {
         if (!(error instanceof UpstreamResponseError)) throw error;
-        return ownRead(reads, key, start, end);
+        const own = reads.find((read) => read.start === start && read.end === end);
+        return own?.accounts ?? readOwn(reads, key, start, end);
       },
     );
   };
 
-  const ownRead = (reads: PageRead[], key: AccountPageKey, start: number, end: number) => {
-    const exact = reads.find((read) => read.start === start && read.end === end);
-    if (exact) return exact.accounts;
+  const readOwn = (reads: PageRead[], key: AccountPageKey, start: number, end: number) => {
     const accounts = fetchPage(key);
     reads.push({ start, end, accounts });
     return accounts;

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import { clientErrorStatus } from '../http/clientErrors.js';
 import { isGraphQL } from '../http/server.js';
+import { truncated } from '../text.js';
 
 export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error' | 'abandoned';
 
@@ -50,13 +51,8 @@ const factsByRequest = new WeakMap<GatewayContext['upstreamCalls'], OperationFac
 const codesByRequest = new WeakMap<FastifyRequest, string[]>();
 
 // A name is one token, as long as the body allows; logs and spans keep
-// what metrics would (operation names of at most 100 characters), and mark
-// the cut.
+// what metrics would (operation names of at most 100 characters).
 const MAX_NAME_CHARS = 100;
-
-function boundedName(name: string): string {
-  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS)}…` : name;
-}
 
 /** Notes the operation name and error codes of every request that reached execution. */
 export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
@@ -66,7 +62,7 @@ export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ contextValue, operationName, response }) {
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
           factsByRequest.set(contextValue.upstreamCalls, {
-            operationName: operationName && boundedName(operationName),
+            operationName: operationName && truncated(operationName, MAX_NAME_CHARS),
             errorCodes: codesOf(result?.errors),
             hasData: result?.data != null,
           });
