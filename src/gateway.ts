@@ -20,9 +20,10 @@ import { corsPolicy } from './http/cors.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
-import { entitiesLimitPlugin } from './plugins/entitiesLimit.js';
-import { exactIdsPlugin } from './plugins/exactIds.js';
+import { refuseTooManyRepresentations } from './plugins/entitiesLimit.js';
+import { refuseInexactIds } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
+import { operationChecksPlugin } from './plugins/operationChecks.js';
 import {
   recordBatch,
   recordRequests,
@@ -31,7 +32,7 @@ import {
 } from './observability/recordMetrics.js';
 import { logCircuitChanges, logRequests, logUpstreamFailures } from './observability/requestLog.js';
 import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
-import { resultFieldsLimitPlugin } from './plugins/resultFieldsLimit.js';
+import { resultFieldsLimit } from './plugins/resultFieldsLimit.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
@@ -247,9 +248,11 @@ function createApollo(
     formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
     plugins: [
       requestSummaryPlugin(),
-      exactIdsPlugin(),
-      entitiesLimitPlugin(),
-      resultFieldsLimitPlugin(config.limits.maxResultFields),
+      operationChecksPlugin([
+        refuseInexactIds,
+        refuseTooManyRepresentations,
+        resultFieldsLimit(config.limits.maxResultFields),
+      ]),
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
       // Off unless asked for: any client may send the trace header, and a

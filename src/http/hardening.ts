@@ -56,13 +56,16 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
  * after the request log and metrics have started following the request.
  */
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
-  return async (request, reply) => {
+  return (request, reply, done) => {
     if (Number(request.headers['content-length']) > maxBodyBytes) {
-      return reply
+      // Answered here: the hooks after this one are not run.
+      void reply
         .code(413)
         .header('connection', 'close')
         .send(errorBody(tooLarge(maxBodyBytes), 'BAD_REQUEST'));
+      return;
     }
+    done();
   };
 }
 
@@ -96,12 +99,12 @@ export function prefersLandingPage(request: FastifyRequest): boolean {
  * it; GraphQL over HTTP asks to refuse "and stop processing the request".
  * A request for the landing page is left to it.
  */
-export const refuseUnacceptable: onRequestHookHandler = async (request, reply) => {
+export const refuseUnacceptable: onRequestHookHandler = (request, reply, done) => {
   const { accept } = request.headers;
-  if (!accept || request.method === 'OPTIONS' || request.landingPage) return;
+  if (!accept || request.method === 'OPTIONS' || request.landingPage) return done();
   const negotiator = new Negotiator({ headers: { accept } });
-  if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return;
-  return reply
+  if (negotiator.mediaType(ANSWER_TYPES) !== undefined) return done();
+  void reply
     .code(406)
     .send(
       errorBody(

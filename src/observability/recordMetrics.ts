@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayMetrics } from './metrics.js';
 import type { UpstreamAttempt, UpstreamObserver } from '../upstream/client.js';
-import { isGraphQL } from '../http/server.js';
 import type { SummaryListener } from './requestSummary.js';
 
 // Codes are the contract's and Apollo's fixed sets; anything else is folded.
@@ -39,8 +38,9 @@ export function recordRequests(metrics: GatewayMetrics): SummaryListener {
  * work it started goes on.
  */
 export function trackInFlight(app: FastifyInstance, metrics: GatewayMetrics): SummaryListener {
-  app.addHook('onRequest', async (request) => {
-    if (isGraphQL(request)) metrics.requestsInFlight.inc();
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.graphql) metrics.requestsInFlight.inc();
+    done();
   });
   return () => metrics.requestsInFlight.dec();
 }

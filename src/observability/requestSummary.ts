@@ -8,11 +8,10 @@
  * an operation ran (no token, CSRF, body too large), which Apollo plugins
  * never see.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.js';
 import { clientErrorStatus } from '../http/clientErrors.js';
-import { isGraphQL } from '../http/server.js';
 import { truncated } from '../text.js';
 
 export type RequestOutcome = 'ok' | 'partial' | 'rejected' | 'error' | 'abandoned';
@@ -56,18 +55,20 @@ const MAX_NAME_CHARS = 100;
 
 /** Notes the operation name and error codes of every request that reached execution. */
 export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
+  // Holds nothing of a request's: one listener serves them all.
+  const listener: GraphQLRequestListener<GatewayContext> = {
+    async willSendResponse({ contextValue, operationName, response }) {
+      const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      factsByRequest.set(contextValue.upstreamCalls, {
+        operationName: operationName && truncated(operationName, MAX_NAME_CHARS),
+        errorCodes: codesOf(result?.errors),
+        hasData: result?.data != null,
+      });
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, operationName, response }) {
-          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          factsByRequest.set(contextValue.upstreamCalls, {
-            operationName: operationName && truncated(operationName, MAX_NAME_CHARS),
-            errorCodes: codesOf(result?.errors),
-            hasData: result?.data != null,
-          });
-        },
-      };
+      return listener;
     },
   };
 }
@@ -111,8 +112,8 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     for (const listener of listeners) listener(summary, request);
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isGraphQL(request)) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.graphql) return done();
     const progress: Progress = { answerReady: false, summarized: false };
     progressByRequest.set(request, progress);
     // callerGone is aborted by the HTTP server's own 'close' listener, added
@@ -125,11 +126,12 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     reply.raw.once('close', () => {
       if (progress.answerReady && request.callerGone?.aborted) summarize(request, reply, progress);
     });
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const progress = progressByRequest.get(request);
-    if (progress === undefined) return payload;
+    if (progress === undefined) return done(null, payload);
     // Refused before the operation ran (before a context existed, or shed
     // after): the codes are only in the answer. Such answers are small;
     // anything large came from an operation and is skipped.
@@ -140,12 +142,13 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     }
     progress.answerReady = true;
     if (request.callerGone?.aborted) summarize(request, reply, progress);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const progress = progressByRequest.get(request);
     if (progress !== undefined) summarize(request, reply, progress);
+    done();
   });
 }
 

@@ -13,7 +13,6 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isGraphQL } from '../http/server.js';
 import type { UpstreamTracer } from '../upstream/client.js';
 import type { SummaryListener } from './requestSummary.js';
 
@@ -32,8 +31,8 @@ export function traceRequests(
 ): SummaryListener {
   const tracer = trace.getTracer(TRACER);
 
-  app.addHook('onRequest', async (request) => {
-    if (!isGraphQL(request)) return;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.graphql) return done();
     // A caller's `traceparent` makes this span part of the caller's trace.
     const parent = propagation.extract(context.active(), request.headers);
     const span = tracer.startSpan(
@@ -53,6 +52,7 @@ export function traceRequests(
     );
     spans.set(request, span);
     request.traceId = span.spanContext().traceId;
+    done();
   });
 
   app.addHook('preValidation', (request, _reply, done) => {

@@ -4,7 +4,6 @@
  * limits never see, so the count is taken once variables are known and
  * before anything executes: an oversized request makes no upstream call.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   Kind,
   type DocumentNode,
@@ -14,29 +13,21 @@ import {
 import { BadUserInputError } from '../errors.js';
 import { listLength, variablesOf } from '../limits/argumentValues.js';
 import { fragmentsOf } from '../limits/fragments.js';
+import type { OperationCheck } from './operationChecks.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
 export const MAX_REPRESENTATIONS = 100;
 
-export function entitiesLimitPlugin(): ApolloServerPlugin {
-  const max = MAX_REPRESENTATIONS;
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation || operation.operation !== 'query') return;
-          const count = countRepresentations(operation, document, request.variables ?? {});
-          if (count > max) {
-            throw new BadUserInputError(
-              `\`_entities\` takes at most ${max} representations per operation (got ${count}).`,
-              { status: 400 },
-            );
-          }
-        },
-      };
-    },
-  };
-}
+export const refuseTooManyRepresentations: OperationCheck = ({ operation, document, request }) => {
+  if (!operation || operation.operation !== 'query') return;
+  const count = countRepresentations(operation, document, request.variables ?? {});
+  if (count > MAX_REPRESENTATIONS) {
+    throw new BadUserInputError(
+      `\`_entities\` takes at most ${MAX_REPRESENTATIONS} representations per operation (got ${count}).`,
+      { status: 400 },
+    );
+  }
+};
 
 /** Representations across every `_entities` field at the operation's root, aliases included. */
 function countRepresentations(

@@ -4,30 +4,22 @@
  * as ...992), and graphql-js would turn the rounded number into a
  * different, valid-looking id; a fraction is no id at all.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type TypeNode } from 'graphql';
 import { BadUserInputError } from '../errors.js';
+import type { OperationCheck } from './operationChecks.js';
 
-export function exactIdsPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, request }) {
-          const variables = request.variables ?? {};
-          for (const definition of operation?.variableDefinitions ?? []) {
-            const name = definition.variable.name.value;
-            if (hasUnsafeId(definition.type, variables[name])) {
-              throw new BadUserInputError(
-                `Variable "$${name}" holds an id sent as a JSON number that is not a whole number below 2^53 (beyond it, its digits are already lost); send ids as strings.`,
-                { status: 400 },
-              );
-            }
-          }
-        },
-      };
-    },
-  };
-}
+export const refuseInexactIds: OperationCheck = ({ operation, request }) => {
+  const variables = request.variables ?? {};
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (hasUnsafeId(definition.type, variables[name])) {
+      throw new BadUserInputError(
+        `Variable "$${name}" holds an id sent as a JSON number that is not a whole number below 2^53 (beyond it, its digits are already lost); send ids as strings.`,
+        { status: 400 },
+      );
+    }
+  }
+};
 
 /**
  * Looks into lists only as deep as the type nests them: a value nested deeper

@@ -14,13 +14,13 @@
  * the limit even with every variable at its largest; that bound is measured
  * once per cached document, so such operations cost a lookup per request.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { intValue, listLength, variablesOf, type Variables } from '../limits/argumentValues.js';
 import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
 import { limitErrorBeforeExecution } from '../limits/limitError.js';
 import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
 import { MAX_REPRESENTATIONS } from './entitiesLimit.js';
+import type { OperationCheck } from './operationChecks.js';
 
 /** The arguments that size a list, and the most items each allows (more is refused when it runs). */
 const LARGEST: Readonly<Record<string, number>> = {
@@ -29,30 +29,24 @@ const LARGEST: Readonly<Record<string, number>> = {
   representations: MAX_REPRESENTATIONS,
 };
 
-export function resultFieldsLimitPlugin(max: number): ApolloServerPlugin {
+export function resultFieldsLimit(max: number): OperationCheck {
   const upperBounds = new WeakMap<OperationDefinitionNode, number>();
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation) return;
-          let bound = upperBounds.get(operation);
-          if (bound === undefined) {
-            bound = measure(operation, document, undefined);
-            upperBounds.set(operation, bound);
-          }
-          if (bound <= max) return;
-          const variables = variablesOf(operation, request.variables ?? {});
-          const fields = measure(operation, document, variables);
-          if (fields <= max) return;
-          throw limitErrorBeforeExecution(
-            `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,
-            'MAX_RESULT_FIELDS',
-            operation,
-          );
-        },
-      };
-    },
+  return ({ operation, document, request }) => {
+    if (!operation) return;
+    let bound = upperBounds.get(operation);
+    if (bound === undefined) {
+      bound = measure(operation, document, undefined);
+      upperBounds.set(operation, bound);
+    }
+    if (bound <= max) return;
+    const variables = variablesOf(operation, request.variables ?? {});
+    const fields = measure(operation, document, variables);
+    if (fields <= max) return;
+    throw limitErrorBeforeExecution(
+      `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,
+      'MAX_RESULT_FIELDS',
+      operation,
+    );
   };
 }
 
