@@ -27,8 +27,8 @@ export interface AccountPageOptions {
  * request. A page is answered from any page already read (or on its way)
  * that holds it, in this wave or an earlier one; the pages of one customer
  * asked for in the same wave (aliases with a different `first` or `after`)
- * are read as one when a single issuer page holds them all. So no issuer
- * page is read twice, and none whose accounts another read brings.
+ * are read together, as few issuer pages as hold them (coveringPages). So
+ * no issuer page is read twice, and none whose accounts another read brings.
  */
 export function createAccountPageLoader(
   client: EnfuceClient,
@@ -84,9 +84,11 @@ export function createAccountPageLoader(
         else byCustomer.set(customer, [key]);
       }
       for (const pages of byCustomer.values()) {
-        const cover = pages.length > 1 ? coveringPage(pages) : undefined;
-        // Read first, so that every page of the group is answered from it.
-        if (cover) void load({ customerId: pages[0]!.customerId, ...cover }).catch(() => {});
+        if (pages.length === 1) continue;
+        // Read first, so that every page of a group is answered from its cover.
+        for (const cover of coveringPages(pages)) {
+          void load({ customerId: pages[0]!.customerId, ...cover }).catch(() => {});
+        }
       }
       return Promise.all(keys.map((key) => load(key).catch(toError)));
     },
@@ -102,6 +104,35 @@ interface PageRead {
   start: number;
   end: number;
   accounts: Promise<AccountRecord[]>;
+}
+
+/**
+ * Issuer pages that hold the pages asked for in fewer reads: taken in order
+ * of their first account, pages join a group while one issuer page still
+ * holds the whole group, and each group of two or more is read as that page.
+ * A page alone in its group is left out; it is read as asked. One cover when
+ * a single page holds them all, and never more reads than pages.
+ */
+export function coveringPages(
+  pages: readonly Pick<AccountPageKey, 'page' | 'size'>[],
+): { page: number; size: number }[] {
+  const byStart = [...pages].sort((a, b) => a.page * a.size - b.page * b.size);
+  const covers: { page: number; size: number }[] = [];
+  let group = byStart.slice(0, 1);
+  let cover: { page: number; size: number } | undefined;
+  for (const next of byStart.slice(1)) {
+    const wider = coveringPage([...group, next]);
+    if (wider) {
+      group.push(next);
+      cover = wider;
+      continue;
+    }
+    if (cover) covers.push(cover);
+    group = [next];
+    cover = undefined;
+  }
+  if (cover) covers.push(cover);
+  return covers;
 }
 
 /**

@@ -209,6 +209,38 @@ describe('Customer.accounts', () => {
     ]);
   });
 
+  it('reads three pages asked in one query as two calls when one issuer page holds two of them', async () => {
+    const id = FIXTURES.customerWith250;
+    const head = await harness.execute(PAGE, { id, first: 100 });
+    const tail = await harness.execute(PAGE, {
+      id,
+      first: 100,
+      after: head.data.customer.accounts.pageInfo.endCursor,
+    });
+    harness.simulator.log.clear();
+    const window = (alias: string, after: string) => /* GraphQL */ `
+      ${alias}: customer(id: $id) {
+        accounts(first: 10, after: ${after}) { nodes { id } }
+      }`;
+    const { data, errors } = await harness.execute(
+      `query ($id: ID!, $tenth: String, $twohundredth: String) {
+        ${window('a', 'null')} ${window('b', '$tenth')} ${window('c', '$twohundredth')}
+      }`,
+      {
+        id,
+        tenth: head.data.customer.accounts.edges[9].cursor,
+        twohundredth: tail.data.customer.accounts.edges[99].cursor,
+      },
+    );
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(id).map((a) => a.id);
+    expect(data.a.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(0, 10));
+    expect(data.b.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(10, 20));
+    expect(data.c.accounts.nodes.map((n: any) => n.id)).toEqual(ids.slice(200, 210));
+    // The first two windows share one issuer page; the third is read as asked.
+    expect(harness.simulator.log.pageReads()).toHaveLength(2);
+  });
+
   it('costs one call for parent { id } of every account on a page', async () => {
     const { data, errors } = await harness.execute(`{
       customer(id: "${FIXTURES.customerWith75}") { accounts { nodes { id parentId parent { id } } } }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coveringPage } from '../../src/loaders/accountPage.js';
+import { coveringPage, coveringPages } from '../../src/loaders/accountPage.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import type { EnfuceClient, UpstreamScope } from '../../src/upstream/client.js';
 import { UpstreamResponseError, UpstreamUnavailableError } from '../../src/upstream/errors.js';
@@ -102,7 +102,7 @@ describe('per-request loaders', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.nat(150),
-        fc.uniqueArray(key, { minLength: 2, maxLength: 4, selector: (k) => `${k.page}:${k.size}` }),
+        fc.uniqueArray(key, { minLength: 2, maxLength: 5, selector: (k) => `${k.page}:${k.size}` }),
         async (length, keys) => {
           const accounts = Array.from({ length }, (_, i) => account(String(1000 + i)));
           const { client, calls } = fakeClient(accounts);
@@ -114,12 +114,37 @@ describe('per-request loaders', () => {
             const { page: n, size } = keys[i]!;
             expect(page).toEqual(accounts.slice(n * size, (n + 1) * size));
           });
-          // One read for a covered wave; never the same issuer page twice.
+          // One read for a covered wave, never more reads than pages, and
+          // never the same issuer page twice.
           if (coveringPage(keys)) expect(calls).toHaveLength(1);
+          expect(calls.length).toBeLessThanOrEqual(keys.length);
           expect(new Set(calls).size).toBe(calls.length);
         },
       ),
     );
+  });
+
+  it('reads the pages one issuer page can hold together when not all of them fit one', async () => {
+    const accounts = Array.from({ length: 250 }, (_, i) => account(String(1000 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const loaders = createLoaders(client, scope);
+    const keys = [
+      { page: 0, size: 10 },
+      { page: 30, size: 10 },
+      { page: 1, size: 10 },
+      { page: 31, size: 10 },
+      { page: 3, size: 60 },
+    ];
+    const pages = await Promise.all(
+      keys.map((k) => loaders.accountPage.load({ customerId: '1', ...k })),
+    );
+    // Accounts 0 to 20 as one page, 300 to 320 (past the end) as another,
+    // and 180 to 240 as asked: three reads for five pages.
+    expect(calls.sort()).toEqual(['page:1:0:20', 'page:1:15:20', 'page:1:3:60']);
+    pages.forEach((page, i) => {
+      const { page: n, size } = keys[i]!;
+      expect(page).toEqual(accounts.slice(n * size, (n + 1) * size));
+    });
   });
 
   it('answers a later wave from a page already read that holds it, and reads no page twice', async () => {
@@ -186,6 +211,33 @@ describe('per-request loaders', () => {
         { page: 0, size: 3 },
       ]),
     ).toEqual({ page: 0, size: 100 });
+  });
+
+  it('groups pages in order of their first account while one issuer page holds the group', () => {
+    expect(
+      coveringPages([
+        { page: 0, size: 10 },
+        { page: 1, size: 10 },
+        { page: 3, size: 60 },
+      ]),
+    ).toEqual([{ page: 0, size: 20 }]);
+    expect(
+      coveringPages([
+        { page: 30, size: 10 },
+        { page: 0, size: 10 },
+        { page: 31, size: 10 },
+        { page: 1, size: 10 },
+      ]),
+    ).toEqual([
+      { page: 0, size: 20 },
+      { page: 15, size: 20 },
+    ]);
+    expect(
+      coveringPages([
+        { page: 0, size: 60 },
+        { page: 1, size: 60 },
+      ]),
+    ).toEqual([]);
   });
 
   it('fails only the slot whose read failed', async () => {
