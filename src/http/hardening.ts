@@ -58,7 +58,8 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return (request, reply, done) => {
     if (Number(request.headers['content-length']) > maxBodyBytes) {
-      // Answered here: the hooks after this one are not run.
+      // Answered here: the later onRequest hooks and the handler do not run
+      // (onSend and onResponse do: the request is still logged and counted).
       void reply
         .code(413)
         .header('connection', 'close')
