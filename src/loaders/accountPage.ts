@@ -49,20 +49,30 @@ export function createAccountPageLoader(
     const customer = canonicalId(key.customerId);
     let reads = readsByCustomer.get(customer);
     if (reads === undefined) readsByCustomer.set(customer, (reads = []));
+    return answer(reads, key);
+  };
+
+  /**
+   * From the first read that holds `key` and was not found unusable: an
+   * unusable answer may be unusable for accounts this page does not hold, so
+   * the page is taken from another read that holds it, or asked for on its
+   * own, before it fails too.
+   */
+  const answer = (
+    reads: PageRead[],
+    key: AccountPageKey,
+    unusable?: Set<PageRead>,
+  ): Promise<AccountRecord[]> => {
     const start = key.page * key.size;
     const end = start + key.size;
-    const holder = reads.find((read) => holds(read, key));
-    if (holder === undefined || (holder.start === start && holder.end === end)) {
-      return holder?.accounts ?? readOwn(reads, key, start, end);
-    }
+    const holder = reads.find((read) => holds(read, key) && !unusable?.has(read));
+    if (holder === undefined) return readOwn(reads, key, start, end);
+    if (holder.start === start && holder.end === end) return holder.accounts;
     return holder.accounts.then(
       (accounts) => accounts.slice(start - holder.start, end - holder.start),
-      // An unusable answer may be unusable for accounts this page does not
-      // hold: the page is asked for on its own before it fails too.
       (error: unknown) => {
         if (!(error instanceof UpstreamResponseError)) throw error;
-        const own = reads.find((read) => read.start === start && read.end === end);
-        return own?.accounts ?? readOwn(reads, key, start, end);
+        return answer(reads, key, (unusable ?? new Set()).add(holder));
       },
     );
   };

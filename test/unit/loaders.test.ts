@@ -229,6 +229,29 @@ describe('per-request loaders', () => {
     expect(calls).toEqual(['page:1:0:30', 'page:1:0:10', 'page:1:2:10']);
   });
 
+  it('takes a page another read holds when the page that held it first was unusable', async () => {
+    const accounts = Array.from({ length: 150 }, (_, i) => account(String(1000 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const pages = client.getAccountsOfCustomer.bind(client);
+    // Accounts 50 to 70 are read as one page of 24, which comes back unusable.
+    client.getAccountsOfCustomer = async (customerId, page, size, upstream) => {
+      const answer = await pages(customerId, page, size, upstream);
+      if (size === 24) throw new UpstreamResponseError('the account list has an unexpected shape');
+      return answer;
+    };
+    const loaders = createLoaders(client, scope);
+    const [fifth, sixth, wide] = await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 5, size: 10 }),
+      loaders.accountPage.load({ customerId: '1', page: 6, size: 10 }),
+      loaders.accountPage.load({ customerId: '1', page: 1, size: 60 }),
+    ]);
+    expect(fifth).toEqual(accounts.slice(50, 60));
+    expect(sixth).toEqual(accounts.slice(60, 70));
+    expect(wide).toEqual(accounts.slice(60, 120));
+    // Accounts 60 to 70 come from the page of 60; only 50 to 60 is asked again.
+    expect(calls.sort()).toEqual(['page:1:1:60', 'page:1:2:24', 'page:1:5:10']);
+  });
+
   it('finds a covering page only when one of at most 100 holds every page', () => {
     expect(
       coveringPage([
