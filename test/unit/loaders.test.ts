@@ -23,8 +23,15 @@ function account(id: string, customerId = '1', parentId: string | null = null): 
   };
 }
 
-/** A client that answers from a map and records every call it gets. */
-function fakeClient(accounts: AccountRecord[], failing = new Set<string>()) {
+/**
+ * A client that answers from a map and records every call it gets. `failing`:
+ * account ids whose read fails; `unusablePageSize`: pages of that size come
+ * back unusable (an UpstreamResponseError, as a record of an unexpected shape).
+ */
+function fakeClient(
+  accounts: AccountRecord[],
+  { failing = new Set<string>(), unusablePageSize = 0 } = {},
+) {
   const calls: string[] = [];
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const client = {
@@ -36,6 +43,9 @@ function fakeClient(accounts: AccountRecord[], failing = new Set<string>()) {
     },
     async getAccountsOfCustomer(customerId: string, page: number, size: number) {
       calls.push(`page:${customerId}:${page}:${size}`);
+      if (size === unusablePageSize) {
+        throw new UpstreamResponseError('the account list has an unexpected shape');
+      }
       return accounts
         .filter((a) => a.customerId === customerId)
         .slice(page * size, (page + 1) * size);
@@ -211,14 +221,8 @@ describe('per-request loaders', () => {
 
   it('asks for a page on its own when the page that held it was unusable', async () => {
     const accounts = Array.from({ length: 40 }, (_, i) => account(String(100 + i)));
-    const { client, calls } = fakeClient(accounts);
-    const pages = client.getAccountsOfCustomer.bind(client);
     // The issuer's page of 30 holds an unusable record beyond the first 10.
-    client.getAccountsOfCustomer = async (customerId, page, size, upstream) => {
-      const answer = await pages(customerId, page, size, upstream);
-      if (size === 30) throw new UpstreamResponseError('the account list has an unexpected shape');
-      return answer;
-    };
+    const { client, calls } = fakeClient(accounts, { unusablePageSize: 30 });
     const loaders = createLoaders(client, scope);
     const [first, third] = await Promise.all([
       loaders.accountPage.load({ customerId: '1', page: 0, size: 10 }),
@@ -231,14 +235,8 @@ describe('per-request loaders', () => {
 
   it('takes a page another read holds when the page that held it first was unusable', async () => {
     const accounts = Array.from({ length: 150 }, (_, i) => account(String(1000 + i)));
-    const { client, calls } = fakeClient(accounts);
-    const pages = client.getAccountsOfCustomer.bind(client);
     // Accounts 50 to 70 are read as one page of 24, which comes back unusable.
-    client.getAccountsOfCustomer = async (customerId, page, size, upstream) => {
-      const answer = await pages(customerId, page, size, upstream);
-      if (size === 24) throw new UpstreamResponseError('the account list has an unexpected shape');
-      return answer;
-    };
+    const { client, calls } = fakeClient(accounts, { unusablePageSize: 24 });
     const loaders = createLoaders(client, scope);
     const [fifth, sixth, wide] = await Promise.all([
       loaders.accountPage.load({ customerId: '1', page: 5, size: 10 }),
@@ -307,7 +305,7 @@ describe('per-request loaders', () => {
   });
 
   it('fails only the slot whose read failed', async () => {
-    const { client } = fakeClient([account('1'), account('2')], new Set(['2']));
+    const { client } = fakeClient([account('1'), account('2')], { failing: new Set(['2']) });
     const loaders = createLoaders(client, scope);
     const results = await loaders.accountById.loadMany(['1', '2', '3']);
     expect((results[0] as AccountRecord).id).toBe('1');
