@@ -131,13 +131,15 @@ function holds(read: PageRead, { page, size }: AccountPageKey): boolean {
  * still holds the whole group, and each group of two or more is read as that
  * page. A page alone in its group is left out; it is read as asked.
  *
- * Fewest, because whether one page can hold a group depends only on the
- * group's first and last account, and holding a group it holds any part of
- * it. So some fewest grouping takes the pages in that order (of two groups
- * that interleave, one holds the page the other has in between, which can
- * move over), and taking each group as far as it goes never ends a group
- * earlier than such a grouping does. The property test in
- * `test/unit/loaders.test.ts` checks it against every grouping.
+ * Fewest: whether one page can hold a group depends only on the group's
+ * first and last account, and a page that holds a group holds any part of
+ * it. A page that lies inside another never starts or widens a group; among
+ * the rest, first and last accounts rise together. So one page holding the
+ * first pages of two groups would hold the whole group before the second
+ * plus that page, which is where the first group had to end: no two groups'
+ * first pages can share a read, and any grouping needs as many reads as
+ * there are groups here. The property test in `test/unit/loaders.test.ts`
+ * checks it against every grouping.
  */
 export function coveringPages(
   pages: readonly Pick<AccountPageKey, 'page' | 'size'>[],
