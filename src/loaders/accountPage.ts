@@ -15,6 +15,9 @@ export interface AccountPageKey {
   size: number;
 }
 
+/** An issuer page by its number and size, whoever's accounts it holds. */
+type PageSpan = Pick<AccountPageKey, 'page' | 'size'>;
+
 export type AccountPageLoader = DataLoader<AccountPageKey, AccountRecord[], string>;
 
 export interface AccountPageOptions {
@@ -141,24 +144,26 @@ function holds(read: PageRead, { page, size }: AccountPageKey): boolean {
  * there are groups here. The property test in `test/unit/loaders.test.ts`
  * checks it against every grouping.
  */
-export function coveringPages(
-  pages: readonly Pick<AccountPageKey, 'page' | 'size'>[],
-): { page: number; size: number }[] {
+export function coveringPages(pages: readonly PageSpan[]): PageSpan[] {
   const byStart = [...pages].sort((a, b) => a.page * a.size - b.page * b.size);
-  const covers: { page: number; size: number }[] = [];
-  let group = byStart.slice(0, 1);
-  let cover: { page: number; size: number } | undefined;
-  for (const next of byStart.slice(1)) {
-    const wider = coveringPage([...group, next]);
+  const covers: PageSpan[] = [];
+  // The group so far: its first and last account, and the page holding it
+  // once it has two pages or more.
+  let start = 0;
+  let end = 0;
+  let cover: PageSpan | undefined;
+  byStart.forEach(({ page, size }, i) => {
+    const wider = i > 0 ? pageHolding(start, Math.max(end, (page + 1) * size)) : undefined;
     if (wider) {
-      group.push(next);
+      end = Math.max(end, (page + 1) * size);
       cover = wider;
-      continue;
+      return;
     }
     if (cover) covers.push(cover);
-    group = [next];
+    start = page * size;
+    end = (page + 1) * size;
     cover = undefined;
-  }
+  });
   if (cover) covers.push(cover);
   return covers;
 }
@@ -168,11 +173,15 @@ export function coveringPages(
  * has one. Its accounts, sliced, are what each page would have answered: a
  * short answer ends the list for all of them alike.
  */
-export function coveringPage(
-  pages: readonly Pick<AccountPageKey, 'page' | 'size'>[],
-): { page: number; size: number } | undefined {
-  const start = Math.min(...pages.map(({ page, size }) => page * size));
-  const end = Math.max(...pages.map(({ page, size }) => (page + 1) * size));
+export function coveringPage(pages: readonly PageSpan[]): PageSpan | undefined {
+  return pageHolding(
+    Math.min(...pages.map(({ page, size }) => page * size)),
+    Math.max(...pages.map(({ page, size }) => (page + 1) * size)),
+  );
+}
+
+/** The smallest issuer page that holds accounts `start` to `end` (exclusive), if one of at most 100 does. */
+function pageHolding(start: number, end: number): PageSpan | undefined {
   for (let size = end - start; size <= MAX_PAGE_SIZE; size++) {
     const page = Math.floor(start / size);
     if ((page + 1) * size >= end) return { page, size };
