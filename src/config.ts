@@ -67,6 +67,16 @@ export interface OperationsConfig {
    * below half before it gets 503 GATEWAY_OVERLOADED; 0 sheds at once.
    */
   admissionWaitMs: number;
+  /**
+   * GraphQL requests one caller with a verified token may have running at
+   * once; more get 429 RATE_LIMITED; 0: no limit.
+   */
+  callerMaxInFlight: number;
+  /**
+   * Upstream calls one caller with a verified token may cause in a minute
+   * (each request at least one); past them, 429 RATE_LIMITED; 0: no limit.
+   */
+  callerCallsPerMinute: number;
   /** OTLP/HTTP collector base URL; unset, tracing is off and never loaded. */
   otlpEndpoint: string | undefined;
   serviceName: string;
@@ -214,6 +224,8 @@ export const ENV_SCHEMA = z.object({
   WEB_CONCURRENCY: integer(1, 64).default(1),
   MAX_IN_FLIGHT_REQUESTS: integer(0, 1_000_000).default(512),
   ADMISSION_WAIT_MS: integer(0, 60_000).default(500),
+  CALLER_MAX_IN_FLIGHT: integer(0, 1_000_000).default(0),
+  CALLER_CALLS_PER_MINUTE: integer(0, 100_000_000).default(0),
   GRAPHQL_JIT: boolean.default(false),
   FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
@@ -263,7 +275,25 @@ const BUILT_IN_CURSOR_SECRET = 'enfuce-gateway-cursor-v1';
  * each for the start-up log. They are not refused: the contract allows them.
  */
 export function configWarnings(config: Config): string[] {
-  return [...shutdownWarnings(config), ...upstreamWarnings(config)];
+  return [...shutdownWarnings(config), ...upstreamWarnings(config), ...callerLimitWarnings(config)];
+}
+
+/** Whether callers prove who they are: not with the built-in simulator, nor with AUTH_DISABLED=true. */
+export function callersNeedTokens({ upstream, auth }: Pick<Config, 'upstream' | 'auth'>): boolean {
+  return upstream.baseUrl !== undefined && !auth.disabled;
+}
+
+function callerLimitWarnings(config: Config): string[] {
+  const { operations, upstream } = config;
+  const set = [
+    ...(operations.callerMaxInFlight > 0 ? ['CALLER_MAX_IN_FLIGHT'] : []),
+    ...(operations.callerCallsPerMinute > 0 ? ['CALLER_CALLS_PER_MINUTE'] : []),
+  ];
+  if (set.length === 0 || callersNeedTokens(config)) return [];
+  const why = upstream.baseUrl === undefined ? 'the built-in simulator' : 'AUTH_DISABLED=true';
+  return [
+    `caller limits (${set.join(', ')}) apply only to callers with a verified token, and here callers need none (${why}): no caller is limited`,
+  ];
 }
 
 function shutdownWarnings({ operations, upstream }: Config): string[] {
@@ -382,6 +412,8 @@ export function loadConfig(env: Env = process.env): Config {
       workers: e.WEB_CONCURRENCY,
       maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
       admissionWaitMs: e.ADMISSION_WAIT_MS,
+      callerMaxInFlight: e.CALLER_MAX_IN_FLIGHT,
+      callerCallsPerMinute: e.CALLER_CALLS_PER_MINUTE,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
       metricsOperationNames: e.METRICS_OPERATION_NAMES && Object.freeze(e.METRICS_OPERATION_NAMES),

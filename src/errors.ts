@@ -21,6 +21,7 @@ const CONTRACT_CODES = [
   'UPSTREAM_CALL_BUDGET_EXCEEDED',
   'REQUEST_CANCELLED',
   'GATEWAY_OVERLOADED',
+  'RATE_LIMITED',
 ] as const;
 
 /** Apollo Server's own codes for requests it refuses before execution. */

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createAuthenticator } from './auth/authenticate.js';
-import type { Config, UpstreamConfig } from './config.js';
+import { callersNeedTokens, type Config, type UpstreamConfig } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
@@ -144,13 +144,14 @@ export async function createGateway(
     },
   });
   await apollo.start();
+  const authenticates = callersNeedTokens(config);
   mountGraphQL(
     app,
     apollo,
     createContextFactory({
       client,
       authenticate: createAuthenticator(config.auth, {
-        open: config.upstream.baseUrl === undefined,
+        open: !authenticates,
         onKeySetFailure: everyTenSeconds((failure) =>
           logger.warn({ jwks: failure }, 'the JWKS could not be fetched; bearer tokens fail'),
         ),
@@ -166,6 +167,14 @@ export async function createGateway(
         onShed: (reason) => instruments.requestsShed.inc({ reason }),
         onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
       },
+      // Callers without a verified token name themselves: no share is theirs.
+      callers: authenticates
+        ? {
+            maxInFlight: config.operations.callerMaxInFlight,
+            callsPerMinute: config.operations.callerCallsPerMinute,
+            onLimited: (reason) => instruments.requestsRateLimited.inc({ reason }),
+          }
+        : undefined,
     },
   );
 

@@ -23,6 +23,7 @@ import {
   refuseLargeBodies,
   refuseUnacceptable,
 } from './hardening.js';
+import { CallerLimits, type CallerLimitsPolicy } from './callerLimits.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
 import { deferredRequestLogger } from './requestLogger.js';
 
@@ -154,10 +155,16 @@ export function mountGraphQL(
   options: {
     /** When GraphQL requests are shed with 503 (overload.ts). */
     shedding: SheddingPolicy;
+    /** Each verified caller's share (callerLimits.ts); unset, callers are not told apart. */
+    callers?: CallerLimitsPolicy | undefined;
   },
 ): void {
   const { shedding } = options;
   const shedder = new LoadShedder(shedding);
+  const callers =
+    options.callers && CallerLimits.any(options.callers)
+      ? new CallerLimits(options.callers)
+      : undefined;
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
       const context = await createContext({
@@ -168,6 +175,8 @@ export function mountGraphQL(
       });
       // Before the wait, so a request shed there is logged with its caller.
       request.gatewayContext = context;
+      // Before the door: a caller past its share does not wait in line.
+      if (callers) await callers.admit(context);
       // Last before the operation runs: its first calls queue right after.
       const wait = shedder.waitToStart(request.callerGone);
       if (wait) await wait;
@@ -181,7 +190,7 @@ export function mountGraphQL(
       refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
       refuseUnacceptable,
     ],
-    handler: shedder.guard(answer),
+    handler: shedder.guard(callers ? callers.guard(answer) : answer),
   });
 }
 

@@ -40,6 +40,7 @@ export interface GatewayMetrics {
   requestsInFlight: Gauge;
   requestsWaiting: Gauge;
   requestsShed: Counter<'reason'>;
+  requestsRateLimited: Counter<'reason'>;
   graphqlErrors: Counter<'code'>;
   upstreamCallsPerOperation: Histogram<'operation'>;
   upstreamCalls: Counter<'endpoint' | 'status'>;
@@ -154,6 +155,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     requestsShed: new Counter({
       name: 'gateway_graphql_requests_shed_total',
       help: 'GraphQL requests answered 503: in_flight (the limit was reached) or upstream_queue (the issuer calls stayed queued deep for ADMISSION_WAIT_MS).',
+      labelNames: ['reason'],
+      registers,
+    }),
+    requestsRateLimited: new Counter({
+      name: 'gateway_graphql_requests_rate_limited_total',
+      help: 'GraphQL requests answered 429 because their caller had CALLER_MAX_IN_FLIGHT requests running (in_flight) or had spent CALLER_CALLS_PER_MINUTE (calls).',
       labelNames: ['reason'],
       registers,
     }),

@@ -291,6 +291,24 @@ describe('start-up warnings', () => {
     expect(lines[0]).toMatch(warning);
   });
 
+  it('warns that caller limits limit nobody when callers need no token', () => {
+    expect(configWarnings(loadConfig({ CALLER_MAX_IN_FLIGHT: '4' }))).toEqual([
+      'caller limits (CALLER_MAX_IN_FLIGHT) apply only to callers with a verified token, and here callers need none (the built-in simulator): no caller is limited',
+    ]);
+    const disabled = warnings({ ...SEALED, AUTH_DISABLED: 'true', CALLER_CALLS_PER_MINUTE: '600' });
+    expect(disabled).toContain(
+      'caller limits (CALLER_CALLS_PER_MINUTE) apply only to callers with a verified token, and here callers need none (AUTH_DISABLED=true): no caller is limited',
+    );
+    expect(
+      warnings({
+        ...SEALED,
+        AUTH_JWT_SECRET: SECRET,
+        CALLER_MAX_IN_FLIGHT: '4',
+        CALLER_CALLS_PER_MINUTE: '600',
+      }),
+    ).toEqual([]);
+  });
+
   it.each(['http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]/jwks'])(
     'takes a plain-http key set on loopback (%s) without a warning',
     (url) => {

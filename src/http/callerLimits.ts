@@ -1,0 +1,134 @@
+/**
+ * Limits per caller. Load shedding (overload.ts) guards the process and the
+ * issuer against all callers together and cannot tell them apart: one
+ * caller sending many costly requests at once fills the upstream queue, and
+ * the door then sheds everyone else. These limits give each caller with a
+ * verified token (by its `sub`) a share:
+ *
+ * - at most `maxInFlight` requests running at once; and
+ * - at most `callsPerMinute` upstream calls in a minute, a request counted
+ *   as the calls it made and at least one.
+ *
+ * They count cost, not HTTP requests: one GraphQL request may need one call
+ * or two hundred, and a count of requests would let the costly ones through
+ * (RELIABILITY.md puts rate limits in the GraphQL layer for that reason).
+ * What a request costs is known only once it has run, so a caller is let
+ * in while its minute is not spent, and each request's calls are charged
+ * when its answer is ready; the overdraft is bounded by `maxInFlight` times
+ * the calls one operation may make.
+ *
+ * Callers without a verified token (the simulator, `AUTH_DISABLED=true`)
+ * are not limited: they name themselves, so one name per request would
+ * escape any share, and one name for all would be a second global limit.
+ */
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { GatewayContext } from '../context.js';
+
+/** Which share a refused request had used up. */
+export type RateLimitReason = 'in_flight' | 'calls';
+
+export interface CallerLimitsPolicy {
+  /** Requests one caller may have running at once; 0: no limit. */
+  maxInFlight: number;
+  /** Upstream calls one caller may cause in a minute; 0: no limit. */
+  callsPerMinute: number;
+  /** Told of every refused request (metrics). */
+  onLimited?: (reason: RateLimitReason) => void;
+}
+
+/** Where a verified caller's requests are let in or refused with 429. */
+export class CallerLimits {
+  readonly #maxInFlight: number;
+  readonly #calls: RateLimiterMemory | undefined;
+  readonly #onLimited: ((reason: RateLimitReason) => void) | undefined;
+  /** Requests running, by caller; a caller with none has no entry. */
+  readonly #inFlight = new Map<string, number>();
+  /** The contexts of requests let in and not answered yet. */
+  readonly #admitted = new WeakSet<GatewayContext>();
+
+  constructor(policy: CallerLimitsPolicy) {
+    this.#maxInFlight = policy.maxInFlight;
+    this.#calls =
+      policy.callsPerMinute > 0
+        ? new RateLimiterMemory({ points: policy.callsPerMinute, duration: 60 })
+        : undefined;
+    this.#onLimited = policy.onLimited;
+  }
+
+  /** Whether any limit is set. */
+  static any(policy: CallerLimitsPolicy): boolean {
+    return policy.maxInFlight > 0 || policy.callsPerMinute > 0;
+  }
+
+  /**
+   * Lets the request in, or rejects with 429 RATE_LIMITED when its caller
+   * has `maxInFlight` requests running or has spent its minute's calls.
+   * A request let in must be handed to `leave` once answered (`guard`).
+   */
+  async admit(context: GatewayContext): Promise<void> {
+    const { sub } = context.caller;
+    const running = this.#inFlight.get(sub) ?? 0;
+    if (this.#maxInFlight > 0 && running >= this.#maxInFlight) {
+      throw this.#refuse('in_flight', 1);
+    }
+    // Counted before the wait below, so that requests of one caller
+    // arriving in the same turn are weighed against each other.
+    this.#inFlight.set(sub, running + 1);
+    this.#admitted.add(context);
+    if (!this.#calls) return;
+    try {
+      // The request's first call, charged now so that a caller's minute
+      // runs out even with requests that make none.
+      await this.#calls.consume(sub);
+    } catch (spent) {
+      if (!(spent instanceof RateLimiterRes)) throw spent;
+      this.#leave(context);
+      throw this.#refuse('calls', Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
+    }
+  }
+
+  /** `handler`, handing every request it let in to `leave` once answered. */
+  guard<This, Request extends { gatewayContext: GatewayContext | null }, Reply, Result>(
+    handler: (this: This, request: Request, reply: Reply) => Result,
+  ): (this: This, request: Request, reply: Reply) => Promise<Awaited<Result>> {
+    const leave = (context: GatewayContext | null): void => {
+      if (context) this.#leave(context);
+    };
+    return async function (request, reply): Promise<Awaited<Result>> {
+      try {
+        return await handler.call(this, request, reply);
+      } finally {
+        leave(request.gatewayContext);
+      }
+    };
+  }
+
+  /** Frees the request's place and charges the calls it made beyond its first. */
+  #leave(context: GatewayContext): void {
+    if (!this.#admitted.delete(context)) return;
+    const { sub } = context.caller;
+    const running = this.#inFlight.get(sub)! - 1;
+    if (running === 0) this.#inFlight.delete(sub);
+    else this.#inFlight.set(sub, running);
+    const beyondFirst = context.upstreamCalls.count - 1;
+    if (this.#calls && beyondFirst > 0) void this.#calls.penalty(sub, beyondFirst);
+  }
+
+  #refuse(reason: RateLimitReason, retryAfterSeconds: number): GraphQLError {
+    this.#onLimited?.(reason);
+    return new GraphQLError(
+      `Too many requests from this caller; retry after ${retryAfterSeconds} s.`,
+      {
+        extensions: {
+          code: 'RATE_LIMITED',
+          http: {
+            status: 429,
+            headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]),
+          },
+        },
+      },
+    );
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Each verified caller's share (src/http/callerLimits.ts): requests running
+ * at once, and upstream calls a minute charged as requests end. Driven the
+ * way server.ts drives it: `admit` inside the handler `guard` wraps.
+ */
+import { GraphQLError } from 'graphql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GatewayContext } from '../../src/context.js';
+import { CallerLimits, type RateLimitReason } from '../../src/http/callerLimits.js';
+
+function contextOf(sub: string): GatewayContext {
+  return {
+    caller: { sub, customerId: null, anyCustomer: true },
+    upstreamCalls: { count: 0 },
+  } as unknown as GatewayContext;
+}
+
+function limitsOf(maxInFlight: number, callsPerMinute: number) {
+  const limited: RateLimitReason[] = [];
+  const limits = new CallerLimits({
+    maxInFlight,
+    callsPerMinute,
+    onLimited: (reason) => limited.push(reason),
+  });
+  /**
+   * One request of `context`'s caller: let in, then `work` (which may make
+   * calls), then answered. Resolves to what the caller gets: 'ok' or the code.
+   */
+  const request = (context: GatewayContext, work: () => Promise<void> = async () => {}) =>
+    limits.guard(async (req: { gatewayContext: GatewayContext | null }) => {
+      try {
+        await limits.admit(req.gatewayContext!);
+      } catch (error) {
+        return refusal(error);
+      }
+      await work();
+      return 'ok';
+    })({ gatewayContext: context }, {});
+  return { limits, limited, request };
+}
+
+function refusal(error: unknown) {
+  expect(error).toBeInstanceOf(GraphQLError);
+  const { code, http } = (error as GraphQLError).extensions as {
+    code: string;
+    http: { status: number; headers: Map<string, string> };
+  };
+  return { code, status: http.status, retryAfter: Number(http.headers.get('retry-after')) };
+}
+
+/** A request that makes `calls` upstream calls and ends when `done` resolves. */
+function making(context: GatewayContext, calls: number, done: Promise<void> = Promise.resolve()) {
+  return async () => {
+    context.upstreamCalls.count += calls;
+    await done;
+  };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('caller limits: requests running at once', () => {
+  it('refuses a caller its next request at the limit, and only that caller', async () => {
+    const { limited, request } = limitsOf(2, 0);
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const alice = [contextOf('alice'), contextOf('alice')];
+    const running = alice.map((context) => request(context, () => held));
+
+    expect(await request(contextOf('alice'))).toEqual({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfter: 1,
+    });
+    expect(await request(contextOf('bob'))).toBe('ok');
+    expect(limited).toEqual(['in_flight']);
+
+    finish();
+    expect(await Promise.all(running)).toEqual(['ok', 'ok']);
+    // Answered: both places are free again.
+    expect(await Promise.all([request(contextOf('alice')), request(contextOf('alice'))])).toEqual([
+      'ok',
+      'ok',
+    ]);
+  });
+
+  it('weighs requests of one caller arriving in the same turn against each other', async () => {
+    // With a call budget too, whose check takes a turn of its own.
+    const { request } = limitsOf(1, 100);
+    const never = new Promise<void>(() => {});
+    const answers = [request(contextOf('alice'), () => never), request(contextOf('alice'))];
+    expect(await answers[1]).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('frees the place of a request that failed', async () => {
+    const { request } = limitsOf(1, 0);
+    await expect(
+      request(contextOf('alice'), async () => {
+        throw new Error('resolver crashed');
+      }),
+    ).rejects.toThrow('resolver crashed');
+    expect(await request(contextOf('alice'))).toBe('ok');
+  });
+});
+
+describe('caller limits: upstream calls a minute', () => {
+  it('charges each request its calls, at least one, and refuses once the minute is spent', async () => {
+    vi.useFakeTimers({ now: 0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const { limited, request } = limitsOf(0, 5);
+    const first = contextOf('alice');
+    expect(await request(first, making(first, 3))).toBe('ok');
+    // No calls still counts one.
+    expect(await request(contextOf('alice'))).toBe('ok');
+    const third = contextOf('alice');
+    // Let in with one call left; its four are charged when it ends.
+    expect(await request(third, making(third, 4))).toBe('ok');
+
+    vi.setSystemTime(20_000);
+    expect(await request(contextOf('alice'))).toEqual({
+      code: 'RATE_LIMITED',
+      status: 429,
+      // The minute began at 0.
+      retryAfter: 40,
+    });
+    expect(limited).toEqual(['calls']);
+    expect(await request(contextOf('bob'))).toBe('ok');
+
+    // The next minute starts afresh.
+    vi.advanceTimersByTime(40_000);
+    expect(await request(contextOf('alice'))).toBe('ok');
+  });
+
+  it('gives back the place of a request refused for calls', async () => {
+    const { limited, request } = limitsOf(1, 1);
+    expect(await request(contextOf('alice'))).toBe('ok');
+    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    // Refused for calls again, not for a place the refusal kept.
+    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited).toEqual(['calls', 'calls']);
+  });
+});
