@@ -289,11 +289,20 @@ function callerLimitWarnings(config: Config): string[] {
     ...(operations.callerMaxInFlight > 0 ? ['CALLER_MAX_IN_FLIGHT'] : []),
     ...(operations.callerCallsPerMinute > 0 ? ['CALLER_CALLS_PER_MINUTE'] : []),
   ];
-  if (set.length === 0 || callersNeedTokens(config)) return [];
-  const why = upstream.baseUrl === undefined ? 'the built-in simulator' : 'AUTH_DISABLED=true';
-  return [
-    `caller limits (${set.join(', ')}) apply only to callers with a verified token, and here callers need none (${why}): no caller is limited`,
-  ];
+  if (set.length === 0) return [];
+  if (!callersNeedTokens(config)) {
+    const why = upstream.baseUrl === undefined ? 'the built-in simulator' : 'AUTH_DISABLED=true';
+    return [
+      `caller limits (${set.join(', ')}) apply only to callers with a verified token, and here callers need none (${why}): no caller is limited`,
+    ];
+  }
+  // Calls are charged as requests end, so only a cap on requests running
+  // bounds how far past its minute a burst of one caller's requests goes.
+  return operations.callerMaxInFlight === 0
+    ? [
+        `CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a caller's requests are charged as they end, so one that sends many at once can make up to MAX_UPSTREAM_CALLS_PER_OPERATION (${upstream.maxCallsPerOperation}) calls with each before the first is charged`,
+      ]
+    : [];
 }
 
 function shutdownWarnings({ operations, upstream }: Config): string[] {

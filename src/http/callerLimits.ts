@@ -14,8 +14,8 @@
  * (RELIABILITY.md puts rate limits in the GraphQL layer for that reason).
  * What a request costs is known only once it has run, so a caller is let
  * in while its minute is not spent, and each request's calls are charged
- * when its answer is ready; the overdraft is bounded by `maxInFlight` times
- * the calls one operation may make.
+ * when its answer is ready; only `maxInFlight` bounds the overdraft (by the
+ * calls the requests running may make), so config.ts warns when it is unset.
  *
  * Callers without a verified token (the simulator, `AUTH_DISABLED=true`)
  * are not limited: they name themselves, so one name per request would
@@ -89,6 +89,16 @@ export class CallerLimits {
     }
   }
 
+  /**
+   * Frees the place of a request let in that never ran (shed at the door,
+   * or its caller gone while it waited) and gives back the call it was
+   * charged: the gateway's overload is not the caller's spending.
+   */
+  excuse(context: GatewayContext): void {
+    if (!this.#leave(context)) return;
+    void this.#calls?.reward(context.caller.sub, 1);
+  }
+
   /** `handler`, handing every request it let in to `leave` once answered. */
   guard<This, Request extends { gatewayContext: GatewayContext | null }, Reply, Result>(
     handler: (this: This, request: Request, reply: Reply) => Result,
@@ -105,15 +115,19 @@ export class CallerLimits {
     };
   }
 
-  /** Frees the request's place and charges the calls it made beyond its first. */
-  #leave(context: GatewayContext): void {
-    if (!this.#admitted.delete(context)) return;
+  /**
+   * Frees the request's place and charges the calls it made beyond its
+   * first; false when it held none (never let in, or already left).
+   */
+  #leave(context: GatewayContext): boolean {
+    if (!this.#admitted.delete(context)) return false;
     const { sub } = context.caller;
     const running = this.#inFlight.get(sub)! - 1;
     if (running === 0) this.#inFlight.delete(sub);
     else this.#inFlight.set(sub, running);
     const beyondFirst = context.upstreamCalls.count - 1;
     if (this.#calls && beyondFirst > 0) void this.#calls.penalty(sub, beyondFirst);
+    return true;
   }
 
   #refuse(reason: RateLimitReason, retryAfterSeconds: number): GraphQLError {

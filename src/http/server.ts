@@ -179,7 +179,12 @@ export function mountGraphQL(
       if (callers) await callers.admit(context);
       // Last before the operation runs: its first calls queue right after.
       const wait = shedder.waitToStart(request.callerGone);
-      if (wait) await wait;
+      if (wait) {
+        await wait.catch((error: unknown) => {
+          callers?.excuse(context);
+          throw error;
+        });
+      }
       return context;
     },
   });

@@ -128,3 +128,47 @@ describe('caller limits: upstream calls a minute (CALLER_CALLS_PER_MINUTE)', () 
     );
   });
 });
+
+describe('caller limits and the load-shedding door', () => {
+  let harness: Harness;
+  const sim = () => harness.simulator;
+  // One slot and a queue of two: bob's one call runs, carol's waits, and
+  // the queue is half full.
+  const env = {
+    ENFUCE_MAX_CONNECTIONS: '1',
+    ENFUCE_QUEUE_SIZE: '2',
+    ADMISSION_WAIT_MS: '0',
+    CALLER_MAX_IN_FLIGHT: '1',
+    CALLER_CALLS_PER_MINUTE: '1',
+  };
+
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true, upstreamTimeoutMs: 5000, env });
+  });
+  afterAll(() => harness.close());
+
+  it('neither holds a place nor charges a call for a request the door sheds', async () => {
+    const ask = async (sub: string) =>
+      harness.execute(CUSTOMER, { id: FIXTURES.privateCustomer }, await headersOf(sub));
+    sim().faults.add({ route: 'customer', latencyMs: 400 });
+    const held = [ask('bob'), ask('carol')];
+    await vi.waitFor(
+      () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 1 }),
+      { timeout: 2000, interval: 5 },
+    );
+
+    // Let in by its share, then shed at the door: twice, so neither its
+    // place (429 in_flight) nor its one call a minute (429 calls) was kept.
+    for (let i = 0; i < 2; i++) {
+      const shed = await ask('alice');
+      expect(shed.status).toBe(503);
+      expect(shed.errors?.[0]?.extensions?.code).toBe('GATEWAY_OVERLOADED');
+    }
+    for (const reply of await Promise.all(held)) expect(reply.status).toBe(200);
+
+    sim().faults.clear();
+    expect((await ask('alice')).status).toBe(200);
+    // That one was its call for the minute.
+    expect((await ask('alice')).status).toBe(429);
+  });
+});

@@ -131,12 +131,27 @@ describe('caller limits: upstream calls a minute', () => {
     expect(await request(contextOf('alice'))).toBe('ok');
   });
 
-  it('gives back the place of a request refused for calls', async () => {
-    const { limited, request } = limitsOf(1, 1);
+  it('gives back the place of a request refused for calls at once', async () => {
+    const { limits, limited, request } = limitsOf(1, 1);
     expect(await request(contextOf('alice'))).toBe('ok');
-    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    // Straight to admit, as if its handler had not ended yet.
+    await expect(limits.admit(contextOf('alice'))).rejects.toThrow(/retry after/);
     // Refused for calls again, not for a place the refusal kept.
-    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(limits.admit(contextOf('alice'))).rejects.toThrow(/retry after/);
     expect(limited).toEqual(['calls', 'calls']);
+  });
+
+  it('excuses a request that never ran: its place is free and its call given back', async () => {
+    const { limits, limited } = limitsOf(1, 1);
+    const shed = contextOf('alice');
+    await limits.admit(shed);
+    limits.excuse(shed);
+    // A place and a call are left for the next request.
+    await limits.admit(contextOf('alice'));
+    expect(limited).toEqual([]);
+    // Excusing twice, or after the request has left, changes nothing.
+    limits.excuse(shed);
+    await expect(limits.admit(contextOf('alice'))).rejects.toThrow(/retry after/);
+    expect(limited).toEqual(['in_flight']);
   });
 });

@@ -307,6 +307,11 @@ describe('start-up warnings', () => {
         CALLER_CALLS_PER_MINUTE: '600',
       }),
     ).toEqual([]);
+    expect(
+      warnings({ ...SEALED, AUTH_JWT_SECRET: SECRET, CALLER_CALLS_PER_MINUTE: '600' }),
+    ).toEqual([
+      "CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a caller's requests are charged as they end, so one that sends many at once can make up to MAX_UPSTREAM_CALLS_PER_OPERATION (200) calls with each before the first is charged",
+    ]);
   });
 
   it.each(['http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]/jwks'])(
