@@ -46,12 +46,12 @@ const load = <T>(name: string) => import(name) as Promise<T>;
 /** `Account.parent`: declared here, resolved below through Mesh's in-context SDK. */
 const PARENT_FIELD = /* GraphQL */ `
   extend type AccountSummaryV4 {
-    parent: getAccountV3_response
+    parent: getAccountV4_response
   }
 `;
 
 interface InContextSdk {
-  Enfuce: { Query: { getAccountV3(options: unknown): Promise<unknown> } };
+  Enfuce: { Query: { getAccountV4(options: unknown): Promise<unknown> } };
 }
 
 // What `@resolveTo` would do, plus the null check it cannot express: a
@@ -62,7 +62,7 @@ const PARENT_RESOLVER = {
       selectionSet: '{ parentId }',
       resolve(root: { parentId?: unknown }, _args: unknown, context: InContextSdk, info: unknown) {
         if (root.parentId == null || root.parentId === '') return null;
-        return context.Enfuce.Query.getAccountV3({
+        return context.Enfuce.Query.getAccountV4({
           root,
           args: { id: String(root.parentId) },
           context,

@@ -51,7 +51,7 @@ export function createShapes(data: SimulatorData): Shape[] {
 function customerPage(withParents: boolean, data?: SimulatorData): Shape {
   const customerId = FIXTURES.customerWith75;
   const parent = withParents ? `parent { ${ACCOUNT_FIELDS} }` : '';
-  const meshParent = withParents ? `parent { ... on AccountV3 { ${MESH_ACCOUNT_FIELDS} } }` : '';
+  const meshParent = withParents ? `parent { ... on AccountV4 { ${MESH_ACCOUNT_FIELDS} } }` : '';
   let minimum = { calls: 1, waves: 1 };
   if (withParents && data) {
     // The page read holds the window plus one look-ahead account; parents
@@ -126,7 +126,7 @@ function accountsWithDuplicates(data: SimulatorData): Shape {
   const ids = [...distinct, ...distinct.slice(0, 10)];
   const mesh = ids.map(
     (id, i) =>
-      `a${i}: getAccountV3(id: "${id}") { ... on AccountV3 { ${MESH_ACCOUNT_FIELDS} customerId parentId } }`,
+      `a${i}: getAccountV4(id: "${id}") { ... on AccountV4 { ${MESH_ACCOUNT_FIELDS} customerId parentId } }`,
   );
   return {
     name: 'accountsWithDuplicates',
@@ -155,7 +155,7 @@ function entities(data: SimulatorData): Shape {
   const meshIds = representations.filter((r) => r.__typename === 'Account').map((r) => r.id);
   const mesh = meshIds.map(
     (id, i) =>
-      `e${i}: getAccountV3(id: "${id}") { ... on AccountV3 { ${MESH_ACCOUNT_FIELDS} customerId } }`,
+      `e${i}: getAccountV4(id: "${id}") { ... on AccountV4 { ${MESH_ACCOUNT_FIELDS} customerId } }`,
   );
   return {
     name: 'entities',

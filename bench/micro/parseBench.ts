@@ -4,7 +4,7 @@
  * interleaved rounds, reported as the median ratio to `JSON.parse`.
  */
 import { createSimulatorData, FIXTURES } from '../../src/simulator/index.js';
-import { accountSummaryV4, accountV3, customerV3, jsonArray } from '../../src/simulator/render.js';
+import { accountSummaryV4, accountV4, customerV3, jsonArray } from '../../src/simulator/render.js';
 import { runChild } from '../lib/contenderProcess.js';
 import { seededRandom, shuffled, spread, type Spread } from '../lib/stats.js';
 import { PARSE_METHODS } from './parseMethods.js';
@@ -25,7 +25,7 @@ function payloads(): { name: string; text: string }[] {
   const page = (size: number) =>
     jsonArray(data.accountsOf(FIXTURES.customerWith250).slice(0, size).map(accountSummaryV4));
   return [
-    { name: 'account (GET /account/v3/{id})', text: accountV3(account) },
+    { name: 'account (GET /account/v4/{id})', text: accountV4(account) },
     { name: 'customer (GET /customer/v3/{id})', text: customerV3(customer) },
     { name: 'page of 31 accounts', text: page(31) },
     { name: 'page of 100 accounts', text: page(100) },

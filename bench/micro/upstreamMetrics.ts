@@ -17,7 +17,7 @@ const upstream = recordUpstream(metrics);
 const request = recordRequests(metrics);
 
 const attempts: UpstreamAttempt[] = Array.from({ length: CALLS }, (_, n) => ({
-  endpoint: '/account/v3/{id}',
+  endpoint: '/account/v4/{id}',
   status: 200,
   durationMs: 3 + (n % 5),
   error: undefined,

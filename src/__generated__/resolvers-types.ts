@@ -44,11 +44,7 @@ export type Account = {
   id: Scalars['ID']['output'];
   /** What the customer must pay at least on the next invoice. Fetched from the full account record when selected. */
   minimumToPay?: Maybe<MinimumToPay>;
-  /**
-   * A human-readable account name, when the issuer has one. Only the issuer's
-   * account list carries it: an account read by id (`account`, `accounts`,
-   * `_entities`, a parent that is not on the page) has none.
-   */
+  /** A human-readable account name, when the issuer has one. */
   name?: Maybe<Scalars['String']['output']>;
   /** The account number (digits for the MOD10 and FINNISH_7_3_1 reference types). */
   number?: Maybe<Scalars['String']['output']>;

@@ -7,7 +7,7 @@ import { toError } from './toError.js';
 export type AccountDetailsByIdLoader = DataLoader<string, AccountRecord | null>;
 
 /**
- * Full account records (`GET /account/v3/{id}`), for one GraphQL request.
+ * Full account records (`GET /account/v4/{id}`), for one GraphQL request.
  *
  * The issuer reads accounts one id at a time, so a batch becomes one GET per
  * distinct id. DataLoader adds the dedupe: an id wanted by several fields is

@@ -87,7 +87,7 @@ export function traceRequests(
 /**
  * A client span per upstream attempt (retries included), child of the
  * request's span, with `traceparent` sent to the issuer. Spans name the
- * route template (`GET /account/v3/{id}`), never the path or query with its
+ * route template (`GET /account/v4/{id}`), never the path or query with its
  * ids and the caller's auditUser: like metrics and logs, they name the route,
  * never the record or the person.
  */

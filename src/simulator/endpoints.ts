@@ -5,7 +5,14 @@
  * then routing, then parameters.
  */
 import { hasBasicCredentials } from './basicAuth.js';
-import { accountSummaryV3, accountSummaryV4, accountV3, customerV3, jsonArray } from './render.js';
+import {
+  accountSummaryV3,
+  accountSummaryV4,
+  accountV3,
+  accountV4,
+  customerV3,
+  jsonArray,
+} from './render.js';
 import { errorReply, jsonReply, quote, type Reply } from './reply.js';
 import { isListRoute, type RouteMatch } from './routes.js';
 import type { SimulatorData } from './seed.js';
@@ -60,10 +67,11 @@ export function answer(
     const render = match.route === 'accountsOfCustomerV3' ? accountSummaryV3 : accountSummaryV4;
     return jsonReply(200, jsonArray(items.map(render)));
   }
-  if (match.route === 'account') {
+  if (match.route === 'account' || match.route === 'accountV3') {
     const account = data.account(match.id);
+    const render = match.route === 'account' ? accountV4 : accountV3;
     return account
-      ? jsonReply(200, accountV3(account))
+      ? jsonReply(200, render(account))
       : errorReply(404, `Account ${match.id} was not found.`);
   }
   const customer = data.customer(match.id);

@@ -6,12 +6,13 @@
 import { isNumberLiteral, RawNumber, stringify, type JsonValue } from './json.js';
 import type { AccountRecord, AddressRecord, CustomerRecord } from './records.js';
 
-type View = 'summaryV3' | 'summaryV4' | 'accountV3';
+type View = 'summaryV3' | 'summaryV4' | 'accountV3' | 'accountV4';
 
 const cache: Record<View, WeakMap<AccountRecord, string>> = {
   summaryV3: new WeakMap(),
   summaryV4: new WeakMap(),
   accountV3: new WeakMap(),
+  accountV4: new WeakMap(),
 };
 const customerCache = new WeakMap<CustomerRecord, string>();
 
@@ -22,50 +23,33 @@ export function accountSummaryV3(account: AccountRecord): string {
 
 /** A v4 list item (also used for sub-accounts): v3's fields plus `name` and `template`, alphabetical. */
 export function accountSummaryV4(account: AccountRecord): string {
-  return cached('summaryV4', account, () => {
-    const ids = idFields(account);
-    return stringify({
-      available: amount(account.available),
-      balance: amount(account.balance),
-      creditLimit: amount(account.creditLimit),
-      currency: account.currency,
-      customerId: ids.customerId,
-      id: ids.id,
-      name: account.name,
-      number: ids.number,
-      parentId: ids.parentId,
-      paymentReference: ids.paymentReference,
-      status: account.status,
-      template: account.template,
-    });
+  return cached('summaryV4', account, () => stringify(summaryV4Fields(account)));
+}
+
+/**
+ * The single-account record of `GET /account/v4/{id}` (§3b): the v4 list
+ * item's fields and the record's own, alphabetical. The usage-limit values
+ * carry v3's fields; the simulator keeps no `availableAmount`/`availableCount`.
+ */
+export function accountV4(account: AccountRecord): string {
+  return cached('accountV4', account, () => {
+    const fields: Record<string, JsonValue | undefined> = {
+      ...summaryV4Fields(account),
+      ...detailFields(account),
+    };
+    return stringify(
+      Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))),
+    );
   });
 }
 
-/** The single-account record of `GET /account/v3/{id}` (§3a). */
+/** The single-account record of `GET /account/v3/{id}` (§3a), deprecated upstream. */
 export function accountV3(account: AccountRecord): string {
   return cached('accountV3', account, () =>
     stringify({
       ...summaryV3Fields(account),
       accountTemplate: account.template,
-      invoiceDeliveryMethod: account.invoiceDeliveryMethod,
-      minimumToPay: {
-        amount: amount(account.minimumToPay.amount),
-        percentage: amount(account.minimumToPay.percentage),
-      },
-      address: account.address && address(account.address),
-      reason: account.reason,
-      segment: account.segment,
-      eInvoice: account.eInvoice,
-      usageLimits: account.usageLimits.map((limit) => ({
-        code: limit.code,
-        values: limit.values.map((value) => ({
-          code: value.code,
-          reset: value.reset,
-          singleAmount: amount(value.singleAmount),
-          count: value.count,
-          sumAmount: amount(value.sumAmount),
-        })),
-      })),
+      ...detailFields(account),
     }),
   );
 }
@@ -138,6 +122,49 @@ function summaryV3Fields(account: AccountRecord): Record<string, JsonValue | und
     customerId: ids.customerId,
     number: ids.number,
     paymentReference: ids.paymentReference,
+  };
+}
+
+function summaryV4Fields(account: AccountRecord): Record<string, JsonValue | undefined> {
+  const ids = idFields(account);
+  return {
+    available: amount(account.available),
+    balance: amount(account.balance),
+    creditLimit: amount(account.creditLimit),
+    currency: account.currency,
+    customerId: ids.customerId,
+    id: ids.id,
+    name: account.name,
+    number: ids.number,
+    parentId: ids.parentId,
+    paymentReference: ids.paymentReference,
+    status: account.status,
+    template: account.template,
+  };
+}
+
+/** What only a single-account record holds, in v3's order; v4's is the same set. */
+function detailFields(account: AccountRecord): Record<string, JsonValue | undefined> {
+  return {
+    invoiceDeliveryMethod: account.invoiceDeliveryMethod,
+    minimumToPay: {
+      amount: amount(account.minimumToPay.amount),
+      percentage: amount(account.minimumToPay.percentage),
+    },
+    address: account.address && address(account.address),
+    reason: account.reason,
+    segment: account.segment,
+    eInvoice: account.eInvoice,
+    usageLimits: account.usageLimits.map((limit) => ({
+      code: limit.code,
+      values: limit.values.map((value) => ({
+        code: value.code,
+        reset: value.reset,
+        singleAmount: amount(value.singleAmount),
+        count: value.count,
+        sumAmount: amount(value.sumAmount),
+      })),
+    })),
   };
 }
 

@@ -104,7 +104,7 @@ export class RequestLog {
     return route === undefined ? this.#total : (this.#counts.get(route) ?? 0);
   }
 
-  /** Ids of every `GET /account/v3/{id}`, duplicates kept, sorted as strings (like `[].sort()`). */
+  /** Ids of every `GET /account/v4/{id}`, duplicates kept, sorted as strings (like `[].sort()`). */
   accountReads(): string[] {
     return this.#ids('account');
   }

@@ -1,6 +1,11 @@
 /** The issuer endpoints the simulator serves, by name. */
 export type RouteName =
-  'accountsOfCustomerV3' | 'accountsOfCustomerV4' | 'subAccounts' | 'account' | 'customer';
+  | 'accountsOfCustomerV3'
+  | 'accountsOfCustomerV4'
+  | 'subAccounts'
+  | 'account'
+  | 'accountV3'
+  | 'customer';
 
 /** Every route name, for validation. */
 export const ROUTE_NAMES: readonly RouteName[] = [
@@ -8,6 +13,7 @@ export const ROUTE_NAMES: readonly RouteName[] = [
   'accountsOfCustomerV4',
   'subAccounts',
   'account',
+  'accountV3',
   'customer',
 ];
 
@@ -18,11 +24,13 @@ export interface RouteMatch {
 }
 
 // Order matters: `/account/v3/customer/1` must not be read as `/account/v3/{id}`.
+// `account` is the single-account record of v4; v3's is deprecated upstream.
 const PATTERNS: readonly [RouteName, RegExp][] = [
   ['accountsOfCustomerV3', /^\/account\/v3\/customer\/([^/]+)$/],
   ['accountsOfCustomerV4', /^\/account\/v4\/customer\/([^/]+)$/],
   ['subAccounts', /^\/account\/v4\/subAccount\/([^/]+)$/],
-  ['account', /^\/account\/v3\/([^/]+)$/],
+  ['account', /^\/account\/v4\/([^/]+)$/],
+  ['accountV3', /^\/account\/v3\/([^/]+)$/],
   ['customer', /^\/customer\/v3\/([^/]+)$/],
 ];
 
@@ -45,5 +53,5 @@ export function matchRoute(pathname: string): RouteMatch | undefined {
 
 /** Whether the route answers a page of accounts (and so reads `page` and `size`). */
 export function isListRoute(route: RouteName): boolean {
-  return route !== 'account' && route !== 'customer';
+  return route !== 'account' && route !== 'accountV3' && route !== 'customer';
 }

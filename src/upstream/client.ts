@@ -41,7 +41,7 @@ export interface UpstreamScope {
 
 /** One HTTP exchange with the issuer, as reported to an UpstreamObserver. */
 export interface UpstreamAttempt {
-  /** The route template, e.g. `/account/v3/{id}`: never a real id. */
+  /** The route template, e.g. `/account/v4/{id}`: never a real id. */
   endpoint: string;
   /** The issuer's HTTP status; undefined when no answer arrived. */
   status: number | undefined;
@@ -444,8 +444,9 @@ function callSignal(
  * and log label (so no id reaches one); the path replaces `{id}` with an id
  * checked against the digit allowlist.
  */
-type Endpoint = '/account/v3/{id}' | '/account/v4/customer/{id}' | '/customer/v3/{id}';
-const ACCOUNT: Endpoint = '/account/v3/{id}';
+type Endpoint = '/account/v4/{id}' | '/account/v4/customer/{id}' | '/customer/v3/{id}';
+// v4's record: v3's (`/account/v3/{id}`) is deprecated upstream, and has no `name`.
+const ACCOUNT: Endpoint = '/account/v4/{id}';
 const ACCOUNTS_OF_CUSTOMER: Endpoint = '/account/v4/customer/{id}';
 const CUSTOMER: Endpoint = '/customer/v3/{id}';
 

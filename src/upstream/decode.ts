@@ -196,7 +196,7 @@ export function decodeAccountList(body: unknown, notice?: UnreadableNotice): Acc
 // All that must be readable to tell who may learn that a record is unusable.
 const accountOwner = z.object({ customerId: ID });
 
-/** One full account from `GET /account/v3/{id}`. */
+/** One full account from `GET /account/v4/{id}` (v3's record, `accountTemplate` and no `name`, reads too). */
 export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
   const result = accountFull.safeParse(body);
   if (!result.success) {

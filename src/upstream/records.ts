@@ -34,7 +34,7 @@ export interface UsageLimitRecord {
   }[];
 }
 
-/** Fields only the single-account endpoint (`GET /account/v3/{id}`) returns. */
+/** Fields only the single-account record (`GET /account/v4/{id}`) holds. */
 export interface AccountDetails {
   segment: string | null;
   reason: string | null;

@@ -35,9 +35,35 @@ describe('Query.account and Query.accounts', () => {
     expect(negative.data.account.balance.amount).toBe('-12.30');
   });
 
+  it("reads an account by id from the issuer's v4 record, name included", async () => {
+    const ids = [FIXTURES.accountExactAmounts, FIXTURES.accountNegativeBalance];
+    const { data, errors } = await harness.execute(
+      `query ($id: ID!, $ids: [ID!]!) {
+        account(id: $id) { id name template }
+        accounts(ids: $ids) { id name }
+      }`,
+      { id: ids[0], ids },
+    );
+    expect(errors).toBeUndefined();
+    const named = (id: string) => harness.simulator.data.account(id)!.name;
+    expect(named(ids[0]!)).toEqual(expect.any(String));
+    expect(data.account).toEqual({
+      id: ids[0],
+      name: named(ids[0]!),
+      template: harness.simulator.data.account(ids[0]!)!.template,
+    });
+    expect(data.accounts).toEqual(ids.map((id) => ({ id, name: named(id) })));
+    // One read per distinct id, none from the deprecated v3 record.
+    expect(harness.simulator.log.entries().map((entry) => entry.path)).toEqual(
+      expect.arrayContaining(ids.map((id) => `/account/v4/${id}`)),
+    );
+    expect(harness.simulator.log.count()).toBe(2);
+    expect(harness.simulator.log.count('accountV3')).toBe(0);
+  });
+
   it('fails an amount that comes without its currency with UPSTREAM_ERROR, not a silent null', async () => {
     const id = FIXTURES.accountExactAmounts;
-    const real = await simulatorGet(harness.simulator, `/account/v3/${id}`);
+    const real = await simulatorGet(harness.simulator, `/account/v4/${id}`);
     // Edited as text: a JSON round trip would change the amounts' digits.
     const withoutCurrency = real.text.replace(/"currency":"EUR",?/, '');
     expect(withoutCurrency).not.toBe(real.text);

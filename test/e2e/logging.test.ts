@@ -107,7 +107,7 @@ describe('request logging and request ids', () => {
       expect.objectContaining({
         level: 40,
         requestId: 'failing-1',
-        endpoint: '/account/v3/{id}',
+        endpoint: '/account/v4/{id}',
         status: 500,
         code: 'UPSTREAM_UNAVAILABLE',
         durationMs: expect.any(Number),
@@ -176,7 +176,7 @@ describe('request logging and request ids', () => {
       expect.objectContaining({
         level: 40,
         requestId: 'unusable-1',
-        endpoint: '/account/v3/{id}',
+        endpoint: '/account/v4/{id}',
         status: 200,
         code: 'UPSTREAM_ERROR',
       }),

@@ -32,11 +32,11 @@ describe('/metrics', () => {
       }),
     ).toBe(1);
     expect(
-      delta('gateway_upstream_requests_total', { endpoint: '/account/v3/{id}', status: '200' }),
+      delta('gateway_upstream_requests_total', { endpoint: '/account/v4/{id}', status: '200' }),
     ).toBe(1);
     expect(
       delta('gateway_upstream_request_duration_seconds_count', {
-        endpoint: '/account/v3/{id}',
+        endpoint: '/account/v4/{id}',
         status: '200',
       }),
     ).toBe(1);
@@ -108,7 +108,7 @@ describe('/metrics', () => {
     const after = await scrape(harness.url);
 
     const delta = (field: string) => {
-      const labels = { endpoint: '/account/v3/{id}', field };
+      const labels = { endpoint: '/account/v4/{id}', field };
       const name = 'gateway_upstream_unreadable_values_total';
       return after.value(name, labels) - before.value(name, labels);
     };
@@ -129,7 +129,7 @@ describe('/metrics', () => {
     expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
     const after = await scrape(harness.url);
 
-    const endpoint = '/account/v3/{id}';
+    const endpoint = '/account/v4/{id}';
     const delta = (name: string, labels: Record<string, string>) =>
       after.value(name, labels) - before.value(name, labels);
     expect(delta('gateway_upstream_requests_total', { endpoint, status: 'unusable' })).toBe(1);
@@ -145,7 +145,7 @@ describe('/metrics', () => {
     expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     const after = await scrape(harness.url);
 
-    const labels = { endpoint: '/account/v3/{id}', status: '500' };
+    const labels = { endpoint: '/account/v4/{id}', status: '500' };
     expect(
       after.value('gateway_upstream_requests_total', labels) -
         before.value('gateway_upstream_requests_total', labels),
@@ -179,7 +179,7 @@ describe('/metrics', () => {
       expect(reply.errors?.[0]?.extensions?.code).toBe(code);
       const after = await scrape(harness.url);
       const delta = (status: string) => {
-        const labels = { endpoint: '/account/v3/{id}', status };
+        const labels = { endpoint: '/account/v4/{id}', status };
         return (
           after.value('gateway_upstream_requests_total', labels) -
           before.value('gateway_upstream_requests_total', labels)
@@ -196,7 +196,7 @@ describe('/metrics', () => {
     expect(data.account).toBeNull();
     const after = await scrape(harness.url);
 
-    const labels = { endpoint: '/account/v3/{id}', status: '404' };
+    const labels = { endpoint: '/account/v4/{id}', status: '404' };
     expect(
       after.value('gateway_upstream_requests_total', labels) -
         before.value('gateway_upstream_requests_total', labels),
@@ -245,7 +245,7 @@ describe('/metrics', () => {
 
     const labels = { operation: 'OneAccount', outcome: 'abandoned' };
     const count = 'gateway_graphql_request_duration_seconds_count';
-    const cancelled = { endpoint: '/account/v3/{id}', status: 'cancelled' };
+    const cancelled = { endpoint: '/account/v4/{id}', status: 'cancelled' };
     await vi.waitFor(async () => {
       const after = await scrape(harness.url);
       expect(after.value(count, labels) - before.value(count, labels)).toBe(1);

@@ -161,7 +161,7 @@ describe('transport faults', () => {
         sim()
           .log.entries()
           .map((entry) => entry.path),
-      ).toEqual([`/account/v3/${ID}`]);
+      ).toEqual([`/account/v4/${ID}`]);
     });
 
     it("a customer's account list holding an account of another customer", async () => {
@@ -235,7 +235,7 @@ describe('transport faults', () => {
     try {
       sim().faults.add({
         route: 'account',
-        redirectTo: `http://127.0.0.1:${port}/account/v3/${ID}`,
+        redirectTo: `http://127.0.0.1:${port}/account/v4/${ID}`,
       });
       const reply = await harness.execute(ACCOUNT, { id: ID });
       expectFieldError(reply, 'UPSTREAM_ERROR');

@@ -48,19 +48,19 @@ afterEach(async () => {
 
 describe('authentication and parameters', () => {
   it('answers 401 with a Basic challenge without credentials or with a wrong password', async () => {
-    const none = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+    const none = await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`, {
       credentials: null,
     });
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Basic realm="enfuce"');
     expect(JSON.parse(none.text)).toMatchObject({ status: 401, message: expect.any(String) });
 
-    const wrong = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+    const wrong = await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`, {
       credentials: { username: 'gateway', password: 'nope' },
     });
     expect(wrong.status).toBe(401);
 
-    const right = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`);
+    const right = await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`);
     expect(right.status).toBe(200);
   });
 
@@ -125,7 +125,7 @@ describe('authentication and parameters', () => {
   it.each(['abc', '12a', '%2e%2e', '-5', '1e3', '%EF%BC%91'])(
     'answers 400 for the non-digit id %s',
     async (id) => {
-      const account = await simulatorGet(sim, `/account/v3/${id}`);
+      const account = await simulatorGet(sim, `/account/v4/${id}`);
       expect(account.status).toBe(400);
       const customer = await simulatorGet(sim, `/customer/v3/${id}`);
       expect(customer.status).toBe(400);
@@ -135,7 +135,7 @@ describe('authentication and parameters', () => {
   );
 
   it('answers 404 for unknown records and paths, [] for lists of an unknown customer', async () => {
-    const account = await simulatorGet(sim, `/account/v3/${FIXTURES.unknownAccountId}`);
+    const account = await simulatorGet(sim, `/account/v4/${FIXTURES.unknownAccountId}`);
     expect(account.status).toBe(404);
     expect(JSON.parse(account.text)).toEqual({
       status: 404,
@@ -144,7 +144,8 @@ describe('authentication and parameters', () => {
     expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.unknownCustomerId}`)).status).toBe(
       404,
     );
-    expect((await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`)).status).toBe(404);
+    expect((await simulatorGet(sim, `/account/v3/${FIXTURES.unknownAccountId}`)).status).toBe(404);
+    expect((await simulatorGet(sim, `/account/v5/${FIXTURES.accountTopLevel}`)).status).toBe(404);
     expect((await simulatorGet(sim, '/nothing/here')).status).toBe(404);
     expect((await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}/`)).status).toBe(404);
     const list = await simulatorGet(sim, `/account/v3/customer/${FIXTURES.unknownCustomerId}`);
@@ -153,7 +154,7 @@ describe('authentication and parameters', () => {
   });
 
   it('answers 405 for methods other than GET', async () => {
-    const response = await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`, {
+    const response = await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`, {
       method: 'POST',
     });
     expect(response.status).toBe(405);
@@ -245,13 +246,13 @@ describe('paging', () => {
 
 describe('JSON as the issuer writes it', () => {
   it('writes amounts as number literals with exactly the stored digits', async () => {
-    const { text } = await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`);
+    const { text } = await simulatorGet(sim, `/account/v4/${FIXTURES.accountExactAmounts}`);
     expect(text).toContain('"balance":1234.50');
     expect(text).toContain('"available":0.10');
     expect(text).toContain('"creditLimit":100000000000000000.01');
     expect(text).toContain(`"id":${FIXTURES.accountExactAmounts},`);
     expect(text).toContain('"minimumToPay":{"amount":61.73,"percentage":5}');
-    const negative = await simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`);
+    const negative = await simulatorGet(sim, `/account/v4/${FIXTURES.accountNegativeBalance}`);
     expect(negative.text).toContain('"balance":-12.30');
     expect(negative.text).toContain('"available":1012.30');
   });
@@ -285,13 +286,13 @@ describe('JSON as the issuer writes it', () => {
   });
 
   it('writes the quoted-ids fixture with JSON strings', async () => {
-    const { text } = await simulatorGet(sim, `/account/v3/${FIXTURES.accountStringIds}`);
+    const { text } = await simulatorGet(sim, `/account/v4/${FIXTURES.accountStringIds}`);
     expect(text).toContain(`"id":"${FIXTURES.accountStringIds}"`);
     expect(text).toContain(`"customerId":"${FIXTURES.corporateCustomer}"`);
     expect(text).toContain(`"parentId":"${FIXTURES.accountTopLevelNullParent}"`);
   });
 
-  it('has the v3 list fields, v4 adds name and template, the single record adds §3a fields', async () => {
+  it('has the v3 list fields, v4 adds name and template, the single records add the fields of §3', async () => {
     const v3 = exact(
       (await simulatorGet(sim, `/account/v3/customer/${FIXTURES.privateCustomer}`)).text,
     )[0];
@@ -329,20 +330,40 @@ describe('JSON as the issuer writes it', () => {
       currency: record.currency,
     });
 
+    const ownFields = {
+      invoiceDeliveryMethod: expect.any(String),
+      segment: expect.stringMatching(/^SEGMENT_[A-F]$/),
+      minimumToPay: { amount: '61.73', percentage: '5' },
+      usageLimits: expect.any(Array),
+    };
+    const one = sim.data.account(FIXTURES.accountExactAmounts)!;
     const single = exact(
-      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`)).text,
+      (await simulatorGet(sim, `/account/v4/${FIXTURES.accountExactAmounts}`)).text,
     );
     expect(single).toMatchObject({
       id: FIXTURES.accountExactAmounts,
       parentId: FIXTURES.accountTopLevel,
       customerId: FIXTURES.corporateCustomer,
       currency: 'EUR',
-      accountTemplate: expect.any(String),
-      invoiceDeliveryMethod: expect.any(String),
-      segment: expect.stringMatching(/^SEGMENT_[A-F]$/),
-      minimumToPay: { amount: '61.73', percentage: '5' },
-      usageLimits: expect.any(Array),
+      name: one.name,
+      template: one.template,
+      ...ownFields,
     });
+    // v4 writes its keys in alphabetical order, as its list does.
+    expect(Object.keys(single)).toEqual(Object.keys(single).sort());
+    expect(single).not.toHaveProperty('accountTemplate');
+
+    // v3's record, deprecated upstream: `accountTemplate` and no `name`.
+    const singleV3 = exact(
+      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`)).text,
+    );
+    expect(singleV3).toMatchObject({
+      id: FIXTURES.accountExactAmounts,
+      accountTemplate: one.template,
+      ...ownFields,
+    });
+    expect(singleV3).not.toHaveProperty('name');
+    expect(singleV3).not.toHaveProperty('template');
   });
 
   it('answers corporate and private customers with their own fields', async () => {
@@ -390,16 +411,16 @@ describe('payment references', () => {
 
   it('serves the fixture references', async () => {
     const mod10 = exact(
-      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountMod10Reference}`)).text,
+      (await simulatorGet(sim, `/account/v4/${FIXTURES.accountMod10Reference}`)).text,
     );
     expect(mod10.paymentReference).toEqual({ number: '1234567897', type: 'MOD10' });
     const finnish = exact(
-      (await simulatorGet(sim, `/account/v3/${FIXTURES.accountFinnishReference}`)).text,
+      (await simulatorGet(sim, `/account/v4/${FIXTURES.accountFinnishReference}`)).text,
     );
     expect(finnish.paymentReference).toEqual({ number: '1234561', type: 'FINNISH_7_3_1' });
     const rf = await simulatorGet(
       sim,
-      `/account/v3/${FIXTURES.accountUnknownPaymentReferenceType}`,
+      `/account/v4/${FIXTURES.accountUnknownPaymentReferenceType}`,
     );
     expect(rf.text).toContain('"paymentReference":{"number":"RF18539007547034","type":"RF"}');
   });
@@ -521,7 +542,7 @@ describe('the seeded dataset', () => {
 });
 
 describe('faults', () => {
-  const accountPath = `/account/v3/${FIXTURES.accountTopLevel}`;
+  const accountPath = `/account/v4/${FIXTURES.accountTopLevel}`;
 
   it('answers a status sequence, then normally', async () => {
     sim.faults.add({ route: 'account', statuses: [503, 503, 200] });
@@ -548,7 +569,7 @@ describe('faults', () => {
     sim.faults.add({ id: FIXTURES.accountNegativeBalance, status: 500 });
     sim.faults.add({ route: 'account', status: 502 });
     sim.faults.add({ route: 'account', status: 504 });
-    expect((await simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`)).status).toBe(
+    expect((await simulatorGet(sim, `/account/v4/${FIXTURES.accountNegativeBalance}`)).status).toBe(
       500,
     );
     expect((await simulatorGet(sim, accountPath)).status).toBe(502);
@@ -700,7 +721,7 @@ describe('faults', () => {
 
     sim.setLatency({ fixedMs: 0 });
     sim.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 300, jitterMs: 100 });
-    const slow = simulatorGet(sim, `/account/v3/${FIXTURES.accountNegativeBalance}`);
+    const slow = simulatorGet(sim, `/account/v4/${FIXTURES.accountNegativeBalance}`);
     await expect.poll(() => sim.stats.inFlight).toBe(1);
     // Without latency, and with the rule on another id, an answer comes while the slow one waits.
     expect((await simulatorGet(sim, accountPath)).status).toBe(200);
@@ -754,11 +775,11 @@ describe('request log and concurrency gauge', () => {
   });
 
   it('keeps repeated query parameters and counts per route', async () => {
-    await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}?auditUser=a&auditUser=b`, {
+    await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}?auditUser=a&auditUser=b`, {
       auditUser: null,
     });
-    await simulatorGet(sim, `/account/v3/${FIXTURES.accountExactAmounts}`);
-    await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`);
+    await simulatorGet(sim, `/account/v4/${FIXTURES.accountExactAmounts}`);
+    await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`);
     await simulatorGet(sim, `/account/v3/customer/${FIXTURES.customerWith30}`);
     await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`);
     expect(sim.log.entries()[0]?.query.auditUser).toEqual(['a', 'b']);
@@ -782,7 +803,7 @@ describe('request log and concurrency gauge', () => {
   it('counts concurrent requests: 5 parallel slow requests give maxInFlight 5', async () => {
     sim.setLatency({ fixedMs: 300 });
     const pending = Array.from({ length: 5 }, (_, i) =>
-      simulatorGet(sim, `/account/v3/${String(1000000500 + i)}`),
+      simulatorGet(sim, `/account/v4/${String(1000000500 + i)}`),
     );
     await expect.poll(() => sim.stats.inFlight).toBe(5);
     const responses = await Promise.all(pending);
@@ -852,7 +873,7 @@ describe('admin endpoint', () => {
         remaining: 2,
       },
     ]);
-    expect((await simulatorGet(sim, `/account/v3/${FIXTURES.accountTopLevel}`)).status).toBe(503);
+    expect((await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`)).status).toBe(503);
     expect((await admin('DELETE', `faults/${added.body.id}`)).status).toBe(204);
     expect((await admin('DELETE', `faults/${added.body.id}`)).status).toBe(404);
     await admin('POST', 'faults', { status: 500 });

@@ -188,12 +188,12 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         span.kind === CLIENT &&
         span.traceId === CALLER_TRACE &&
         span.attributes.some(
-          (a) => a.key === 'url.template' && a.value.stringValue === '/account/v3/{id}',
+          (a) => a.key === 'url.template' && a.value.stringValue === '/account/v4/{id}',
         ),
     );
     expect(upstream).toHaveLength(1);
     expect(upstream[0]).toMatchObject({
-      name: 'GET /account/v3/{id}',
+      name: 'GET /account/v4/{id}',
       traceId: CALLER_TRACE,
       parentSpanId: server!.spanId,
     });
@@ -213,7 +213,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(upstreamAttributes).not.toContain('auditUser');
     expect(upstream[0]!.attributes).toContainEqual({
       key: 'url.full',
-      value: { stringValue: `${harness.simulator.url}/account/v3/{id}` },
+      value: { stringValue: `${harness.simulator.url}/account/v4/{id}` },
     });
 
     // The issuer receives the trace context with the call.

@@ -41,7 +41,7 @@ function pathWithQuery(path: string, options: GetOptions): string {
   return `${path}${path.includes('?') ? '&' : '?'}${query}`;
 }
 
-/** Sends one request, path exactly as given (e.g. `/account/v3/%2e%2e`), and reads the body as text. */
+/** Sends one request, path exactly as given (e.g. `/account/v4/%2e%2e`), and reads the body as text. */
 export async function simulatorGet(
   simulator: Simulator,
   path: string,

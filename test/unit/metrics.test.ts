@@ -84,7 +84,7 @@ describe('upstream call labels', () => {
     const metrics = createGatewayMetrics();
     const observe = recordUpstream(metrics);
     const scope = { auditUser: 'a' };
-    const endpoint = '/account/v3/{id}';
+    const endpoint = '/account/v4/{id}';
     const attempt = (status: number | undefined, error: UpstreamError) =>
       observe({ endpoint, status, durationMs: 1, error, unreadable: [] }, scope);
     attempt(200, new UpstreamCallCancelledError());

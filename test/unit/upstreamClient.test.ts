@@ -8,7 +8,7 @@ import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
 const ORIGIN = 'http://issuer.test';
 const ID = '1000000104';
 const ACCOUNT = '{"id":1000000104,"customerId":10000000001,"balance":1234.50,"currency":"EUR"}';
-const accountPath = (id: string) => (path: string) => path.startsWith(`/api/account/v3/${id}?`);
+const accountPath = (id: string) => (path: string) => path.startsWith(`/api/account/v4/${id}?`);
 
 let agent: MockAgent;
 let pool: MockPool;
@@ -54,7 +54,7 @@ describe('EnfuceClient status mapping', () => {
   it('reads a 200 body exactly and sends Basic credentials and auditUser', async () => {
     pool
       .intercept({
-        path: (path) => path === '/api/account/v3/1000000104?auditUser=alice',
+        path: (path) => path === '/api/account/v4/1000000104?auditUser=alice',
         method: 'GET',
         headers: { authorization: `Basic ${Buffer.from('gateway:p4ss').toString('base64')}` },
       })
