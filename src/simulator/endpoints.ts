@@ -67,9 +67,9 @@ export function answer(
     const render = match.route === 'accountsOfCustomerV3' ? accountSummaryV3 : accountSummaryV4;
     return jsonReply(200, jsonArray(items.map(render)));
   }
-  if (match.route === 'account' || match.route === 'accountV3') {
+  if (match.route === 'accountV4' || match.route === 'accountV3') {
     const account = data.account(match.id);
-    const render = match.route === 'account' ? accountV4 : accountV3;
+    const render = match.route === 'accountV4' ? accountV4 : accountV3;
     return account
       ? jsonReply(200, render(account))
       : errorReply(404, `Account ${match.id} was not found.`);

@@ -28,20 +28,44 @@ export function accountSummaryV4(account: AccountRecord): string {
 
 /**
  * The single-account record of `GET /account/v4/{id}` (§3b): the v4 list
- * item's fields and the record's own, alphabetical. The usage-limit values
- * carry v3's fields; the simulator keeps no `availableAmount`/`availableCount`.
+ * item's fields, the single record's own and a few of v4's alone, with
+ * values derived from the account (the dataset's draws stay as they are),
+ * alphabetical. The simulator's accounts have spent nothing of their usage
+ * limits yet, so what is available is the whole limit.
  */
 export function accountV4(account: AccountRecord): string {
   return cached('accountV4', account, () => {
     const fields: Record<string, JsonValue | undefined> = {
       ...summaryV4Fields(account),
       ...detailFields(account),
+      usageLimits: account.usageLimits.map((limit) => ({
+        code: limit.code,
+        values: limit.values.map((value) => ({
+          availableAmount: amount(value.sumAmount),
+          availableCount: value.count,
+          code: value.code,
+          count: value.count,
+          reset: value.reset,
+          singleAmount: amount(value.singleAmount),
+          sumAmount: amount(value.sumAmount),
+        })),
+      })),
+      // The capital I is the issuer's own (ENFUCE_API.md §3b).
+      InvoicePaymentMethod: INVOICE_PAYMENT_METHODS[Number(account.id.at(-1)) % 3],
+      accountCardBlocks: { hardblock: false, softblock: account.status === 'ACCOUNT_BLOCKED' },
+      accountsCardStatuses: 'OK',
+      interestPostingEnabled: true,
+      invoiceDayOfMonth: 1 + (Number(account.id.slice(-2)) % 28),
+      paymentTerms: 14,
+      productCode: `${account.template}_${account.currency}_FI`,
+      underInvestigation: false,
     };
-    return stringify(
-      Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1))),
-    );
+    const sorted = Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1));
+    return stringify(Object.fromEntries(sorted));
   });
 }
+
+const INVOICE_PAYMENT_METHODS = ['DIRECT_DEBIT', 'PLUS_GIROT', 'BANK_GIROT'];
 
 /** The single-account record of `GET /account/v3/{id}` (§3a), deprecated upstream. */
 export function accountV3(account: AccountRecord): string {
@@ -143,7 +167,7 @@ function summaryV4Fields(account: AccountRecord): Record<string, JsonValue | und
   };
 }
 
-/** What only a single-account record holds, in v3's order; v4's is the same set. */
+/** What only a single-account record holds, in v3's order; v4 holds them too. */
 function detailFields(account: AccountRecord): Record<string, JsonValue | undefined> {
   return {
     invoiceDeliveryMethod: account.invoiceDeliveryMethod,

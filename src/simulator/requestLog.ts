@@ -106,7 +106,7 @@ export class RequestLog {
 
   /** Ids of every `GET /account/v4/{id}`, duplicates kept, sorted as strings (like `[].sort()`). */
   accountReads(): string[] {
-    return this.#ids('account');
+    return this.#ids('accountV4');
   }
 
   /** Ids of every `GET /customer/v3/{id}`, duplicates kept, sorted as strings. */

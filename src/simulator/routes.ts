@@ -3,7 +3,7 @@ export type RouteName =
   | 'accountsOfCustomerV3'
   | 'accountsOfCustomerV4'
   | 'subAccounts'
-  | 'account'
+  | 'accountV4'
   | 'accountV3'
   | 'customer';
 
@@ -12,7 +12,7 @@ export const ROUTE_NAMES: readonly RouteName[] = [
   'accountsOfCustomerV3',
   'accountsOfCustomerV4',
   'subAccounts',
-  'account',
+  'accountV4',
   'accountV3',
   'customer',
 ];
@@ -24,12 +24,12 @@ export interface RouteMatch {
 }
 
 // Order matters: `/account/v3/customer/1` must not be read as `/account/v3/{id}`.
-// `account` is the single-account record of v4; v3's is deprecated upstream.
+// v3's single-account record is deprecated upstream; the gateway reads v4's.
 const PATTERNS: readonly [RouteName, RegExp][] = [
   ['accountsOfCustomerV3', /^\/account\/v3\/customer\/([^/]+)$/],
   ['accountsOfCustomerV4', /^\/account\/v4\/customer\/([^/]+)$/],
   ['subAccounts', /^\/account\/v4\/subAccount\/([^/]+)$/],
-  ['account', /^\/account\/v4\/([^/]+)$/],
+  ['accountV4', /^\/account\/v4\/([^/]+)$/],
   ['accountV3', /^\/account\/v3\/([^/]+)$/],
   ['customer', /^\/customer\/v3\/([^/]+)$/],
 ];
@@ -53,5 +53,5 @@ export function matchRoute(pathname: string): RouteMatch | undefined {
 
 /** Whether the route answers a page of accounts (and so reads `page` and `size`). */
 export function isListRoute(route: RouteName): boolean {
-  return route !== 'account' && route !== 'accountV3' && route !== 'customer';
+  return route !== 'accountV4' && route !== 'accountV3' && route !== 'customer';
 }

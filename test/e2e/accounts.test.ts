@@ -67,7 +67,7 @@ describe('Query.account and Query.accounts', () => {
     // Edited as text: a JSON round trip would change the amounts' digits.
     const withoutCurrency = real.text.replace(/"currency":"EUR",?/, '');
     expect(withoutCurrency).not.toBe(real.text);
-    harness.simulator.faults.add({ route: 'account', id, body: withoutCurrency });
+    harness.simulator.faults.add({ route: 'accountV4', id, body: withoutCurrency });
     try {
       const { data, errors } = await harness.execute(
         `query ($id: ID!) { account(id: $id) { id currency balance { amount } } }`,

@@ -6,7 +6,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
-import { accountV3 } from '../../src/simulator/render.js';
+import { accountV4 } from '../../src/simulator/render.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { refusedPort } from '../helpers/refusedPort.js';
 import {
@@ -328,9 +328,9 @@ describe('authorization on every path to a record (A3)', () => {
     // The issuer's record of either account, with a balance that is no amount.
     const unusable = (id: string) =>
       harness.simulator.faults.add({
-        route: 'account',
+        route: 'accountV4',
         id,
-        body: accountV3(harness.simulator.data.account(id)!).replace(
+        body: accountV4(harness.simulator.data.account(id)!).replace(
           /"balance":[^,}]+/,
           '"balance":"12,50"',
         ),

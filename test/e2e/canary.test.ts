@@ -147,7 +147,7 @@ describe('canary credentials and tokens (S1)', () => {
     const codes = new Set<string>();
     for (const [index, fault] of faults.entries()) {
       const id = accounts[index]!;
-      simulator.faults.add({ ...fault, route: 'account', id });
+      simulator.faults.add({ ...fault, route: 'accountV4', id });
       const reply = await ask(gateway, id, auth(good));
       expect(reply.status).toBe(200);
       for (const error of reply.json.errors ?? []) codes.add(error.extensions.code);

@@ -36,7 +36,7 @@ describe('exactness through the whole gateway', () => {
           harness.simulator.faults.clear();
           // The issuer's style: every id and amount a bare number literal.
           harness.simulator.faults.add({
-            route: 'account',
+            route: 'accountV4',
             id,
             body: `{"id":${id},"customerId":${customerId},"parentId":${parentId},"currency":"EUR","available":${available},"balance":${balance},"creditLimit":${creditLimit}}`,
           });

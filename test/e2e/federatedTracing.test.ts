@@ -113,9 +113,9 @@ describe('FEDERATED_TRACING', () => {
       )
     ).data.account.parentId;
     // The first entity's parent and the whole second entity fail.
-    tracing.simulator.faults.add({ route: 'account', id: parentId, status: 500, times: 1 });
+    tracing.simulator.faults.add({ route: 'accountV4', id: parentId, status: 500, times: 1 });
     tracing.simulator.faults.add({
-      route: 'account',
+      route: 'accountV4',
       id: FIXTURES.accountExactAmounts,
       status: 500,
       times: 1,
@@ -179,7 +179,7 @@ describe('FEDERATED_TRACING', () => {
   });
 
   it('masks error messages in the trace', async () => {
-    tracing.simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    tracing.simulator.faults.add({ route: 'accountV4', status: 500, times: 1 });
     const reply = await tracing.execute(ACCOUNT, { id: FIXTURES.accountExactAmounts }, TRACE);
     expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     const text = traceText(ftv1Of(reply.text));

@@ -356,7 +356,7 @@ describe('_entities under the authorization rule', () => {
       null,
       FIXTURES.privateCustomer,
     ]);
-    expect(harness.simulator.log.count('account')).toBe(3);
+    expect(harness.simulator.log.count('accountV4')).toBe(3);
   });
 
   it('refuses _entities without a token: 401, UNAUTHENTICATED, no upstream call', async () => {

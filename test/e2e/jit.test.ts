@@ -141,7 +141,7 @@ describe('GRAPHQL_JIT', () => {
     ],
   ])('keeps every slot of %s in place when a repeated id fails', async (_name, query) => {
     for (const harness of [interpreted, compiled]) {
-      harness.simulator.faults.add({ route: 'account', id: failing, status: 500 });
+      harness.simulator.faults.add({ route: 'accountV4', id: failing, status: 500 });
     }
     try {
       const [a, b] = await both({ query });

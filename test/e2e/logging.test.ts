@@ -45,7 +45,7 @@ describe('request logging and request ids', () => {
     });
     expect(reply.status).toBe(200);
     expect(reply.headers['x-request-id']).toBe('checkout-42.a:b');
-    const upstream = harness.simulator.log.entries('account');
+    const upstream = harness.simulator.log.entries('accountV4');
     expect(upstream).toHaveLength(1);
     expect(upstream[0]!.headers['x-request-id']).toBe('checkout-42.a:b');
 
@@ -89,13 +89,13 @@ describe('request logging and request ids', () => {
       });
       const id = reply.headers['x-request-id'];
       expect(id).toMatch(UUID);
-      expect(harness.simulator.log.entries('account')[0]!.headers['x-request-id']).toBe(id);
+      expect(harness.simulator.log.entries('accountV4')[0]!.headers['x-request-id']).toBe(id);
       expect(requestLines()[0]!.requestId).toBe(id);
     }
   });
 
   it('logs one line per failed upstream call, tied to the request by its id', async () => {
-    harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    harness.simulator.faults.add({ route: 'accountV4', status: 500, times: 1 });
     const reply = await account(FIXTURES.accountExactAmounts, {
       authorization: `Bearer ${token}`,
       'x-request-id': 'failing-1',
@@ -165,7 +165,7 @@ describe('request logging and request ids', () => {
   );
 
   it('logs a 200 whose body cannot be used as a failed upstream call', async () => {
-    harness.simulator.faults.add({ route: 'account', body: '{"foo":1}', times: 1 });
+    harness.simulator.faults.add({ route: 'accountV4', body: '{"foo":1}', times: 1 });
     const reply = await account(FIXTURES.accountExactAmounts, {
       authorization: `Bearer ${token}`,
       'x-request-id': 'unusable-1',
@@ -275,13 +275,13 @@ describe('request logging and request ids', () => {
 
   it('never writes a credential, a token or an authorization header', async () => {
     const { simulator } = harness;
-    simulator.faults.add({ route: 'account', status: 401, times: 1 });
+    simulator.faults.add({ route: 'accountV4', status: 401, times: 1 });
     await account(FIXTURES.accountExactAmounts, { authorization: `Bearer ${token}` });
     await account(FIXTURES.accountExactAmounts);
     await harness.execute('{ account(id: ', undefined, {
       authorization: 'Bearer CANARY-not-a-jwt',
     });
-    simulator.faults.add({ route: 'account', hang: true, times: 1 });
+    simulator.faults.add({ route: 'accountV4', hang: true, times: 1 });
     await account(FIXTURES.accountNegativeBalance, { authorization: `Bearer ${token}` });
 
     const all = written.join('');

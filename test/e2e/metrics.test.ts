@@ -44,7 +44,7 @@ describe('/metrics', () => {
     expect(delta('gateway_upstream_calls_per_operation_count', { operation: 'OneAccount' })).toBe(
       1,
     );
-    expect(harness.simulator.log.count('account')).toBe(1);
+    expect(harness.simulator.log.count('accountV4')).toBe(1);
   });
 
   it('labels each of the issuer routes by its template, never by an id', async () => {
@@ -89,7 +89,7 @@ describe('/metrics', () => {
   it('counts values the gateway reads as null because it cannot read them', async () => {
     const id = FIXTURES.accountExactAmounts;
     harness.simulator.faults.add({
-      route: 'account',
+      route: 'accountV4',
       times: 1,
       body: `{"id":${id},"customerId":1,"balance":1.00,"paymentReference":{"type":"NONE"},"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":-1},{"code":"POS","count":3000000000}]}]}`,
     });
@@ -119,7 +119,7 @@ describe('/metrics', () => {
 
   it('does not count odd values in an answer it refuses', async () => {
     harness.simulator.faults.add({
-      route: 'account',
+      route: 'accountV4',
       times: 1,
       // Another account than the one asked for: unusable as a whole.
       body: '{"id":1,"customerId":1,"paymentReference":{"type":"NONE"}}',
@@ -139,7 +139,7 @@ describe('/metrics', () => {
   });
 
   it('labels upstream failures by status and counts the error code', async () => {
-    harness.simulator.faults.add({ route: 'account', status: 500, times: 1 });
+    harness.simulator.faults.add({ route: 'accountV4', status: 500, times: 1 });
     const before = await scrape(harness.url);
     const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
     expect(reply.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
@@ -173,7 +173,7 @@ describe('/metrics', () => {
   ] as const)(
     'labels a 200 whose body %s, not as a success',
     async (_name, fault, code, status) => {
-      harness.simulator.faults.add({ route: 'account', ...fault, times: 1 });
+      harness.simulator.faults.add({ route: 'accountV4', ...fault, times: 1 });
       const before = await scrape(harness.url);
       const reply = await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
       expect(reply.errors?.[0]?.extensions?.code).toBe(code);
@@ -258,7 +258,7 @@ describe('/metrics', () => {
     });
     // Long before the issuer would have answered.
     expect(performance.now() - hungUpAt).toBeLessThan(1500);
-    expect(harness.simulator.log.count('account')).toBe(1);
+    expect(harness.simulator.log.count('accountV4')).toBe(1);
   });
 
   it('publishes the circuit state and the bulkhead', async () => {

@@ -35,7 +35,7 @@ describe('load shedding', () => {
   afterEach(() => sim().reset());
 
   it('answers the request past the limit 503 with Retry-After, and serves again once a slot is free', async () => {
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS });
     const held = [ask(), ask()];
     await bothSlotsTaken();
 
@@ -79,7 +79,7 @@ describe('load shedding', () => {
       expect(reply.data).toEqual({ account: { id: ID } });
     }
     // The shed request never reached the issuer.
-    expect(sim().log.count('account')).toBe(2);
+    expect(sim().log.count('accountV4')).toBe(2);
 
     sim().faults.clear();
     const after = await ask();
@@ -88,7 +88,7 @@ describe('load shedding', () => {
   });
 
   it('frees the slots of callers that have gone at once, since their upstream calls are cut off', async () => {
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS * 10 });
+    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS * 10 });
     // Their own agent, destroyed with them, so no socket of theirs outlives the test.
     const agent = new Agent();
     const callers = [new AbortController(), new AbortController()];
@@ -118,7 +118,7 @@ describe('load shedding', () => {
     expect(reply.status).toBe(200);
     expect(performance.now() - goneAt).toBeLessThan(SLOW_MS * 5);
     // The two abandoned requests and the one that got through.
-    expect(sim().log.count('account')).toBe(3);
+    expect(sim().log.count('accountV4')).toBe(3);
   });
 });
 
@@ -154,7 +154,7 @@ describe('load shedding by upstream queue', () => {
 
   it('sheds a new request once the upstream queue has stayed half full for ADMISSION_WAIT_MS, then serves again', async () => {
     const ids = threeIds(harness);
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS });
     // A rule that waited for a full queue would let the next one in.
     const fanOut = harness.execute(FAN_OUT, { ids });
     await queueHalfFull(harness);
@@ -183,7 +183,7 @@ describe('load shedding by upstream queue', () => {
     const served = await fanOut;
     expect(served.errors).toBeUndefined();
     expect(served.data.accounts.map((account: { id: string }) => account.id)).toEqual(ids);
-    expect(sim().log.count('account')).toBe(3);
+    expect(sim().log.count('accountV4')).toBe(3);
 
     sim().faults.clear();
     expect((await harness.execute(ACCOUNT, { id: ID })).status).toBe(200);
@@ -214,7 +214,7 @@ describe('waiting at the door for the upstream queue', () => {
   afterEach(() => sim().reset());
 
   it('lets a request in whole once the queue has drained below half', async () => {
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS });
+    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS });
     const fanOut = ask(FAN_OUT, { ids: threeIds(harness) });
     await queueHalfFull(harness);
 
@@ -225,7 +225,7 @@ describe('waiting at the door for the upstream queue', () => {
     expect((await fanOut).errors).toBeUndefined();
     // Let in after the first call had given its slot to the second.
     const ids = sim()
-      .log.entries('account')
+      .log.entries('accountV4')
       .map((entry) => entry.id);
     expect(ids).toHaveLength(4);
     expect(ids.at(-1)).toBe(ID);
@@ -234,7 +234,7 @@ describe('waiting at the door for the upstream queue', () => {
   });
 
   it('lets a burst in one request at a time, so that none of their calls is refused', async () => {
-    sim().faults.add({ route: 'account', latencyMs: 40 });
+    sim().faults.add({ route: 'accountV4', latencyMs: 40 });
     // Each request makes three calls; the queue holds four. Let in together,
     // the second and later ones would overflow it and come back partial.
     const burst = await Promise.all(
@@ -245,13 +245,13 @@ describe('waiting at the door for the upstream queue', () => {
       expect(reply.errors).toBeUndefined();
       expect(reply.data.accounts).toHaveLength(3);
     }
-    expect(sim().log.count('account')).toBe(15);
+    expect(sim().log.count('accountV4')).toBe(15);
     expect((await scrape(harness.url)).value('gateway_graphql_requests_shed_total')).toBe(0);
   });
 
   it('forgets a waiting request whose caller hangs up: it makes no call and counts as cancelled, not shed', async () => {
     // Long enough that the line is looked at well before the queue drains.
-    sim().faults.add({ route: 'account', latencyMs: SLOW_MS * 3 });
+    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS * 3 });
     const fanOut = ask(FAN_OUT, { ids: threeIds(harness) });
     await queueHalfFull(harness);
 
@@ -291,7 +291,7 @@ describe('waiting at the door for the upstream queue', () => {
         errorCodes: ['REQUEST_CANCELLED'],
       }),
     );
-    expect(sim().log.count('account')).toBe(3);
+    expect(sim().log.count('accountV4')).toBe(3);
     const metrics = await scrape(harness.url);
     expect(metrics.value('gateway_graphql_requests_shed_total')).toBe(0);
     expect(metrics.value('gateway_graphql_errors_total', { code: 'GATEWAY_OVERLOADED' })).toBe(0);

@@ -42,7 +42,7 @@ describe('U14: partial results', () => {
 
   it('one of 30 per-account reads failing nulls only that account’s detail field', async () => {
     const failing = ids[17]!;
-    sim().faults.add({ route: 'account', id: failing, status: 500 });
+    sim().faults.add({ route: 'accountV4', id: failing, status: 500 });
     const reply = await harness.execute(PAGE_WITH_DETAILS, {
       customer: FIXTURES.customerWith30,
       account: FIXTURES.accountExactAmounts,
@@ -96,7 +96,7 @@ describe('U14: partial results', () => {
   });
 
   it('accounts(ids) nulls only the slot whose read failed', async () => {
-    sim().faults.add({ route: 'account', id: ids[1]!, status: 503 });
+    sim().faults.add({ route: 'accountV4', id: ids[1]!, status: 503 });
     const reply = await harness.execute(
       /* GraphQL */ `
         query ($ids: [ID!]!) {
@@ -149,7 +149,7 @@ describe('U14: partial results', () => {
 
   it('a parent that cannot be read nulls only `parent`', async () => {
     const child = FIXTURES.accountWithParentOtherCustomer;
-    sim().faults.add({ route: 'account', id: FIXTURES.accountTopLevel, status: 500 });
+    sim().faults.add({ route: 'accountV4', id: FIXTURES.accountTopLevel, status: 500 });
     const reply = await harness.execute(/* GraphQL */ `
       { account(id: "${child}") { id parentId parent { id number } } }
     `);

@@ -47,11 +47,11 @@ describe('U4, U5: retries', () => {
   const sim = () => harness.simulator;
 
   it('U4: 503, 503, 200 answers the data after exactly 3 calls, each after a backoff', async () => {
-    sim().faults.add({ route: 'account', statuses: [503, 503, 200] });
+    sim().faults.add({ route: 'accountV4', statuses: [503, 503, 200] });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.account.id).toBe(ID);
-    const calls = sim().log.entries('account');
+    const calls = sim().log.entries('accountV4');
     expect(calls.map((call) => call.status)).toEqual([503, 503, 200]);
     // Backoff is drawn from [base/2, base) and then [base, 2·base).
     expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(BACKOFF_MS / 2 - 5);
@@ -59,33 +59,33 @@ describe('U4, U5: retries', () => {
   });
 
   it('gives up after two retries: 503 ×3 is UPSTREAM_UNAVAILABLE after exactly 3 calls', async () => {
-    sim().faults.add({ route: 'account', status: 503 });
+    sim().faults.add({ route: 'accountV4', status: 503 });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    expect(sim().log.count('account')).toBe(3);
+    expect(sim().log.count('accountV4')).toBe(3);
   });
 
   it.each([500, 400, 403])('never retries %i', async (status) => {
-    sim().faults.add({ route: 'account', status });
+    sim().faults.add({ route: 'accountV4', status });
     await harness.execute(ACCOUNT, { id: ID });
-    expect(sim().log.count('account')).toBe(1);
+    expect(sim().log.count('accountV4')).toBe(1);
   });
 
   it('U5: 429 with Retry-After: 1 is retried once, after at least a second', async () => {
-    sim().faults.add({ route: 'account', statuses: [429, 200], retryAfter: '1' });
+    sim().faults.add({ route: 'accountV4', statuses: [429, 200], retryAfter: '1' });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expect(reply.errors).toBeUndefined();
-    const calls = sim().log.entries('account');
+    const calls = sim().log.entries('accountV4');
     expect(calls.map((call) => call.status)).toEqual([429, 200]);
     expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(990);
   });
 
   it('U5: 429 with Retry-After: 3600 fails at once with UPSTREAM_UNAVAILABLE, no sleeping', async () => {
-    sim().faults.add({ route: 'account', status: 429, retryAfter: '3600' });
+    sim().faults.add({ route: 'accountV4', status: 429, retryAfter: '3600' });
     const started = performance.now();
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    expect(sim().log.count('account')).toBe(1);
+    expect(sim().log.count('accountV4')).toBe(1);
     // Well before the 3 s deadline.
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -110,11 +110,11 @@ describe('U6: the circuit breaker', () => {
   const policy = () => harness.gateway.upstreamPolicy!;
 
   it('opens after 5 counted failures, fails fast while open, probes once, closes on success', async () => {
-    const fault = sim().faults.add({ route: 'account', status: 500 });
+    const fault = sim().faults.add({ route: 'accountV4', status: 500 });
     for (let i = 1; i <= 5; i++) {
       const reply = await harness.execute(ACCOUNT, { id: ID });
       expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
-      expect(sim().log.count('account')).toBe(i);
+      expect(sim().log.count('accountV4')).toBe(i);
     }
     expect(policy().state().circuit).toBe('open');
 
@@ -127,7 +127,7 @@ describe('U6: the circuit breaker', () => {
     const countedBefore = await calls();
     const fast = await harness.execute(ACCOUNT, { id: ID });
     expect(codesOf(fast)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    expect(sim().log.count('account')).toBe(5);
+    expect(sim().log.count('accountV4')).toBe(5);
     expect((await calls()) - countedBefore).toBe(0);
     // The issuer's outage is not this replica's: it stays ready.
     const ready = await fetch(`${harness.url}/health/ready`);
@@ -139,7 +139,7 @@ describe('U6: the circuit breaker', () => {
     const ids = sim().data.accountsOf(FIXTURES.customerWith30).slice(0, 3);
     const replies = await Promise.all(ids.map(({ id }) => harness.execute(ACCOUNT, { id })));
     expect(replies.flatMap(codesOf)).toEqual(Array(3).fill('UPSTREAM_UNAVAILABLE'));
-    expect(sim().log.count('account')).toBe(6);
+    expect(sim().log.count('accountV4')).toBe(6);
     expect(policy().state().circuit).toBe('open');
 
     // The issuer recovers; after the next pause one probe succeeds and the circuit closes.
@@ -151,7 +151,7 @@ describe('U6: the circuit breaker', () => {
     expect(policy().state().circuit).toBe('closed');
     const after = await harness.execute(ACCOUNT, { id: ids[0]!.id });
     expect(after.errors).toBeUndefined();
-    expect(sim().log.count('account')).toBe(8);
+    expect(sim().log.count('accountV4')).toBe(8);
 
     const circuit = events.filter((event) => event.type === 'circuit').map((event) => event.state);
     expect(circuit).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
@@ -174,19 +174,19 @@ describe('U6: the circuit breaker', () => {
 
   it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {
     sim().reset();
-    sim().faults.add({ route: 'account', id: ID, status: 401 });
+    sim().faults.add({ route: 'accountV4', id: ID, status: 401 });
     for (let i = 0; i < 10; i++) {
       expect(codesOf(await harness.execute(ACCOUNT, { id: ID }))).toEqual(['UPSTREAM_ERROR']);
       const missing = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
       expect(missing.errors).toBeUndefined();
     }
     expect(policy().state().circuit).toBe('closed');
-    expect(sim().log.count('account')).toBe(20);
+    expect(sim().log.count('accountV4')).toBe(20);
   });
 
   it('L7: 503s count as well, retries included, and the circuit opens', async () => {
     sim().reset();
-    sim().faults.add({ route: 'account', status: 503 });
+    sim().faults.add({ route: 'accountV4', status: 503 });
     // Each request makes up to 3 attempts; the 5th consecutive failure opens the circuit.
     const first = await harness.execute(ACCOUNT, { id: ID });
     const second = await harness.execute(ACCOUNT, { id: ID });
@@ -194,10 +194,10 @@ describe('U6: the circuit breaker', () => {
       'UPSTREAM_UNAVAILABLE',
       'UPSTREAM_UNAVAILABLE',
     ]);
-    expect(sim().log.count('account')).toBe(5);
+    expect(sim().log.count('accountV4')).toBe(5);
     expect(policy().state().circuit).toBe('open');
     await harness.execute(ACCOUNT, { id: ID });
-    expect(sim().log.count('account')).toBe(5);
+    expect(sim().log.count('accountV4')).toBe(5);
     sim().reset();
     await sleep(HALF_OPEN_MS + 100);
     expect((await harness.execute(ACCOUNT, { id: ID })).errors).toBeUndefined();
@@ -233,7 +233,7 @@ describe('L3: the bulkhead', () => {
     expect(codesOf(reply)).toEqual(Array(12).fill('UPSTREAM_UNAVAILABLE'));
     // Each error names its own list slot.
     expect(reply.errors!.every((error) => error.path?.[0] === 'accounts')).toBe(true);
-    expect(sim().log.count('account')).toBe(8);
+    expect(sim().log.count('accountV4')).toBe(8);
     expect(sim().stats.maxInFlight).toBeLessThanOrEqual(4);
     expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
   });
@@ -245,7 +245,7 @@ describe('L3: the bulkhead', () => {
         .map((id) => harness.execute(ACCOUNT, { id })),
     );
     expect(replies.flatMap(codesOf)).toEqual([]);
-    expect(sim().log.count('account')).toBe(8);
+    expect(sim().log.count('accountV4')).toBe(8);
     expect(sim().stats.maxInFlight).toBe(4);
   });
 });
@@ -275,7 +275,7 @@ describe('the per-operation call budget', () => {
       ['accounts', 6],
       ['accounts', 7],
     ]);
-    expect(harness.simulator.log.count('account')).toBe(5);
+    expect(harness.simulator.log.count('accountV4')).toBe(5);
 
     // The budget is per operation: the next request starts afresh.
     const next = await harness.execute(ACCOUNTS, { ids: ids.slice(0, 5) });
@@ -298,7 +298,7 @@ describe('L6, L8, L9 in the small', () => {
   const sim = () => harness.simulator;
 
   it('L6: 20 concurrent requests to a hanging issuer all end near the deadline with UPSTREAM_TIMEOUT, no 5xx', async () => {
-    sim().faults.add({ route: 'account', hang: true });
+    sim().faults.add({ route: 'accountV4', hang: true });
     const ids = sim()
       .data.accountsOf(FIXTURES.customerWith30)
       .slice(0, 20)
@@ -313,7 +313,7 @@ describe('L6, L8, L9 in the small', () => {
   });
 
   it('L8: with 20% of calls answering 503, every request succeeds and amplification stays low', async () => {
-    sim().faults.add({ route: 'account', status: 503, probability: 0.2 });
+    sim().faults.add({ route: 'accountV4', status: 503, probability: 0.2 });
     const REQUESTS = 40;
     let failed = 0;
     for (let i = 0; i < REQUESTS; i++) {
@@ -322,18 +322,18 @@ describe('L6, L8, L9 in the small', () => {
     }
     // 3 attempts leave 0.8% per request; the simulator's fault draws are seeded.
     expect(failed).toBeLessThanOrEqual(1);
-    const amplification = sim().log.count('account') / REQUESTS;
+    const amplification = sim().log.count('accountV4') / REQUESTS;
     expect(amplification).toBeGreaterThan(1);
     expect(amplification).toBeLessThanOrEqual(1.5);
   });
 
   it('L9: calls delayed within the deadline are waited for, never timed out or retried', async () => {
-    sim().faults.add({ route: 'account', latencyMs: TIMEOUT_MS / 2, probability: 0.3 });
+    sim().faults.add({ route: 'accountV4', latencyMs: TIMEOUT_MS / 2, probability: 0.3 });
     for (let i = 0; i < 10; i++) {
       const reply = await harness.execute(ACCOUNT, { id: ID });
       expect(reply.errors).toBeUndefined();
     }
-    expect(sim().log.count('account')).toBe(10);
+    expect(sim().log.count('accountV4')).toBe(10);
   });
 });
 

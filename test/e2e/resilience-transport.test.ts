@@ -81,19 +81,19 @@ describe('transport faults', () => {
     vi.waitFor(() => expect(sim().stats.inFlight).toBe(0), { timeout: 1000, interval: 20 });
 
   it('U2: a hanging issuer fails the field with UPSTREAM_TIMEOUT at the deadline and frees the socket', async () => {
-    sim().faults.add({ route: 'account', hang: true });
+    sim().faults.add({ route: 'accountV4', hang: true });
     const [reply, elapsed] = await timed(harness.execute(ACCOUNT, { id: ID }));
     expectFieldError(reply, 'UPSTREAM_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000);
     // A timeout is not retried: the deadline covers the whole call.
-    expect(sim().log.count('account')).toBe(1);
+    expect(sim().log.count('accountV4')).toBe(1);
     await noneInFlight();
     expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
   });
 
   it('U3: headers at once and a 1 byte/s body still end at the deadline with UPSTREAM_TIMEOUT', async () => {
-    sim().faults.add({ route: 'account', slowBodyBytesPerSecond: 1 });
+    sim().faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 1 });
     const [reply, elapsed] = await timed(harness.execute(ACCOUNT, { id: ID }));
     expectFieldError(reply, 'UPSTREAM_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
@@ -105,7 +105,7 @@ describe('transport faults', () => {
     const reply = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.account).toBeNull();
-    expect(sim().log.count('account')).toBe(1);
+    expect(sim().log.count('accountV4')).toBe(1);
   });
 
   it.each([
@@ -115,13 +115,13 @@ describe('transport faults', () => {
   ])(
     'U8: 200 with %s is UPSTREAM_ERROR without the body in the message',
     async (_name, fault, raw) => {
-      sim().faults.add({ route: 'account', ...fault });
+      sim().faults.add({ route: 'accountV4', ...fault });
       const reply = await harness.execute(ACCOUNT, { id: ID });
       expectFieldError(reply, 'UPSTREAM_ERROR');
       expect(reply.errors![0]!.message).toMatch(/^The card issuer sent an unusable answer: /);
       expect(reply.errors![0]!.message).not.toMatch(raw);
       // An unusable answer is an answer: not retried.
-      expect(sim().log.count('account')).toBe(1);
+      expect(sim().log.count('accountV4')).toBe(1);
     },
   );
 
@@ -130,7 +130,7 @@ describe('transport faults', () => {
 
     it('an account with another id', async () => {
       sim().faults.add({
-        route: 'account',
+        route: 'accountV4',
         id: ID,
         body: `{"id":"${FIXTURES.accountNegativeBalance}","customerId":"${FIXTURES.corporateCustomer}","balance":-12.30}`,
       });
@@ -141,7 +141,7 @@ describe('transport faults', () => {
 
     it('but not the same id written with leading zeros', async () => {
       sim().faults.add({
-        route: 'account',
+        route: 'accountV4',
         id: ID,
         body: `{"id":"00${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50}`,
       });
@@ -214,7 +214,7 @@ describe('transport faults', () => {
   });
 
   it('U9: a body over the 5 MiB default cap is UPSTREAM_ERROR', async () => {
-    sim().faults.add({ route: 'account', oversizeBytes: 6 * 1024 * 1024, times: 1 });
+    sim().faults.add({ route: 'accountV4', oversizeBytes: 6 * 1024 * 1024, times: 1 });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expectFieldError(reply, 'UPSTREAM_ERROR');
     expect(reply.errors![0]!.message).toContain('larger than the allowed size');
@@ -234,7 +234,7 @@ describe('transport faults', () => {
     const { port } = elsewhere.server.address() as AddressInfo;
     try {
       sim().faults.add({
-        route: 'account',
+        route: 'accountV4',
         redirectTo: `http://127.0.0.1:${port}/account/v4/${ID}`,
       });
       const reply = await harness.execute(ACCOUNT, { id: ID });
@@ -242,14 +242,14 @@ describe('transport faults', () => {
       expect(reply.errors![0]!.message).toContain('redirect');
       expect(reply.text).not.toContain(String(port));
       expect(elsewhere.requests).toBe(0);
-      expect(sim().log.count('account')).toBe(1);
+      expect(sim().log.count('accountV4')).toBe(1);
     } finally {
       await new Promise((resolve) => elsewhere.server!.close(resolve));
     }
   });
 
   it('U11: the issuer refusing our credentials is UPSTREAM_ERROR for the caller, not a 401', async () => {
-    sim().faults.add({ route: 'account', status: 401 });
+    sim().faults.add({ route: 'accountV4', status: 401 });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expectFieldError(reply, 'UPSTREAM_ERROR');
     expect(reply.text).not.toContain(sim().password);
@@ -257,12 +257,12 @@ describe('transport faults', () => {
       Buffer.from(`${sim().username}:${sim().password}`).toString('base64'),
     );
     expect(reply.text).not.toContain('Basic ');
-    expect(sim().log.count('account')).toBe(1);
+    expect(sim().log.count('accountV4')).toBe(1);
   });
 
   it('U8: an account status the gateway does not know fails that field alone', async () => {
     sim().faults.add({
-      route: 'account',
+      route: 'accountV4',
       id: ID,
       body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","status":"ACCOUNT_FROZEN","currency":"EUR","balance":1234.50}`,
     });
@@ -279,7 +279,7 @@ describe('transport faults', () => {
 
   it('U12: amounts and 20-digit ids come through exactly, and __proto__ pollutes nothing', async () => {
     sim().faults.add({
-      route: 'account',
+      route: 'accountV4',
       body:
         '{"id":12345678901234567890,"customerId":10000000001,"currency":"EUR",' +
         '"balance":12345678901234567890.123456789,"__proto__":{"polluted":1}}',
@@ -294,11 +294,11 @@ describe('transport faults', () => {
   });
 
   it('U1 (reset): a connection reset before any answer is retried and answered', async () => {
-    sim().faults.add({ route: 'account', reset: true, times: 1 });
+    sim().faults.add({ route: 'accountV4', reset: true, times: 1 });
     const reply = await harness.execute(ACCOUNT, { id: ID });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.account.id).toBe(ID);
-    expect(sim().log.count('account')).toBe(2);
+    expect(sim().log.count('accountV4')).toBe(2);
   });
 });
 

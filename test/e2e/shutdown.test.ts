@@ -185,7 +185,7 @@ describe('graceful shutdown of the real process', () => {
     // The issuer never answered the slow call: its connection closed with the process.
     const slowCall = () =>
       simulator.log
-        .entries('account')
+        .entries('accountV4')
         .find((entry) => entry.id === FIXTURES.accountNegativeBalance);
     await expect.poll(() => slowCall()?.endedAt).toEqual(expect.any(Number));
     expect(slowCall()!.status).toBeUndefined();

@@ -349,9 +349,32 @@ describe('JSON as the issuer writes it', () => {
       template: one.template,
       ...ownFields,
     });
-    // v4 writes its keys in alphabetical order, as its list does.
+    // v4 writes its keys in alphabetical order, as its list does, with the
+    // capital I of the issuer's own example first.
     expect(Object.keys(single)).toEqual(Object.keys(single).sort());
     expect(single).not.toHaveProperty('accountTemplate');
+    expect(single).toMatchObject({
+      InvoicePaymentMethod: expect.stringMatching(/^(DIRECT_DEBIT|PLUS_GIROT|BANK_GIROT)$/),
+      accountCardBlocks: { hardblock: false, softblock: false },
+      productCode: `${one.template}_EUR_FI`,
+    });
+    const limited = sim.data
+      .accountsOf(FIXTURES.customerWith250)
+      .find((account) => account.usageLimits.length > 0)!;
+    const withLimits = exact((await simulatorGet(sim, `/account/v4/${limited.id}`)).text);
+    const [atm] = withLimits.usageLimits[0].values;
+    expect(Object.keys(atm)).toEqual([
+      'availableAmount',
+      'availableCount',
+      'code',
+      'count',
+      'reset',
+      'singleAmount',
+      'sumAmount',
+    ]);
+    // Nothing spent yet: the whole limit is available.
+    expect(atm.availableAmount).toBe(atm.sumAmount);
+    expect(atm.availableCount).toBe(atm.count);
 
     // v3's record, deprecated upstream: `accountTemplate` and no `name`.
     const singleV3 = exact(
@@ -545,16 +568,16 @@ describe('faults', () => {
   const accountPath = `/account/v4/${FIXTURES.accountTopLevel}`;
 
   it('answers a status sequence, then normally', async () => {
-    sim.faults.add({ route: 'account', statuses: [503, 503, 200] });
+    sim.faults.add({ route: 'accountV4', statuses: [503, 503, 200] });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await simulatorGet(sim, accountPath)).status);
     expect(statuses).toEqual([503, 503, 200, 200]);
-    expect(sim.log.count('account')).toBe(4);
+    expect(sim.log.count('accountV4')).toBe(4);
     expect(sim.faults.list()[0]).toMatchObject({ hits: 3, remaining: 0 });
   });
 
   it('sends Retry-After with a fault status, limited by times', async () => {
-    sim.faults.add({ route: 'account', status: 429, retryAfter: '1', times: 2 });
+    sim.faults.add({ route: 'accountV4', status: 429, retryAfter: '1', times: 2 });
     const first = await simulatorGet(sim, accountPath);
     expect(first.status).toBe(429);
     expect(first.headers['retry-after']).toBe('1');
@@ -567,8 +590,8 @@ describe('faults', () => {
 
   it('matches by id and route, first matching rule wins', async () => {
     sim.faults.add({ id: FIXTURES.accountNegativeBalance, status: 500 });
-    sim.faults.add({ route: 'account', status: 502 });
-    sim.faults.add({ route: 'account', status: 504 });
+    sim.faults.add({ route: 'accountV4', status: 502 });
+    sim.faults.add({ route: 'accountV4', status: 504 });
     expect((await simulatorGet(sim, `/account/v4/${FIXTURES.accountNegativeBalance}`)).status).toBe(
       500,
     );
@@ -599,7 +622,7 @@ describe('faults', () => {
   });
 
   it('hangs until the simulator closes, and close still resolves', async () => {
-    sim.faults.add({ route: 'account', hang: true });
+    sim.faults.add({ route: 'accountV4', hang: true });
     const pending = request(simulatorUrl(sim, accountPath), {
       headers: { authorization: basicAuth(sim.username, sim.password) },
     });
@@ -620,7 +643,7 @@ describe('faults', () => {
   });
 
   it('drips the body slowly after sending headers at once', async () => {
-    sim.faults.add({ route: 'account', slowBodyBytesPerSecond: 1000 });
+    sim.faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 1000 });
     const started = performance.now();
     const response = await request(simulatorUrl(sim, accountPath), {
       headers: { authorization: basicAuth(sim.username, sim.password) },
@@ -636,10 +659,10 @@ describe('faults', () => {
   });
 
   it('sends invalid JSON, HTML and an overridden body', async () => {
-    sim.faults.add({ route: 'account', invalidJson: true, times: 1 });
-    sim.faults.add({ route: 'account', html: true, status: 502, times: 1 });
+    sim.faults.add({ route: 'accountV4', invalidJson: true, times: 1 });
+    sim.faults.add({ route: 'accountV4', html: true, status: 502, times: 1 });
     sim.faults.add({
-      route: 'account',
+      route: 'accountV4',
       body: '{"__proto__":{"polluted":1},"id":12345678901234567890.5}',
       times: 1,
     });
@@ -658,7 +681,7 @@ describe('faults', () => {
 
   it('sends an oversize body of exactly N bytes of valid JSON', async () => {
     const bytes = 5 * 1024 * 1024 + 7;
-    sim.faults.add({ route: 'account', oversizeBytes: bytes });
+    sim.faults.add({ route: 'accountV4', oversizeBytes: bytes });
     const response = await simulatorGet(sim, accountPath);
     expect(response.headers['content-length']).toBe(String(bytes));
     expect(Buffer.byteLength(response.text)).toBe(bytes);
@@ -666,7 +689,7 @@ describe('faults', () => {
   });
 
   it('resets the connection', async () => {
-    sim.faults.add({ route: 'account', reset: true, times: 1 });
+    sim.faults.add({ route: 'accountV4', reset: true, times: 1 });
     const error = await simulatorGet(sim, accountPath).then(
       () => undefined,
       (reason: { code?: string }) => reason,
@@ -676,7 +699,7 @@ describe('faults', () => {
   });
 
   it('cuts the body short of its Content-Length', async () => {
-    sim.faults.add({ route: 'account', truncateBody: true });
+    sim.faults.add({ route: 'accountV4', truncateBody: true });
     const response = await request(simulatorUrl(sim, accountPath), {
       headers: { authorization: basicAuth(sim.username, sim.password) },
     });
@@ -694,13 +717,13 @@ describe('faults', () => {
   });
 
   it('applies a rule with probability 0 never, 1 always, 0.2 to about a fifth', async () => {
-    sim.faults.add({ route: 'account', status: 500, probability: 0 });
+    sim.faults.add({ route: 'accountV4', status: 500, probability: 0 });
     for (let i = 0; i < 10; i++) expect((await simulatorGet(sim, accountPath)).status).toBe(200);
     sim.faults.clear();
-    sim.faults.add({ route: 'account', status: 500, probability: 1 });
+    sim.faults.add({ route: 'accountV4', status: 500, probability: 1 });
     for (let i = 0; i < 10; i++) expect((await simulatorGet(sim, accountPath)).status).toBe(500);
     sim.faults.clear();
-    sim.faults.add({ route: 'account', status: 500, probability: 0.2 });
+    sim.faults.add({ route: 'accountV4', status: 500, probability: 0.2 });
     let failures = 0;
     for (let i = 0; i < 200; i++)
       if ((await simulatorGet(sim, accountPath)).status === 500) failures++;
@@ -793,7 +816,7 @@ describe('request log and concurrency gauge', () => {
       { route: 'accountsOfCustomerV3', customerId: FIXTURES.customerWith30, page: 0, size: 30 },
     ]);
     expect(sim.log.count()).toBe(5);
-    expect(sim.log.count('account')).toBe(3);
+    expect(sim.log.count('accountV4')).toBe(3);
     expect(sim.log.entries('customer')).toHaveLength(1);
     sim.log.clear();
     expect(sim.log.count()).toBe(0);
@@ -863,12 +886,12 @@ describe('admin endpoint', () => {
   });
 
   it('adds, lists and removes fault rules', async () => {
-    const added = await admin('POST', 'faults', { route: 'account', statuses: [503, 200] });
+    const added = await admin('POST', 'faults', { route: 'accountV4', statuses: [503, 200] });
     expect(added).toEqual({ status: 201, body: { id: expect.any(String) } });
     expect((await admin('GET', 'faults')).body.faults).toEqual([
       {
         id: added.body.id,
-        rule: { route: 'account', statuses: [503, 200] },
+        rule: { route: 'accountV4', statuses: [503, 200] },
         hits: 0,
         remaining: 2,
       },

@@ -66,7 +66,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ENFUCE_MAX_CONNECTIONS: '1' },
     });
     try {
-      queued.simulator.faults.add({ route: 'account', latencyMs: 50 });
+      queued.simulator.faults.add({ route: 'accountV4', latencyMs: 50 });
       const traces = ['1', '2', '3'].map((n) => n.repeat(32));
       const replies = await Promise.all(
         traces.map((trace, n) =>
@@ -80,7 +80,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         undefined,
         undefined,
       ]);
-      const calls = queued.simulator.log.entries('account');
+      const calls = queued.simulator.log.entries('accountV4');
       expect(calls).toHaveLength(3);
       const traceOf = (call: (typeof calls)[number]) =>
         String(call.headers.traceparent).split('-')[1];
@@ -93,7 +93,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   });
 
   it('gives each attempt its own span, a failed one marked with its code', async () => {
-    harness.simulator.faults.add({ route: 'account', status: 503, times: 1 });
+    harness.simulator.faults.add({ route: 'accountV4', status: 503, times: 1 });
     const trace = 'a'.repeat(32);
     const reply = await accountInTrace(
       harness.url,
@@ -104,7 +104,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(JSON.parse(reply).errors).toBeUndefined();
     // Each attempt went out with its own span's traceparent.
     const sent = harness.simulator.log
-      .entries('account')
+      .entries('accountV4')
       .map((call) => String(call.headers.traceparent));
     expect(sent).toHaveLength(2);
     expect(sent.map((header) => header.split('-')[1])).toEqual([trace, trace]);
@@ -217,7 +217,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     });
 
     // The issuer receives the trace context with the call.
-    const [call] = harness.simulator.log.entries('account');
+    const [call] = harness.simulator.log.entries('accountV4');
     expect(call!.headers.traceparent).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-01$`));
     // No credential travels in span attributes.
     expect(JSON.stringify(spans)).not.toContain(harness.simulator.password);

@@ -68,6 +68,81 @@ describe('exact decoding', () => {
     expect(list.map((account) => account.id)).toEqual(['1']);
   });
 
+  it("reads v4's single-account record as its example shows it, fields of its own and drift included", () => {
+    // ENFUCE_API.md §3b: the current example, with the older snapshot's
+    // statementBalance/due/totalDue beside it, as a drifting issuer may send.
+    const account = decodeAccount(
+      parseExactJson(`{
+        "InvoicePaymentMethod": "DIRECT_DEBIT",
+        "accountCardBlocks": {"hardblock": false, "softblock": true},
+        "accountsCardStatuses": "OK",
+        "additionalValues": [{"key": "BALC", "value": "true"}],
+        "address": {"address1": "Kings street 12", "city": "Mariehamn", "country": "FIN", "zipCode": "22100"},
+        "available": 1000.10, "balance": -12.30, "creditLimit": 10000,
+        "closureReason": "CLOSED1", "currency": "EUR", "customerId": "55667788990",
+        "dueDate": "2026-12-31",
+        "eInvoice": {"address": "FI7165429021331431", "operator": "NDEAFIHH", "paymentInstruction": "AA"},
+        "id": "12345678901234567890",
+        "interestPostingEnabled": true,
+        "interestRates": [{"interestRate": 12.5, "interestType": "PURCHASE"}],
+        "invoiceDayOfMonth": 31, "invoiceDeliveryMethod": "EMAIL", "invoicedBalance": 10.5,
+        "minimumToPay": {"amount": 123, "percentage": 50}, "minimumToPayBalance": 3.10,
+        "name": "Travel card", "number": "600000545", "overdueBalance": 0,
+        "parentId": "", "paymentReference": {"number": "1234561", "type": "FINNISH_7_3_1"},
+        "paymentTerms": 14, "productCode": "CREDIT_EUR_FI", "reason": "FRAUD",
+        "reminders": {"reminderStatus": "WAIT", "disableReminderProcess": false},
+        "segment": "SEGMENT_B", "status": "ACCOUNT_BLOCKED", "template": "CREDIT",
+        "underInvestigation": false,
+        "statementBalance": 1.00, "due": 2.00, "totalDue": 3.00,
+        "usageLimits": [{"code": "24H", "values": [{"availableAmount": 1200, "availableCount": 1200,
+          "code": "ATM", "count": 5, "reset": false, "singleAmount": 200.00, "sumAmount": 1200}]}]
+      }`),
+    );
+    expect(account).toEqual({
+      id: '12345678901234567890',
+      customerId: '55667788990',
+      parentId: null,
+      number: '600000545',
+      name: 'Travel card',
+      status: 'ACCOUNT_BLOCKED',
+      currency: 'EUR',
+      available: '1000.10',
+      balance: '-12.30',
+      creditLimit: '10000',
+      paymentReference: { number: '1234561', type: 'FINNISH_7_3_1' },
+      template: 'CREDIT',
+      details: {
+        segment: 'SEGMENT_B',
+        reason: 'FRAUD',
+        address: {
+          address1: 'Kings street 12',
+          address2: null,
+          address3: null,
+          address4: null,
+          city: 'Mariehamn',
+          zipCode: '22100',
+          region: null,
+          country: 'FIN',
+        },
+        minimumToPay: { amount: '123', percentage: '50' },
+        usageLimits: [
+          {
+            code: '24H',
+            values: [
+              {
+                code: 'ATM',
+                singleAmount: '200.00',
+                sumAmount: '1200',
+                count: 5,
+                reset: false,
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
   it('maps the v3 accountTemplate and the single-account details', () => {
     const account = decodeAccount(
       parseExactJson(
