@@ -270,6 +270,10 @@ export type UsageLimit = {
 /** A spending limit for one channel, such as `ATM`. */
 export type UsageLimitValue = {
   __typename?: 'UsageLimitValue';
+  /** What is left of `sumAmount` in the current period, as the issuer reports it (its v4 record). */
+  availableAmount?: Maybe<Scalars['Decimal']['output']>;
+  /** How many more transactions the current period allows, as the issuer reports it (its v4 record). */
+  availableCount?: Maybe<Scalars['Int']['output']>;
   /** The channel code, e.g. `ATM`. */
   code: Scalars['String']['output'];
   /** The largest number of transactions allowed in the period. */
@@ -520,6 +524,8 @@ export type UsageLimitResolvers<ContextType = GatewayContext, ParentType extends
 }>;
 
 export type UsageLimitValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UsageLimitValue'] = ResolversParentTypes['UsageLimitValue']> = ResolversObject<{
+  availableAmount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  availableCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   reset?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;

@@ -34,7 +34,8 @@ export function parseExactJson(text: string): unknown {
  * GraphQL's Int cannot hold). Told to the caller of a decode function, so
  * such reads show in the metrics instead of passing unseen.
  */
-export type UnreadableField = 'role' | 'paymentReference' | 'usageLimits' | 'usageLimits.count';
+export type UnreadableField =
+  'role' | 'paymentReference' | 'usageLimits' | 'usageLimits.count' | 'usageLimits.availableCount';
 export type UnreadableNotice = (field: UnreadableField) => void;
 
 // What a lenient field decodes to when it cannot be read: kept apart from a
@@ -117,6 +118,9 @@ const usageLimits = lenient(
               sumAmount: decimal,
               count,
               reset: z.boolean().nullish(),
+              // v4's record only.
+              availableAmount: decimal,
+              availableCount: count,
             }),
           )
           .nullish(),
@@ -279,6 +283,8 @@ function toUsageLimit(shape: UsageLimitShape, notice?: UnreadableNotice): UsageL
       sumAmount: value.sumAmount ?? null,
       count: readable(value.count, 'usageLimits.count', notice),
       reset: value.reset ?? null,
+      availableAmount: value.availableAmount ?? null,
+      availableCount: readable(value.availableCount, 'usageLimits.availableCount', notice),
     })),
   };
 }

@@ -31,6 +31,9 @@ export interface UsageLimitRecord {
     sumAmount: string | null;
     count: number | null;
     reset: boolean | null;
+    /** What is left of `sumAmount` this period; only v4's record says. */
+    availableAmount: string | null;
+    availableCount: number | null;
   }[];
 }
 

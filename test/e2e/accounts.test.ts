@@ -194,6 +194,32 @@ describe('Query.account and Query.accounts', () => {
     });
   });
 
+  it("answers usage limits with what is left of them, from the issuer's v4 record", async () => {
+    const limited = harness.simulator.data
+      .accountsOf(FIXTURES.customerWith250)
+      .find((account) => account.usageLimits.length > 0)!;
+    const { data, errors } = await harness.execute(
+      `query ($id: ID!) { account(id: $id) {
+        usageLimits { code values { code sumAmount count availableAmount availableCount } }
+      } }`,
+      { id: limited.id },
+    );
+    expect(errors).toBeUndefined();
+    // The simulator's accounts have spent nothing: all of each limit is left.
+    expect(data.account.usageLimits).toEqual(
+      limited.usageLimits.map((limit) => ({
+        code: limit.code,
+        values: limit.values.map((value) => ({
+          code: value.code,
+          sumAmount: value.sumAmount,
+          count: value.count,
+          availableAmount: value.sumAmount,
+          availableCount: value.count,
+        })),
+      })),
+    );
+  });
+
   it('reads the full record for detail fields only when they are selected', async () => {
     const query = `{
       customer(id: "${FIXTURES.customerWith30}") {

@@ -135,6 +135,8 @@ describe('exact decoding', () => {
                 sumAmount: '1200',
                 count: 5,
                 reset: false,
+                availableAmount: '1200',
+                availableCount: 1200,
               },
             ],
           },
@@ -184,13 +186,25 @@ describe('exact decoding', () => {
       notice,
     );
     decodeAccount(parseExactJson('{"id":5,"customerId":6,"usageLimits":[{"values":[]}]}'), notice);
+    decodeAccount(
+      parseExactJson(
+        '{"id":5,"customerId":6,"usageLimits":[{"code":"24H","values":[{"code":"ATM","availableCount":-3,"availableAmount":null}]}]}',
+      ),
+      notice,
+    );
     decodeAccountList(
       parseExactJson('[{"id":1,"customerId":2,"paymentReference":null},{"id":3,"customerId":2}]'),
       notice,
     );
     decodeCustomer({ id: '1', role: 'SOLE_TRADER' }, notice);
     decodeCustomer({ id: '1', role: null }, notice);
-    expect(noticed).toEqual(['paymentReference', 'usageLimits.count', 'usageLimits', 'role']);
+    expect(noticed).toEqual([
+      'paymentReference',
+      'usageLimits.count',
+      'usageLimits',
+      'usageLimits.availableCount',
+      'role',
+    ]);
   });
 
   it.each([
