@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
+import { CallerLimits, type CallerLimitsPolicy } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
 import { corsPolicy } from './cors.js';
 import {
@@ -23,7 +24,6 @@ import {
   refuseLargeBodies,
   refuseUnacceptable,
 } from './hardening.js';
-import { CallerLimits, type CallerLimitsPolicy } from './callerLimits.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
 import { deferredRequestLogger } from './requestLogger.js';
 
