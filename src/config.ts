@@ -296,11 +296,11 @@ function callerLimitWarnings(config: Config): string[] {
       `caller limits (${set.join(', ')}) apply only to callers with a verified token, and here callers need none (${why}): no caller is limited`,
     ];
   }
-  // Calls are charged as requests end, so only a cap on requests running
-  // bounds how far past its minute a burst of one caller's requests goes.
+  // Calls beyond a request's first are charged as it ends, so without a cap
+  // on requests running, a caller's burst can go far past its minute.
   return operations.callerMaxInFlight === 0
     ? [
-        `CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a caller's requests are charged as they end, so one that sends many at once can make up to MAX_UPSTREAM_CALLS_PER_OPERATION (${upstream.maxCallsPerOperation}) calls with each before the first is charged`,
+        `CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a request is charged its first call as it is let in and the rest as it ends, so a caller with n calls left can start n requests at once and make up to n × MAX_UPSTREAM_CALLS_PER_OPERATION (${upstream.maxCallsPerOperation}) calls`,
       ]
     : [];
 }

@@ -270,9 +270,15 @@ export type UsageLimit = {
 /** A spending limit for one channel, such as `ATM`. */
 export type UsageLimitValue = {
   __typename?: 'UsageLimitValue';
-  /** What is left of `sumAmount` in the current period, as the issuer reports it (its v4 record). */
+  /**
+   * What the issuer reports as still available of this limit's `sumAmount`,
+   * exactly as it sent it. Null when the issuer did not say.
+   */
   availableAmount?: Maybe<Scalars['Decimal']['output']>;
-  /** How many more transactions the current period allows, as the issuer reports it (its v4 record). */
+  /**
+   * What the issuer reports as still available of this limit's `count`. Null
+   * when the issuer did not say, or sent a number GraphQL's Int cannot hold.
+   */
   availableCount?: Maybe<Scalars['Int']['output']>;
   /** The channel code, e.g. `ATM`. */
   code: Scalars['String']['output'];

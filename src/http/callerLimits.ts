@@ -13,9 +13,11 @@
  * or two hundred, and a count of requests would let the costly ones through
  * (RELIABILITY.md puts rate limits in the GraphQL layer for that reason).
  * What a request costs is known only once it has run, so a caller is let
- * in while its minute is not spent, and each request's calls are charged
- * when its answer is ready; only `maxInFlight` bounds the overdraft (by the
- * calls the requests running may make), so config.ts warns when it is unset.
+ * in while its minute is not spent: each request is charged its first call
+ * as it is let in and the rest when its answer is ready. A caller with n
+ * calls left can so start n requests at once, and overdraw by what they
+ * make beyond their first; `maxInFlight` caps those n, and config.ts warns
+ * when it is unset.
  *
  * Callers without a verified token (the simulator, `AUTH_DISABLED=true`)
  * are not limited: they name themselves, so one name per request would

@@ -23,46 +23,41 @@ export function accountSummaryV3(account: AccountRecord): string {
 
 /** A v4 list item (also used for sub-accounts): v3's fields plus `name` and `template`, alphabetical. */
 export function accountSummaryV4(account: AccountRecord): string {
-  return cached('summaryV4', account, () => stringify(summaryV4Fields(account)));
+  return cached('summaryV4', account, () => stringify(alphabetical(summaryV4Fields(account))));
 }
 
 /**
  * The single-account record of `GET /account/v4/{id}` (§3b): the v4 list
- * item's fields, the single record's own and a few of v4's alone, with
- * values derived from the account (the dataset's draws stay as they are),
- * alphabetical. The simulator's accounts have spent nothing of their usage
- * limits yet, so what is available is the whole limit.
+ * item's fields, the single record's own and a few of v4's alone,
+ * alphabetical. Those v4 alone has are derived from the account, not drawn,
+ * so the seeded dataset stays the same. The simulator's accounts have spent
+ * nothing of their usage limits yet: all of each limit is available.
  */
 export function accountV4(account: AccountRecord): string {
-  return cached('accountV4', account, () => {
-    const fields: Record<string, JsonValue | undefined> = {
-      ...summaryV4Fields(account),
-      ...detailFields(account),
-      usageLimits: account.usageLimits.map((limit) => ({
-        code: limit.code,
-        values: limit.values.map((value) => ({
-          availableAmount: amount(value.sumAmount),
-          availableCount: value.count,
-          code: value.code,
-          count: value.count,
-          reset: value.reset,
-          singleAmount: amount(value.singleAmount),
-          sumAmount: amount(value.sumAmount),
-        })),
-      })),
-      // The capital I is the issuer's own (ENFUCE_API.md §3b).
-      InvoicePaymentMethod: INVOICE_PAYMENT_METHODS[Number(account.id.at(-1)) % 3],
-      accountCardBlocks: { hardblock: false, softblock: account.status === 'ACCOUNT_BLOCKED' },
-      accountsCardStatuses: 'OK',
-      interestPostingEnabled: true,
-      invoiceDayOfMonth: 1 + (Number(account.id.slice(-2)) % 28),
-      paymentTerms: 14,
-      productCode: `${account.template}_${account.currency}_FI`,
-      underInvestigation: false,
-    };
-    const sorted = Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1));
-    return stringify(Object.fromEntries(sorted));
-  });
+  return cached('accountV4', account, () =>
+    stringify(
+      alphabetical({
+        ...summaryV4Fields(account),
+        ...detailFields(account),
+        usageLimits: usageLimits(account, (value) =>
+          alphabetical({
+            ...value,
+            availableAmount: value.sumAmount,
+            availableCount: value.count,
+          }),
+        ),
+        // The capital I is the issuer's own (ENFUCE_API.md §3b).
+        InvoicePaymentMethod: INVOICE_PAYMENT_METHODS[Number(account.id.at(-1)) % 3],
+        accountCardBlocks: { hardblock: false, softblock: account.status === 'ACCOUNT_BLOCKED' },
+        accountsCardStatuses: 'OK',
+        interestPostingEnabled: true,
+        invoiceDayOfMonth: 1 + (Number(account.id.slice(-2)) % 28),
+        paymentTerms: 14,
+        productCode: `${account.template}_${account.currency}_FI`,
+        underInvestigation: false,
+      }),
+    ),
+  );
 }
 
 const INVOICE_PAYMENT_METHODS = ['DIRECT_DEBIT', 'PLUS_GIROT', 'BANK_GIROT'];
@@ -74,6 +69,7 @@ export function accountV3(account: AccountRecord): string {
       ...summaryV3Fields(account),
       accountTemplate: account.template,
       ...detailFields(account),
+      usageLimits: usageLimits(account, (value) => value),
     }),
   );
 }
@@ -149,25 +145,12 @@ function summaryV3Fields(account: AccountRecord): Record<string, JsonValue | und
   };
 }
 
+/** v3's list fields and `name` and `template`, in no particular order. */
 function summaryV4Fields(account: AccountRecord): Record<string, JsonValue | undefined> {
-  const ids = idFields(account);
-  return {
-    available: amount(account.available),
-    balance: amount(account.balance),
-    creditLimit: amount(account.creditLimit),
-    currency: account.currency,
-    customerId: ids.customerId,
-    id: ids.id,
-    name: account.name,
-    number: ids.number,
-    parentId: ids.parentId,
-    paymentReference: ids.paymentReference,
-    status: account.status,
-    template: account.template,
-  };
+  return { ...summaryV3Fields(account), name: account.name, template: account.template };
 }
 
-/** What only a single-account record holds, in v3's order; v4 holds them too. */
+/** What only a single-account record holds but its usage limits, in v3's order. */
 function detailFields(account: AccountRecord): Record<string, JsonValue | undefined> {
   return {
     invoiceDeliveryMethod: account.invoiceDeliveryMethod,
@@ -179,17 +162,30 @@ function detailFields(account: AccountRecord): Record<string, JsonValue | undefi
     reason: account.reason,
     segment: account.segment,
     eInvoice: account.eInvoice,
-    usageLimits: account.usageLimits.map((limit) => ({
-      code: limit.code,
-      values: limit.values.map((value) => ({
-        code: value.code,
-        reset: value.reset,
-        singleAmount: amount(value.singleAmount),
-        count: value.count,
-        sumAmount: amount(value.sumAmount),
-      })),
-    })),
   };
+}
+
+/** The account's usage limits, each value as v3 writes it, passed through `value`. */
+function usageLimits(
+  account: AccountRecord,
+  value: (v3: Record<string, JsonValue | undefined>) => Record<string, JsonValue | undefined>,
+): JsonValue {
+  return account.usageLimits.map((limit) => ({
+    code: limit.code,
+    values: limit.values.map((each) =>
+      value({
+        code: each.code,
+        reset: each.reset,
+        singleAmount: amount(each.singleAmount),
+        count: each.count,
+        sumAmount: amount(each.sumAmount),
+      }),
+    ),
+  }));
+}
+
+function alphabetical<T>(fields: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 // The account examples print ids and numbers bare; one fixture quotes them, as the card examples do.

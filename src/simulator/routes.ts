@@ -24,7 +24,9 @@ export interface RouteMatch {
 }
 
 // Order matters: `/account/v3/customer/1` must not be read as `/account/v3/{id}`.
-// v3's single-account record is deprecated upstream; the gateway reads v4's.
+// v3's single-account record is deprecated upstream and the gateway reads
+// v4's; the simulator serves both, as the issuer does, so that a test can
+// tell which one the gateway asks for.
 const PATTERNS: readonly [RouteName, RegExp][] = [
   ['accountsOfCustomerV3', /^\/account\/v3\/customer\/([^/]+)$/],
   ['accountsOfCustomerV4', /^\/account\/v4\/customer\/([^/]+)$/],

@@ -118,7 +118,7 @@ const usageLimits = lenient(
               sumAmount: decimal,
               count,
               reset: z.boolean().nullish(),
-              // v4's record only.
+              // Not in v3's record, nor perhaps in every issuer release.
               availableAmount: decimal,
               availableCount: count,
             }),
@@ -141,9 +141,7 @@ const accountSummary = z.object({
   balance: decimal,
   creditLimit: decimal,
   paymentReference,
-  // v4 says `template`, v3 `accountTemplate`.
   template: text,
-  accountTemplate: text,
 });
 
 const accountFull = accountSummary.extend({
@@ -200,7 +198,7 @@ export function decodeAccountList(body: unknown, notice?: UnreadableNotice): Acc
 // All that must be readable to tell who may learn that a record is unusable.
 const accountOwner = z.object({ customerId: ID });
 
-/** One full account from `GET /account/v4/{id}` (v3's record, `accountTemplate` and no `name`, reads too). */
+/** One full account from `GET /account/v4/{id}`. */
 export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
   const result = accountFull.safeParse(body);
   if (!result.success) {
@@ -239,7 +237,7 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
     balance: shape.balance ?? null,
     creditLimit: shape.creditLimit ?? null,
     paymentReference: readable(shape.paymentReference, 'paymentReference', notice),
-    template: shape.template ?? shape.accountTemplate ?? null,
+    template: shape.template ?? null,
   };
 }
 

@@ -31,7 +31,7 @@ export interface UsageLimitRecord {
     sumAmount: string | null;
     count: number | null;
     reset: boolean | null;
-    /** What is left of `sumAmount` this period; only v4's record says. */
+    /** What the issuer reports as left of `sumAmount` and `count`. */
     availableAmount: string | null;
     availableCount: number | null;
   }[];

@@ -1,6 +1,7 @@
 /**
  * Each verified caller's share (src/http/callerLimits.ts): requests running
- * at once, and upstream calls a minute charged as requests end. Driven the
+ * at once, and upstream calls a minute, each request's first charged as it
+ * is let in and the rest as it ends. Driven the
  * way server.ts drives it: `admit` inside the handler `guard` wraps.
  */
 import { GraphQLError } from 'graphql';

@@ -310,7 +310,7 @@ describe('start-up warnings', () => {
     expect(
       warnings({ ...SEALED, AUTH_JWT_SECRET: SECRET, CALLER_CALLS_PER_MINUTE: '600' }),
     ).toEqual([
-      "CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a caller's requests are charged as they end, so one that sends many at once can make up to MAX_UPSTREAM_CALLS_PER_OPERATION (200) calls with each before the first is charged",
+      'CALLER_CALLS_PER_MINUTE is set without CALLER_MAX_IN_FLIGHT: a request is charged its first call as it is let in and the rest as it ends, so a caller with n calls left can start n requests at once and make up to n × MAX_UPSTREAM_CALLS_PER_OPERATION (200) calls',
     ]);
   });
 

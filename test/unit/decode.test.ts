@@ -145,10 +145,10 @@ describe('exact decoding', () => {
     });
   });
 
-  it('maps the v3 accountTemplate and the single-account details', () => {
+  it('reads the single-account details, a number where the docs print a string included', () => {
     const account = decodeAccount(
       parseExactJson(
-        '{"id":5,"customerId":6,"accountTemplate":"CREDIT","segment":"SEGMENT_A","address":{"city":"Mariehamn","zipCode":22100},"minimumToPay":{"amount":123,"percentage":50.5},"usageLimits":[{"code":"24H","values":[{"code":"ATM","singleAmount":200.00,"count":5,"reset":true}]}]}',
+        '{"id":5,"customerId":6,"template":"CREDIT","segment":"SEGMENT_A","address":{"city":"Mariehamn","zipCode":22100},"minimumToPay":{"amount":123,"percentage":50.5},"usageLimits":[{"code":"24H","values":[{"code":"ATM","singleAmount":200.00,"count":5,"reset":true}]}]}',
       ),
     );
     expect(account.template).toBe('CREDIT');
