@@ -910,6 +910,13 @@ describe('admin endpoint', () => {
     expect(response.body.message).toMatch(/^Invalid fault rule: statuses/);
   });
 
+  it('refuses a rule for a route it does not serve, such as the unversioned account', async () => {
+    const response = await admin('POST', 'faults', { route: 'account', status: 500 });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^Invalid fault rule: route/);
+    expect(sim.faults.list()).toEqual([]);
+  });
+
   it('shows the log and stats without counting itself, and sets latency', async () => {
     await simulatorGet(sim, `/customer/v3/${FIXTURES.corporateCustomer}`);
     const log = await admin('GET', 'log?route=customer');
