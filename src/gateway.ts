@@ -17,6 +17,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { corsPolicy } from './http/cors.js';
+import { CallerLimits } from './http/callerLimits.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
@@ -145,6 +146,7 @@ export async function createGateway(
   });
   await apollo.start();
   const authenticates = callersNeedTokens(config);
+  const { callerMaxInFlight, callerCallsPerMinute } = config.operations;
   mountGraphQL(
     app,
     apollo,
@@ -168,13 +170,14 @@ export async function createGateway(
         onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
       },
       // Callers without a verified token name themselves: no share is theirs.
-      callers: authenticates
-        ? {
-            maxInFlight: config.operations.callerMaxInFlight,
-            callsPerMinute: config.operations.callerCallsPerMinute,
-            onLimited: (reason) => instruments.requestsRateLimited.inc({ reason }),
-          }
-        : undefined,
+      callers:
+        authenticates && (callerMaxInFlight > 0 || callerCallsPerMinute > 0)
+          ? new CallerLimits({
+              maxInFlight: callerMaxInFlight,
+              callsPerMinute: callerCallsPerMinute,
+              onLimited: (reason) => instruments.requestsRateLimited.inc({ reason }),
+            })
+          : undefined,
     },
   );
 

@@ -59,36 +59,33 @@ export class CallerLimits {
     this.#onLimited = policy.onLimited;
   }
 
-  /** Whether any limit is set. */
-  static any(policy: CallerLimitsPolicy): boolean {
-    return policy.maxInFlight > 0 || policy.callsPerMinute > 0;
-  }
-
   /**
    * Lets the request in, or rejects with 429 RATE_LIMITED when its caller
    * has `maxInFlight` requests running or has spent its minute's calls.
    * A request let in must be handed to `leave` once answered (`guard`).
+   * Undefined when nothing is left to wait for, as without a call budget.
    */
-  async admit(context: GatewayContext): Promise<void> {
+  admit(context: GatewayContext): Promise<void> | undefined {
     const { sub } = context.caller;
     const running = this.#inFlight.get(sub) ?? 0;
     if (this.#maxInFlight > 0 && running >= this.#maxInFlight) {
-      throw this.#refuse('in_flight', 1);
+      return Promise.reject(this.#refuse('in_flight', 1));
     }
     // Counted before the wait below, so that requests of one caller
     // arriving in the same turn are weighed against each other.
     this.#inFlight.set(sub, running + 1);
     this.#admitted.add(context);
-    if (!this.#calls) return;
-    try {
-      // The request's first call, charged now so that a caller's minute
-      // runs out even with requests that make none.
-      await this.#calls.consume(sub);
-    } catch (spent) {
-      if (!(spent instanceof RateLimiterRes)) throw spent;
-      this.#leave(context);
-      throw this.#refuse('calls', Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
-    }
+    if (!this.#calls) return undefined;
+    // The request's first call, charged now so that a caller's minute runs
+    // out even with requests that make none.
+    return this.#calls.consume(sub).then(
+      () => undefined,
+      (spent: unknown) => {
+        if (!(spent instanceof RateLimiterRes)) throw spent;
+        this.#leave(context);
+        throw this.#refuse('calls', Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
+      },
+    );
   }
 
   /**

@@ -15,7 +15,7 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
-import { CallerLimits, type CallerLimitsPolicy } from './callerLimits.js';
+import type { CallerLimits } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
 import { corsPolicy } from './cors.js';
 import {
@@ -156,15 +156,11 @@ export function mountGraphQL(
     /** When GraphQL requests are shed with 503 (overload.ts). */
     shedding: SheddingPolicy;
     /** Each verified caller's share (callerLimits.ts); unset, callers are not told apart. */
-    callers?: CallerLimitsPolicy | undefined;
+    callers?: CallerLimits | undefined;
   },
 ): void {
-  const { shedding } = options;
+  const { shedding, callers } = options;
   const shedder = new LoadShedder(shedding);
-  const callers =
-    options.callers && CallerLimits.any(options.callers)
-      ? new CallerLimits(options.callers)
-      : undefined;
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
       const context = await createContext({
@@ -176,7 +172,8 @@ export function mountGraphQL(
       // Before the wait, so a request shed there is logged with its caller.
       request.gatewayContext = context;
       // Before the door: a caller past its share does not wait in line.
-      if (callers) await callers.admit(context);
+      const admitted = callers?.admit(context);
+      if (admitted) await admitted;
       // Last before the operation runs: its first calls queue right after.
       const wait = shedder.waitToStart(request.callerGone);
       if (wait) {

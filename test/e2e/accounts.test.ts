@@ -53,12 +53,11 @@ describe('Query.account and Query.accounts', () => {
       template: harness.simulator.data.account(ids[0]!)!.template,
     });
     expect(data.accounts).toEqual(ids.map((id) => ({ id, name: named(id) })));
-    // One read per distinct id, none from the deprecated v3 record.
+    // One read per distinct id, both of v4's record.
     expect(harness.simulator.log.entries().map((entry) => entry.path)).toEqual(
       expect.arrayContaining(ids.map((id) => `/account/v4/${id}`)),
     );
     expect(harness.simulator.log.count()).toBe(2);
-    expect(harness.simulator.log.count('accountV3')).toBe(0);
   });
 
   it('fails an amount that comes without its currency with UPSTREAM_ERROR, not a silent null', async () => {

@@ -4,6 +4,7 @@
  * CALLER_CALLS_PER_MINUTE gets 429 RATE_LIMITED with Retry-After and makes
  * no upstream call, while other callers are served.
  */
+import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -119,12 +120,23 @@ describe('caller limits: upstream calls a minute (CALLER_CALLS_PER_MINUTE)', () 
     );
     expect(harness.simulator.log.count()).toBe(4);
 
+    // Refused before what is checked after the token, such as a batch (400).
+    const batch = await request(`${harness.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...alice },
+      body: JSON.stringify([{ query: TWO_CUSTOMERS }]),
+    });
+    expect(batch.statusCode).toBe(429);
+    expect(await batch.body.json()).toMatchObject({
+      errors: [{ extensions: { code: 'RATE_LIMITED' } }],
+    });
+
     const bob = await harness.execute(TWO_CUSTOMERS, {}, await headersOf('bob'));
     expect(bob.status).toBe(200);
     expect(harness.simulator.log.count()).toBe(6);
     const metrics = await scrape(harness.url);
     expect(metrics.value('gateway_graphql_requests_rate_limited_total', { reason: 'calls' })).toBe(
-      1,
+      2,
     );
   });
 });
