@@ -4,6 +4,7 @@
  * one line naming the variable (see index.ts), never a half-working gateway.
  */
 import { z } from 'zod';
+import type { CallerSharesPolicy } from './http/callerShares.js';
 import { CLIENT_DEFAULTS } from './upstream/client.js';
 import { POLICY_DEFAULTS } from './upstream/policy.js';
 
@@ -281,6 +282,19 @@ export function configWarnings(config: Config): string[] {
 /** Whether callers prove who they are: not with the built-in simulator, nor with AUTH_DISABLED=true. */
 export function callersNeedTokens({ upstream, auth }: Pick<Config, 'upstream' | 'auth'>): boolean {
   return upstream.baseUrl !== undefined && !auth.disabled;
+}
+
+/**
+ * Each verified caller's share, when a limit is set and callers need a
+ * token; undefined when no caller is limited.
+ */
+export function callerSharesPolicy(config: Config): CallerSharesPolicy | undefined {
+  const { callerMaxInFlight, callerCallsPerMinute } = config.operations;
+  // Callers without a verified token name themselves: no share is theirs.
+  if (!callersNeedTokens(config) || (callerMaxInFlight === 0 && callerCallsPerMinute === 0)) {
+    return undefined;
+  }
+  return { maxInFlight: callerMaxInFlight, callsPerMinute: callerCallsPerMinute };
 }
 
 function callerLimitWarnings(config: Config): string[] {

@@ -12,12 +12,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createAuthenticator } from './auth/authenticate.js';
-import { callersNeedTokens, type Config, type UpstreamConfig } from './config.js';
+import {
+  callerSharesPolicy,
+  callersNeedTokens,
+  type Config,
+  type UpstreamConfig,
+} from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { corsPolicy } from './http/cors.js';
 import { CallerLimits } from './http/callerLimits.js';
+import { CallerShares, type CallerLedger } from './http/callerShares.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
@@ -56,6 +62,8 @@ export interface GatewayDependencies {
   client?: EnfuceClient;
   /** Where the instruments go (a cluster worker's aggregating registry). @default a new Registry */
   metricsRegistry?: Registry;
+  /** Where each caller's share is counted (a cluster worker's: the primary). @default this process */
+  callerShares?: CallerLedger;
 }
 
 export interface Gateway {
@@ -146,7 +154,7 @@ export async function createGateway(
   });
   await apollo.start();
   const authenticates = callersNeedTokens(config);
-  const { callerMaxInFlight, callerCallsPerMinute } = config.operations;
+  const shares = callerSharesPolicy(config);
   mountGraphQL(
     app,
     apollo,
@@ -169,15 +177,11 @@ export async function createGateway(
         onShed: (reason) => instruments.requestsShed.inc({ reason }),
         onWaiting: (waiting) => instruments.requestsWaiting.set(waiting),
       },
-      // Callers without a verified token name themselves: no share is theirs.
       callers:
-        authenticates && (callerMaxInFlight > 0 || callerCallsPerMinute > 0)
-          ? new CallerLimits({
-              maxInFlight: callerMaxInFlight,
-              callsPerMinute: callerCallsPerMinute,
-              onLimited: (reason) => instruments.requestsRateLimited.inc({ reason }),
-            })
-          : undefined,
+        shares &&
+        new CallerLimits(deps.callerShares ?? new CallerShares(shares), (reason) =>
+          instruments.requestsRateLimited.inc({ reason }),
+        ),
     },
   );
 

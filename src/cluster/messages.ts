@@ -2,6 +2,7 @@
  * What the cluster primary and its workers say to each other over the IPC
  * channel. Each question carries an id so answers cannot be crossed.
  */
+import type { Refusal } from '../http/callerShares.js';
 import type { WorkerMetrics } from '../observability/clusterMetrics.js';
 
 export interface Question {
@@ -32,3 +33,25 @@ export interface MetricsAnswer {
 
 /** What a worker's metrics answer says, without the envelope. */
 export type MetricsReply = Omit<MetricsAnswer, 'type' | 'id'>;
+
+/** A worker asking the primary for a place in a caller's share (cluster/callerShares.ts). */
+export interface CallerEnter {
+  type: 'gateway:caller-enter';
+  id: number;
+  sub: string;
+}
+
+/** The primary's answer: let in, or the refusal. */
+export interface CallerEntered {
+  type: 'gateway:caller-entered';
+  id: number;
+  refusal?: Refusal;
+}
+
+/** A worker giving a place back: its request answered, or excused. */
+export interface CallerLeave {
+  type: 'gateway:caller-leave';
+  sub: string;
+  /** The calls its request made beyond its first; `excused` when it never ran. */
+  callsBeyondFirst: number | 'excused';
+}

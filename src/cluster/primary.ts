@@ -2,7 +2,8 @@
  * `WEB_CONCURRENCY` workers on one host through `node:cluster`. The primary
  * serves nothing itself: it runs the built-in simulator once (when there is
  * no ENFUCE_BASE_URL) and tells workers its URL, aggregates every worker's
- * metrics for whichever worker is scraped, restarts workers that die, and on
+ * metrics for whichever worker is scraped, keeps the count of each caller's
+ * share for all workers (callerShares.ts), restarts workers that die, and on
  * SIGTERM or SIGINT lets every worker drain before it exits, with 1 when any
  * of them had to cut requests off. A worker that exits before the first one
  * listened is a start-up failure (a port in use, say): the primary stops too,
@@ -10,14 +11,22 @@
  * does when workers keep dying later (a crash loop): restarting them would
  * hide from the supervisor a failure it can see and back off from.
  *
- * The workers' side of the conversation is in worker.ts.
+ * The workers' side of the conversation is in worker.ts and callerShares.ts.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { callerSharesPolicy, type Config } from '../config.js';
 import { HostMetrics, type WorkerMetrics } from '../observability/clusterMetrics.js';
 import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
-import type { Answer, MetricsAnswer, MetricsQuestion, MetricsReply, Question } from './messages.js';
+import { HostCallerShares } from './callerShares.js';
+import type {
+  Answer,
+  CallerEntered,
+  MetricsAnswer,
+  MetricsQuestion,
+  MetricsReply,
+  Question,
+} from './messages.js';
 
 // Below the 5 s a worker waits for the primary's aggregate.
 const WORKER_METRICS_TIMEOUT_MS = 4000;
@@ -81,7 +90,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     return hostMetrics.aggregate(new Map(live));
   };
 
+  const policy = callerSharesPolicy(config);
+  const callerShares = policy && new HostCallerShares(policy, sendTo);
+
   cluster.on('message', (worker: Worker, message: Question | MetricsAnswer) => {
+    if (callerShares?.receive(worker, message)) return;
     if (message?.type === 'gateway:metrics-answer') {
       metricsAnswers.get(message.id)?.settle(message);
       return;
@@ -143,6 +156,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     startedAt.delete(worker.id);
     listening.delete(worker);
     forgetQuestionsTo(worker);
+    callerShares?.forget(worker);
     void hostMetrics.retire(worker.id);
     if (stopping) return;
     if (!anyListened) {
@@ -177,7 +191,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
  * emit 'error' on it, which nothing listens for, and take the primary and
  * every worker down; the exit itself is handled where workers are restarted.
  */
-function sendTo(worker: Worker, message: MetricsQuestion | Answer, lost?: () => void): void {
+function sendTo(
+  worker: Worker,
+  message: MetricsQuestion | Answer | CallerEntered,
+  lost?: () => void,
+): void {
   if (!worker.isConnected()) {
     lost?.();
     return;

@@ -19,44 +19,34 @@
  * make beyond their first; `maxInFlight` caps those n, and config.ts warns
  * when it is unset.
  *
+ * The count itself is callerShares.ts: this process's, or with
+ * `WEB_CONCURRENCY` the cluster primary's, one for every worker.
+ *
  * Callers without a verified token (the simulator, `AUTH_DISABLED=true`)
  * are not limited: they name themselves, so one name per request would
  * escape any share, and one name for all would be a second global limit.
  */
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GatewayContext } from '../context.js';
+import type { CallerLedger, RateLimitReason, Refusal } from './callerShares.js';
 
-/** Which share a refused request had used up. */
-export type RateLimitReason = 'in_flight' | 'calls';
-
-export interface CallerLimitsPolicy {
-  /** Requests one caller may have running at once; 0: no limit. */
-  maxInFlight: number;
-  /** Upstream calls one caller may cause in a minute; 0: no limit. */
-  callsPerMinute: number;
-  /** Told of every refused request (metrics). */
-  onLimited?: (reason: RateLimitReason) => void;
-}
+export type { RateLimitReason } from './callerShares.js';
 
 /** Where a verified caller's requests are let in or refused with 429. */
 export class CallerLimits {
-  readonly #maxInFlight: number;
-  readonly #calls: RateLimiterMemory | undefined;
+  readonly #ledger: CallerLedger;
   readonly #onLimited: ((reason: RateLimitReason) => void) | undefined;
-  /** Requests running, by caller; a caller with none has no entry. */
-  readonly #inFlight = new Map<string, number>();
   /** The contexts of requests let in and not answered yet. */
   readonly #admitted = new WeakSet<GatewayContext>();
 
-  constructor(policy: CallerLimitsPolicy) {
-    this.#maxInFlight = policy.maxInFlight;
-    this.#calls =
-      policy.callsPerMinute > 0
-        ? new RateLimiterMemory({ points: policy.callsPerMinute, duration: 60 })
-        : undefined;
-    this.#onLimited = policy.onLimited;
+  /**
+   * @param ledger the count of each caller's share (callerShares.ts)
+   * @param onLimited told of every refused request (metrics)
+   */
+  constructor(ledger: CallerLedger, onLimited?: (reason: RateLimitReason) => void) {
+    this.#ledger = ledger;
+    this.#onLimited = onLimited;
   }
 
   /**
@@ -66,26 +56,12 @@ export class CallerLimits {
    * Undefined when nothing is left to wait for, as without a call budget.
    */
   admit(context: GatewayContext): Promise<void> | undefined {
-    const { sub } = context.caller;
-    const running = this.#inFlight.get(sub) ?? 0;
-    if (this.#maxInFlight > 0 && running >= this.#maxInFlight) {
-      return Promise.reject(this.#refuse('in_flight', 1));
-    }
-    // Counted before the wait below, so that requests of one caller
-    // arriving in the same turn are weighed against each other.
-    this.#inFlight.set(sub, running + 1);
+    const entered = this.#ledger.enter(context.caller.sub);
+    if (entered instanceof Promise)
+      return entered.then((refusal) => this.#settle(context, refusal));
+    if (entered) return Promise.reject(this.#refuse(entered));
     this.#admitted.add(context);
-    if (!this.#calls) return undefined;
-    // The request's first call, charged now so that a caller's minute runs
-    // out even with requests that make none.
-    return this.#calls.consume(sub).then(
-      () => undefined,
-      (spent: unknown) => {
-        if (!(spent instanceof RateLimiterRes)) throw spent;
-        this.#leave(context);
-        throw this.#refuse('calls', Math.max(1, Math.ceil(spent.msBeforeNext / 1000)));
-      },
-    );
+    return undefined;
   }
 
   /**
@@ -94,8 +70,7 @@ export class CallerLimits {
    * charged: the gateway's overload is not the caller's spending.
    */
   excuse(context: GatewayContext): void {
-    if (!this.#leave(context)) return;
-    void this.#calls?.reward(context.caller.sub, 1);
+    if (this.#admitted.delete(context)) this.#ledger.excuse(context.caller.sub);
   }
 
   /** `handler`, handing every request it let in to `leave` once answered. */
@@ -116,20 +91,19 @@ export class CallerLimits {
 
   /**
    * Frees the request's place and charges the calls it made beyond its
-   * first; false when it held none (never let in, or already left).
+   * first, unless it held none (never let in, or already left).
    */
-  #leave(context: GatewayContext): boolean {
-    if (!this.#admitted.delete(context)) return false;
-    const { sub } = context.caller;
-    const running = this.#inFlight.get(sub)! - 1;
-    if (running === 0) this.#inFlight.delete(sub);
-    else this.#inFlight.set(sub, running);
-    const beyondFirst = context.upstreamCalls.count - 1;
-    if (this.#calls && beyondFirst > 0) void this.#calls.penalty(sub, beyondFirst);
-    return true;
+  #leave(context: GatewayContext): void {
+    if (!this.#admitted.delete(context)) return;
+    this.#ledger.leave(context.caller.sub, context.upstreamCalls.count - 1);
   }
 
-  #refuse(reason: RateLimitReason, retryAfterSeconds: number): GraphQLError {
+  #settle(context: GatewayContext, refusal: Refusal | undefined): void {
+    if (refusal) throw this.#refuse(refusal);
+    this.#admitted.add(context);
+  }
+
+  #refuse({ reason, retryAfterSeconds }: Refusal): GraphQLError {
     this.#onLimited?.(reason);
     return new GraphQLError(
       `Too many requests from this caller; retry after ${retryAfterSeconds} s.`,

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { TEST_JWT_SECRET } from '../helpers/harness.js';
 import { parseSamples } from '../helpers/prometheus.js';
 import {
   spawnGateway,
   spawnGatewayUntilExit,
   type SpawnedGateway,
 } from '../helpers/spawnGateway.js';
+import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
 
@@ -255,4 +257,104 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     expect(count?.value).toBe(1);
     expect(listening(gateway.output())).toBe(2);
   });
+});
+
+describe('WEB_CONCURRENCY=2: per-caller limits', () => {
+  const CUSTOMER = 'query One($id: ID!) { customer(id: $id) { displayName } }';
+  let simulator: Simulator;
+  let gateway: SpawnedGateway | undefined;
+  beforeAll(async () => {
+    simulator = await startSimulator();
+  });
+  afterAll(() => simulator.close());
+  afterEach(async () => {
+    gateway?.kill('SIGKILL');
+    await gateway?.exited;
+    gateway = undefined;
+    simulator.reset();
+  });
+
+  /** Two workers whose callers may each run one request at once. */
+  async function clusterWithLimits() {
+    // A port of its own: workers started after all others died listen anew.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    gateway = await spawnGateway({
+      WEB_CONCURRENCY: '2',
+      PORT: String(port),
+      ENFUCE_BASE_URL: simulator.url,
+      ENFUCE_USERNAME: simulator.username,
+      ENFUCE_PASSWORD: simulator.password,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      CALLER_MAX_IN_FLIGHT: '1',
+    });
+    await vi.waitFor(
+      () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
+      { timeout: 20_000 },
+    );
+    const alice = bearer(await anyCustomerToken({ sub: 'alice' }));
+    // A fresh connection each time, so the primary spreads them over the workers.
+    const ask = () =>
+      gateway!.post(
+        { query: CUSTOMER, variables: { id: FIXTURES.privateCustomer } },
+        { ...alice, connection: 'close' },
+      );
+    return { gateway, ask };
+  }
+
+  const logLines = (output: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it("counts a caller's requests on every worker against one share", async () => {
+    const { gateway, ask } = await clusterWithLimits();
+    simulator.faults.add({ route: 'customer', latencyMs: 1500 });
+    const held = ask();
+    await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
+
+    for (let i = 0; i < 4; i++) {
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(refused.json.errors).toMatchObject([{ extensions: { code: 'RATE_LIMITED' } }]);
+    }
+    // Refused by both workers, not only by the one running alice's request.
+    await vi.waitFor(() => {
+      const refusedBy = logLines(gateway.output())
+        .filter((line) => line['msg'] === 'graphql request' && line['status'] === 429)
+        .map((line) => line['worker']);
+      expect(refusedBy).toHaveLength(4);
+      expect(new Set(refusedBy).size).toBe(2);
+    });
+    expect(simulator.log.count()).toBe(1);
+
+    expect((await held).status).toBe(200);
+    // Answered: the place is free on whichever worker asks.
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+  }, 40_000);
+
+  it('gives back the places of workers that die with requests running', async () => {
+    const { gateway, ask } = await clusterWithLimits();
+    simulator.faults.add({ route: 'customer', latencyMs: 30_000 });
+    const held = ask().catch((error: Error) => error);
+    await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
+    expect((await ask()).status).toBe(429);
+
+    const workers = logLines(gateway.output())
+      .filter((line) => line['msg'] === 'gateway listening')
+      .map((line) => Number(line['pid']));
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    expect(await held).toBeInstanceOf(Error);
+    await vi.waitFor(
+      () => expect(gateway.output().match(/"msg":"gateway listening"/g)).toHaveLength(4),
+      { timeout: 20_000 },
+    );
+    simulator.reset();
+    // The primary kept the count, and gave back what the dead workers held.
+    expect((await ask()).status).toBe(200);
+  }, 40_000);
 });

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../../src/context.js';
 import { CallerLimits, type RateLimitReason } from '../../src/http/callerLimits.js';
+import { CallerShares } from '../../src/http/callerShares.js';
 
 function contextOf(sub: string): GatewayContext {
   return {
@@ -18,11 +19,9 @@ function contextOf(sub: string): GatewayContext {
 
 function limitsOf(maxInFlight: number, callsPerMinute: number) {
   const limited: RateLimitReason[] = [];
-  const limits = new CallerLimits({
-    maxInFlight,
-    callsPerMinute,
-    onLimited: (reason) => limited.push(reason),
-  });
+  const limits = new CallerLimits(new CallerShares({ maxInFlight, callsPerMinute }), (reason) =>
+    limited.push(reason),
+  );
   /**
    * One request of `context`'s caller: let in, then `work` (which may make
    * calls), then answered. Resolves to what the caller gets: 'ok' or the code.
@@ -132,6 +131,39 @@ describe('caller limits: upstream calls a minute', () => {
     expect(await request(contextOf('alice'))).toBe('ok');
   });
 
+  it('tells a caller whose minute is spent so, even while its requests hold every place', async () => {
+    vi.useFakeTimers({ now: 0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const { limited, request } = limitsOf(1, 1);
+    let running = false;
+    void request(contextOf('alice'), () => {
+      running = true;
+      return new Promise<void>(() => {});
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(running).toBe(true);
+    vi.setSystemTime(15_000);
+    // Not "retry after 1 s": the caller's next call is 45 s away.
+    expect(await request(contextOf('alice'))).toEqual({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfter: 45,
+    });
+    expect(limited).toEqual(['calls']);
+  });
+
+  it('gives back the call of a request refused for its place', async () => {
+    const { limited, request } = limitsOf(1, 2);
+    let finish!: () => void;
+    const held = request(contextOf('alice'), () => new Promise<void>((r) => (finish = r)));
+    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    finish();
+    expect(await held).toBe('ok');
+    // The minute's second call is still there, and then it is spent.
+    expect(await request(contextOf('alice'))).toBe('ok');
+    expect(await request(contextOf('alice'))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited).toEqual(['in_flight', 'calls']);
+  });
+
   it('gives back the place of a request refused for calls at once', async () => {
     const { limits, limited, request } = limitsOf(1, 1);
     expect(await request(contextOf('alice'))).toBe('ok');
@@ -153,6 +185,7 @@ describe('caller limits: upstream calls a minute', () => {
     // Excusing twice, or after the request has left, changes nothing.
     limits.excuse(shed);
     await expect(limits.admit(contextOf('alice'))).rejects.toThrow(/retry after/);
-    expect(limited).toEqual(['in_flight']);
+    // The second excuse gave nothing back: the minute's one call is spent.
+    expect(limited).toEqual(['calls']);
   });
 });

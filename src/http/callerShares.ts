@@ -1,0 +1,101 @@
+/**
+ * The count behind each caller's share (callerLimits.ts): requests running
+ * and upstream calls spent this minute, by `sub`. A single process keeps it
+ * itself; with `WEB_CONCURRENCY` the cluster primary keeps the one count for
+ * every worker (cluster/callerShares.ts), so a caller's share is the host's
+ * and not each worker's.
+ */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Which share a refused request had used up. */
+export type RateLimitReason = 'in_flight' | 'calls';
+
+/** Why a request was not let in, and when its caller may try again. */
+export interface Refusal {
+  reason: RateLimitReason;
+  retryAfterSeconds: number;
+}
+
+export interface CallerSharesPolicy {
+  /** Requests one caller may have running at once; 0: no limit. */
+  maxInFlight: number;
+  /** Upstream calls one caller may cause in a minute; 0: no limit. */
+  callsPerMinute: number;
+}
+
+/** What callerLimits.ts needs of the count, wherever it is kept. */
+export interface CallerLedger {
+  /**
+   * Takes a place for one request of `sub` and charges its first call; the
+   * refusal instead when the caller has no place or no call left.
+   */
+  enter(sub: string): Promise<Refusal | undefined> | Refusal | undefined;
+  /** Gives the place back and charges the calls the request made beyond its first. */
+  leave(sub: string, callsBeyondFirst: number): void;
+  /** Gives the place and the first call back: the request never ran. */
+  excuse(sub: string): void;
+}
+
+/** The count itself, in this process. */
+export class CallerShares implements CallerLedger {
+  readonly #maxInFlight: number;
+  readonly #calls: RateLimiterMemory | undefined;
+  /** Requests running, by caller; a caller with none has no entry. */
+  readonly #inFlight = new Map<string, number>();
+
+  constructor(policy: CallerSharesPolicy) {
+    this.#maxInFlight = policy.maxInFlight;
+    this.#calls =
+      policy.callsPerMinute > 0
+        ? new RateLimiterMemory({ points: policy.callsPerMinute, duration: 60 })
+        : undefined;
+  }
+
+  enter(sub: string): Promise<Refusal | undefined> | Refusal | undefined {
+    const calls = this.#calls;
+    if (!calls) return this.#takePlace(sub);
+    // The calls first, so a caller whose minute is spent hears so (with the
+    // time left) whatever else it has running. The place is taken after the
+    // wait, in one turn, which still weighs requests of one caller that
+    // arrive together against each other.
+    return calls.consume(sub).then(
+      () => {
+        const refusal = this.#takePlace(sub);
+        if (refusal) void calls.reward(sub, 1);
+        return refusal;
+      },
+      (spent: unknown): Refusal => {
+        if (!(spent instanceof RateLimiterRes)) throw spent;
+        return {
+          reason: 'calls',
+          retryAfterSeconds: Math.max(1, Math.ceil(spent.msBeforeNext / 1000)),
+        };
+      },
+    );
+  }
+
+  leave(sub: string, callsBeyondFirst: number): void {
+    this.#freePlace(sub);
+    if (this.#calls && callsBeyondFirst > 0) void this.#calls.penalty(sub, callsBeyondFirst);
+  }
+
+  excuse(sub: string): void {
+    this.#freePlace(sub);
+    void this.#calls?.reward(sub, 1);
+  }
+
+  #takePlace(sub: string): Refusal | undefined {
+    const running = this.#inFlight.get(sub) ?? 0;
+    if (this.#maxInFlight > 0 && running >= this.#maxInFlight) {
+      return { reason: 'in_flight', retryAfterSeconds: 1 };
+    }
+    this.#inFlight.set(sub, running + 1);
+    return undefined;
+  }
+
+  #freePlace(sub: string): void {
+    const running = (this.#inFlight.get(sub) ?? 1) - 1;
+    if (running === 0) this.#inFlight.delete(sub);
+    else this.#inFlight.set(sub, running);
+  }
+}
