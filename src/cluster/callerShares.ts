@@ -16,6 +16,9 @@ import type { CallerEnter, CallerEntered, CallerLeave } from './messages.js';
 
 type Send = (worker: Worker, message: CallerEntered, lost: () => void) => void;
 
+/** The primary answers in well under a millisecond; this long means its answer is lost. */
+const ENTER_TIMEOUT_MS = 1000;
+
 /** In the primary: one count for the callers of every worker. */
 export class HostCallerShares {
   readonly #shares: CallerShares;
@@ -57,7 +60,9 @@ export class HostCallerShares {
   }
 
   async #enter(worker: Worker, { id, sub }: CallerEnter): Promise<void> {
-    const refusal = await this.#shares.enter(sub);
+    // A count that fails (the in-memory limiter does not) lets the request
+    // in rather than take the primary, and every worker with it, down.
+    const refusal = await Promise.resolve(this.#shares.enter(sub)).catch(() => undefined);
     if (!refusal) {
       const held = this.#held.get(worker) ?? new Map<string, number>();
       held.set(sub, (held.get(sub) ?? 0) + 1);
@@ -66,6 +71,7 @@ export class HostCallerShares {
     const answer: CallerEntered = {
       type: 'gateway:caller-entered',
       id,
+      sub,
       ...(refusal && { refusal }),
     };
     // A worker gone before the answer never ran the request.
@@ -88,36 +94,63 @@ export class HostCallerShares {
 }
 
 /**
- * In a worker: the primary's count, asked over the IPC channel. Should the
- * channel close (the primary gone, the worker stopping), requests are let in
- * rather than held: the limits are a fair share, not an access check.
+ * In a worker: the primary's count, asked over the IPC channel. A request
+ * whose answer does not come within `ENTER_TIMEOUT_MS` is let in rather
+ * than held: the limits are a fair share, not an access check, and a
+ * request that waits on a lost answer would hold its place at the door.
  */
 export class PrimaryCallerShares implements CallerLedger {
   #nextId = 0;
-  readonly #pending = new Map<number, (refusal: Refusal | undefined) => void>();
+  #listening = false;
+  readonly #pending = new Map<number, (refusal?: Refusal) => void>();
+  /**
+   * Places the primary granted this worker and not given back, by caller:
+   * only those go back. A request let in without one (its answer late)
+   * may give back the place of another of its caller's requests early,
+   * which that one then does not give back: the count is right again once
+   * both have ended.
+   */
+  readonly #granted = new Map<string, number>();
 
   enter(sub: string): Promise<Refusal | undefined> | undefined {
     if (!process.connected) return undefined;
-    if (this.#pending.size === 0) {
+    if (!this.#listening) {
+      // For good: an answer that comes after its wait is over still counts.
       process.on('message', this.#onAnswer);
-      process.on('disconnect', this.#letEveryoneIn);
+      this.#listening = true;
     }
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
+      const timer = setTimeout(() => settle(), ENTER_TIMEOUT_MS);
+      const settle = (refusal?: Refusal) => {
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        resolve(refusal);
+      };
+      this.#pending.set(id, settle);
       const message: CallerEnter = { type: 'gateway:caller-enter', id, sub };
       process.send!(message, undefined, undefined, (error: Error | null) => {
-        if (error && this.#pending.delete(id)) resolve(undefined);
+        if (error) settle();
       });
     });
   }
 
   leave(sub: string, callsBeyondFirst: number): void {
-    this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
+    if (this.#giveBack(sub)) this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
   }
 
   excuse(sub: string): void {
-    this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: 'excused' });
+    if (this.#giveBack(sub)) {
+      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: 'excused' });
+    }
+  }
+
+  #giveBack(sub: string): boolean {
+    const places = this.#granted.get(sub);
+    if (places === undefined) return false;
+    if (places === 1) this.#granted.delete(sub);
+    else this.#granted.set(sub, places - 1);
+    return true;
   }
 
   #tell(message: CallerLeave): void {
@@ -127,25 +160,13 @@ export class PrimaryCallerShares implements CallerLedger {
 
   readonly #onAnswer = (message: CallerEntered | null | undefined): void => {
     if (message?.type !== 'gateway:caller-entered') return;
-    const resolve = this.#pending.get(message.id);
-    if (!resolve) return;
-    this.#settle(message.id);
-    resolve(message.refusal);
-  };
-
-  readonly #letEveryoneIn = (): void => {
-    for (const [id, resolve] of this.#pending) {
-      this.#settle(id);
-      resolve(undefined);
+    const settle = this.#pending.get(message.id);
+    if (!message.refusal) {
+      // Granted: counted here even when the wait is over, so that a late
+      // grant goes straight back.
+      this.#granted.set(message.sub, (this.#granted.get(message.sub) ?? 0) + 1);
+      if (!settle) this.excuse(message.sub);
     }
+    settle?.(message.refusal);
   };
-
-  #settle(id: number): void {
-    this.#pending.delete(id);
-    // No listener left means the IPC channel no longer keeps the worker alive.
-    if (this.#pending.size === 0) {
-      process.off('message', this.#onAnswer);
-      process.off('disconnect', this.#letEveryoneIn);
-    }
-  }
 }

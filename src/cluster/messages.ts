@@ -45,6 +45,7 @@ export interface CallerEnter {
 export interface CallerEntered {
   type: 'gateway:caller-entered';
   id: number;
+  sub: string;
   refusal?: Refusal;
 }
 

@@ -21,7 +21,9 @@ import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
 import { HostCallerShares } from './callerShares.js';
 import type {
   Answer,
+  CallerEnter,
   CallerEntered,
+  CallerLeave,
   MetricsAnswer,
   MetricsQuestion,
   MetricsReply,
@@ -93,24 +95,27 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const policy = callerSharesPolicy(config);
   const callerShares = policy && new HostCallerShares(policy, sendTo);
 
-  cluster.on('message', (worker: Worker, message: Question | MetricsAnswer) => {
-    if (callerShares?.receive(worker, message)) return;
-    if (message?.type === 'gateway:metrics-answer') {
-      metricsAnswers.get(message.id)?.settle(message);
-      return;
-    }
-    if (message?.type !== 'gateway:question') return;
-    const reply = (answer: Omit<Answer, 'type' | 'id'>) =>
-      sendTo(worker, { type: 'gateway:answer', id: message.id, ...answer } satisfies Answer);
-    if (message.topic === 'simulatorUrl') {
-      reply(simulator ? { value: simulator.url } : { error: 'No simulator runs here.' });
-    } else {
-      clusterMetrics().then(
-        (value) => reply({ value }),
-        (error: Error) => reply({ error: error.message }),
-      );
-    }
-  });
+  cluster.on(
+    'message',
+    (worker: Worker, message: Question | MetricsAnswer | CallerEnter | CallerLeave) => {
+      if (callerShares?.receive(worker, message)) return;
+      if (message?.type === 'gateway:metrics-answer') {
+        metricsAnswers.get(message.id)?.settle(message);
+        return;
+      }
+      if (message?.type !== 'gateway:question') return;
+      const reply = (answer: Omit<Answer, 'type' | 'id'>) =>
+        sendTo(worker, { type: 'gateway:answer', id: message.id, ...answer } satisfies Answer);
+      if (message.topic === 'simulatorUrl') {
+        reply(simulator ? { value: simulator.url } : { error: 'No simulator runs here.' });
+      } else {
+        clusterMetrics().then(
+          (value) => reply({ value }),
+          (error: Error) => reply({ error: error.message }),
+        );
+      }
+    },
+  );
 
   let stopping = false;
   const startedAt = new Map<number, number>();

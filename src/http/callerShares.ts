@@ -52,24 +52,26 @@ export class CallerShares implements CallerLedger {
   }
 
   enter(sub: string): Promise<Refusal | undefined> | Refusal | undefined {
+    // The place first, in this turn, so requests of one caller that arrive
+    // together are weighed against each other.
+    const noPlace = this.#takePlace(sub);
     const calls = this.#calls;
-    if (!calls) return this.#takePlace(sub);
-    // The calls first, so a caller whose minute is spent hears so (with the
-    // time left) whatever else it has running. The place is taken after the
-    // wait, in one turn, which still weighs requests of one caller that
-    // arrive together against each other.
+    if (!calls) return noPlace;
+    if (noPlace) {
+      // A caller whose minute is spent is told so, with the seconds left,
+      // rather than to retry in 1 s only to hear it then.
+      return calls
+        .get(sub)
+        .then((used) => (used && used.remainingPoints === 0 ? callsSpent(used) : noPlace));
+    }
+    // The request's first call, charged now so that a caller's minute runs
+    // out even with requests that make none.
     return calls.consume(sub).then(
-      () => {
-        const refusal = this.#takePlace(sub);
-        if (refusal) void calls.reward(sub, 1);
-        return refusal;
-      },
-      (spent: unknown): Refusal => {
+      () => undefined,
+      (spent: unknown) => {
         if (!(spent instanceof RateLimiterRes)) throw spent;
-        return {
-          reason: 'calls',
-          retryAfterSeconds: Math.max(1, Math.ceil(spent.msBeforeNext / 1000)),
-        };
+        this.#freePlace(sub);
+        return callsSpent(spent);
       },
     );
   }
@@ -98,4 +100,8 @@ export class CallerShares implements CallerLedger {
     if (running === 0) this.#inFlight.delete(sub);
     else this.#inFlight.set(sub, running);
   }
+}
+
+function callsSpent(used: RateLimiterRes): Refusal {
+  return { reason: 'calls', retryAfterSeconds: Math.max(1, Math.ceil(used.msBeforeNext / 1000)) };
 }

@@ -275,20 +275,17 @@ describe('WEB_CONCURRENCY=2: per-caller limits', () => {
   });
 
   /** Two workers whose callers may each run one request at once. */
-  async function clusterWithLimits() {
-    // A port of its own: workers started after all others died listen anew.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+  async function clusterWithLimits(env: Record<string, string> = {}) {
     gateway = await spawnGateway({
       WEB_CONCURRENCY: '2',
-      PORT: String(port),
       ENFUCE_BASE_URL: simulator.url,
       ENFUCE_USERNAME: simulator.username,
       ENFUCE_PASSWORD: simulator.password,
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       CALLER_MAX_IN_FLIGHT: '1',
+      // The primary hands connections to the workers in turn (Linux's default).
+      NODE_CLUSTER_SCHED_POLICY: 'rr',
+      ...env,
     });
     await vi.waitFor(
       () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
@@ -338,7 +335,12 @@ describe('WEB_CONCURRENCY=2: per-caller limits', () => {
   }, 40_000);
 
   it('gives back the places of workers that die with requests running', async () => {
-    const { gateway, ask } = await clusterWithLimits();
+    // A port of its own: workers started after all others died listen anew.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const { gateway, ask } = await clusterWithLimits({ PORT: String(port) });
     simulator.faults.add({ route: 'customer', latencyMs: 30_000 });
     const held = ask().catch((error: Error) => error);
     await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
@@ -355,6 +357,29 @@ describe('WEB_CONCURRENCY=2: per-caller limits', () => {
     );
     simulator.reset();
     // The primary kept the count, and gave back what the dead workers held.
+    expect((await ask()).status).toBe(200);
+  }, 40_000);
+
+  it('lets a request in when the primary does not answer, and gives back its late grant', async () => {
+    // Workers take connections themselves, so they serve while the primary is stopped.
+    const { gateway, ask } = await clusterWithLimits({ NODE_CLUSTER_SCHED_POLICY: 'none' });
+    const primary = logLines(gateway.output()).find(
+      (line) => line['msg'] === 'cluster primary started',
+    )!['pid'] as number;
+    process.kill(primary, 'SIGSTOP');
+    let answered;
+    try {
+      const startedAt = performance.now();
+      answered = await ask();
+      // Its wait for the primary's answer ran out.
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1000);
+    } finally {
+      process.kill(primary, 'SIGCONT');
+    }
+    expect(answered.status).toBe(200);
+    // The primary granted the place once it ran again; the worker gave it
+    // back at once, so alice's next requests are let in, one at a time.
+    await vi.waitFor(async () => expect((await ask()).status).toBe(200), { timeout: 5000 });
     expect((await ask()).status).toBe(200);
   }, 40_000);
 });

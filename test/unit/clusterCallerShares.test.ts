@@ -72,15 +72,16 @@ describe("the cluster primary's count of caller shares", () => {
   });
 
   it('gives back the place and the call of an answer that could not reach its worker', async () => {
-    const { host, link, enter } = hostOf(1, 1);
+    const { host, link, enter } = hostOf(1, 2);
     link.up = false;
     expect(await enter(workerA, 'alice')).toBe('no answer');
     link.up = true;
-    // The request never ran: its place and its call are the next one's.
     expect(await enter(workerB, 'alice')).toBe('let in');
+    // The request never ran: its call too is the next one's.
+    expect(await enter(workerA, 'alice')).toBe('in_flight');
     // And the dead worker's exit gives nothing back twice.
     host.forget(workerA);
-    expect(await enter(workerA, 'alice')).toBe('calls');
+    expect(await enter(workerA, 'alice')).toBe('in_flight');
   });
 
   it('leaves other messages to the primary', () => {
