@@ -345,7 +345,13 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
       : [];
   }
   const warnings: string[] = [];
-  const route = /\/(account|customer)\/*$/.exec(new URL(upstream.baseUrl).pathname)?.[1];
+  const issuer = new URL(upstream.baseUrl);
+  if (issuer.protocol === 'http:' && !LOOPBACK.test(issuer.hostname)) {
+    warnings.push(
+      'ENFUCE_BASE_URL is plain http: the issuer credentials and card data cross the network unencrypted',
+    );
+  }
+  const route = /\/(account|customer)\/*$/.exec(issuer.pathname)?.[1];
   if (route !== undefined) {
     warnings.push(
       `ENFUCE_BASE_URL ends in /${route}: the gateway adds /account/... and /customer/... itself, so the issuer's root is likely one level up`,
@@ -369,6 +375,11 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
     if (auth.audience === undefined) {
       warnings.push(
         'AUTH_AUDIENCE is unset: any token of the identity provider is accepted, whichever application it was issued for',
+      );
+    }
+    if (auth.issuer === undefined) {
+      warnings.push(
+        'AUTH_ISSUER is unset: a token signed with a key of the key set is accepted whoever issued it (a provider may sign for several tenants with one key set)',
       );
     }
   }

@@ -54,20 +54,26 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   >();
   let nextMetricsQuestion = 0;
   const metricsOf = (worker: Worker) =>
-    new Promise<WorkerMetrics>((resolve, reject) => {
+    new Promise<WorkerMetrics>((resolve) => {
       const id = nextMetricsQuestion++;
-      const timer = setTimeout(() => {
-        metricsAnswers.delete(id);
-        reject(
-          new Error(`Worker ${worker.id} sent no metrics within ${WORKER_METRICS_TIMEOUT_MS} ms.`),
-        );
-      }, WORKER_METRICS_TIMEOUT_MS);
+      // A worker that cannot answer counts by its last answer (an empty one
+      // says so): failing the scrape would lose the host's metrics just when
+      // one worker is in trouble, stalled by a long task, say.
       const settle = ({ metrics, error }: MetricsReply) => {
         clearTimeout(timer);
         metricsAnswers.delete(id);
-        if (metrics) resolve(metrics);
-        else reject(new Error(error ?? `Worker ${worker.id} sent no metrics.`));
+        if (!metrics) {
+          logger.warn(
+            { worker: worker.id, reason: error },
+            'counting a worker by its last metrics',
+          );
+        }
+        resolve(metrics ?? []);
       };
+      const timer = setTimeout(
+        () => settle({ error: `no answer within ${WORKER_METRICS_TIMEOUT_MS} ms` }),
+        WORKER_METRICS_TIMEOUT_MS,
+      );
       metricsAnswers.set(id, { worker, settle });
       // A worker that is already gone has nothing more to count.
       sendTo(worker, { type: 'gateway:metrics-question', id } satisfies MetricsQuestion, () =>
@@ -82,7 +88,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     }
   };
   const hostMetrics = new HostMetrics();
-  const clusterMetrics = async () => {
+  const askWorkers = async () => {
     const workers = [...listening];
     const answers = await Promise.all(workers.map(metricsOf));
     // One that died meanwhile counts by what it said before it died (retire).
@@ -91,6 +97,14 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     );
     return hostMetrics.aggregate(new Map(live));
   };
+  // Scrapes that arrive while the workers are being asked share that answer,
+  // so a flood of them costs the workers and the primary, which also keeps
+  // the per-caller count, one round at a time.
+  let asking: Promise<string> | undefined;
+  const clusterMetrics = () =>
+    (asking ??= askWorkers().finally(() => {
+      asking = undefined;
+    }));
 
   const policy = callerSharesPolicy(config);
   const callerShares = policy && new HostCallerShares(policy, sendTo);

@@ -50,7 +50,8 @@ export function corsPolicy(options: CorsPolicyOptions = {}): FastifyCorsOptions 
     credentials: false,
     methods: ['GET', 'POST'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
-    exposedHeaders: ['x-request-id'],
+    // Retry-After, so a browser app can back off as a 429 or 503 asks.
+    exposedHeaders: ['x-request-id', 'retry-after'],
     // Browsers cap this (Chrome at 2 hours); 10 minutes keeps policy changes prompt.
     maxAge: 600,
   };

@@ -514,11 +514,15 @@ describe('the audit trail', () => {
     expect(new Set(users)).toEqual(new Set(['agent@bank.example']));
   });
 
-  it('sends "anonymous" without X-Audit-User over the simulator', async () => {
+  it('sends "anonymous" without X-Audit-User over the simulator, or with an empty one', async () => {
     await openHarness.execute(query);
     const users = auditUsers(openHarness);
     expect(users.length).toBeGreaterThanOrEqual(4);
     expect(new Set(users)).toEqual(new Set(['anonymous']));
+    openHarness.simulator.reset();
+    const empty = await openHarness.execute(query, undefined, { 'x-audit-user': '' });
+    expect(empty.status).toBe(200);
+    expect(new Set(auditUsers(openHarness))).toEqual(new Set(['anonymous']));
   });
 
   it.each([['alice&auditUser=root#x'], ['%0d%0aX-Injected: 1'], ['a'.repeat(128)]])(

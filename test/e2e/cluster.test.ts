@@ -180,6 +180,45 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     return { asking: asking!, slow: slow!, scrapes, sentAt };
   }
 
+  it('answers a scrape when a worker stalls past the wait, counting it by its last answer', async () => {
+    gateway = await clusterOver();
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    for (let i = 0; i < 4; i++) {
+      const reply = await gateway.post(
+        { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+        { connection: 'close' },
+      );
+      expect(reply.status).toBe(200);
+    }
+    // Both workers answer once, so each has a last answer.
+    expect((await request(`${gateway.url}/metrics`)).statusCode).toBe(200);
+
+    const { slow, scrapes } = await scrapesWaitingOn(gateway);
+    let answered;
+    try {
+      answered = (await Promise.all(scrapes)).filter(
+        (s): s is Exclude<typeof s, Error> => !(s instanceof Error),
+      );
+    } finally {
+      process.kill(slow, 'SIGCONT');
+    }
+    // Those the live worker took, answered after the primary's 4 s wait with
+    // every request served, the stalled worker's included.
+    expect(answered.length).toBeGreaterThan(0);
+    for (const scrape of answered) {
+      expect(scrape.status).toBe(200);
+      expect(scrape.afterMs).toBeGreaterThanOrEqual(4000);
+      const count = parseSamples(scrape.text).find(
+        (s) =>
+          s.name === 'gateway_graphql_request_duration_seconds_count' &&
+          s.labels.operation === 'OneAccount',
+      );
+      expect(count?.value).toBe(4);
+    }
+    // Scrapes waiting together shared one round of questions: one wait ran out.
+    expect(gateway.output().match(/counting a worker by its last metrics/g)).toHaveLength(1);
+  }, 40_000);
+
   it('keeps running when a worker dies while its scrape waits for the other worker', async () => {
     gateway = await clusterOver();
     let primaryExit: number | null | undefined;

@@ -10,11 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APOLLO_STUDIO_ORIGIN } from '../../src/http/cors.js';
 import { EXAMPLE_OPERATION } from '../../src/plugins/landingPage.js';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -205,7 +206,7 @@ describe('Apollo Studio as a cross-origin explorer', () => {
    * permission stands in for the user allowing Chrome's prompt, so only CORS
    * decides.
    */
-  async function fetchFrom(origin: string, harness: Harness) {
+  async function fetchFrom(origin: string, harness: Harness, authorization = 'Bearer none') {
     const browser = await openBrowser([harness.url, origin]);
     try {
       await browser.context.grantPermissions(['local-network-access'], { origin });
@@ -220,28 +221,32 @@ describe('Apollo Studio as a cross-origin explorer', () => {
       const console: string[] = [];
       page.on('console', (message) => console.push(message.text()));
       await page.goto(`${origin}/sandbox/explorer`);
-      const result = await page.evaluate(async (url) => {
-        try {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              authorization: 'Bearer none',
-              'apollo-require-preflight': 'true',
-              'x-apollo-operation-name': 'Probe',
-            },
-            body: JSON.stringify({ query: 'query Probe { __typename }' }),
-          });
-          return {
-            ok: true,
-            status: response.status,
-            body: await response.text(),
-            requestId: response.headers.get('x-request-id'),
-          };
-        } catch (error) {
-          return { ok: false, error: String(error) };
-        }
-      }, `${harness.url}/graphql`);
+      const result = await page.evaluate(
+        async ([url, authorization]) => {
+          try {
+            const response = await fetch(url, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                authorization,
+                'apollo-require-preflight': 'true',
+                'x-apollo-operation-name': 'Probe',
+              },
+              body: JSON.stringify({ query: 'query Probe { __typename }' }),
+            });
+            return {
+              ok: true,
+              status: response.status,
+              body: await response.text(),
+              requestId: response.headers.get('x-request-id'),
+              retryAfter: response.headers.get('retry-after'),
+            };
+          } catch (error) {
+            return { ok: false, error: String(error) };
+          }
+        },
+        [`${harness.url}/graphql`, authorization] as const,
+      );
       return { ...result, console };
     } finally {
       await browser.close();
@@ -313,6 +318,27 @@ describe('Apollo Studio as a cross-origin explorer', () => {
       const result = await fetchFrom('https://cards.example.com', harness);
       expect(result).toMatchObject({ ok: true, status: 200 });
       expect(JSON.parse(result.body!)).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await harness.close();
+    }
+  }, 60_000);
+  it('lets an allowed origin read when to retry a refused request', async () => {
+    const harness = await startHarness({
+      auth: true,
+      env: { CORS_ORIGINS: 'https://cards.example.com', CALLER_MAX_IN_FLIGHT: '1' },
+    });
+    try {
+      const alice = await anyCustomerToken({ sub: 'alice' });
+      harness.simulator.faults.add({ route: 'customer', latencyMs: 2000 });
+      const held = harness.execute(
+        `{ customer(id: "${FIXTURES.privateCustomer}") { displayName } }`,
+        undefined,
+        bearer(alice),
+      );
+      await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 5000 });
+      const result = await fetchFrom('https://cards.example.com', harness, `Bearer ${alice}`);
+      expect(result).toMatchObject({ ok: true, status: 429, retryAfter: '1' });
+      expect((await held).status).toBe(200);
     } finally {
       await harness.close();
     }

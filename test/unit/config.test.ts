@@ -251,13 +251,18 @@ describe('start-up warnings', () => {
     expect(configWarnings(loadConfig({ AUTH_DISABLED: 'true' }))).toEqual([]);
   });
 
-  it('has none for a real upstream with a cursor key, an https key set and an audience', () => {
+  it('has none for a real upstream with a cursor key, an https key set, an issuer and an audience', () => {
     expect(
       warnings({
         ...SEALED,
         AUTH_JWKS_URL: 'https://idp.example/jwks',
+        AUTH_ISSUER: 'https://idp.example/',
         AUTH_AUDIENCE: 'gateway',
       }),
+    ).toEqual([]);
+    // Plain http to the issuer on this machine is a sidecar or a test double.
+    expect(
+      warnings({ ...SEALED, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: 'http://127.0.0.1:8080' }),
     ).toEqual([]);
   });
 
@@ -265,10 +270,26 @@ describe('start-up warnings', () => {
     [{ AUTH_JWT_SECRET: SECRET }, /^CURSOR_SECRET is unset/],
     [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true/],
     [
-      { ...SEALED, AUTH_JWKS_URL: 'http://idp.internal/jwks', AUTH_AUDIENCE: 'gateway' },
+      {
+        ...SEALED,
+        AUTH_JWKS_URL: 'http://idp.internal/jwks',
+        AUTH_ISSUER: 'https://idp.example/',
+        AUTH_AUDIENCE: 'gateway',
+      },
       /^AUTH_JWKS_URL is plain http/,
     ],
-    [{ ...SEALED, AUTH_JWKS_URL: 'https://idp.example/jwks' }, /^AUTH_AUDIENCE is unset/],
+    [
+      { ...SEALED, AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'https://idp.example/' },
+      /^AUTH_AUDIENCE is unset/,
+    ],
+    [
+      { ...SEALED, AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'gateway' },
+      /^AUTH_ISSUER is unset/,
+    ],
+    [
+      { ...SEALED, AUTH_JWT_SECRET: SECRET, ENFUCE_BASE_URL: 'http://issuer.internal/api' },
+      /^ENFUCE_BASE_URL is plain http/,
+    ],
     [
       {
         ...SEALED,
@@ -317,7 +338,14 @@ describe('start-up warnings', () => {
   it.each(['http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]/jwks'])(
     'takes a plain-http key set on loopback (%s) without a warning',
     (url) => {
-      expect(warnings({ ...SEALED, AUTH_JWKS_URL: url, AUTH_AUDIENCE: 'gateway' })).toEqual([]);
+      expect(
+        warnings({
+          ...SEALED,
+          AUTH_JWKS_URL: url,
+          AUTH_ISSUER: 'https://idp.example/',
+          AUTH_AUDIENCE: 'gateway',
+        }),
+      ).toEqual([]);
     },
   );
 });

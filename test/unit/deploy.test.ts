@@ -110,7 +110,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(termination).toBeGreaterThan(config.operations.shutdownGraceMs);
     expect(config.operations.shutdownDelayMs).toBeGreaterThan(0);
     // Nothing weakened: what is left to drain fits a request that waits out
-    // the issuer's timeout, tokens are bound to an audience, cursors sealed.
+    // the issuer's timeout, tokens are bound to an issuer and an audience, cursors sealed.
     expect(configWarnings(config)).toEqual([]);
   });
 
