@@ -14,7 +14,8 @@ import { ROUTE_NAMES, type RouteName } from './routes.js';
  * - timing: `latencyMs` (+ random `jitterMs`) replaces the simulator's latency
  *   for matched requests;
  * - instead of answering: `hang` (never answer), `reset` (destroy the socket
- *   with a TCP RST), `redirectTo` (302, or `status` if it is a 3xx);
+ *   with a TCP RST), `notHttp` (bytes that are not HTTP, then close),
+ *   `redirectTo` (302, or `status` if it is a 3xx);
  * - status: `status` (every time) or `statuses` (one per request in order, then
  *   the rule is spent; with a larger `times` the list repeats). A 2xx entry
  *   means "answer normally". Non-2xx statuses get the simulator's JSON error
@@ -68,6 +69,8 @@ export interface FaultRule {
   truncateBody?: true;
   /** Destroy the connection (TCP RST) instead of answering. */
   reset?: true;
+  /** Answer with bytes that are not HTTP, then close the connection. */
+  notHttp?: true;
   /** Answer 302 (or `status`, when 3xx) with this `Location`. */
   redirectTo?: string;
 }
@@ -95,6 +98,7 @@ const schema = z
     oversizeBytes: z.number().int().min(2).optional(),
     truncateBody: z.literal(true).optional(),
     reset: z.literal(true).optional(),
+    notHttp: z.literal(true).optional(),
     redirectTo: z.string().min(1).optional(),
   })
   .refine((rule) => rule.status === undefined || rule.statuses === undefined, {
@@ -107,8 +111,10 @@ const schema = z
     { message: 'Give at most one of invalidJson, html, body and oversizeBytes.' },
   )
   .refine(
-    (rule) => [rule.hang, rule.reset, rule.redirectTo].filter((v) => v !== undefined).length <= 1,
-    { message: 'Give at most one of hang, reset and redirectTo.' },
+    (rule) =>
+      [rule.hang, rule.reset, rule.notHttp, rule.redirectTo].filter((v) => v !== undefined)
+        .length <= 1,
+    { message: 'Give at most one of hang, reset, notHttp and redirectTo.' },
   );
 
 /** Checks a rule from a test or the admin endpoint; throws a TypeError naming what is wrong. */

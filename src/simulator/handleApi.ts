@@ -86,6 +86,10 @@ export async function handleApi(
     req.socket.resetAndDestroy();
     return;
   }
+  if (fault?.rule.notHttp) {
+    req.socket.end('SSH-2.0-OpenSSH_9.6\r\n');
+    return;
+  }
 
   const { status, headers, body } = respond(req, url, match, fault, context);
   await deliver(res, status, headers, body, {

@@ -114,10 +114,13 @@ const UNDICI_TIMEOUTS = new Set([
 ]);
 
 // Node and undici codes for "the request never got an answer": refused,
-// reset or closed sockets. A GET that failed this way is safe to repeat.
+// reset, aborted, timed-out (by the kernel, before undici's own timers) or
+// closed sockets. A GET that failed this way is safe to repeat.
 const CONNECTION_FAILURES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -156,6 +159,17 @@ export function fromTransportError(error: unknown): UpstreamError {
     return new UpstreamResponseError('a body that does not match its Content-Length', {
       cause: error,
     });
+  }
+  // The issuer answered, with bytes that are not HTTP (undici's
+  // HTTPParserError, whose code is llhttp's HPE_ one when it has any) or
+  // headers past undici's limit: an unusable answer, not an outage.
+  const name = (error as { name?: unknown } | null)?.name;
+  if (
+    name === 'HTTPParserError' ||
+    code === 'UND_ERR_HEADERS_OVERFLOW' ||
+    (typeof code === 'string' && code.startsWith('HPE_'))
+  ) {
+    return new UpstreamResponseError('an answer that is not valid HTTP', { cause: error });
   }
   // Refused or reset sockets, closed pools: the issuer cannot be reached.
   return new UpstreamUnavailableError({ cause: error });

@@ -112,6 +112,7 @@ describe('transport faults', () => {
     ['an HTML page', { html: true as const }, /<html|<body/i],
     ['invalid JSON', { invalidJson: true as const }, /\{|\}/],
     ['a body cut short of its Content-Length', { truncateBody: true as const }, /balance/],
+    ['bytes that are not HTTP', { notHttp: true as const }, /SSH/],
   ])(
     'U8: 200 with %s is UPSTREAM_ERROR without the body in the message',
     async (_name, fault, raw) => {

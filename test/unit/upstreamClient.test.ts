@@ -138,6 +138,10 @@ describe('EnfuceClient transport mapping', () => {
     ['ECONNREFUSED', 'UPSTREAM_UNAVAILABLE'],
     ['ECONNRESET', 'UPSTREAM_UNAVAILABLE'],
     ['UND_ERR_SOCKET', 'UPSTREAM_UNAVAILABLE'],
+    ['ETIMEDOUT', 'UPSTREAM_UNAVAILABLE'],
+    ['ECONNABORTED', 'UPSTREAM_UNAVAILABLE'],
+    ['HPE_INVALID_CONSTANT', 'UPSTREAM_ERROR'],
+    ['UND_ERR_HEADERS_OVERFLOW', 'UPSTREAM_ERROR'],
     ['UND_ERR_CONNECT_TIMEOUT', 'UPSTREAM_TIMEOUT'],
     ['UND_ERR_HEADERS_TIMEOUT', 'UPSTREAM_TIMEOUT'],
     ['UND_ERR_BODY_TIMEOUT', 'UPSTREAM_TIMEOUT'],
@@ -177,12 +181,15 @@ describe('EnfuceClient with the UpstreamPolicy', () => {
     }
   });
 
-  it('retries a reset connection', async () => {
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    pool.intercept({ path: accountPath(ID) }).replyWithError(reset);
-    pool.intercept({ path: accountPath(ID) }).reply(200, ACCOUNT);
-    expect(await client({ policy: policy() }).getAccount(ID, scope())).not.toBeNull();
-  });
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED'])(
+    'retries a connection that failed with %s',
+    async (code) => {
+      const failed = Object.assign(new Error('socket hang up'), { code });
+      pool.intercept({ path: accountPath(ID) }).replyWithError(failed);
+      pool.intercept({ path: accountPath(ID) }).reply(200, ACCOUNT);
+      expect(await client({ policy: policy() }).getAccount(ID, scope())).not.toBeNull();
+    },
+  );
 
   it('makes at most retries + 1 attempts', async () => {
     pool
