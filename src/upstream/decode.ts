@@ -35,7 +35,15 @@ export function parseExactJson(text: string): unknown {
  * such reads show in the metrics instead of passing unseen.
  */
 export type UnreadableField =
-  'role' | 'paymentReference' | 'usageLimits' | 'usageLimits.count' | 'usageLimits.availableCount';
+  | 'role'
+  | 'paymentReference'
+  | 'segment'
+  | 'reason'
+  | 'address'
+  | 'minimumToPay'
+  | 'usageLimits'
+  | 'usageLimits.count'
+  | 'usageLimits.availableCount';
 export type UnreadableNotice = (field: UnreadableField) => void;
 
 // What a lenient field decodes to when it cannot be read: kept apart from a
@@ -79,6 +87,9 @@ const paymentReference = lenient(
   z.object({ number: z.string().min(1), type: z.string().min(1) }).nullish(),
 );
 
+// The fields only the single-account record has are read leniently, as
+// usage limits are: one in a shape new to the gateway must not cost an
+// account read for its balance the whole record.
 const address = z
   .object({
     address1: text,
@@ -145,10 +156,10 @@ const accountSummary = z.object({
 });
 
 const accountFull = accountSummary.extend({
-  segment: text,
-  reason: text,
-  address,
-  minimumToPay: z.object({ amount: decimal, percentage: decimal }).nullish(),
+  segment: lenient(text),
+  reason: lenient(text),
+  address: lenient(address),
+  minimumToPay: lenient(z.object({ amount: decimal, percentage: decimal }).nullish()),
   usageLimits,
 });
 
@@ -242,22 +253,22 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
 }
 
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
+  const address = readable(shape.address, 'address', notice);
+  const minimumToPay = readable(shape.minimumToPay, 'minimumToPay', notice);
   const limits = readable(shape.usageLimits, 'usageLimits', notice);
   return {
-    segment: shape.segment ?? null,
-    reason: shape.reason ?? null,
-    address: shape.address ? toAddress(shape.address) : null,
-    minimumToPay: shape.minimumToPay
-      ? {
-          amount: shape.minimumToPay.amount ?? null,
-          percentage: shape.minimumToPay.percentage ?? null,
-        }
-      : null,
+    segment: readable(shape.segment, 'segment', notice),
+    reason: readable(shape.reason, 'reason', notice),
+    address: address && toAddress(address),
+    minimumToPay: minimumToPay && {
+      amount: minimumToPay.amount ?? null,
+      percentage: minimumToPay.percentage ?? null,
+    },
     usageLimits: limits && limits.map((limit) => toUsageLimit(limit, notice)),
   };
 }
 
-function toAddress(shape: NonNullable<AccountFullShape['address']>): AddressRecord {
+function toAddress(shape: NonNullable<z.infer<typeof address>>): AddressRecord {
   return {
     address1: shape.address1 ?? null,
     address2: shape.address2 ?? null,

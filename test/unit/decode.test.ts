@@ -167,13 +167,21 @@ describe('exact decoding', () => {
     ['[{"values":[{"code":"ATM"}]}]', 'usageLimits'],
     ['[{"code":"24H","values":[{"singleAmount":10}]}]', 'usageLimits'],
     ['[{"code":"24H","values":[{"code":"ATM","sumAmount":"ten"}]}]', 'usageLimits'],
-  ])('reads a %s it cannot use as no %s, and keeps the account', (value, field) => {
+    ['""', 'address'],
+    ['{"city":["Espoo"]}', 'address'],
+    ['{"amount":10.00,"percentage":"50%"}', 'minimumToPay'],
+    ['{"code":"GOLD"}', 'segment'],
+    ['[]', 'reason'],
+  ] as const)('reads a %s it cannot use as no %s, and keeps the account', (value, field) => {
+    const noticed: string[] = [];
     const account = decodeAccount(
       parseExactJson(`{"id":5,"customerId":6,"balance":10.00,"${field}":${value}}`),
+      (unreadable) => noticed.push(unreadable),
     );
     expect(account.balance).toBe('10.00');
-    const read = field === 'usageLimits' ? account.details?.usageLimits : account.paymentReference;
+    const read = field === 'paymentReference' ? account.paymentReference : account.details?.[field];
     expect(read).toBeNull();
+    expect(noticed).toEqual([field]);
   });
 
   it('tells which values it read as null, and not the nulls the issuer sent', () => {
