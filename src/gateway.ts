@@ -27,6 +27,7 @@ import { CallerShares, type CallerLedger } from './http/callerShares.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
+import { refuseUnusableAccountIds } from './plugins/accountIds.js';
 import { refuseTooManyRepresentations } from './plugins/entitiesLimit.js';
 import { refuseInexactIds } from './plugins/exactIds.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
@@ -266,6 +267,7 @@ function createApollo(
       requestSummaryPlugin(),
       operationChecksPlugin([
         refuseInexactIds,
+        refuseUnusableAccountIds,
         refuseTooManyRepresentations,
         resultFieldsLimit(config.limits.maxResultFields),
       ]),

@@ -4,15 +4,10 @@
  * limits never see, so the count is taken once variables are known and
  * before anything executes: an oversized request makes no upstream call.
  */
-import {
-  Kind,
-  type DocumentNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { listLength, variablesOf } from '../limits/argumentValues.js';
-import { fragmentsOf } from '../limits/fragments.js';
+import { rootFieldsOf } from '../limits/fragments.js';
 import type { OperationCheck } from './operationChecks.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
@@ -36,26 +31,11 @@ function countRepresentations(
   given: Record<string, unknown>,
 ): number {
   const variables = variablesOf(operation, given);
-  const fragments = fragmentsOf(document);
-  // A fragment spread twice runs its fields once (graphql-js merges them), so
-  // it counts once.
-  const seen = new Set<string>();
-  const count = (selectionSet: SelectionSetNode): number => {
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '_entities') continue;
-        const argument = selection.arguments?.find((a) => a.name.value === 'representations');
-        total += argument ? listLength(argument.value, variables) : 0;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += count(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        total += fragment ? count(fragment.selectionSet) : 0;
-      }
-    }
-    return total;
-  };
-  return count(operation.selectionSet);
+  let total = 0;
+  for (const field of rootFieldsOf(operation, document, variables)) {
+    if (field.name.value !== '_entities') continue;
+    const argument = field.arguments?.find((a) => a.name.value === 'representations');
+    total += argument ? listLength(argument.value, variables) : 0;
+  }
+  return total;
 }

@@ -124,6 +124,63 @@ describe('Query.account and Query.accounts', () => {
     );
   });
 
+  it.each([
+    [
+      'a bad id in a variable',
+      'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+      ['12x'],
+      /`ids\[0\]` must be 1 to 32 decimal digits \(got "12x"\)/,
+    ],
+    [
+      '101 ids',
+      'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+      Array.from({ length: 101 }, (_, i) => String(1000000101 + i)),
+      /takes at most 100 ids \(got 101\)/,
+    ],
+    [
+      'a bad id among literals',
+      'query ($ids: ID!) { accounts(ids: ["1000000101", $ids]) { id } }',
+      '../admin',
+      /`ids\[1\]` must be/,
+    ],
+    [
+      'a bad id in a fragment',
+      'query ($ids: [ID!]!) { ...Q } fragment Q on Query { accounts(ids: $ids) { id } }',
+      ['-1'],
+      /`ids\[0\]` must be/,
+    ],
+  ])(
+    'refuses accounts(ids) with %s before anything runs: HTTP 400, no upstream call',
+    async (_name, operation, ids, message) => {
+      // Beside a field that would otherwise have made its call first.
+      const query = operation.replace(
+        '{ ',
+        `{ first: account(id: "${FIXTURES.accountTopLevel}") { id } `,
+      );
+      const reply = await harness.execute(query, { ids });
+      expect(reply.status).toBe(400);
+      expect(reply.data).toBeUndefined();
+      expect(reply.errors).toHaveLength(1);
+      expect(reply.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(reply.errors![0]!.message).toMatch(message);
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
+
+  it('leaves accounts(ids) that @skip or @include leaves out to run as nothing', async () => {
+    const { status, data, errors } = await harness.execute(
+      `query ($ids: [ID!]!, $no: Boolean!) {
+        a: accounts(ids: $ids) @skip(if: true) { id }
+        b: accounts(ids: $ids) @include(if: $no) { id }
+        account(id: "${FIXTURES.accountTopLevel}") { id }
+      }`,
+      { ids: ['12x'], no: false },
+    );
+    expect(status).toBe(200);
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({ account: { id: FIXTURES.accountTopLevel } });
+  });
+
   it('answers null without an error for an account the issuer does not have', async () => {
     const { data, errors } = await harness.execute(
       `{ account(id: "${FIXTURES.unknownAccountId}") { id } }`,

@@ -1,0 +1,34 @@
+/**
+ * Checks the ids of `accounts(ids:)` once variables are known and before
+ * anything executes. The field is non-null (the contract's `[Account]!`):
+ * refused as it runs, its error would null the whole answer after the
+ * fields beside it had made their calls. Refused here, the operation makes
+ * none. The resolver checks them again (resolvers/args.ts).
+ */
+import { BadUserInputError } from '../errors.js';
+import { listItems, variablesOf } from '../limits/argumentValues.js';
+import { rootFieldsOf } from '../limits/fragments.js';
+import { parseIds } from '../resolvers/args.js';
+import type { OperationCheck } from './operationChecks.js';
+
+export const refuseUnusableAccountIds: OperationCheck = ({ operation, document, request }) => {
+  if (!operation || operation.operation !== 'query') return;
+  const variables = variablesOf(operation, request.variables ?? {});
+  for (const field of rootFieldsOf(operation, document, variables)) {
+    if (field.name.value !== 'accounts') continue;
+    const argument = field.arguments?.find((a) => a.name.value === 'ids');
+    if (!argument) continue;
+    // A number is an ID graphql-js turns into its digits; values that are no
+    // ID at all (objects, booleans, null) are for it to refuse as it coerces.
+    const ids = listItems(argument.value, variables).map((id) =>
+      typeof id === 'number' ? String(id) : id,
+    );
+    if (!ids.every((id) => typeof id === 'string')) continue;
+    try {
+      parseIds(ids);
+    } catch (error) {
+      if (!(error instanceof BadUserInputError)) throw error;
+      throw new BadUserInputError(error.message, { status: 400 });
+    }
+  }
+};
