@@ -52,11 +52,12 @@ export const Account: AccountResolvers = {
   parent(account, _args, context, info) {
     const { parentId } = recordOf(account);
     if (parentId === null) return null;
-    // The id-only shortcut is for callers who may read any customer; a
-    // customer-scoped caller gets the parent read and authorized like any
-    // other path to a record (one deduplicated call), so a parent at another
-    // customer is FORBIDDEN whatever is selected.
-    if (context.caller.anyCustomer && selectsOnlyId(info)) return { id: parentId };
+    // Only its id (the contract's "a link whose selection is only id needs
+    // no call"): that is this account's own parentId, which the caller
+    // reads already, so even a parent at another customer tells nothing
+    // new. Any other field reads the parent and authorizes it like a root
+    // field would.
+    if (selectsOnlyId(info)) return { id: parentId };
     return readAccount(context, parentId);
   },
 

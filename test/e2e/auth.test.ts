@@ -406,16 +406,20 @@ describe('authorization on every path to a record (A3)', () => {
     if (parent.number) expect(reply.text).not.toContain(parent.number);
   });
 
-  it('refuses it for a customer-scoped caller even when only parent { id } is selected', async () => {
+  it("answers parent { id } from the account's own parentId, with no call for the parent", async () => {
+    harness.simulator.log.clear();
     const reply = await harness.execute(
-      `{ account(id: "${FIXTURES.accountWithParentOtherCustomer}") { parent { id } } }`,
+      `{ account(id: "${FIXTURES.accountWithParentOtherCustomer}") { parentId parent { id } } }`,
       undefined,
       bearer(await customerToken(FIXTURES.customerWith75)),
     );
-    expect(reply.data.account).toEqual({ parent: null });
-    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
-      [['account', 'parent'], 'FORBIDDEN'],
-    ]);
+    expect(reply.errors).toBeUndefined();
+    // The id the caller reads already as parentId, and nothing of the parent.
+    expect(reply.data.account).toEqual({
+      parentId: FIXTURES.accountTopLevel,
+      parent: { id: FIXTURES.accountTopLevel },
+    });
+    expect(harness.simulator.log.accountReads()).toEqual([FIXTURES.accountWithParentOtherCustomer]);
   });
 
   it('takes a customer_id claim sent as a JSON number', async () => {
