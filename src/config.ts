@@ -345,13 +345,13 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
       : [];
   }
   const warnings: string[] = [];
-  const issuer = new URL(upstream.baseUrl);
-  if (issuer.protocol === 'http:' && !LOOPBACK.test(issuer.hostname)) {
+  const baseUrl = new URL(upstream.baseUrl);
+  if (baseUrl.protocol === 'http:' && !LOOPBACK.test(baseUrl.hostname)) {
     warnings.push(
       'ENFUCE_BASE_URL is plain http: the issuer credentials and card data cross the network unencrypted',
     );
   }
-  const route = /\/(account|customer)\/*$/.exec(issuer.pathname)?.[1];
+  const route = /\/(account|customer)\/*$/.exec(baseUrl.pathname)?.[1];
   if (route !== undefined) {
     warnings.push(
       `ENFUCE_BASE_URL ends in /${route}: the gateway adds /account/... and /customer/... itself, so the issuer's root is likely one level up`,

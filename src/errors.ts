@@ -7,7 +7,7 @@
  * through unchanged, and undici's messages name hosts and ports.
  */
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { truncated } from './text.js';
 
 /** The contract's codes. */
@@ -51,8 +51,8 @@ export class BadUserInputError extends GraphQLError {
    * @param http set for errors raised before execution (e.g. from the context
    *   function), where Apollo Server would otherwise answer 500
    */
-  constructor(message: string, http?: { status: number }) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(http && { http }) } });
+  constructor(message: string, http?: { status: number }, nodes?: ASTNode) {
+    super(message, { nodes, extensions: { code: 'BAD_USER_INPUT', ...(http && { http }) } });
   }
 }
 

@@ -32,9 +32,10 @@ export function listLength(value: ValueNode, variables: Variables): number {
 }
 
 /**
- * The items of a list argument as execution will coerce them: strings and
- * numbers as sent (a literal's digits as its text), anything else as
- * undefined, which execution refuses or reads as null.
+ * The items of a list argument before execution coerces them: a variable's
+ * as the request sent them, a literal's strings and numbers as their text
+ * and booleans as such; any other literal as undefined, for execution to
+ * refuse or read as null.
  */
 export function listItems(value: ValueNode, variables: Variables): unknown[] {
   if (value.kind === Kind.VARIABLE) {

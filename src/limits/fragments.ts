@@ -108,8 +108,9 @@ export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinit
 
 /**
  * The fields at the root of `operation` as execution runs them: fragments
- * expanded, a fragment spread twice once (graphql-js merges its fields), and
- * none that `@skip` or `@include` leaves out. With a stack of selection sets
+ * expanded, one field per response key (graphql-js merges fields that share
+ * one, and validation has made sure their arguments are the same), and none
+ * that `@skip` or `@include` leaves out. With a stack of selection sets
  * rather than recursion, for the chains of fragments described above.
  */
 export function rootFieldsOf(
@@ -119,13 +120,14 @@ export function rootFieldsOf(
 ): FieldNode[] {
   const fragments = fragmentsOf(document);
   const spread = new Set<string>();
-  const fields: FieldNode[] = [];
+  const fields = new Map<string, FieldNode>();
   const open: SelectionSetNode[] = [operation.selectionSet];
   for (let set = open.pop(); set !== undefined; set = open.pop()) {
     for (const selection of set.selections) {
       if (isSkipped(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
-        fields.push(selection);
+        const key = (selection.alias ?? selection.name).value;
+        if (!fields.has(key)) fields.set(key, selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         open.push(selection.selectionSet);
       } else if (!spread.has(selection.name.value)) {
@@ -135,5 +137,5 @@ export function rootFieldsOf(
       }
     }
   }
-  return fields;
+  return [...fields.values()];
 }

@@ -6,7 +6,8 @@
  * last reported. Without them a restart would make the host's counters go
  * down, which Prometheus reads as a reset: `rate()` and `increase()` would
  * then count the surviving workers' whole totals again as new traffic.
- * Gauges describe the live processes only, so a dead worker's are dropped.
+ * Gauges describe the live processes only, so a dead worker's are dropped,
+ * and so are those of a worker that does not answer.
  */
 import {
   AggregatorRegistry,
@@ -36,9 +37,11 @@ export class HostMetrics {
     const live: WorkerMetrics[] = [];
     for (const [worker, metrics] of answers) {
       // An empty answer comes from a worker that could not be asked (its
-      // channel closed before its exit is known): it counts by its last.
+      // channel closed before its exit is known) or did not answer in time:
+      // its counters and histograms stand at its last answer; its gauges say
+      // how the process is now, which nobody knows, so they are left out.
       if (metrics.length > 0) this.#last.set(worker, metrics);
-      live.push(metrics.length > 0 ? metrics : (this.#last.get(worker) ?? []));
+      live.push(metrics.length > 0 ? metrics : (this.#last.get(worker) ?? []).filter(isCumulative));
     }
     const all = [...live, this.#retired, ...this.#retiring].map((metrics) =>
       metrics.map((metric) => {

@@ -192,7 +192,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     }),
     upstreamUnreadable: new Counter({
       name: 'gateway_upstream_unreadable_values_total',
-      help: 'Values in usable issuer answers that the gateway could not read and answered as null (role, paymentReference, segment, reason, address, minimumToPay, usageLimits, usageLimits.count, usageLimits.availableCount).',
+      help: 'Values in usable issuer answers that the gateway could not read: answered as null (role, paymentReference, usageLimits, usageLimits.count, usageLimits.availableCount) or as an error of their field alone (segment, reason, address, minimumToPay).',
       labelNames: ['endpoint', 'field'],
       registers,
     }),

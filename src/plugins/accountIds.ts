@@ -28,7 +28,8 @@ export const refuseUnusableAccountIds: OperationCheck = ({ operation, document, 
       parseIds(ids);
     } catch (error) {
       if (!(error instanceof BadUserInputError)) throw error;
-      throw new BadUserInputError(error.message, { status: 400 });
+      // Located, so that of two aliased `accounts` the caller sees which.
+      throw new BadUserInputError(error.message, { status: 400 }, field);
     }
   }
 };

@@ -7,6 +7,7 @@ import {
   type AccountDetails,
   type AccountParent,
   type AccountRecord,
+  type UnreadableDetail,
 } from '../upstream/records.js';
 import { UpstreamResponseError } from '../upstream/errors.js';
 import { readAccount } from './access.js';
@@ -61,12 +62,12 @@ export const Account: AccountResolvers = {
     return readAccount(context, parentId);
   },
 
-  segment: async (account, _args, context) => (await details(account, context))?.segment ?? null,
+  segment: async (account, _args, context) => detail(await details(account, context), 'segment'),
   statusReason: async (account, _args, context) =>
-    (await details(account, context))?.reason ?? null,
-  address: async (account, _args, context) => (await details(account, context))?.address ?? null,
+    detail(await details(account, context), 'reason'),
+  address: async (account, _args, context) => detail(await details(account, context), 'address'),
   minimumToPay: async (account, _args, context) =>
-    (await details(account, context))?.minimumToPay ?? null,
+    detail(await details(account, context), 'minimumToPay'),
   usageLimits: async (account, _args, context) =>
     (await details(account, context))?.usageLimits ?? null,
 };
@@ -85,6 +86,17 @@ async function details(
   if (isAccountRecord(account) && account.details) return account.details;
   const full = await context.loaders.accountDetailsById.load(account.id);
   return full?.details ?? null;
+}
+
+/** One detail, or UPSTREAM_ERROR for this field alone when the issuer sent it in a shape it cannot read. */
+function detail<K extends UnreadableDetail>(
+  details: AccountDetails | null,
+  field: K,
+): AccountDetails[K] | null {
+  if (details?.unreadable.includes(field)) {
+    throw new UpstreamResponseError(`the account's ${field} has an unexpected shape`);
+  }
+  return details?.[field] ?? null;
 }
 
 // Amounts stay strings end to end; Decimal never passes through a float.

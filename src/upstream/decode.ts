@@ -16,6 +16,7 @@ import type {
   AccountRecord,
   AddressRecord,
   CustomerRecord,
+  UnreadableDetail,
   UsageLimitRecord,
 } from './records.js';
 
@@ -87,9 +88,6 @@ const paymentReference = lenient(
   z.object({ number: z.string().min(1), type: z.string().min(1) }).nullish(),
 );
 
-// The fields only the single-account record has are read leniently, as
-// usage limits are: one in a shape new to the gateway must not cost an
-// account read for its balance the whole record.
 const address = z
   .object({
     address1: text,
@@ -155,6 +153,9 @@ const accountSummary = z.object({
   template: text,
 });
 
+// The fields only the single-account record has are read leniently: one in
+// a shape new to the gateway fails its own field (toDetails), as an unknown
+// status does, not an account read for its balance.
 const accountFull = accountSummary.extend({
   segment: lenient(text),
   reason: lenient(text),
@@ -252,19 +253,29 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
   };
 }
 
+const NONE_UNREADABLE: readonly UnreadableDetail[] = Object.freeze([]);
+
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
-  const address = readable(shape.address, 'address', notice);
-  const minimumToPay = readable(shape.minimumToPay, 'minimumToPay', notice);
+  let unreadable = NONE_UNREADABLE;
+  // Kept as unreadable, so the field fails rather than answer null, which
+  // a caller would take for "the issuer says none" (no minimum to pay).
+  const detail = <T>(value: T | typeof UNREADABLE | null | undefined, field: UnreadableDetail) => {
+    if (value === UNREADABLE) unreadable = [...unreadable, field];
+    return readable(value, field, notice);
+  };
+  const address = detail(shape.address, 'address');
+  const minimumToPay = detail(shape.minimumToPay, 'minimumToPay');
   const limits = readable(shape.usageLimits, 'usageLimits', notice);
   return {
-    segment: readable(shape.segment, 'segment', notice),
-    reason: readable(shape.reason, 'reason', notice),
+    segment: detail(shape.segment, 'segment'),
+    reason: detail(shape.reason, 'reason'),
     address: address && toAddress(address),
     minimumToPay: minimumToPay && {
       amount: minimumToPay.amount ?? null,
       percentage: minimumToPay.percentage ?? null,
     },
     usageLimits: limits && limits.map((limit) => toUsageLimit(limit, notice)),
+    unreadable,
   };
 }
 

@@ -44,7 +44,12 @@ export interface AccountDetails {
   address: AddressRecord | null;
   minimumToPay: { amount: string | null; percentage: string | null } | null;
   usageLimits: UsageLimitRecord[] | null;
+  /** Fields the issuer sent in a shape the gateway cannot read; each is null above. */
+  unreadable: readonly UnreadableDetail[];
 }
+
+/** The details whose unreadable value fails its own field rather than the account. */
+export type UnreadableDetail = 'segment' | 'reason' | 'address' | 'minimumToPay';
 
 /** An account as a list or the single-account endpoint returned it. */
 export interface AccountRecord {

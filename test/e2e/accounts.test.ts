@@ -161,7 +161,10 @@ describe('Query.account and Query.accounts', () => {
       expect(reply.status).toBe(400);
       expect(reply.data).toBeUndefined();
       expect(reply.errors).toHaveLength(1);
-      expect(reply.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(reply.errors![0]).toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+        locations: [{ line: 1, column: expect.any(Number) }],
+      });
       expect(reply.errors![0]!.message).toMatch(message);
       expect(harness.simulator.log.count()).toBe(0);
     },

@@ -254,6 +254,34 @@ describe('_entities over the simulator (no auth)', () => {
     },
   );
 
+  it('counts a field asked for twice under one response key once, as it runs once', async () => {
+    const reply = await harness.execute(
+      /* GraphQL */ `
+        query ($a: [_Any!]!) {
+          _entities(representations: $a) {
+            __typename
+          }
+          ...Again
+          skipped: _entities(representations: $a) @skip(if: true) {
+            __typename
+          }
+        }
+        fragment Again on Query {
+          _entities(representations: $a) {
+            ... on Account {
+              id
+            }
+          }
+        }
+      `,
+      { a: Array.from({ length: 60 }, () => account(FIXTURES.accountTopLevel)) },
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data._entities).toHaveLength(60);
+    expect(reply.data.skipped).toBeUndefined();
+  });
+
   it('describes the entities in _service { sdl }', async () => {
     const reply = await harness.execute('{ _service { sdl } }');
     expect(reply.errors).toBeUndefined();

@@ -278,6 +278,31 @@ describe('transport faults', () => {
     });
   });
 
+  it('U8: a detail the issuer sends in a shape the gateway cannot read fails that field alone', async () => {
+    sim().faults.add({
+      route: 'accountV4',
+      id: ID,
+      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"}}`,
+    });
+    const reply = await harness.execute(
+      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } } }`,
+    );
+    // Not null, which a client would read as nothing to pay.
+    expect(reply.data.account).toEqual({
+      balance: { amount: '1234.50' },
+      minimumToPay: null,
+      address: { city: 'Espoo' },
+    });
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors![0]).toMatchObject({
+      path: ['account', 'minimumToPay'],
+      message:
+        "The card issuer sent an unusable answer: the account's minimumToPay has an unexpected shape.",
+      extensions: { code: 'UPSTREAM_ERROR' },
+    });
+    expect(sim().log.count('accountV4')).toBe(1);
+  });
+
   it('U12: amounts and 20-digit ids come through exactly, and __proto__ pollutes nothing', async () => {
     sim().faults.add({
       route: 'accountV4',

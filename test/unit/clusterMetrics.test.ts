@@ -63,18 +63,21 @@ describe('HostMetrics', () => {
     }
   });
 
-  it('counts a worker that could not be asked by its last answer', async () => {
+  it('counts a worker that could not be asked by its last counters, and leaves out its gauges', async () => {
     const host = new HostMetrics();
     const [one, two] = [worker(), worker()];
     one.requests.inc(5);
+    one.inFlight.set(3);
     two.requests.inc(2);
+    two.inFlight.set(4);
     await host.aggregate(
       new Map([
         [1, await one.answer()],
         [2, await two.answer()],
       ]),
     );
-    // Worker 1's channel has closed, its exit not yet seen.
+    // Worker 1's channel has closed, its exit not yet seen, or it is stalled:
+    // what it counted stands, what it is now nobody knows.
     const text = await host.aggregate(
       new Map([
         [1, []],
@@ -82,6 +85,7 @@ describe('HostMetrics', () => {
       ]),
     );
     expect(parseSamples(text).find((s) => s.name === 'requests_total')?.value).toBe(7);
+    expect(parseSamples(text).find((s) => s.name === 'in_flight')?.value).toBe(4);
   });
 
   it('counts a worker that dies twice over by its last answer only once', async () => {
