@@ -8,6 +8,8 @@
 import type { Worker } from 'node:cluster';
 import {
   CallerShares,
+  countDown,
+  countUp,
   type CallerLedger,
   type CallerSharesPolicy,
   type Refusal,
@@ -65,7 +67,7 @@ export class HostCallerShares {
     const refusal = await Promise.resolve(this.#shares.enter(sub)).catch(() => undefined);
     if (!refusal) {
       const held = this.#held.get(worker) ?? new Map<string, number>();
-      held.set(sub, (held.get(sub) ?? 0) + 1);
+      countUp(held, sub);
       this.#held.set(worker, held);
     }
     const answer: CallerEntered = {
@@ -83,10 +85,7 @@ export class HostCallerShares {
   /** Gives back one place `worker` holds for `sub`; nothing when it holds none. */
   #release(worker: Worker, sub: string, callsBeyondFirst: number | 'excused'): void {
     const held = this.#held.get(worker);
-    const places = held?.get(sub);
-    if (!held || places === undefined) return;
-    if (places === 1) held.delete(sub);
-    else held.set(sub, places - 1);
+    if (!held || !countDown(held, sub)) return;
     if (held.size === 0) this.#held.delete(worker);
     if (callsBeyondFirst === 'excused') this.#shares.excuse(sub);
     else this.#shares.leave(sub, callsBeyondFirst);
@@ -136,21 +135,15 @@ export class PrimaryCallerShares implements CallerLedger {
   }
 
   leave(sub: string, callsBeyondFirst: number): void {
-    if (this.#giveBack(sub)) this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
-  }
-
-  excuse(sub: string): void {
-    if (this.#giveBack(sub)) {
-      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: 'excused' });
+    if (countDown(this.#granted, sub)) {
+      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
     }
   }
 
-  #giveBack(sub: string): boolean {
-    const places = this.#granted.get(sub);
-    if (places === undefined) return false;
-    if (places === 1) this.#granted.delete(sub);
-    else this.#granted.set(sub, places - 1);
-    return true;
+  excuse(sub: string): void {
+    if (countDown(this.#granted, sub)) {
+      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: 'excused' });
+    }
   }
 
   #tell(message: CallerLeave): void {
@@ -164,7 +157,7 @@ export class PrimaryCallerShares implements CallerLedger {
     if (!message.refusal) {
       // Granted: counted here even when the wait is over, so that a late
       // grant goes straight back.
-      this.#granted.set(message.sub, (this.#granted.get(message.sub) ?? 0) + 1);
+      countUp(this.#granted, message.sub);
       if (!settle) this.excuse(message.sub);
     }
     settle?.(message.refusal);

@@ -87,19 +87,33 @@ export class CallerShares implements CallerLedger {
   }
 
   #takePlace(sub: string): Refusal | undefined {
-    const running = this.#inFlight.get(sub) ?? 0;
-    if (this.#maxInFlight > 0 && running >= this.#maxInFlight) {
+    if (this.#maxInFlight > 0 && (this.#inFlight.get(sub) ?? 0) >= this.#maxInFlight) {
       return { reason: 'in_flight', retryAfterSeconds: 1 };
     }
-    this.#inFlight.set(sub, running + 1);
+    countUp(this.#inFlight, sub);
     return undefined;
   }
 
   #freePlace(sub: string): void {
-    const running = (this.#inFlight.get(sub) ?? 1) - 1;
-    if (running === 0) this.#inFlight.delete(sub);
-    else this.#inFlight.set(sub, running);
+    countDown(this.#inFlight, sub);
   }
+}
+
+/** Adds one to `key`'s count. */
+export function countUp<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/**
+ * Takes one from `key`'s count, forgetting a key at zero so that callers
+ * gone leave nothing behind; false when it had none.
+ */
+export function countDown<K>(counts: Map<K, number>, key: K): boolean {
+  const count = counts.get(key);
+  if (count === undefined) return false;
+  if (count === 1) counts.delete(key);
+  else counts.set(key, count - 1);
+  return true;
 }
 
 function callsSpent(used: RateLimiterRes): Refusal {

@@ -76,7 +76,7 @@ describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
   }, 40_000);
 });
 
-describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
+describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
   let simulator: Simulator;
   let gateway: SpawnedGateway | undefined;
   beforeAll(async () => {
@@ -298,129 +298,117 @@ describe('WEB_CONCURRENCY=2: failures and shutdown', () => {
     expect(count?.value).toBe(1);
     expect(listening(gateway.output())).toBe(2);
   });
-});
 
-describe('WEB_CONCURRENCY=2: per-caller limits', () => {
-  const CUSTOMER = 'query One($id: ID!) { customer(id: $id) { displayName } }';
-  let simulator: Simulator;
-  let gateway: SpawnedGateway | undefined;
-  beforeAll(async () => {
-    simulator = await startSimulator();
-  });
-  afterAll(() => simulator.close());
-  afterEach(async () => {
-    gateway?.kill('SIGKILL');
-    await gateway?.exited;
-    gateway = undefined;
-    simulator.reset();
-  });
+  describe('per-caller limits', () => {
+    const CUSTOMER = 'query One($id: ID!) { customer(id: $id) { displayName } }';
 
-  /** Two workers whose callers may each run one request at once. */
-  async function clusterWithLimits(env: Record<string, string> = {}) {
-    gateway = await spawnGateway({
-      WEB_CONCURRENCY: '2',
-      ENFUCE_BASE_URL: simulator.url,
-      ENFUCE_USERNAME: simulator.username,
-      ENFUCE_PASSWORD: simulator.password,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      CALLER_MAX_IN_FLIGHT: '1',
-      // The primary hands connections to the workers in turn (Linux's default).
-      NODE_CLUSTER_SCHED_POLICY: 'rr',
-      ...env,
-    });
-    await vi.waitFor(
-      () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
-      { timeout: 20_000 },
-    );
-    const alice = bearer(await anyCustomerToken({ sub: 'alice' }));
-    // A fresh connection each time, so the primary spreads them over the workers.
-    const ask = () =>
-      gateway!.post(
-        { query: CUSTOMER, variables: { id: FIXTURES.privateCustomer } },
-        { ...alice, connection: 'close' },
+    /** Two workers whose callers may each run one request at once. */
+    async function clusterWithLimits(env: Record<string, string> = {}) {
+      gateway = await spawnGateway({
+        WEB_CONCURRENCY: '2',
+        ENFUCE_BASE_URL: simulator.url,
+        ENFUCE_USERNAME: simulator.username,
+        ENFUCE_PASSWORD: simulator.password,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        CALLER_MAX_IN_FLIGHT: '1',
+        // The primary hands connections to the workers in turn (Linux's default).
+        NODE_CLUSTER_SCHED_POLICY: 'rr',
+        ...env,
+      });
+      await vi.waitFor(
+        () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
+        { timeout: 20_000 },
       );
-    return { gateway, ask };
-  }
-
-  const logLines = (output: string) =>
-    output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-
-  it("counts a caller's requests on every worker against one share", async () => {
-    const { gateway, ask } = await clusterWithLimits();
-    simulator.faults.add({ route: 'customer', latencyMs: 1500 });
-    const held = ask();
-    await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
-
-    for (let i = 0; i < 4; i++) {
-      const refused = await ask();
-      expect(refused.status).toBe(429);
-      expect(refused.json.errors).toMatchObject([{ extensions: { code: 'RATE_LIMITED' } }]);
+      const alice = bearer(await anyCustomerToken({ sub: 'alice' }));
+      // A fresh connection each time, so the primary spreads them over the workers.
+      const ask = () =>
+        gateway!.post(
+          { query: CUSTOMER, variables: { id: FIXTURES.privateCustomer } },
+          { ...alice, connection: 'close' },
+        );
+      return { gateway, ask };
     }
-    // Refused by both workers, not only by the one running alice's request.
-    await vi.waitFor(() => {
-      const refusedBy = logLines(gateway.output())
-        .filter((line) => line['msg'] === 'graphql request' && line['status'] === 429)
-        .map((line) => line['worker']);
-      expect(refusedBy).toHaveLength(4);
-      expect(new Set(refusedBy).size).toBe(2);
-    });
-    expect(simulator.log.count()).toBe(1);
 
-    expect((await held).status).toBe(200);
-    // Answered: the place is free on whichever worker asks.
-    expect((await ask()).status).toBe(200);
-    expect((await ask()).status).toBe(200);
-  }, 40_000);
+    const logLines = (output: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-  it('gives back the places of workers that die with requests running', async () => {
-    // A port of its own: workers started after all others died listen anew.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    const { gateway, ask } = await clusterWithLimits({ PORT: String(port) });
-    simulator.faults.add({ route: 'customer', latencyMs: 30_000 });
-    const held = ask().catch((error: Error) => error);
-    await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
-    expect((await ask()).status).toBe(429);
+    it("counts a caller's requests on every worker against one share", async () => {
+      const { gateway, ask } = await clusterWithLimits();
+      simulator.faults.add({ route: 'customer', latencyMs: 1500 });
+      const held = ask();
+      await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
 
-    const workers = logLines(gateway.output())
-      .filter((line) => line['msg'] === 'gateway listening')
-      .map((line) => Number(line['pid']));
-    for (const pid of workers) process.kill(pid, 'SIGKILL');
-    expect(await held).toBeInstanceOf(Error);
-    await vi.waitFor(
-      () => expect(gateway.output().match(/"msg":"gateway listening"/g)).toHaveLength(4),
-      { timeout: 20_000 },
-    );
-    simulator.reset();
-    // The primary kept the count, and gave back what the dead workers held.
-    expect((await ask()).status).toBe(200);
-  }, 40_000);
+      for (let i = 0; i < 4; i++) {
+        const refused = await ask();
+        expect(refused.status).toBe(429);
+        expect(refused.json.errors).toMatchObject([{ extensions: { code: 'RATE_LIMITED' } }]);
+      }
+      // Refused by both workers, not only by the one running alice's request.
+      await vi.waitFor(() => {
+        const refusedBy = logLines(gateway.output())
+          .filter((line) => line['msg'] === 'graphql request' && line['status'] === 429)
+          .map((line) => line['worker']);
+        expect(refusedBy).toHaveLength(4);
+        expect(new Set(refusedBy).size).toBe(2);
+      });
+      expect(simulator.log.count()).toBe(1);
 
-  it('lets a request in when the primary does not answer, and gives back its late grant', async () => {
-    // Workers take connections themselves, so they serve while the primary is stopped.
-    const { gateway, ask } = await clusterWithLimits({ NODE_CLUSTER_SCHED_POLICY: 'none' });
-    const primary = logLines(gateway.output()).find(
-      (line) => line['msg'] === 'cluster primary started',
-    )!['pid'] as number;
-    process.kill(primary, 'SIGSTOP');
-    let answered;
-    try {
-      const startedAt = performance.now();
-      answered = await ask();
-      // Its wait for the primary's answer ran out.
-      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1000);
-    } finally {
-      process.kill(primary, 'SIGCONT');
-    }
-    expect(answered.status).toBe(200);
-    // The primary granted the place once it ran again; the worker gave it
-    // back at once, so alice's next requests are let in, one at a time.
-    await vi.waitFor(async () => expect((await ask()).status).toBe(200), { timeout: 5000 });
-    expect((await ask()).status).toBe(200);
-  }, 40_000);
+      expect((await held).status).toBe(200);
+      // Answered: the place is free on whichever worker asks.
+      expect((await ask()).status).toBe(200);
+      expect((await ask()).status).toBe(200);
+    }, 40_000);
+
+    it('gives back the places of workers that die with requests running', async () => {
+      // A port of its own: workers started after all others died listen anew.
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const { port } = probe.address() as AddressInfo;
+      await new Promise((resolve) => probe.close(resolve));
+      const { gateway, ask } = await clusterWithLimits({ PORT: String(port) });
+      simulator.faults.add({ route: 'customer', latencyMs: 30_000 });
+      const held = ask().catch((error: Error) => error);
+      await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
+      expect((await ask()).status).toBe(429);
+
+      const workers = logLines(gateway.output())
+        .filter((line) => line['msg'] === 'gateway listening')
+        .map((line) => Number(line['pid']));
+      for (const pid of workers) process.kill(pid, 'SIGKILL');
+      expect(await held).toBeInstanceOf(Error);
+      await vi.waitFor(
+        () => expect(gateway.output().match(/"msg":"gateway listening"/g)).toHaveLength(4),
+        { timeout: 20_000 },
+      );
+      simulator.reset();
+      // The primary kept the count, and gave back what the dead workers held.
+      expect((await ask()).status).toBe(200);
+    }, 40_000);
+
+    it('lets a request in when the primary does not answer, and gives back its late grant', async () => {
+      // Workers take connections themselves, so they serve while the primary is stopped.
+      const { gateway, ask } = await clusterWithLimits({ NODE_CLUSTER_SCHED_POLICY: 'none' });
+      const primary = logLines(gateway.output()).find(
+        (line) => line['msg'] === 'cluster primary started',
+      )!['pid'] as number;
+      process.kill(primary, 'SIGSTOP');
+      let answered;
+      try {
+        const startedAt = performance.now();
+        answered = await ask();
+        // Its wait for the primary's answer ran out.
+        expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1000);
+      } finally {
+        process.kill(primary, 'SIGCONT');
+      }
+      expect(answered.status).toBe(200);
+      // The primary granted the place once it ran again; the worker gave it
+      // back at once, so alice's next requests are let in, one at a time.
+      await vi.waitFor(async () => expect((await ask()).status).toBe(200), { timeout: 5000 });
+      expect((await ask()).status).toBe(200);
+    }, 40_000);
+  });
 });
