@@ -153,14 +153,25 @@ const accountSummary = z.object({
   template: text,
 });
 
-// The fields only the single-account record has are read leniently: one in
-// a shape new to the gateway fails its own field (toDetails), as an unknown
-// status does, not an account read for its balance.
+const minimumToPay = z.object({ amount: decimal, percentage: decimal }).nullish();
+
 const accountFull = accountSummary.extend({
+  segment: text,
+  reason: text,
+  address,
+  minimumToPay,
+  usageLimits,
+});
+
+// Tried when accountFull refuses a record: the fields only the single-account
+// record has are then read leniently, and one in a shape new to the gateway
+// fails its own field (toDetails), as an unknown status does, not an account
+// read for its balance. Second, because zod's catch costs every record.
+const accountFullLenient = accountSummary.extend({
   segment: lenient(text),
   reason: lenient(text),
   address: lenient(address),
-  minimumToPay: lenient(z.object({ amount: decimal, percentage: decimal }).nullish()),
+  minimumToPay: lenient(minimumToPay),
   usageLimits,
 });
 
@@ -183,7 +194,7 @@ const customer = z.object({
 });
 
 type AccountSummaryShape = z.infer<typeof accountSummary>;
-type AccountFullShape = z.infer<typeof accountFull>;
+type AccountFullShape = z.infer<typeof accountFull> | z.infer<typeof accountFullLenient>;
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -212,7 +223,8 @@ const accountOwner = z.object({ customerId: ID });
 
 /** One full account from `GET /account/v4/{id}`. */
 export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
-  const result = accountFull.safeParse(body);
+  let result: z.ZodSafeParseResult<AccountFullShape> = accountFull.safeParse(body);
+  if (!result.success) result = accountFullLenient.safeParse(body);
   if (!result.success) {
     // Only its owner may learn that the record exists (auth/policy.ts).
     const owner = accountOwner.safeParse(body);
@@ -255,20 +267,21 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
 
 const NONE_UNREADABLE: readonly UnreadableDetail[] = Object.freeze([]);
 
+const DETAILS: readonly UnreadableDetail[] = ['segment', 'reason', 'address', 'minimumToPay'];
+
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
-  let unreadable = NONE_UNREADABLE;
   // Kept as unreadable, so the field fails rather than answer null, which
   // a caller would take for "the issuer says none" (no minimum to pay).
-  const detail = <T>(value: T | typeof UNREADABLE | null | undefined, field: UnreadableDetail) => {
-    if (value === UNREADABLE) unreadable = [...unreadable, field];
-    return readable(value, field, notice);
-  };
-  const address = detail(shape.address, 'address');
-  const minimumToPay = detail(shape.minimumToPay, 'minimumToPay');
+  let unreadable = NONE_UNREADABLE;
+  for (const field of DETAILS) {
+    if (shape[field] === UNREADABLE) unreadable = [...unreadable, field];
+  }
+  const address = readable(shape.address, 'address', notice);
+  const minimumToPay = readable(shape.minimumToPay, 'minimumToPay', notice);
   const limits = readable(shape.usageLimits, 'usageLimits', notice);
   return {
-    segment: detail(shape.segment, 'segment'),
-    reason: detail(shape.reason, 'reason'),
+    segment: readable(shape.segment, 'segment', notice),
+    reason: readable(shape.reason, 'reason', notice),
     address: address && toAddress(address),
     minimumToPay: minimumToPay && {
       amount: minimumToPay.amount ?? null,
