@@ -44,6 +44,8 @@ export interface AuthConfig {
   jwksUrl: string | undefined;
   issuer: string | undefined;
   audience: string | undefined;
+  /** Seconds since its `iat` after which a token is refused; 0: no bound. */
+  maxTokenAgeSeconds: number;
   disabled: boolean;
 }
 
@@ -254,6 +256,7 @@ export const ENV_SCHEMA = z.object({
   AUTH_JWKS_URL: httpUrl.optional(),
   AUTH_ISSUER: nonEmpty.optional(),
   AUTH_AUDIENCE: nonEmpty.optional(),
+  AUTH_MAX_TOKEN_AGE_SECONDS: integer(0, 31_536_000).default(0),
   AUTH_DISABLED: boolean.default(false),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_DEPTH: integer(2, 32).default(10),
@@ -473,6 +476,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
+      maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE_SECONDS,
       disabled: e.AUTH_DISABLED,
     }),
     corsOrigins: Object.freeze(e.CORS_ORIGINS),

@@ -86,10 +86,18 @@ async function verify(
   token: string,
   secret: Uint8Array | undefined,
   jwks: JWTVerifyGetKey | undefined,
-  { issuer, audience }: AuthConfig,
+  { issuer, audience, maxTokenAgeSeconds }: AuthConfig,
 ): Promise<JWTPayload> {
-  // A token without `exp` would be good forever once leaked.
-  const options = { issuer, audience, requiredClaims: ['sub', 'exp'], clockTolerance: 5 };
+  // A token without `exp` would be good forever once leaked; so would one
+  // whose `exp` is years away, unless its age is bounded (which needs `iat`).
+  const options = {
+    issuer,
+    audience,
+    clockTolerance: 5,
+    ...(maxTokenAgeSeconds > 0
+      ? { requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge: maxTokenAgeSeconds }
+      : { requiredClaims: ['sub', 'exp'] }),
+  };
   // Each key is tried only with its own algorithms: an HS256 token is never
   // checked against a public key (algorithm confusion), and `none` never at all.
   if (secret && headerAlg(token) === 'HS256') {

@@ -179,6 +179,32 @@ describe('issuer and audience checks', () => {
   });
 });
 
+describe('token age (AUTH_MAX_TOKEN_AGE_SECONDS)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ auth: true, env: { AUTH_MAX_TOKEN_AGE_SECONDS: '3600' } });
+  });
+  afterAll(() => harness.close());
+
+  it('lets in a token issued within the bound', async () => {
+    const token = await anyCustomerToken({}, { issuedAt: -3000, expiresIn: 3600 });
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expect(reply.status).toBe(200);
+    expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+  });
+
+  it.each([
+    ['issued two hours ago, its exp years away', { issuedAt: -7200, expiresIn: 10 * 365 * 86400 }],
+    ['without iat, whose age cannot be told', { noIssuedAt: true }],
+  ])('refuses a token %s with 401', async (_name, options) => {
+    harness.simulator.log.clear();
+    const token = await anyCustomerToken({}, options);
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expectUnauthenticated(reply);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+});
+
 describe('caller tokens (JWKS)', () => {
   let jwks: JwksServer;
   let harness: Harness;

@@ -19,6 +19,10 @@ export interface SignOptions {
   noSubject?: boolean;
   /** Leave `exp` out of the claims. */
   noExpiry?: boolean;
+  /** Seconds from now of `iat`; negative for the past. @default -60 */
+  issuedAt?: number;
+  /** Leave `iat` out of the claims. */
+  noIssuedAt?: boolean;
 }
 
 /** An HS256 token with `claims`; `sub` defaults to `test-user`. */
@@ -27,9 +31,11 @@ export async function signToken(
   options: SignOptions = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ sub: options.noSubject ? undefined : 'test-user', ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now - 60);
+  const jwt = new SignJWT({
+    sub: options.noSubject ? undefined : 'test-user',
+    ...claims,
+  }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' });
+  if (!options.noIssuedAt) jwt.setIssuedAt(now + (options.issuedAt ?? -60));
   if (!options.noExpiry) jwt.setExpirationTime(now + (options.expiresIn ?? 300));
   if (options.issuer) jwt.setIssuer(options.issuer);
   if (options.audience) jwt.setAudience(options.audience);

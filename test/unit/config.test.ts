@@ -235,6 +235,15 @@ describe('load shedding', () => {
     expect(refusal({ ADMISSION_WAIT_MS: '60001' })).toMatch(/^ADMISSION_WAIT_MS /);
   });
 
+  it('bounds no token age unless told, and at most a year', () => {
+    expect(loadConfig({}).auth.maxTokenAgeSeconds).toBe(0);
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE_SECONDS: '3600' }).auth.maxTokenAgeSeconds).toBe(3600);
+    expect(refusal({ AUTH_MAX_TOKEN_AGE_SECONDS: '31536001' })).toMatch(
+      /^AUTH_MAX_TOKEN_AGE_SECONDS /,
+    );
+    expect(refusal({ AUTH_MAX_TOKEN_AGE_SECONDS: '-1' })).toMatch(/^AUTH_MAX_TOKEN_AGE_SECONDS /);
+  });
+
   it('refuses a limit that is not a whole number', () => {
     expect(refusal({ MAX_IN_FLIGHT_REQUESTS: 'many' })).toBe(
       'MAX_IN_FLIGHT_REQUESTS must be a whole number (got "many")',
