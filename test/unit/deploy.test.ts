@@ -36,6 +36,40 @@ function one(kind: string): Manifest {
   return found[0]!;
 }
 
+interface ContainerEnv {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    configMapKeyRef?: { key: string; optional?: boolean };
+    secretKeyRef?: { key: string };
+  };
+}
+
+/**
+ * The environment a pod gets, as Kubernetes builds it: values, the
+ * ConfigMap's keys (an optional one it lacks is left out), and stand-ins of
+ * the right shape for the Secret's.
+ */
+function podEnv(configMap: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of container().env as ContainerEnv[]) {
+    const fromMap = e.valueFrom?.configMapKeyRef;
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (fromMap && fromMap.key in configMap) env[e.name] = configMap[fromMap.key]!;
+    else if (fromMap) expect(fromMap.optional, `${fromMap.key} is not in the ConfigMap`).toBe(true);
+    else env[e.name] = e.name.endsWith('_URL') ? 'https://example.com' : 'x'.repeat(32);
+  }
+  return env;
+}
+
+/** The settings the ConfigMap offers commented out, with their example values. */
+function commentedOut(): Record<string, string> {
+  const text = readFileSync(`${K8S}configmap.yaml`, 'utf8');
+  return Object.fromEntries(
+    [...text.matchAll(/^\s*#\s*([A-Z_]+):\s*"([^"]*)"/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+}
+
 const deployment = () => one('Deployment');
 const container = () => deployment().spec.template.spec.containers[0];
 const podLabels = () => deployment().spec.template.metadata.labels;
@@ -97,13 +131,23 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     }
   });
 
+  it('wire every setting the ConfigMap names, the commented-out ones too', () => {
+    const named = [
+      ...Object.keys(one('ConfigMap').data),
+      ...[...readFileSync(`${K8S}configmap.yaml`, 'utf8').matchAll(/^\s*#\s*([A-Z_]+):/gm)].map(
+        (m) => m[1]!,
+      ),
+    ];
+    const wired = (container().env as ContainerEnv[])
+      .filter((e) => e.valueFrom?.configMapKeyRef)
+      .map((e) => e.valueFrom!.configMapKeyRef!.key);
+    expect(named.length).toBeGreaterThan(4);
+    expect([...wired].sort()).toEqual([...new Set(named)].sort());
+  });
+
   it('hold a valid configuration, and a grace period Kubernetes waits out', () => {
-    const env: Record<string, string> = {};
-    for (const e of container().env as { name: string; value?: string }[]) {
-      // Values from the ConfigMap and the Secret get stand-ins of the right shape.
-      env[e.name] = e.value ?? (e.name.endsWith('_URL') ? 'https://example.com' : 'x'.repeat(32));
-    }
-    const config = loadConfig(env);
+    const config = loadConfig(podEnv(one('ConfigMap').data));
+    expect(() => loadConfig(podEnv({ ...one('ConfigMap').data, ...commentedOut() }))).not.toThrow();
     expect(config.production).toBe(true);
     expect(config.operations.workers).toBe(1);
     const termination = deployment().spec.template.spec.terminationGracePeriodSeconds * 1000;
