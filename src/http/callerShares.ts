@@ -99,7 +99,6 @@ export class CallerShares implements CallerLedger {
   }
 }
 
-/** Adds one to `key`'s count. */
 export function countUp<K>(counts: Map<K, number>, key: K): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }

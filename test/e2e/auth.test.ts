@@ -66,6 +66,14 @@ describe('caller tokens (HS256)', () => {
     }
   });
 
+  it('lets in a token without iat, or with one ahead of its clock, when token age is unbounded', async () => {
+    for (const options of [{ noIssuedAt: true }, { issuedAt: 600, expiresIn: 3600 }]) {
+      const token = await anyCustomerToken({}, options);
+      const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+      expect(reply.status).toBe(200);
+    }
+  });
+
   it.each([
     ['a bare scheme', 'Bearer'],
     ['Basic credentials', `Basic ${Buffer.from('gateway:simulator').toString('base64')}`],
@@ -196,6 +204,7 @@ describe('token age (AUTH_MAX_TOKEN_AGE_SECONDS)', () => {
   it.each([
     ['issued two hours ago, its exp years away', { issuedAt: -7200, expiresIn: 10 * 365 * 86400 }],
     ['without iat, whose age cannot be told', { noIssuedAt: true }],
+    ['issued a minute ahead of the gateway clock', { issuedAt: 60, expiresIn: 3600 }],
   ])('refuses a token %s with 401', async (_name, options) => {
     harness.simulator.log.clear();
     const token = await anyCustomerToken({}, options);

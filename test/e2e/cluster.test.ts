@@ -304,21 +304,16 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
 
     /** Two workers whose callers may each run one request at once. */
     async function clusterWithLimits(env: Record<string, string> = {}) {
-      gateway = await spawnGateway({
-        WEB_CONCURRENCY: '2',
-        ENFUCE_BASE_URL: simulator.url,
-        ENFUCE_USERNAME: simulator.username,
-        ENFUCE_PASSWORD: simulator.password,
+      gateway = await clusterOver({
+        // Callers with tokens: only they have a share.
+        AUTH_DISABLED: 'false',
         AUTH_JWT_SECRET: TEST_JWT_SECRET,
         CALLER_MAX_IN_FLIGHT: '1',
         // The primary hands connections to the workers in turn (Linux's default).
         NODE_CLUSTER_SCHED_POLICY: 'rr',
         ...env,
       });
-      await vi.waitFor(
-        () => expect(gateway!.output().match(/"msg":"gateway listening"/g)).toHaveLength(2),
-        { timeout: 20_000 },
-      );
+      await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
       const alice = bearer(await anyCustomerToken({ sub: 'alice' }));
       // A fresh connection each time, so the primary spreads them over the workers.
       const ask = () =>
@@ -379,10 +374,7 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
         .map((line) => Number(line['pid']));
       for (const pid of workers) process.kill(pid, 'SIGKILL');
       expect(await held).toBeInstanceOf(Error);
-      await vi.waitFor(
-        () => expect(gateway.output().match(/"msg":"gateway listening"/g)).toHaveLength(4),
-        { timeout: 20_000 },
-      );
+      await vi.waitFor(() => expect(listening(gateway.output())).toBe(4), { timeout: 20_000 });
       simulator.reset();
       // The primary kept the count, and gave back what the dead workers held.
       expect((await ask()).status).toBe(200);

@@ -287,6 +287,19 @@ describe('exact decoding', () => {
     expect((caught as Error).message).not.toContain(body);
   });
 
+  it('names the field that fails a single-account record, not a detail it could have read around', () => {
+    let caught: unknown;
+    try {
+      decodeAccount(
+        parseExactJson('{"id":5,"customerId":6,"balance":"1.2.3","address":"","segment":{}}'),
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'UPSTREAM_ERROR', owner: '6' });
+    expect((caught as Error).message).toMatch(/unexpected shape at balance/);
+  });
+
   it('does not let "__proto__" in a body reach Object.prototype', () => {
     decodeAccountList(parseExactJson('[{"id":1,"customerId":2,"__proto__":{"polluted":1}}]'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { NODE_FLAGS } from '../../bench/lib/contenders.js';
 import { configWarnings, loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
@@ -55,18 +55,27 @@ function podEnv(configMap: Record<string, string>): Record<string, string> {
   for (const e of container().env as ContainerEnv[]) {
     const fromMap = e.valueFrom?.configMapKeyRef;
     if (e.value !== undefined) env[e.name] = e.value;
-    else if (fromMap && fromMap.key in configMap) env[e.name] = configMap[fromMap.key]!;
+    else if (fromMap && Object.hasOwn(configMap, fromMap.key))
+      env[e.name] = configMap[fromMap.key]!;
     else if (fromMap) expect(fromMap.optional, `${fromMap.key} is not in the ConfigMap`).toBe(true);
     else env[e.name] = e.name.endsWith('_URL') ? 'https://example.com' : 'x'.repeat(32);
   }
   return env;
 }
 
-/** The settings the ConfigMap offers commented out, with their example values. */
+/**
+ * The settings the ConfigMap offers commented out (`# NAME: value`, a name
+ * being an environment variable's: capitals, digits and `_`, with one `_` at
+ * least so that prose such as `# NOTE:` is not one), their example values
+ * read as YAML reads them.
+ */
 function commentedOut(): Record<string, string> {
   const text = readFileSync(`${K8S}configmap.yaml`, 'utf8');
   return Object.fromEntries(
-    [...text.matchAll(/^\s*#\s*([A-Z_]+):\s*"([^"]*)"/gm)].map((m) => [m[1]!, m[2]!]),
+    [...text.matchAll(/^\s*#\s*([A-Z][A-Z0-9]*_[A-Z0-9_]*):\s*(.+)$/gm)].map((m) => [
+      m[1]!,
+      String(parseDocument(m[2]!).toJS()),
+    ]),
   );
 }
 
@@ -132,12 +141,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   });
 
   it('wire every setting the ConfigMap names, the commented-out ones too', () => {
-    const named = [
-      ...Object.keys(one('ConfigMap').data),
-      ...[...readFileSync(`${K8S}configmap.yaml`, 'utf8').matchAll(/^\s*#\s*([A-Z_]+):/gm)].map(
-        (m) => m[1]!,
-      ),
-    ];
+    const named = [...Object.keys(one('ConfigMap').data), ...Object.keys(commentedOut())];
     const wired = (container().env as ContainerEnv[])
       .filter((e) => e.valueFrom?.configMapKeyRef)
       .map((e) => e.valueFrom!.configMapKeyRef!.key);
