@@ -12,7 +12,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { untilAborted } from './abort.js';
-import { PrimaryCallerShares } from './cluster/callerShares.js';
+import { CallerSharesViaPrimary } from './cluster/callerShares.js';
 import { runPrimary } from './cluster/primary.js';
 import { clusterMetricsRegistry, simulatorUrlFromPrimary } from './cluster/worker.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
@@ -43,7 +43,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     logger,
     simulatorUrl,
     metricsRegistry: cluster.isWorker ? clusterMetricsRegistry() : undefined,
-    callerShares: cluster.isWorker ? new PrimaryCallerShares() : undefined,
+    callerShares: cluster.isWorker ? new CallerSharesViaPrimary() : undefined,
   });
   const address = await gateway.listen().catch((error: NodeJS.ErrnoException) => {
     // A port in use or an address that cannot be bound is configuration too: one line, exit 1.

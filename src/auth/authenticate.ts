@@ -93,10 +93,10 @@ async function verify(
   const options = {
     issuer,
     audience,
+    requiredClaims: ['sub', 'exp'],
     clockTolerance: 5,
-    ...(maxTokenAgeSeconds > 0
-      ? { requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge: maxTokenAgeSeconds }
-      : { requiredClaims: ['sub', 'exp'] }),
+    // jose then requires `iat` too.
+    ...(maxTokenAgeSeconds > 0 && { maxTokenAge: maxTokenAgeSeconds }),
   };
   // Each key is tried only with its own algorithms: an HS256 token is never
   // checked against a public key (algorithm confusion), and `none` never at all.

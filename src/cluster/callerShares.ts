@@ -98,7 +98,7 @@ export class HostCallerShares {
  * than held: the limits are a fair share, not an access check, and a
  * request that waits on a lost answer would hold its place at the door.
  */
-export class PrimaryCallerShares implements CallerLedger {
+export class CallerSharesViaPrimary implements CallerLedger {
   #nextId = 0;
   #listening = false;
   readonly #pending = new Map<number, (refusal?: Refusal) => void>();

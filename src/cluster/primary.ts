@@ -3,7 +3,7 @@
  * serves nothing itself: it runs the built-in simulator once (when there is
  * no ENFUCE_BASE_URL) and tells workers its URL, aggregates every worker's
  * metrics for whichever worker is scraped, keeps the count of each caller's
- * share for all workers (callerShares.ts), restarts workers that die, and on
+ * share for all workers (cluster/callerShares.ts), restarts workers that die, and on
  * SIGTERM or SIGINT lets every worker drain before it exits, with 1 when any
  * of them had to cut requests off. A worker that exits before the first one
  * listened is a start-up failure (a port in use, say): the primary stops too,

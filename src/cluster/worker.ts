@@ -1,7 +1,8 @@
 /**
  * A `WEB_CONCURRENCY` worker's side of the IPC channel (primary.ts): it asks
  * the primary for the built-in simulator's URL and for the host's metrics,
- * and answers the primary's question for its own.
+ * and answers the primary's question for its own. Places in callers' shares
+ * are asked for in callerShares.ts.
  */
 import { Registry } from 'prom-client';
 import type { Answer, MetricsAnswer, MetricsQuestion, MetricsReply, Question } from './messages.js';

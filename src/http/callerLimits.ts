@@ -31,8 +31,6 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { CallerLedger, RateLimitReason, Refusal } from './callerShares.js';
 
-export type { RateLimitReason } from './callerShares.js';
-
 /** Where a verified caller's requests are let in or refused with 429. */
 export class CallerLimits {
   readonly #ledger: CallerLedger;

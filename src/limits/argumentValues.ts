@@ -24,8 +24,9 @@ export function variablesOf(
 }
 
 /**
- * The items of a list argument: a single item is a list of one, null none. A
- * variable the request leaves out takes its declared default, as in execution.
+ * How many items a list argument has: a single item is a list of one, null
+ * none. A variable the request leaves out takes its declared default, as in
+ * execution.
  */
 export function listLength(value: ValueNode, variables: Variables): number {
   return listItems(value, variables).length;

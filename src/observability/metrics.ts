@@ -179,7 +179,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     }),
     upstreamCalls: new Counter({
       name: 'gateway_upstream_requests_total',
-      help: 'HTTP calls to the card issuer by route template and status (or timeout/network).',
+      help: 'HTTP calls to the card issuer by route template and status (or timeout, network, cancelled, unusable).',
       labelNames: ['endpoint', 'status'],
       registers,
     }),
@@ -192,7 +192,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     }),
     upstreamUnreadable: new Counter({
       name: 'gateway_upstream_unreadable_values_total',
-      help: 'Values in usable issuer answers that the gateway could not read: answered as null (role, paymentReference, usageLimits, usageLimits.count, usageLimits.availableCount) or as an error of their field alone (segment, reason, address, minimumToPay).',
+      help: 'Values in usable issuer answers that the gateway could not read: answered as null (role, paymentReference, usageLimits.count, usageLimits.availableCount) or as an error of their field alone (segment, reason, address, minimumToPay, usageLimits).',
       labelNames: ['endpoint', 'field'],
       registers,
     }),

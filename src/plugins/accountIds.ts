@@ -7,7 +7,7 @@
  */
 import { BadUserInputError } from '../errors.js';
 import { listItems, variablesOf } from '../limits/argumentValues.js';
-import { rootFieldsOf } from '../limits/fragments.js';
+import { rootFieldsOf } from '../limits/operationRoot.js';
 import { parseIds } from '../resolvers/args.js';
 import type { OperationCheck } from './operationChecks.js';
 

@@ -7,7 +7,7 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { listLength, variablesOf } from '../limits/argumentValues.js';
-import { rootFieldsOf } from '../limits/fragments.js';
+import { rootFieldsOf } from '../limits/operationRoot.js';
 import type { OperationCheck } from './operationChecks.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */

@@ -22,7 +22,7 @@ import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
 import { MAX_REPRESENTATIONS } from './entitiesLimit.js';
 import type { OperationCheck } from './operationChecks.js';
 
-/** The arguments that size a list, and the most items each allows (more is refused when it runs). */
+/** The arguments that size a list, and the most items each allows (more is refused: `first` as it runs, the others before). */
 const LARGEST: Readonly<Record<string, number>> = {
   first: MAX_FIRST,
   ids: MAX_IDS,

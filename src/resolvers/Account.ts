@@ -69,7 +69,7 @@ export const Account: AccountResolvers = {
   minimumToPay: async (account, _args, context) =>
     detail(await details(account, context), 'minimumToPay'),
   usageLimits: async (account, _args, context) =>
-    (await details(account, context))?.usageLimits ?? null,
+    detail(await details(account, context), 'usageLimits'),
 };
 
 function recordOf(account: AccountParent): AccountRecord {
@@ -94,7 +94,9 @@ function detail<K extends UnreadableDetail>(
   field: K,
 ): AccountDetails[K] | null {
   if (details?.unreadable.includes(field)) {
-    throw new UpstreamResponseError(`the account's ${field} has an unexpected shape`);
+    // Named as the caller asked for it: the issuer's `reason` is `statusReason` here.
+    const name = field === 'reason' ? 'statusReason' : field;
+    throw new UpstreamResponseError(`the account's ${name} has an unexpected shape`);
   }
   return details?.[field] ?? null;
 }

@@ -30,10 +30,12 @@ export function parseExactJson(text: string): unknown {
 }
 
 /**
- * A value the issuer sent that the gateway reads as `null` rather than fail
- * the record for (a role or payment-reference shape new to it, a count
- * GraphQL's Int cannot hold). Told to the caller of a decode function, so
- * such reads show in the metrics instead of passing unseen.
+ * A value the issuer sent that the gateway cannot read, and that costs less
+ * than the whole record: read as `null` (a role or payment-reference shape
+ * new to it, a count GraphQL's Int cannot hold) or failing its own field (a
+ * detail of the single-account record, UnreadableDetail). Told to the caller
+ * of a decode function, so such reads show in the metrics instead of
+ * passing unseen.
  */
 export type UnreadableField =
   | 'role'
@@ -113,30 +115,28 @@ const count = lenient(
 );
 
 // Limits the gateway cannot read (a code missing, an amount that is not
-// one) read as unknown, so they never cost the account the fields around them.
-const usageLimits = lenient(
-  z
-    .array(
-      z.object({
-        code: z.string(),
-        values: z
-          .array(
-            z.object({
-              code: z.string(),
-              singleAmount: decimal,
-              sumAmount: decimal,
-              count,
-              reset: z.boolean().nullish(),
-              // Not in v3's record, nor perhaps in every issuer release.
-              availableAmount: decimal,
-              availableCount: count,
-            }),
-          )
-          .nullish(),
-      }),
-    )
-    .nullish(),
-);
+// one) fail the field alone, as the other details do (accountFullLenient).
+const usageLimits = z
+  .array(
+    z.object({
+      code: z.string(),
+      values: z
+        .array(
+          z.object({
+            code: z.string(),
+            singleAmount: decimal,
+            sumAmount: decimal,
+            count,
+            reset: z.boolean().nullish(),
+            // Not in v3's record, nor perhaps in every issuer release.
+            availableAmount: decimal,
+            availableCount: count,
+          }),
+        )
+        .nullish(),
+    }),
+  )
+  .nullish();
 
 const accountSummary = z.object({
   id: ID,
@@ -172,7 +172,7 @@ const accountFullLenient = accountSummary.extend({
   reason: lenient(text),
   address: lenient(address),
   minimumToPay: lenient(minimumToPay),
-  usageLimits,
+  usageLimits: lenient(usageLimits),
 });
 
 // The v4 list container is not documented; a bare array is what v3 sends and
@@ -267,7 +267,13 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
 
 const NONE_UNREADABLE: readonly UnreadableDetail[] = Object.freeze([]);
 
-const DETAILS: readonly UnreadableDetail[] = ['segment', 'reason', 'address', 'minimumToPay'];
+const DETAILS: readonly UnreadableDetail[] = [
+  'segment',
+  'reason',
+  'address',
+  'minimumToPay',
+  'usageLimits',
+];
 
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
   // Kept as unreadable, so the field fails rather than answer null, which

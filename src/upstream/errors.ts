@@ -132,7 +132,7 @@ const CONNECTION_FAILURES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** True for a refused, reset or closed connection: no usable answer arrived. */
+/** True for a refused, reset, aborted, timed-out or closed connection: no usable answer arrived. */
 export function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && CONNECTION_FAILURES.has(code);

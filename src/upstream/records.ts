@@ -49,7 +49,7 @@ export interface AccountDetails {
 }
 
 /** The details whose unreadable value fails its own field rather than the account. */
-export type UnreadableDetail = 'segment' | 'reason' | 'address' | 'minimumToPay';
+export type UnreadableDetail = 'segment' | 'reason' | 'address' | 'minimumToPay' | 'usageLimits';
 
 /** An account as a list or the single-account endpoint returned it. */
 export interface AccountRecord {

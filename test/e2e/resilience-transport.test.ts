@@ -282,24 +282,25 @@ describe('transport faults', () => {
     sim().faults.add({
       route: 'accountV4',
       id: ID,
-      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"}}`,
+      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"},"usageLimits":[{"values":[{"code":"ATM"}]}]}`,
     });
     const reply = await harness.execute(
-      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } } }`,
+      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } usageLimits { code } } }`,
     );
-    // Not null, which a client would read as nothing to pay.
+    // Errors, not nulls, which a client would read as nothing to pay, no limits.
     expect(reply.data.account).toEqual({
       balance: { amount: '1234.50' },
       minimumToPay: null,
       address: { city: 'Espoo' },
+      usageLimits: null,
     });
-    expect(reply.errors).toHaveLength(1);
-    expect(reply.errors![0]).toMatchObject({
-      path: ['account', 'minimumToPay'],
-      message:
-        "The card issuer sent an unusable answer: the account's minimumToPay has an unexpected shape.",
-      extensions: { code: 'UPSTREAM_ERROR' },
-    });
+    expect(reply.errors?.map((e) => [e.path, e.message, e.extensions?.code])).toEqual(
+      ['minimumToPay', 'usageLimits'].map((field) => [
+        ['account', field],
+        `The card issuer sent an unusable answer: the account's ${field} has an unexpected shape.`,
+        'UPSTREAM_ERROR',
+      ]),
+    );
     expect(sim().log.count('accountV4')).toBe(1);
   });
 

@@ -7,8 +7,8 @@
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../../src/context.js';
-import { CallerLimits, type RateLimitReason } from '../../src/http/callerLimits.js';
-import { CallerShares } from '../../src/http/callerShares.js';
+import { CallerLimits } from '../../src/http/callerLimits.js';
+import { CallerShares, type RateLimitReason } from '../../src/http/callerShares.js';
 
 function contextOf(sub: string): GatewayContext {
   return {
