@@ -39,35 +39,42 @@ export function listLength(value: ValueNode, variables: Variables): number {
  * refuse or read as null.
  */
 export function listItems(value: ValueNode, variables: Variables): unknown[] {
-  if (value.kind === Kind.VARIABLE) {
-    const name = value.name.value;
-    if (Object.hasOwn(variables.given, name)) {
-      const given = variables.given[name];
-      return Array.isArray(given) ? given : given == null ? [] : [given];
-    }
-    const fallback = variables.defaults.get(name);
-    return fallback ? listItems(fallback, variables) : [];
+  const read = readArgument(value, variables);
+  if (read === undefined) return [];
+  if ('given' in read) {
+    const { given } = read;
+    return Array.isArray(given) ? given : given == null ? [] : [given];
   }
-  if (value.kind === Kind.LIST) return value.values.map((item) => scalarValue(item, variables));
-  return value.kind === Kind.NULL ? [] : [scalarValue(value, variables)];
+  const { literal } = read;
+  if (literal.kind === Kind.LIST) return literal.values.map((item) => scalarValue(item, variables));
+  return literal.kind === Kind.NULL ? [] : [scalarValue(literal, variables)];
 }
 
 /** A scalar argument's value: a string, a number, a boolean or undefined. */
 function scalarValue(value: ValueNode, variables: Variables): unknown {
-  switch (value.kind) {
-    case Kind.VARIABLE: {
-      const name = value.name.value;
-      if (Object.hasOwn(variables.given, name)) return variables.given[name];
-      const fallback = variables.defaults.get(name);
-      return fallback ? scalarValue(fallback, variables) : undefined;
-    }
-    case Kind.STRING:
-    case Kind.INT:
-    case Kind.BOOLEAN:
-      return value.value;
-    default:
-      return undefined;
-  }
+  const read = readArgument(value, variables);
+  if (read === undefined) return undefined;
+  if ('given' in read) return read.given;
+  const { literal } = read;
+  return literal.kind === Kind.STRING || literal.kind === Kind.INT || literal.kind === Kind.BOOLEAN
+    ? literal.value
+    : undefined;
+}
+
+/**
+ * What execution reads for an argument: for a variable, the request's value
+ * or else its declared default (a literal, never a variable); otherwise the
+ * literal itself. Undefined for a variable with neither.
+ */
+function readArgument(
+  value: ValueNode,
+  variables: Variables,
+): { given: unknown } | { literal: ValueNode } | undefined {
+  if (value.kind !== Kind.VARIABLE) return { literal: value };
+  const name = value.name.value;
+  if (Object.hasOwn(variables.given, name)) return { given: variables.given[name] };
+  const fallback = variables.defaults.get(name);
+  return fallback && { literal: fallback };
 }
 
 /** Whether `@skip` or `@include` leaves `node` out, as execution decides. */
@@ -87,14 +94,8 @@ export function isSkipped(
 
 /** An Int argument's value; undefined when it has none, or none that is an integer. */
 export function intValue(value: ValueNode, variables: Variables): number | undefined {
-  if (value.kind === Kind.VARIABLE) {
-    const name = value.name.value;
-    if (Object.hasOwn(variables.given, name)) {
-      const given = variables.given[name];
-      return Number.isInteger(given) ? (given as number) : undefined;
-    }
-    const fallback = variables.defaults.get(name);
-    return fallback ? intValue(fallback, variables) : undefined;
-  }
-  return value.kind === Kind.INT ? Number(value.value) : undefined;
+  const read = readArgument(value, variables);
+  if (read === undefined) return undefined;
+  if ('given' in read) return Number.isInteger(read.given) ? (read.given as number) : undefined;
+  return read.literal.kind === Kind.INT ? Number(read.literal.value) : undefined;
 }
