@@ -6,21 +6,20 @@
  * none. The resolver checks them again (resolvers/args.ts).
  */
 import { BadUserInputError } from '../errors.js';
-import { listItems, variablesOf } from '../limits/argumentValues.js';
-import { rootFieldsOf } from '../limits/operationRoot.js';
+import { listItems } from '../limits/argumentValues.js';
 import { parseIds } from '../resolvers/args.js';
-import type { OperationCheck } from './operationChecks.js';
+import { queryRootOf, type OperationCheck } from './operationChecks.js';
 
-export const refuseUnusableAccountIds: OperationCheck = ({ operation, document, request }) => {
-  if (!operation || operation.operation !== 'query') return;
-  const variables = variablesOf(operation, request.variables ?? {});
-  for (const field of rootFieldsOf(operation, document, variables)) {
+export const refuseUnusableAccountIds: OperationCheck = (request) => {
+  const root = queryRootOf(request);
+  if (!root) return;
+  for (const field of root.fields) {
     if (field.name.value !== 'accounts') continue;
     const argument = field.arguments?.find((a) => a.name.value === 'ids');
     if (!argument) continue;
     // A number is an ID graphql-js turns into its digits; values that are no
     // ID at all (objects, booleans, null) are for it to refuse as it coerces.
-    const ids = listItems(argument.value, variables).map((id) =>
+    const ids = listItems(argument.value, root.variables).map((id) =>
       typeof id === 'number' ? String(id) : id,
     );
     if (!ids.every((id) => typeof id === 'string')) continue;
