@@ -153,27 +153,29 @@ const accountSummary = z.object({
   template: text,
 });
 
-const minimumToPay = z.object({ amount: decimal, percentage: decimal }).nullish();
-
-const accountFull = accountSummary.extend({
+// The fields only the single-account record has.
+const details = {
   segment: text,
   reason: text,
   address,
-  minimumToPay,
+  minimumToPay: z.object({ amount: decimal, percentage: decimal }).nullish(),
   usageLimits,
-});
+} satisfies Record<UnreadableDetail, z.ZodType>;
+const DETAILS = Object.keys(details) as UnreadableDetail[];
 
-// Tried when accountFull refuses a record: the fields only the single-account
-// record has are then read leniently, and one in a shape new to the gateway
-// fails its own field (toDetails), as an unknown status does, not an account
-// read for its balance. Second, because zod's catch costs every record.
+const accountFull = accountSummary.extend(details);
+
+// Tried when accountFull refuses a record: the details are then read
+// leniently, and one in a shape new to the gateway fails its own field
+// (toDetails), as an unknown status does, not an account read for its
+// balance. Second, because zod's catch costs every record.
 const accountFullLenient = accountSummary.extend({
-  segment: lenient(text),
-  reason: lenient(text),
-  address: lenient(address),
-  minimumToPay: lenient(minimumToPay),
-  usageLimits: lenient(usageLimits),
-});
+  segment: lenient(details.segment),
+  reason: lenient(details.reason),
+  address: lenient(details.address),
+  minimumToPay: lenient(details.minimumToPay),
+  usageLimits: lenient(details.usageLimits),
+} satisfies Record<UnreadableDetail, z.ZodType>);
 
 // The v4 list container is not documented; a bare array is what v3 sends and
 // what the issuer most likely still sends, a Spring-style page is the other
@@ -266,14 +268,6 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
 }
 
 const NONE_UNREADABLE: readonly UnreadableDetail[] = Object.freeze([]);
-
-const DETAILS: readonly UnreadableDetail[] = [
-  'segment',
-  'reason',
-  'address',
-  'minimumToPay',
-  'usageLimits',
-];
 
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
   // Kept as unreadable, so the field fails rather than answer null, which
