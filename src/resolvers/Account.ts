@@ -62,14 +62,16 @@ export const Account: AccountResolvers = {
     return readAccount(context, parentId);
   },
 
-  segment: async (account, _args, context) => detail(await details(account, context), 'segment'),
-  statusReason: async (account, _args, context) =>
-    detail(await details(account, context), 'reason'),
-  address: async (account, _args, context) => detail(await details(account, context), 'address'),
-  minimumToPay: async (account, _args, context) =>
-    detail(await details(account, context), 'minimumToPay'),
-  usageLimits: async (account, _args, context) =>
-    detail(await details(account, context), 'usageLimits'),
+  segment: async (account, _args, context, info) =>
+    detail(await details(account, context), 'segment', info.fieldName),
+  statusReason: async (account, _args, context, info) =>
+    detail(await details(account, context), 'reason', info.fieldName),
+  address: async (account, _args, context, info) =>
+    detail(await details(account, context), 'address', info.fieldName),
+  minimumToPay: async (account, _args, context, info) =>
+    detail(await details(account, context), 'minimumToPay', info.fieldName),
+  usageLimits: async (account, _args, context, info) =>
+    detail(await details(account, context), 'usageLimits', info.fieldName),
 };
 
 function recordOf(account: AccountParent): AccountRecord {
@@ -88,15 +90,17 @@ async function details(
   return full?.details ?? null;
 }
 
-/** One detail, or UPSTREAM_ERROR for this field alone when the issuer sent it in a shape it cannot read. */
+/**
+ * One detail, or UPSTREAM_ERROR for this field alone (named as the caller
+ * asked for it) when the issuer sent it in a shape it cannot read.
+ */
 function detail<K extends UnreadableDetail>(
   details: AccountDetails | null,
   field: K,
+  fieldName: string,
 ): AccountDetails[K] | null {
   if (details?.unreadable.includes(field)) {
-    // Named as the caller asked for it: the issuer's `reason` is `statusReason` here.
-    const name = field === 'reason' ? 'statusReason' : field;
-    throw new UpstreamResponseError(`the account's ${name} has an unexpected shape`);
+    throw new UpstreamResponseError(`the account's ${fieldName} has an unexpected shape`);
   }
   return details?.[field] ?? null;
 }

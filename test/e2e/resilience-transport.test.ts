@@ -282,10 +282,10 @@ describe('transport faults', () => {
     sim().faults.add({
       route: 'accountV4',
       id: ID,
-      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"},"usageLimits":[{"values":[{"code":"ATM"}]}]}`,
+      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"},"usageLimits":[{"values":[{"code":"ATM"}]}],"reason":{}}`,
     });
     const reply = await harness.execute(
-      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } usageLimits { code } } }`,
+      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } usageLimits { code } statusReason } }`,
     );
     // Errors, not nulls, which a client would read as nothing to pay, no limits.
     expect(reply.data.account).toEqual({
@@ -293,9 +293,11 @@ describe('transport faults', () => {
       minimumToPay: null,
       address: { city: 'Espoo' },
       usageLimits: null,
+      statusReason: null,
     });
     expect(reply.errors?.map((e) => [e.path, e.message, e.extensions?.code])).toEqual(
-      ['minimumToPay', 'usageLimits'].map((field) => [
+      // Named as asked for: the issuer's `reason` is `statusReason`.
+      ['minimumToPay', 'usageLimits', 'statusReason'].map((field) => [
         ['account', field],
         `The card issuer sent an unusable answer: the account's ${field} has an unexpected shape.`,
         'UPSTREAM_ERROR',
