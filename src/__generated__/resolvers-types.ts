@@ -212,7 +212,12 @@ export type PaymentReference = {
    * does not know yet; `rawType` then holds what it sent.
    */
   type: PaymentReferenceType;
-  /** Whether the check digit is right for the type; null when the type has no known check. */
+  /**
+   * Whether the check digits are right: by the type's rule for `MOD10` and
+   * `FINNISH_7_3_1`; for a type this gateway does not know, by ISO 11649
+   * (mod 97) when the number is a creditor reference (`RF` and two check
+   * digits), and null otherwise.
+   */
   valid?: Maybe<Scalars['Boolean']['output']>;
 };
 

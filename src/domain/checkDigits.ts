@@ -1,7 +1,8 @@
 /**
- * Check digits of the payment reference types the issuer documents
- * (ENFUCE_API.md §7). Both work right to left on the digits of the base
- * number and append one digit.
+ * Check digits of payment references: the two types the issuer documents
+ * (ENFUCE_API.md §7), which work right to left on the digits of the base
+ * number and append one digit, and the ISO 11649 creditor reference (`RF`),
+ * which a type the issuer adds later may well carry.
  */
 
 /** Luhn (mod 10): double every second digit from the right, starting with the rightmost. */
@@ -29,10 +30,17 @@ export function finnishCheckDigit(base: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** Whether `reference` (base + check digit) is right for `type`; null for a type without a known check. */
+/**
+ * Whether `reference` (base + check digit) is right for `type`. A type
+ * without a known check is judged by its number: a creditor reference by
+ * ISO 11649, anything else not at all (null).
+ */
 export function hasValidCheckDigit(type: string, reference: string): boolean | null {
   const check = CHECKS[type];
-  if (check === undefined) return null;
+  if (check === undefined) {
+    const compact = compactReference(reference);
+    return isCreditorReference(compact) ? isValidCreditorReference(compact) : null;
+  }
   if (!/^[0-9]{2,}$/.test(reference)) return false;
   const base = reference.slice(0, -1);
   return check(base) === reference.charCodeAt(reference.length - 1) - 48;
@@ -43,3 +51,43 @@ const CHECKS: Record<string, (base: string) => number> = {
   // The Finnish standard allows a base of 3 to 19 digits.
   FINNISH_7_3_1: (base) => (base.length >= 3 && base.length <= 19 ? finnishCheckDigit(base) : -1),
 };
+
+// ISO 11649: `RF`, two check digits, then 1 to 21 letters or digits. Spaces
+// (the printed form) and lower case are read past, as the issuer may send them.
+const CREDITOR_REFERENCE = /^RF\d{2}[0-9A-Z]+$/i;
+const MAX_CREDITOR_REFERENCE_LENGTH = 25;
+
+/** The reference without the spaces of its printed form. */
+export function compactReference(reference: string): string {
+  return reference.replace(/\s+/g, '');
+}
+
+/** Whether a compact reference has the shape of an ISO 11649 creditor reference (`RF` and two check digits). */
+export function isCreditorReference(compact: string): boolean {
+  return CREDITOR_REFERENCE.test(compact);
+}
+
+/** ISO 11649: the first four characters moved to the end, read as a number (A = 10 … Z = 35), leave 1 modulo 97. */
+export function isValidCreditorReference(compact: string): boolean {
+  return (
+    isCreditorReference(compact) &&
+    compact.length <= MAX_CREDITOR_REFERENCE_LENGTH &&
+    mod97(compact.slice(4) + compact.slice(0, 4)) === 1
+  );
+}
+
+/** The creditor reference of `body` (1 to 21 letters or digits): `RF`, its two check digits, the body. */
+export function creditorReference(body: string): string {
+  const remainder = mod97(`${body}RF00`);
+  return `RF${String(98 - remainder).padStart(2, '0')}${body.toUpperCase()}`;
+}
+
+// Folds each character in as it goes, so no big integers are needed.
+function mod97(text: string): number {
+  let remainder = 0;
+  for (let i = 0; i < text.length; i++) {
+    const value = Number.parseInt(text[i]!, 36);
+    remainder = (remainder * (value > 9 ? 100 : 10) + value) % 97;
+  }
+  return remainder;
+}

@@ -2,7 +2,11 @@ import type {
   PaymentReferenceResolvers,
   PaymentReferenceType,
 } from '../__generated__/resolvers-types.js';
-import { hasValidCheckDigit } from '../domain/checkDigits.js';
+import {
+  compactReference,
+  hasValidCheckDigit,
+  isCreditorReference,
+} from '../domain/checkDigits.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set([
   'MOD10',
@@ -16,13 +20,11 @@ export const PaymentReference: PaymentReferenceResolvers = {
   rawType: (reference) => reference.type,
   valid: (reference) => hasValidCheckDigit(reference.type, reference.number),
   formatted: (reference) => {
-    const compact = reference.number.replace(/\s+/g, '');
-    return CREDITOR_REFERENCE.test(compact) ? groupsOfFourFromLeft(compact) : groupsOfFive(compact);
+    // A creditor reference prints as ISO 11649 says, however the issuer labels its type.
+    const compact = compactReference(reference.number);
+    return isCreditorReference(compact) ? groupsOfFourFromLeft(compact) : groupsOfFive(compact);
   },
 };
-
-// ISO 11649: `RF`, two check digits, then the reference; however the issuer labels its type.
-const CREDITOR_REFERENCE = /^RF\d{2}[0-9A-Z]+$/i;
 
 /** `1234567897` → `12345 67897`: the grouping printed on Finnish and Nordic invoices. */
 function groupsOfFive(compact: string): string {

@@ -4,7 +4,7 @@
  * `FIXTURES`; only the fields named in each comment are fixed, the rest is
  * drawn from the seed like any other record.
  */
-import { rfReference } from './checkDigits.js';
+import { creditorReference } from '../domain/checkDigits.js';
 import {
   countryByCode,
   generateAccount,
@@ -157,7 +157,7 @@ export function addFixtures(builder: DatasetBuilder, rng: Random): void {
     FIXTURES.accountTopLevelNullParent,
     {
       number: '539007547034',
-      paymentReference: { number: rfReference('539007547034'), type: 'RF' },
+      paymentReference: { number: creditorReference('539007547034'), type: 'RF' },
     },
   );
   account(owner, corporate, FIXTURES.accountStringIds, FIXTURES.accountTopLevelNullParent, {

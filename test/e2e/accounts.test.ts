@@ -247,7 +247,7 @@ describe('Query.account and Query.accounts', () => {
         type: 'UNKNOWN',
         rawType: 'RF',
         number: 'RF18539007547034',
-        valid: null,
+        valid: true,
         formatted: 'RF18 5390 0754 7034',
       },
     });

@@ -5,7 +5,6 @@ import { parse } from 'lossless-json';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasValidCheckDigit } from '../../src/domain/checkDigits.js';
-import { isValidRf, rfReference } from '../../src/simulator/checkDigits.js';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createSimulatorData } from '../../src/simulator/seed.js';
 import { basicAuth, simulatorGet, simulatorUrl } from '../helpers/simulatorClient.js';
@@ -425,13 +424,6 @@ describe('JSON as the issuer writes it', () => {
 });
 
 describe('payment references', () => {
-  it('builds ISO 11649 references for the undocumented RF type', () => {
-    expect(rfReference('539007547034')).toBe('RF18539007547034');
-    expect(rfReference('1234561')).toBe('RF341234561');
-    expect(isValidRf('RF18539007547034')).toBe(true);
-    expect(isValidRf('RF19539007547034')).toBe(false);
-  });
-
   it('serves the fixture references', async () => {
     const mod10 = exact(
       (await simulatorGet(sim, `/account/v4/${FIXTURES.accountMod10Reference}`)).text,

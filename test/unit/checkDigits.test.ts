@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  creditorReference,
   finnishCheckDigit,
   hasValidCheckDigit,
+  isValidCreditorReference,
   luhnCheckDigit,
 } from '../../src/domain/checkDigits.js';
 
@@ -23,7 +26,16 @@ describe('check digits', () => {
     ['FINNISH_7_3_1', '1234562', false],
     ['FINNISH_7_3_1', '121', false],
     ['MOD10', '12a4', false],
-    ['RF', 'RF18539007547034', null],
+    // A type the gateway does not know: a creditor reference is checked by ISO 11649.
+    ['RF', 'RF18539007547034', true],
+    ['ISO11649', 'rf18 5390 0754 7034', true],
+    ['RF', 'RF19539007547034', false],
+    ['RF', 'RF18539007547043', false],
+    ['RF', `RF00${'1'.repeat(22)}`, false],
+    ['RF', '1234567897', null],
+    ['RF', 'RF1', null],
+    // A documented type keeps its own rule, whatever the number looks like.
+    ['MOD10', 'RF18539007547034', false],
   ])('%s %s is valid: %s', (type, reference, valid) => {
     expect(hasValidCheckDigit(type, reference)).toBe(valid);
   });
@@ -41,4 +53,39 @@ describe('check digits', () => {
       expect(hasValidCheckDigit('FINNISH_7_3_1', reference)).toBe(valid);
     },
   );
+
+  it.each([
+    ['539007547034', 'RF18539007547034'],
+    ['1234561', 'RF341234561'],
+  ])('the creditor reference of %s is %s (ISO 11649 examples)', (body, reference) => {
+    expect(creditorReference(body)).toBe(reference);
+  });
+
+  // Mod 97 with a prime modulus catches every change of one character to
+  // another of its kind (digit for digit, letter for letter): the number read
+  // changes by less than 97 times a power of ten.
+  it('accepts every creditor reference it builds and refuses it with any one character changed', () => {
+    const alphanumeric = fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    fc.assert(
+      fc.property(
+        fc.array(alphanumeric, { minLength: 1, maxLength: 21 }).map((chars) => chars.join('')),
+        fc.nat(),
+        fc.integer({ min: 1, max: 9 }),
+        (body, where, shift) => {
+          const reference = creditorReference(body);
+          expect(isValidCreditorReference(reference)).toBe(true);
+          const at = 2 + (where % (reference.length - 2));
+          const changed = changeCharacter(reference[at]!, shift);
+          const corrupted = reference.slice(0, at) + changed + reference.slice(at + 1);
+          expect(isValidCreditorReference(corrupted)).toBe(false);
+        },
+      ),
+    );
+  });
 });
+
+/** Another character of the same kind: a digit moved by `shift` (1 to 9), a letter likewise. */
+function changeCharacter(char: string, shift: number): string {
+  if (/\d/.test(char)) return String((Number(char) + shift) % 10);
+  return String.fromCharCode(65 + ((char.charCodeAt(0) - 65 + shift) % 26));
+}
