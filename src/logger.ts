@@ -20,13 +20,22 @@ const REDACTED_PATHS: readonly string[] = [
   '*.secret',
   '*.jwtSecret',
   '*.cursorSecret',
+  // Paths are case-sensitive, and headers come in both casings.
   '*.headers.authorization',
+  '*.headers.Authorization',
   '*.headers.cookie',
+  '*.headers.Cookie',
   '*.headers["set-cookie"]',
+  '*.headers["x-api-key"]',
   '*.*.authorization',
   '*.*.password',
   '*.*.headers.authorization',
-  // An upstream error's `cause` chain, where undici keeps request details.
+  '*.*.headers.Authorization',
+  // Where HTTP clients keep a request's details on an error: its options,
+  // its headers, and those of every cause down the chain.
+  'err.options',
+  'err.headers',
+  'err.cause.options',
   'err.cause.headers',
   'err.cause.cause.headers',
 ];

@@ -155,6 +155,31 @@ describe('fuzzing the GraphQL endpoint', () => {
     );
   });
 
+  it.each(BAD_IDS)(
+    'I1: refuses account(id: %j) at its own path, answers the sibling, calls nothing for it',
+    async (id) => {
+      harness.simulator.log.clear();
+      const query = `query($id: ID!) {
+        account(id: $id) { id }
+        sibling: account(id: "${FIXTURES.accountExactAmounts}") { id }
+      }`;
+      const reply = await post(harness.url, JSON.stringify({ query, variables: { id } }));
+      expect(reply.status).toBe(200);
+      const body = JSON.parse(reply.text) as {
+        data: { account: unknown; sibling: { id: string } };
+        errors: { message: string; path: string[]; extensions: { code: string } }[];
+      };
+      expect(body.data).toEqual({ account: null, sibling: { id: FIXTURES.accountExactAmounts } });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0]).toMatchObject({
+        path: ['account'],
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect(body.errors[0]!.message).not.toMatch(/[\u0000-\u001f]/);
+      expect(harness.simulator.log.accountReads()).toEqual([FIXTURES.accountExactAmounts]);
+    },
+  );
+
   it('answers random variables properly', async () => {
     const query = `query($id: ID!, $ids: [ID!]!, $first: Int, $after: String) {
       account(id: $id) { id }

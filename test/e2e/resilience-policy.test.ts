@@ -327,6 +327,19 @@ describe('L6, L8, L9 in the small', () => {
     expect(amplification).toBeLessThanOrEqual(1.5);
   });
 
+  it('the deadline holds the retries too: slow 503s end in UPSTREAM_TIMEOUT at ENFUCE_TIMEOUT_MS', async () => {
+    // Each attempt alone fits the deadline; three of them with backoff do not.
+    sim().faults.add({ route: 'accountV4', status: 503, latencyMs: TIMEOUT_MS * 0.35 });
+    const started = performance.now();
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    const elapsed = performance.now() - started;
+    expect(codesOf(reply)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
+    // The third attempt was on its way when the deadline cut it off.
+    expect(sim().log.count('accountV4')).toBe(3);
+  });
+
   it('L9: calls delayed within the deadline are waited for, never timed out or retried', async () => {
     sim().faults.add({ route: 'accountV4', latencyMs: TIMEOUT_MS / 2, probability: 0.3 });
     for (let i = 0; i < 10; i++) {

@@ -73,8 +73,11 @@ export function bearer(token: string): Record<string, string> {
 export interface JwksServer {
   /** The key set's URL, for AUTH_JWKS_URL. */
   url: string;
-  /** Signs an RS256 token with the served key. */
-  sign(claims?: JWTPayload, options?: Omit<SignOptions, 'secret'>): Promise<string>;
+  /** Signs a token with the served key of `options.alg` (RS256 unless told). */
+  sign(
+    claims?: JWTPayload,
+    options?: Omit<SignOptions, 'secret'> & { alg?: JwksAlgorithm },
+  ): Promise<string>;
   /**
    * An HS256 token whose HMAC secret is the served public key's PEM text: the
    * algorithm-confusion attack on verifiers that trust the token's `alg`.
@@ -85,20 +88,27 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
+export type JwksAlgorithm = 'RS256' | 'ES256';
+
+async function keyPairFor(alg: JwksAlgorithm) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: `test-${alg}`, alg, use: 'sig' };
+  return { publicKey, privateKey, jwk };
+}
+
 /**
- * Serves a fresh RSA public key as a JWKS on port 0. With `hang`, it accepts
- * requests and never answers, like a stuck identity provider.
+ * Serves a fresh RSA and a fresh P-256 public key as a JWKS on port 0. With
+ * `hang`, it accepts requests and never answers, like a stuck identity provider.
  */
 export async function startJwksServer(options: { hang?: boolean } = {}): Promise<JwksServer> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  const pem = await exportSPKI(publicKey);
+  const keys = { RS256: await keyPairFor('RS256'), ES256: await keyPairFor('ES256') };
+  const pem = await exportSPKI(keys.RS256.publicKey);
   let requests = 0;
   const server: Server = createServer((_request, response) => {
     requests++;
     if (options.hang) return;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ keys: [jwk] }));
+    response.end(JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -109,9 +119,10 @@ export async function startJwksServer(options: { hang?: boolean } = {}): Promise
       return requests;
     },
     async sign(claims = {}, signOptions = {}) {
+      const { privateKey, jwk } = keys[signOptions.alg ?? 'RS256'];
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({ sub: 'test-user', ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .setProtectedHeader({ alg: jwk.alg, kid: jwk.kid })
         .setIssuedAt(now - 60)
         .setExpirationTime(now + (signOptions.expiresIn ?? 300));
       if (signOptions.issuer) jwt.setIssuer(signOptions.issuer);

@@ -43,6 +43,30 @@ describe('the logger', () => {
     },
   );
 
+  it('redacts headers in either casing, API keys, and the request details kept on errors', () => {
+    const { logger, last } = capture();
+    logger.info(
+      {
+        req: {
+          headers: { Authorization: 'Bearer canary', 'x-api-key': 'canary', Cookie: 'canary' },
+        },
+        upstream: { request: { headers: { Authorization: 'Basic canary' } } },
+        err: {
+          message: 'failed',
+          options: { headers: { authorization: 'Basic canary' } },
+          headers: { authorization: 'Basic canary' },
+          cause: { options: { path: '/account/canary' } },
+        },
+      },
+      'line',
+    );
+    expect(last()).toMatchObject({
+      req: { headers: { Authorization: '[redacted]', 'x-api-key': '[redacted]' } },
+      err: { message: 'failed', options: '[redacted]', headers: '[redacted]' },
+    });
+    expect(JSON.stringify(last())).not.toContain('canary');
+  });
+
   it('redacts cookies in a request or response', () => {
     const { logger, last } = capture();
     logger.info(
