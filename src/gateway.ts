@@ -41,6 +41,7 @@ import {
 import { logCircuitChanges, logRequests, logUpstreamFailures } from './observability/requestLog.js';
 import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
 import { resultFieldsLimit } from './plugins/resultFieldsLimit.js';
+import { upstreamCallsExtension } from './plugins/upstreamCalls.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
@@ -271,6 +272,7 @@ function createApollo(
         refuseTooManyRepresentations,
         resultFieldsLimit(config.limits.maxResultFields),
       ]),
+      ...(config.production ? [] : [upstreamCallsExtension()]),
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
       // Off unless asked for: any client may send the trace header, and a

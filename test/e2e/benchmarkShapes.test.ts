@@ -41,6 +41,8 @@ describe('benchmark shapes, one request at a time', () => {
         expect(reply.errors).toBeUndefined();
         const trace = traceRequests(harness.simulator.log.entries(), requestId)[requestId];
         expect(trace?.failed).toBe(0);
+        // The count the answer reports is the one the issuer saw.
+        expect(reply.extensions?.upstream?.calls).toBe(trace?.calls);
         traced.push({ calls: trace?.calls ?? 0, waves: trace?.waves ?? 0 });
       }
       // The second request repeats the first: nothing is cached across requests either.

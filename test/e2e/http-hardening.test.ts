@@ -295,7 +295,10 @@ describe('HTTP hardening of /graphql without auth', () => {
       { headers: { 'apollo-require-preflight': '1' } },
     );
     expect(response.statusCode).toBe(200);
-    expect(await response.body.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await response.body.json()).toEqual({
+      data: { __typename: 'Query' },
+      extensions: { upstream: { calls: 0 } },
+    });
     // One caller's data: no shared cache keeps it.
     expect(response.headers['cache-control']).toBe('no-store');
   });

@@ -152,6 +152,7 @@ describe('graceful shutdown of the real process', () => {
     expect(response.statusCode).toBe(200);
     expect(await response.body.json()).toEqual({
       data: { account: { id: FIXTURES.accountExactAmounts } },
+      extensions: { upstream: { calls: 1 } },
     });
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toContain('"signal":"SIGINT"');
@@ -176,7 +177,10 @@ describe('graceful shutdown of the real process', () => {
 
     const answered = await quick;
     expect(answered.status).toBe(200);
-    expect(answered.json).toEqual({ data: { account: { id: FIXTURES.accountExactAmounts } } });
+    expect(answered.json).toEqual({
+      data: { account: { id: FIXTURES.accountExactAmounts } },
+      extensions: { upstream: { calls: 1 } },
+    });
     expect(await gateway.exited).toBe(1);
     // Not before the grace period (less timer rounding).
     expect(performance.now() - signalAt).toBeGreaterThanOrEqual(graceMs - 10);

@@ -38,6 +38,8 @@ export interface GraphQLReply<TData> {
   headers: Record<string, string | string[] | undefined>;
   data: TData;
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+  /** Outside production, `upstream.calls`: what the operation cost the issuer. */
+  extensions?: { upstream?: { calls: number }; ftv1?: string };
   /** The raw body text. */
   text: string;
 }
@@ -94,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers: response.headers,
         data: body.data,
         errors: body.errors,
+        extensions: body.extensions,
         text,
       };
     },
