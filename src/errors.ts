@@ -10,8 +10,8 @@ import { HeaderMap } from '@apollo/server';
 import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import { truncated } from './text.js';
 
-/** The contract's codes. */
-const CONTRACT_CODES = [
+/** The contract's codes, then the gateway's own for the limits it adds. */
+const GATEWAY_CODES = [
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -35,7 +35,7 @@ const APOLLO_CODES = [
   'INTROSPECTION_DISABLED',
 ] as const;
 
-export type ErrorCode = (typeof CONTRACT_CODES)[number];
+export type ErrorCode = (typeof GATEWAY_CODES)[number];
 type ApolloErrorCode = (typeof APOLLO_CODES)[number];
 
 declare module 'graphql' {
@@ -44,7 +44,7 @@ declare module 'graphql' {
   }
 }
 
-const KNOWN_CODES = new Set<string>([...CONTRACT_CODES, ...APOLLO_CODES]);
+const KNOWN_CODES = new Set<string>([...GATEWAY_CODES, ...APOLLO_CODES]);
 
 export class BadUserInputError extends GraphQLError {
   /**

@@ -11,6 +11,7 @@ import { GatewayOverloadedError } from './overload.js';
 
 /** Methods GraphQL over HTTP serves; every other one gets 405 naming these. */
 const ALLOWED = 'GET, POST';
+const SERVED: ReadonlySet<string> = new Set(['GET', 'POST', 'OPTIONS']);
 
 // Apollo Server's CSRF prevention must see these "simple request" types to
 // refuse them with 400 BAD_REQUEST; left to fastify they would be 415.
@@ -23,7 +24,8 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
   );
 
   app.route({
-    method: ['PUT', 'PATCH', 'DELETE', 'HEAD'],
+    // Every method fastify knows (TRACE and QUERY too) that /graphql does not serve.
+    method: app.supportedMethods.filter((method) => !SERVED.has(method)),
     url: '/graphql',
     exposeHeadRoute: false,
     handler: async (_request, reply) =>
@@ -31,6 +33,14 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
         .code(405)
         .header('allow', ALLOWED)
         .send(errorBody(`Only ${ALLOWED} are allowed on /graphql.`, 'BAD_REQUEST')),
+  });
+  // A CORS preflight from an allowed origin is answered by the CORS hook
+  // before this; any other OPTIONS learns the methods, and never reaches
+  // the token check or Apollo Server.
+  app.route({
+    method: 'OPTIONS',
+    url: '/graphql',
+    handler: async (_request, reply) => reply.code(204).header('allow', ALLOWED).send(),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

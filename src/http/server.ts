@@ -186,7 +186,7 @@ export function mountGraphQL(
     },
   });
   app.route({
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     url: '/graphql',
     onRequest: [
       refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),

@@ -181,7 +181,7 @@ export function coveringPage(pages: readonly PageSpan[]): PageSpan | undefined {
 }
 
 /** The smallest issuer page that holds accounts `start` to `end` (exclusive), if one of at most 100 does. */
-function pageHolding(start: number, end: number): PageSpan | undefined {
+export function pageHolding(start: number, end: number): PageSpan | undefined {
   for (let size = end - start; size <= MAX_PAGE_SIZE; size++) {
     const page = Math.floor(start / size);
     if ((page + 1) * size >= end) return { page, size };

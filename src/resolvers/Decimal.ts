@@ -3,9 +3,10 @@ import { DECIMAL_PATTERN } from '../domain/decimal.js';
 import { BadUserInputError } from '../errors.js';
 
 /**
- * Exact decimals as JSON strings. Output is the issuer's text unchanged;
- * input is taken only as a string, because a JSON number has already been
- * through binary floating point by the time it gets here.
+ * Exact decimals as JSON strings. Output is the issuer's text unchanged.
+ * A variable is taken only as a string, because a JSON number has already
+ * been through binary floating point by the time it gets here; a literal in
+ * the query may be a number too, since graphql-js hands over its source text.
  */
 export const Decimal = new GraphQLScalarType<string, string>({
   name: 'Decimal',

@@ -9,7 +9,7 @@
  * When none does, two consecutive pages of size `first + 1` (at most 100)
  * always do: two calls, the second skipped when the first came back short.
  */
-import { MAX_PAGE_SIZE } from '../loaders/accountPage.js';
+import { MAX_PAGE_SIZE, pageHolding } from '../loaders/accountPage.js';
 
 export interface PagePlan {
   size: number;
@@ -19,10 +19,8 @@ export interface PagePlan {
 
 export function planPages(offset: number, first: number): PagePlan {
   const needed = first + 1;
-  for (let size = needed; size <= MAX_PAGE_SIZE; size++) {
-    const page = Math.floor(offset / size);
-    if ((page + 1) * size >= offset + needed) return { size, pages: [page] };
-  }
+  const holding = pageHolding(offset, offset + needed);
+  if (holding) return { size: holding.size, pages: [holding.page] };
   const size = Math.min(needed, MAX_PAGE_SIZE);
   const page = Math.floor(offset / size);
   return { size, pages: [page, page + 1] };

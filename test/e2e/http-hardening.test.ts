@@ -202,6 +202,16 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  // Node 20's parser refuses QUERY (400, not HTTP); later Nodes get the same 405.
+  it('answers TRACE with 405 and Allow: GET, POST', async () => {
+    const response = await request(`${harness.url}/graphql`, { method: 'TRACE' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('GET, POST');
+    expect(((await response.body.json()) as { errors: unknown[] }).errors).toEqual([
+      { message: 'Only GET, POST are allowed on /graphql.', extensions: { code: 'BAD_REQUEST' } },
+    ]);
+  });
+
   it('answers HEAD with 405 and no body', async () => {
     const response = await request(`${harness.url}/graphql`, { method: 'HEAD' });
     expect(response.statusCode).toBe(405);
@@ -509,4 +519,25 @@ describe("what Node's HTTP parser refuses", () => {
       .poll(() => lines.find((line) => line.requestId === 'stalled-body'))
       .toMatchObject({ status: 408, outcome: 'rejected' });
   }, 10_000);
+});
+
+describe('OPTIONS on /graphql without CORS (no origin allowed)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    // Without introspection not even Apollo Studio's origin is allowed.
+    harness = await startHarness({ auth: true, env: { INTROSPECTION: 'false' } });
+  });
+  afterAll(() => harness.close());
+
+  it('answers 204 with the methods, before the token check and without running anything', async () => {
+    const response = await request(`${harness.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { 'apollo-require-preflight': '1' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers.allow).toBe('GET, POST');
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(await response.body.text()).toBe('');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
 });
