@@ -100,6 +100,8 @@ export interface Config {
   logLevel: string;
   /** `GRAPHQL_JIT=true`: run operations as compiled queries (graphql-jit). */
   graphqlJit: boolean;
+  /** `GRAPHQL_JIT_AFTER`: runs of a document on graphql-js before it is compiled. */
+  graphqlJitAfter: number;
   /** `FEDERATED_TRACING=true`: inline (ftv1) traces for a router that asks. */
   federatedTracing: boolean;
   operations: OperationsConfig;
@@ -230,6 +232,7 @@ export const ENV_SCHEMA = z.object({
   CALLER_MAX_IN_FLIGHT: integer(0, 1_000_000).default(0),
   CALLER_CALLS_PER_MINUTE: integer(0, 100_000_000).default(0),
   GRAPHQL_JIT: boolean.default(false),
+  GRAPHQL_JIT_AFTER: integer(0, 1_000_000).default(1),
   FEDERATED_TRACING: boolean.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
@@ -442,6 +445,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
     graphqlJit: e.GRAPHQL_JIT,
+    graphqlJitAfter: e.GRAPHQL_JIT_AFTER,
     federatedTracing: e.FEDERATED_TRACING,
     operations: Object.freeze({
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

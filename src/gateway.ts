@@ -254,7 +254,9 @@ function createApollo(
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     // GRAPHQL_JIT: the same schema, executed by compiled queries.
-    ...(config.graphqlJit ? { gateway: jitGateway(createSchema()) } : { schema: createSchema() }),
+    ...(config.graphqlJit
+      ? { gateway: jitGateway(createSchema(), { compileAfterRuns: config.graphqlJitAfter }) }
+      : { schema: createSchema() }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,

@@ -1,9 +1,10 @@
 /**
  * PERFORMANCE.md T3 and T4 on every commit: each benchmark shape costs the
  * fewest REST calls, in the fewest sequential waves, that can answer it.
- * The upstream is slowed to a steady 100 ms so that a pause of the gateway
- * between two calls of one wave (a GC, a busy CI core) cannot read as a
- * second wave.
+ * The upstream is slowed to a steady 200 ms so that a pause of the gateway
+ * between two calls of one wave (a GC, a CI core busy with other test files:
+ * gateway and simulator share this thread) shorter than that cannot read as
+ * a second wave.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_VARS } from '../../bench/lib/contenders.js';
@@ -18,7 +19,7 @@ describe('benchmark shapes, one request at a time', () => {
     harness = await startHarness({
       // As the benchmark runs the gateway: 20 root fields by alias are allowed.
       env: GATEWAY_VARS,
-      simulator: { latency: { fixedMs: 100, jitterMs: 0 } },
+      simulator: { latency: { fixedMs: 200, jitterMs: 0 } },
     });
   });
   afterAll(() => harness.close());

@@ -70,6 +70,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.auth && { ENFUCE_BASE_URL: simulator.url, AUTH_JWT_SECRET: TEST_JWT_SECRET }),
     // `GRAPHQL_JIT=true npm test` runs every end-to-end test on compiled execution.
     ...(process.env.GRAPHQL_JIT && { GRAPHQL_JIT: process.env.GRAPHQL_JIT }),
+    // Compiled from the first run, so that a test running a query once tests
+    // the compiled path.
+    GRAPHQL_JIT_AFTER: '0',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -70,7 +70,7 @@ describe("Apollo's gateway view of a request", () => {
             fields: { size: { type: GraphQLString, resolve: (_, __, context) => String(context.held.length) } },
           }),
         });
-        const server = new ApolloServer({ gateway: jitGateway(schema) });
+        const server = new ApolloServer({ gateway: jitGateway(schema, { compileAfterRuns: 0 }) });
         await server.start();
         const run = () => server.executeOperation({ query: '{ size }' }, { contextValue: { held: new Array(1000).fill(0) } });
         for (let i = 0; i < 200; i++) await run();

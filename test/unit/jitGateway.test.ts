@@ -21,6 +21,18 @@ const schema = new GraphQLSchema({
         },
       },
       nonNull: { type: new GraphQLNonNull(GraphQLString), resolve: () => null },
+      // Two non-null fields failing under one nullable parent: graphql-js
+      // reports the first, graphql-jit each, which tells the paths apart.
+      pair: {
+        type: new GraphQLObjectType({
+          name: 'Pair',
+          fields: {
+            a: { type: new GraphQLNonNull(GraphQLString), resolve: () => null },
+            b: { type: new GraphQLNonNull(GraphQLString), resolve: () => null },
+          },
+        }),
+        resolve: () => ({}),
+      },
     },
   }),
 });
@@ -28,7 +40,7 @@ const schema = new GraphQLSchema({
 async function run(query: string, jit: boolean) {
   const logged: unknown[] = [];
   const server = new ApolloServer({
-    ...(jit ? { gateway: jitGateway(schema) } : { schema }),
+    ...(jit ? { gateway: jitGateway(schema, { compileAfterRuns: 0 }) } : { schema }),
     formatError: createFormatError((error) => logged.push(error)),
     includeStacktraceInErrorResponses: false,
   });
@@ -60,4 +72,29 @@ describe('jitGateway errors', () => {
     expect(compiled.logged).toHaveLength(1);
     expect(interpreted.logged).toHaveLength(1);
   });
+});
+
+describe('jitGateway compiling', () => {
+  it.each([0, 1, 3])(
+    'runs a document on graphql-js %i times, then compiled from the next run on',
+    async (compileAfterRuns) => {
+      const server = new ApolloServer({
+        gateway: jitGateway(schema, { compileAfterRuns }),
+        formatError: createFormatError(() => undefined),
+      });
+      await server.start();
+      try {
+        const errorCounts: number[] = [];
+        for (let run = 0; run < compileAfterRuns + 2; run++) {
+          const response = await server.executeOperation({ query: '{ pair { a b } }' });
+          if (response.body.kind !== 'single') throw new Error('expected a single result');
+          expect(response.body.singleResult.data).toEqual({ pair: null });
+          errorCounts.push(response.body.singleResult.errors?.length ?? 0);
+        }
+        expect(errorCounts).toEqual([...Array(compileAfterRuns).fill(1), 2, 2]);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 });
