@@ -396,7 +396,8 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** Reads and validates the environment; throws ConfigError with one clear line. */
 export function loadConfig(env: Env = process.env): Config {
-  // An empty variable means unset, as in most deployment tools.
+  // An empty variable means unset, as in most deployment tools (but see
+  // ENFUCE_BASE_URL in production, below).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = ENV_SCHEMA.safeParse(present);
   if (!result.success) {
@@ -413,6 +414,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const production = e.NODE_ENV === 'production';
+  // Unset, the simulator answers: the contract's default, and how the image
+  // is tried out. Set but empty in production is a deployment whose value
+  // went missing (a blank ConfigMap key, a failed template), which the
+  // simulator would serve made-up balances to every caller without a token.
+  if (production && env.ENFUCE_BASE_URL === '') {
+    throw new ConfigError(
+      "ENFUCE_BASE_URL is set but empty while NODE_ENV=production: set it to the issuer's root, or leave it unset to run over the built-in simulator",
+    );
+  }
 
   if (e.ENFUCE_BASE_URL) {
     if (!e.ENFUCE_USERNAME)

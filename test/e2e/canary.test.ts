@@ -218,6 +218,11 @@ describe('start-up refusals (S2)', () => {
     ],
     ['a real upstream without auth', {}, 'AUTH_JWT_SECRET or AUTH_JWKS_URL'],
     ['a short AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'CANARY-p4ss' }, 'AUTH_JWT_SECRET'],
+    [
+      'an empty ENFUCE_BASE_URL in production',
+      { ENFUCE_BASE_URL: '', AUTH_JWT_SECRET: 'CANARY-p4ss-0123456789-0123456789' },
+      'ENFUCE_BASE_URL',
+    ],
   ])(
     'exits 1 with one line for %s, printing no secret',
     async (_name, env, variable) => {

@@ -72,6 +72,15 @@ describe('start-up rules for auth', () => {
     );
   });
 
+  it('refuses an empty ENFUCE_BASE_URL in production, where it is a value gone missing', () => {
+    expect(refusal({ NODE_ENV: 'production', ENFUCE_BASE_URL: '' })).toBe(
+      "ENFUCE_BASE_URL is set but empty while NODE_ENV=production: set it to the issuer's root, or leave it unset to run over the built-in simulator",
+    );
+    // Unset, production runs over the simulator (with its warning); empty outside production too.
+    expect(loadConfig({ NODE_ENV: 'production' }).upstream.baseUrl).toBeUndefined();
+    expect(loadConfig({ ENFUCE_BASE_URL: '' }).upstream.baseUrl).toBeUndefined();
+  });
+
   it('refuses a short HS256 secret without repeating it', () => {
     const message = refusal({ AUTH_JWT_SECRET: 'CANARY-short' });
     expect(message).toBe('AUTH_JWT_SECRET must be at least 32 characters');
