@@ -2,8 +2,9 @@
  * `npm run bench`: the simulator, this gateway, the raw and naive baselines
  * and Hive Gateway/Mesh, each in its own process, measured side by side in
  * interleaved closed-loop rounds, then at a fixed arrival rate (open loop).
- * `npm run bench -- --soak --minutes N` runs the soak instead, and
- * `npm run bench -- --overload` the overload test. See bench/README.md.
+ * `npm run bench -- --soak --minutes N` runs the soak instead,
+ * `npm run bench -- --overload` the overload test, and `npm run bench --
+ * --faults` the gateway under load while the issuer fails. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -29,6 +30,7 @@ import { seededRandom, shuffledInGroups } from './lib/stats.js';
 import { summarize, type ContenderTotals } from './lib/summarize.js';
 import { runKeepAliveBench } from './lib/keepAlive.js';
 import { runParseBench } from './lib/parseBench.js';
+import { runFaults } from './lib/faults.js';
 import { runOverload } from './lib/overload.js';
 import { runSoak } from './lib/soak.js';
 import { warmUpFurther } from './lib/warmUp.js';
@@ -57,6 +59,10 @@ async function main(options: BenchOptions): Promise<void> {
     }
     if (options.overload) {
       await runOverload(options, (spec) => startContender(spec, simulator, options));
+      return;
+    }
+    if (options.faults) {
+      await runFaults(options, simulator, (spec) => startContender(spec, simulator, options));
       return;
     }
     const shapes = createShapes(createSimulatorData(1)).filter((shape) =>

@@ -3,6 +3,7 @@
  * process, with the request-log analysis the harness needs.
  */
 import { startSimulator, traceRequests } from '../../src/simulator/index.js';
+import type { FaultRule } from '../../src/simulator/faultRule.js';
 import { runChild } from '../lib/contenderProcess.js';
 
 runChild(async () => {
@@ -21,6 +22,14 @@ runChild(async () => {
       clear: () => simulator.log.clear(),
       setLatency: (latency: { fixedMs: number; jitterMs: number }) => simulator.setLatency(latency),
       count: () => simulator.log.count(),
+      // Fault mode (faults.ts): rules, and the concurrent-request gauge.
+      addFault: (rule: FaultRule) => simulator.faults.add(rule),
+      clearFaults: () => simulator.faults.clear(),
+      gauge: () => ({
+        inFlight: simulator.stats.inFlight,
+        maxInFlight: simulator.stats.maxInFlight,
+      }),
+      resetGauge: () => simulator.stats.reset(),
       trace: ({ prefix }: { prefix: string }) => traceRequests(simulator.log.entries(), prefix),
     },
     close: () => simulator.close(),

@@ -54,6 +54,10 @@ export interface BenchOptions {
   overload: boolean;
   /** Overload window per contender and shape, seconds. @default 10 */
   overloadSeconds: number;
+  /** Fault mode (faults.ts) instead of the comparison. @default false */
+  faults: boolean;
+  /** Load per fault scenario, seconds (L7: how long the issuer fails). @default 10 */
+  faultSeconds: number;
   /**
    * Another checkout of this project (a git worktree of main, say, with its
    * dependencies installed) whose gateway runs beside this one: every gateway
@@ -107,6 +111,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       minutes: { type: 'string', default: '10' },
       overload: { type: 'boolean', default: false },
       'overload-seconds': { type: 'string', default: '10' },
+      faults: { type: 'boolean', default: false },
+      'fault-seconds': { type: 'string', default: '10' },
       base: { type: 'string' },
       out: { type: 'string', default: new URL('../results/', import.meta.url).pathname },
       label: { type: 'string' },
@@ -115,12 +121,13 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (values.label !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(values.label)) {
     throw new Error('--label takes lower-case letters, digits and dashes (at most 40).');
   }
-  if (values.base !== undefined && (values.soak || values.overload)) {
-    throw new Error('--base runs in the comparison only, not with --soak or --overload.');
+  const otherMode = values.soak || values.overload || values.faults;
+  if (values.base !== undefined && otherMode) {
+    throw new Error('--base runs in the comparison only, not with --soak, --overload or --faults.');
   }
-  if (values['fresh-processes'] && (values.soak || values.overload)) {
+  if (values['fresh-processes'] && otherMode) {
     throw new Error(
-      '--fresh-processes runs in the comparison only, not with --soak or --overload.',
+      '--fresh-processes runs in the comparison only, not with --soak, --overload or --faults.',
     );
   }
   const number = (name: string, value: string, min: number) => {
@@ -156,6 +163,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     minutes: number('minutes', values.minutes, 0.1),
     overload: values.overload,
     overloadSeconds: number('overload-seconds', values['overload-seconds'], 1),
+    faults: values.faults,
+    faultSeconds: number('fault-seconds', values['fault-seconds'], 2),
     base: values.base,
     out: values.out,
     label: values.label,

@@ -174,7 +174,8 @@ export function mountGraphQL(
       // Before the door: a caller past its share does not wait in line.
       const admitted = callers?.admit(context);
       if (admitted) await admitted;
-      // Last before the operation runs: its first calls queue right after.
+      // Last of the context's work: parsing, validation and the operation
+      // follow at once, so its first calls queue right after the wait.
       const wait = shedder.waitToStart(request.callerGone);
       if (wait) {
         await wait.catch((error: unknown) => {

@@ -7,7 +7,9 @@
  * a second wave.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
 import { GATEWAY_VARS } from '../../bench/lib/contenders.js';
+import { hostileOperations } from '../../bench/lib/faults.js';
 import { createShapes } from '../../bench/lib/shapes.js';
 import { createSimulatorData, traceRequests } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -48,6 +50,30 @@ describe('benchmark shapes, one request at a time', () => {
       }
       // The second request repeats the first: nothing is cached across requests either.
       expect(traced).toEqual([shape.minimum, shape.minimum]);
+    },
+  );
+});
+
+describe("the fault mode's hostile requests (npm run bench -- --faults, L10)", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    // The fault mode runs the gateway with its defaults.
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it.each(hostileOperations().map((operation, i) => [i, operation] as const))(
+    'hostile request %i is refused before any upstream call',
+    async (_i, operation) => {
+      harness.simulator.log.clear();
+      const reply = await request(`${harness.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(operation),
+      });
+      await reply.body.dump();
+      expect([400, 413]).toContain(reply.statusCode);
+      expect(harness.simulator.log.count()).toBe(0);
     },
   );
 });

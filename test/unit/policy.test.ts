@@ -228,7 +228,7 @@ describe('UpstreamPolicy', () => {
   );
 
   it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
-    const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 2 });
+    const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 1 });
     let attempts = 0;
     const call1500 = call(1500);
     const outcome = policy.execute(async (signal) => {
@@ -241,7 +241,29 @@ describe('UpstreamPolicy', () => {
     }, call1500);
     await expect(outcome).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(attempts).toBe(2);
-    // The 503 and the timeout: two failures in a row.
+    // The 503 was retried and does not count; the timeout ended the call, and does.
+    expect(policy.state().circuit).toBe('open');
+  });
+
+  it("counts only a call's last attempt: 503s that a retry gets past never open the circuit", async () => {
+    const policy = new UpstreamPolicy({ retries: 2, backoffInitialMs: 1, breakerThreshold: 3 });
+    let attempts = 0;
+    // Ten calls at once, each failing twice with 503 before it goes through:
+    // twenty 503s, many of them in a row.
+    const calls = [...Array(10)].map(() => {
+      let failures = 0;
+      return policy.execute(async () => {
+        attempts++;
+        if (failures++ < 2) throw new UpstreamUnavailableError({ status: 503 });
+        return 'ok';
+      }, call(1000));
+    });
+    expect(await Promise.all(calls)).toEqual(Array(10).fill('ok'));
+    expect(attempts).toBe(30);
+    expect(policy.state().circuit).toBe('closed');
+
+    // Calls whose last attempt fails count: three of them open it.
+    for (let i = 0; i < 3; i++) await failOnce(policy);
     expect(policy.state().circuit).toBe('open');
   });
 });

@@ -1,0 +1,538 @@
+/**
+ * Fault mode (RELIABILITY.md §7.2, rows L3 and L6 to L10): the gateway under
+ * closed-loop load on the customer page while the simulator misbehaves, one
+ * newly started gateway per scenario, with the gateway's own defaults (not
+ * the comparison's raised socket and queue limits). What counts is how it
+ * fails: the codes and statuses callers see, how long they wait, what the
+ * issuer is asked meanwhile. A clean pass first gives the latencies the
+ * others are compared with. Written to `bench/results/faults-<stamp>.json`
+ * and `.md`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import type { FaultRule } from '../../src/simulator/faultRule.js';
+import { createSimulatorData } from '../../src/simulator/index.js';
+import type { Child } from './children.js';
+import { CONTENDERS, type ContenderSpec } from './contenders.js';
+import { headersFor } from './load.js';
+import type { BenchOptions } from './options.js';
+import { stamp } from './report.js';
+import { createShapes, type Operation } from './shapes.js';
+import { percentile } from './stats.js';
+
+/** One request as the caller saw it. */
+export interface Sent {
+  /** ms since the pass began */
+  startedAt: number;
+  endedAt: number;
+  /** 0: no HTTP answer (socket error or the caller's 30 s timeout). */
+  status: number;
+  /** Distinct `extensions.code` values in the answer. */
+  codes: string[];
+  /** HTTP 200 with data and no errors. */
+  ok: boolean;
+  hostile: boolean;
+}
+
+export interface Figure {
+  name: string;
+  value: string;
+  target: string;
+  /** null: recorded, no target to meet. */
+  met: boolean | null;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  settings: Record<string, string | number>;
+  requests: number;
+  /** HTTP status (0: none) → count. */
+  statuses: Record<string, number>;
+  /** Error code → answers carrying it. */
+  codes: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  upstreamCalls: number;
+  upstreamMaxInFlight: number;
+  rssPeakMb: number;
+  figures: Figure[];
+}
+
+const CLIENT_TIMEOUT_MS = 30_000;
+const DEADLINE_MS = 2000;
+
+interface Pass {
+  sent: Sent[];
+  upstreamCalls: number;
+  upstreamMaxInFlight: number;
+}
+
+interface Load {
+  connections: number;
+  seconds: number;
+  /** The body of request `n`, and whether it is hostile. */
+  pick?: (n: number) => { operation: Operation; hostile: boolean };
+  /** Called this many ms into the pass (a fault switched off, say). */
+  at?: { ms: number; run: () => Promise<void> };
+}
+
+export async function runFaults(
+  options: BenchOptions,
+  simulator: Child,
+  start: (spec: ContenderSpec) => Promise<Child>,
+): Promise<ScenarioResult[]> {
+  const shape = createShapes(createSimulatorData(1)).find((s) => s.name === 'customerPage')!;
+  const page = shape.operations.gateway!;
+  const seconds = options.faultSeconds;
+  const gatewaySpec = CONTENDERS.find((spec) => spec.name === 'gateway')!;
+  const results: ScenarioResult[] = [];
+
+  /** A fresh gateway with `env` over its defaults, `load` against it, the simulator's counts. */
+  const scenario = async (
+    env: Record<string, string>,
+    load: Load,
+    faults: FaultRule[] = [],
+  ): Promise<Pass & { rssPeakMb: number }> => {
+    const child = await start({ ...gatewaySpec, env: { BENCH_GATEWAY_ENV: JSON.stringify(env) } });
+    try {
+      // Warm, on a healthy issuer, so the figures are not a cold start's.
+      await closedLoop(child.url, { connections: 4, seconds: 2 }, page);
+      await simulator.call('clear');
+      await simulator.call('resetGauge');
+      for (const rule of faults) await simulator.call('addFault', rule);
+      const sent = await closedLoop(child.url, load, page);
+      const pass = {
+        sent,
+        upstreamCalls: await simulator.call<number>('count'),
+        upstreamMaxInFlight: (await simulator.call<{ maxInFlight: number }>('gauge')).maxInFlight,
+        rssPeakMb: (await child.stats()).maxRss / 1e6,
+      };
+      return pass;
+    } finally {
+      await simulator.call('clearFaults');
+      await simulator.call('setLatency', {
+        fixedMs: options.upstreamMs,
+        jitterMs: options.jitterMs,
+      });
+      await child.stop();
+    }
+  };
+  const report = (
+    id: string,
+    title: string,
+    settings: ScenarioResult['settings'],
+    pass: Pass & { rssPeakMb: number },
+    figures: Figure[],
+  ) => {
+    const result = summarize(id, title, settings, pass, figures);
+    results.push(result);
+    process.stderr.write(`${id}: ${figures.map((f) => `${f.name} ${f.value}`).join('; ')}\n`);
+  };
+  const connections = 16;
+
+  const clean = await scenario({}, { connections, seconds });
+  const cleanP50 = percentile(latencies(clean.sent.filter((r) => r.ok)), 50);
+  const cleanP99 = percentile(latencies(clean.sent.filter((r) => r.ok)), 99);
+  report('clean', 'no faults: the figures the others are compared with', { connections }, clean, [
+    figure(
+      'answered whole',
+      share(clean.sent, (r) => r.ok),
+      '100 %',
+      allOk(clean.sent),
+    ),
+    figure('p50 / p99', `${ms(cleanP50)} / ${ms(cleanP99)}`, '–', null),
+  ]);
+
+  // L3: far more callers than upstream sockets, on a slow issuer.
+  await simulator.call('setLatency', { fixedMs: 200, jitterMs: 0 });
+  const l3 = await scenario({}, { connections: 200, seconds });
+  const l3Statuses = countBy(l3.sent, (r) => String(r.status));
+  report(
+    'L3',
+    '200 connections, upstream latency 200 ms, default limits (32 sockets)',
+    { connections: 200, upstreamMs: 200 },
+    l3,
+    [
+      figure(
+        'most concurrent upstream calls',
+        String(l3.upstreamMaxInFlight),
+        '≤ 32',
+        l3.upstreamMaxInFlight <= 32,
+      ),
+      figure('HTTP statuses', describeStatuses(l3Statuses), '–', null),
+      figure('error codes', describeCodes(l3.sent), 'UPSTREAM_UNAVAILABLE past the queue', null),
+      figure(
+        'gateway 5xx (load shedding included)',
+        String(count(l3.sent, (r) => r.status >= 500)),
+        '0',
+        count(l3.sent, (r) => r.status >= 500) === 0,
+      ),
+    ],
+  );
+
+  // L6: an issuer that never answers.
+  const l6 = await scenario(
+    { ENFUCE_TIMEOUT_MS: String(DEADLINE_MS) },
+    { connections: 100, seconds },
+    [{ route: 'accountsOfCustomerV4', hang: true }],
+  );
+  const l6Times = latencies(l6.sent);
+  const withinDeadline = (r: Sent) => r.endedAt - r.startedAt <= DEADLINE_MS + 500;
+  const atDeadlineTimedOut = (r: Sent) =>
+    Math.abs(r.endedAt - r.startedAt - DEADLINE_MS) <= 500 && r.codes.includes('UPSTREAM_TIMEOUT');
+  report(
+    'L6',
+    `issuer hangs, 100 connections, ENFUCE_TIMEOUT_MS=${DEADLINE_MS}`,
+    { connections: 100, deadlineMs: DEADLINE_MS },
+    l6,
+    [
+      figure(
+        'answered by the deadline + 0.5 s',
+        share(l6.sent, withinDeadline),
+        '100 %',
+        l6.sent.every(withinDeadline),
+      ),
+      figure(
+        'answered at the deadline ± 0.5 s with UPSTREAM_TIMEOUT',
+        share(l6.sent, atDeadlineTimedOut),
+        '100 %',
+        l6.sent.every(atDeadlineTimedOut),
+      ),
+      figure('error codes', describeCodes(l6.sent), 'UPSTREAM_TIMEOUT', null),
+      figure(
+        'response time min / p50 / max',
+        `${ms(Math.min(...l6Times))} / ${ms(percentile(l6Times, 50))} / ${ms(Math.max(...l6Times))}`,
+        '≈ deadline',
+        null,
+      ),
+      figure(
+        'gateway 5xx',
+        String(count(l6.sent, (r) => r.status >= 500)),
+        '0',
+        count(l6.sent, (r) => r.status >= 500) === 0,
+      ),
+      figure(
+        'most concurrent upstream calls',
+        String(l6.upstreamMaxInFlight),
+        '≤ 32',
+        l6.upstreamMaxInFlight <= 32,
+      ),
+      figure('peak RSS', `${l6.rssPeakMb.toFixed(0)} MB`, 'bounded', null),
+    ],
+  );
+
+  // L7: every call fails with 503 for a while, then the issuer recovers. At
+  // 200 ms an answer, failing fast while the circuit is open shows.
+  await simulator.call('setLatency', { fixedMs: 200, jitterMs: 0 });
+  const openMs = seconds * 1000;
+  const whileFailing = { calls: 0 };
+  const halfOpenMs = 1000;
+  const l7 = await scenario(
+    { ENFUCE_BREAKER_HALF_OPEN_MS: String(halfOpenMs) },
+    {
+      connections,
+      seconds: seconds + 5,
+      at: {
+        ms: openMs,
+        run: async () => {
+          whileFailing.calls = await simulator.call<number>('count');
+          await simulator.call('clearFaults');
+        },
+      },
+    },
+    [{ route: 'accountsOfCustomerV4', status: 503 }],
+  );
+  const duringOpen = l7.sent.filter((r) => r.startedAt >= 1000 && r.endedAt < openMs);
+  const firstSuccess = l7.sent
+    .filter((r) => r.ok)
+    .map((r) => r.endedAt)
+    .sort((a, b) => a - b)[0];
+  const recoveryMs = firstSuccess === undefined ? NaN : firstSuccess - openMs;
+  // Per logical call: the first attempt and 2 retries (the defaults).
+  const attempts = 3;
+  const callBound = (5 + Math.ceil(openMs / halfOpenMs)) * attempts + connections * attempts;
+  report(
+    'L7',
+    `issuer answers 503 (after 200 ms) to every call for ${seconds} s, then recovers; ENFUCE_BREAKER_HALF_OPEN_MS=${halfOpenMs}`,
+    { connections, failingSeconds: seconds, halfOpenMs },
+    l7,
+    [
+      figure(
+        'upstream calls while failing',
+        String(whileFailing.calls),
+        `≤ ${callBound} (5 failures, then 1 probe per ${halfOpenMs} ms, each with its retries, plus the ${connections} calls already under way)`,
+        whileFailing.calls <= callBound,
+      ),
+      figure(
+        'p99 while the circuit is open',
+        ms(percentile(latencies(duringOpen), 99)),
+        "≪ 200 ms, the issuer's latency",
+        null,
+      ),
+      figure(
+        'codes while open',
+        describeCodes(duringOpen),
+        'UPSTREAM_UNAVAILABLE',
+        duringOpen.every((r) => r.codes.join() === 'UPSTREAM_UNAVAILABLE'),
+      ),
+      figure(
+        'first whole answer after recovery',
+        ms(recoveryMs),
+        `≤ ${halfOpenMs} ms + one probe (200 ms)`,
+        recoveryMs <= halfOpenMs + 200 + 300,
+      ),
+    ],
+  );
+
+  // L8: one call in five fails with 503.
+  const l8 = await scenario({}, { connections, seconds }, [
+    { route: 'accountsOfCustomerV4', status: 503, probability: 0.2 },
+  ]);
+  const amplification = l8.upstreamCalls / (l8.sent.length * shape.minimum.calls);
+  report('L8', '20 % of upstream calls answer 503', { connections, probability: 0.2 }, l8, [
+    figure(
+      'answered whole',
+      share(l8.sent, (r) => r.ok),
+      '≥ 99 %',
+      count(l8.sent, (r) => r.ok) >= 0.99 * l8.sent.length,
+    ),
+    figure(
+      'upstream amplification (calls ÷ logical calls)',
+      amplification.toFixed(3),
+      '≤ 1.3',
+      amplification <= 1.3,
+    ),
+  ]);
+
+  // L9: one call in ten takes 2 s, well inside the deadline.
+  const l9 = await scenario({}, { connections, seconds: Math.max(seconds, 10) }, [
+    { route: 'accountsOfCustomerV4', latencyMs: 2000, probability: 0.1 },
+  ]);
+  const l9Ok = latencies(l9.sent.filter((r) => r.ok));
+  const p50Ratio = percentile(l9Ok, 50) / cleanP50;
+  report(
+    'L9',
+    '10 % of upstream calls delayed 2 s, deadline 10 s',
+    { connections, delayMs: 2000, probability: 0.1 },
+    l9,
+    [
+      figure('p50 ÷ clean p50', p50Ratio.toFixed(2), '≤ 1.1', p50Ratio <= 1.1),
+      figure('p99', ms(percentile(l9Ok, 99)), '≈ 2 s', null),
+      figure(
+        'timeouts',
+        String(count(l9.sent, (r) => r.codes.includes('UPSTREAM_TIMEOUT') || r.status === 0)),
+        '0',
+        count(l9.sent, (r) => r.codes.includes('UPSTREAM_TIMEOUT') || r.status === 0) === 0,
+      ),
+    ],
+  );
+
+  // L10: one request in ten is an attack on the operation limits.
+  const hostile = hostileOperations();
+  const l10 = await scenario(
+    {},
+    {
+      connections,
+      seconds,
+      pick: (n) =>
+        n % 10 === 9
+          ? { operation: hostile[Math.floor(n / 10) % hostile.length]!, hostile: true }
+          : { operation: page, hostile: false },
+    },
+  );
+  const legit = l10.sent.filter((r) => !r.hostile);
+  const refused = l10.sent.filter((r) => r.hostile);
+  const legitRatio = percentile(latencies(legit.filter((r) => r.ok)), 99) / cleanP99;
+  const legitCalls = legit.length * shape.minimum.calls;
+  report(
+    'L10',
+    '10 % of requests hostile (Q1 depth, Q4 aliases, Q6 directives, Q8 overlapping fields)',
+    { connections, hostileShare: 0.1 },
+    l10,
+    [
+      figure('legitimate p99 ÷ clean p99', legitRatio.toFixed(2), '≤ 1.2', legitRatio <= 1.2),
+      figure(
+        'hostile requests refused (400; 413 for a body over the limit)',
+        share(refused, refusedEarly),
+        '100 %',
+        refused.every(refusedEarly),
+      ),
+      figure(
+        "upstream calls beyond the legitimate requests' own",
+        String(l10.upstreamCalls - legitCalls),
+        '0',
+        l10.upstreamCalls === legitCalls,
+      ),
+      figure(
+        'legitimate answered whole',
+        share(legit, (r) => r.ok),
+        '100 %',
+        allOk(legit),
+      ),
+    ],
+  );
+
+  await mkdir(options.out, { recursive: true });
+  const name = `faults-${stamp()}${options.label === undefined ? '' : `-${options.label}`}`;
+  const json = join(options.out, `${name}.json`);
+  await writeFile(json, JSON.stringify({ options, results }, null, 2));
+  await writeFile(join(options.out, `${name}.md`), faultsMarkdown(results, name));
+  process.stderr.write(`wrote ${json}\n`);
+  return results;
+}
+
+/** `connections` workers, each sending a request as soon as its last one is answered, for `seconds`. */
+async function closedLoop(url: string, load: Load, page: Operation): Promise<Sent[]> {
+  const pool = new Pool(url, {
+    connections: load.connections,
+    headersTimeout: CLIENT_TIMEOUT_MS,
+    bodyTimeout: CLIENT_TIMEOUT_MS,
+  });
+  const began = performance.now();
+  const endAt = began + load.seconds * 1000;
+  const sent: Sent[] = [];
+  let n = 0;
+  const pending =
+    load.at &&
+    new Promise<void>((resolve, reject) => {
+      setTimeout(() => load.at!.run().then(resolve, reject), load.at!.ms);
+    });
+  const worker = async () => {
+    while (performance.now() < endAt) {
+      const i = n++;
+      const { operation, hostile } = load.pick?.(i) ?? { operation: page, hostile: false };
+      const startedAt = performance.now() - began;
+      let status = 0;
+      let codes: string[] = [];
+      let ok = false;
+      try {
+        const response = await pool.request({
+          method: 'POST',
+          path: '/graphql',
+          headers: headersFor(`${hostile ? 'hostile' : 'fault'}-${i}`, operation.headers),
+          body: JSON.stringify(operation),
+        });
+        status = response.statusCode;
+        const text = await response.body.text();
+        const body = JSON.parse(text) as {
+          data?: unknown;
+          errors?: { extensions?: { code?: string } }[];
+        };
+        codes = [...new Set((body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE'))];
+        ok = status === 200 && body.data != null && body.errors === undefined;
+      } catch {
+        // No answer (or not JSON): status stays as far as it got.
+      }
+      sent.push({ startedAt, endedAt: performance.now() - began, status, codes, ok, hostile });
+    }
+  };
+  try {
+    await Promise.all([...Array(load.connections)].map(worker));
+    await pending;
+  } finally {
+    await pool.close();
+  }
+  return sent;
+}
+
+/** Q1, Q4, Q6 and Q8 of RELIABILITY.md §7.1: each must be refused before any upstream call. */
+export function hostileOperations(): Operation[] {
+  const depth = (n: number): string => (n === 0 ? 'id' : `parent { ${depth(n - 1)} }`);
+  const aliases = [...Array(1000)].map((_, i) => `a${i}: account(id: "${1000000101 + i}") { id }`);
+  const fields = [...Array(100)].map((_, i) => `f: ${i % 2 ? 'id' : 'number'}`).join(' ');
+  return [
+    { query: `{ account(id: "1000000104") { ${depth(40)} } }` },
+    { query: `{ ${aliases.join(' ')} }` },
+    { query: `{ __typename ${'@aa'.repeat(1000)} }` },
+    {
+      query: `{ account(id: "1000000104") { ${[...Array(200)].map(() => `... on Account { ${fields} }`).join(' ')} } }`,
+    },
+  ];
+}
+
+function summarize(
+  id: string,
+  title: string,
+  settings: ScenarioResult['settings'],
+  pass: Pass & { rssPeakMb: number },
+  figures: Figure[],
+): ScenarioResult {
+  const times = latencies(pass.sent);
+  return {
+    id,
+    title,
+    settings,
+    requests: pass.sent.length,
+    statuses: countBy(pass.sent, (r) => String(r.status)),
+    codes: countBy(
+      pass.sent.flatMap((r) => r.codes),
+      (code) => code,
+    ),
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    maxMs: Math.max(...times),
+    upstreamCalls: pass.upstreamCalls,
+    upstreamMaxInFlight: pass.upstreamMaxInFlight,
+    rssPeakMb: pass.rssPeakMb,
+    figures,
+  };
+}
+
+export function faultsMarkdown(results: readonly ScenarioResult[], name: string): string {
+  const verdict = (met: boolean | null) => (met === null ? '–' : met ? 'met' : '**not met**');
+  const rows = results.flatMap((result) =>
+    result.figures.map(
+      (f, i) =>
+        `| ${i === 0 ? `${result.id}: ${result.title} (${result.requests} requests)` : ''} | ${f.name} | ${f.value} | ${f.target} | ${verdict(f.met)} |`,
+    ),
+  );
+  return [
+    `# Faults under load: ${name}`,
+    '',
+    '`npm run bench -- --faults` (RELIABILITY.md §7.2). The gateway with its default limits, customer page, one new process per scenario.',
+    '',
+    '| scenario | figure | value | target | |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+const refusedEarly = (r: Sent) => r.status === 400 || r.status === 413;
+const latencies = (sent: readonly Sent[]) => sent.map((r) => r.endedAt - r.startedAt);
+const count = <T>(items: readonly T[], test: (item: T) => boolean) => items.filter(test).length;
+const allOk = (sent: readonly Sent[]) => sent.length > 0 && sent.every((r) => r.ok);
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : 'none');
+const figure = (name: string, value: string, target: string, met: boolean | null): Figure => ({
+  name,
+  value,
+  target,
+  met,
+});
+
+function share(sent: readonly Sent[], test: (r: Sent) => boolean): string {
+  if (sent.length === 0) return 'none sent';
+  return `${((100 * count(sent, test)) / sent.length).toFixed(2)} % of ${sent.length}`;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+function describeStatuses(statuses: Record<string, number>): string {
+  return Object.entries(statuses)
+    .map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`)
+    .join(', ');
+}
+
+function describeCodes(sent: readonly Sent[]): string {
+  const codes = countBy(sent, (r) => (r.codes.length === 0 ? 'none' : r.codes.join('+')));
+  return Object.entries(codes)
+    .map(([code, n]) => `${n} × ${code}`)
+    .join(', ');
+}
