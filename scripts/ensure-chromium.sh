@@ -8,7 +8,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 1
 fi
 sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+# -n: fail at once rather than wait for a password nobody will type.
+[ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
 echo "Installing Debian's chromium for the Sandbox tests" >&2
 "${sudo[@]}" apt-get update
 "${sudo[@]}" apt-get install -y chromium
+# Some distributions install a stub (Ubuntu's snap wrapper) elsewhere.
+if [ ! -x /usr/bin/chromium ]; then
+  echo 'chromium was installed, but not at /usr/bin/chromium, where the Sandbox tests look for it.' >&2
+  exit 1
+fi

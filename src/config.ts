@@ -346,7 +346,8 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
     ];
     return why.length > 0
       ? [
-          `ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; ${why.join('; ')}`,
+          // In production an empty value stops the start (loadConfig).
+          `ENFUCE_BASE_URL is ${production ? 'unset' : 'unset (or empty)'}, so the built-in simulator answers with made-up data and lets every caller in; ${why.join('; ')}`,
         ]
       : [];
   }

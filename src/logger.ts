@@ -31,8 +31,9 @@ const REDACTED_PATHS: readonly string[] = [
   '*.*.password',
   '*.*.headers.authorization',
   '*.*.headers.Authorization',
-  // Where HTTP clients keep a request's details on an error: its options,
-  // its headers, and those of every cause down the chain.
+  // Where HTTP clients keep a request's details on an error: its options
+  // and headers, on the error and on its cause, and the headers of the
+  // cause's cause (undici wraps a socket error twice).
   'err.options',
   'err.headers',
   'err.cause.options',

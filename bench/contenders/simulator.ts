@@ -22,13 +22,10 @@ runChild(async () => {
       clear: () => simulator.log.clear(),
       setLatency: (latency: { fixedMs: number; jitterMs: number }) => simulator.setLatency(latency),
       count: () => simulator.log.count(),
-      // Fault mode (faults.ts): rules, and the concurrent-request gauge.
+      // Fault mode (faults.ts): rules, and the most concurrent requests since a reset.
       addFault: (rule: FaultRule) => simulator.faults.add(rule),
       clearFaults: () => simulator.faults.clear(),
-      gauge: () => ({
-        inFlight: simulator.stats.inFlight,
-        maxInFlight: simulator.stats.maxInFlight,
-      }),
+      maxInFlight: () => simulator.stats.maxInFlight,
       resetGauge: () => simulator.stats.reset(),
       trace: ({ prefix }: { prefix: string }) => traceRequests(simulator.log.entries(), prefix),
     },

@@ -36,7 +36,7 @@ export function finnishCheckDigit(base: string): number {
  * ISO 11649, anything else not at all (null).
  */
 export function hasValidCheckDigit(type: string, reference: string): boolean | null {
-  const check = CHECKS[type];
+  const check = CHECKS.get(type);
   if (check === undefined) {
     const compact = compactReference(reference);
     return isCreditorReference(compact) ? isValidCreditorReference(compact) : null;
@@ -46,14 +46,20 @@ export function hasValidCheckDigit(type: string, reference: string): boolean | n
   return check(base) === reference.charCodeAt(reference.length - 1) - 48;
 }
 
-const CHECKS: Record<string, (base: string) => number> = {
-  MOD10: luhnCheckDigit,
+// A Map: the type is the issuer's text, and `constructor` or `__proto__`
+// must not find something on an object's prototype.
+const CHECKS = new Map<string, (base: string) => number>([
+  ['MOD10', luhnCheckDigit],
   // The Finnish standard allows a base of 3 to 19 digits.
-  FINNISH_7_3_1: (base) => (base.length >= 3 && base.length <= 19 ? finnishCheckDigit(base) : -1),
-};
+  [
+    'FINNISH_7_3_1',
+    (base) => (base.length >= 3 && base.length <= 19 ? finnishCheckDigit(base) : -1),
+  ],
+]);
 
 // ISO 11649: `RF`, two check digits, then 1 to 21 letters or digits. Spaces
-// (the printed form) and lower case are read past, as the issuer may send them.
+// (the printed form) and lower case are read past, as the issuer may send
+// them. A longer body still has the shape (it prints as one), and is invalid.
 const CREDITOR_REFERENCE = /^RF\d{2}[0-9A-Z]+$/i;
 const MAX_CREDITOR_REFERENCE_LENGTH = 25;
 

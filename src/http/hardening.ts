@@ -9,9 +9,10 @@ import Negotiator from 'negotiator';
 import { INTERNAL_MESSAGE } from '../errors.js';
 import { GatewayOverloadedError } from './overload.js';
 
-/** Methods GraphQL over HTTP serves; every other one gets 405 naming these. */
-const ALLOWED = 'GET, POST';
-const SERVED: ReadonlySet<string> = new Set(['GET', 'POST', 'OPTIONS']);
+/** Methods GraphQL over HTTP serves (Apollo's route); every other one but OPTIONS gets 405 naming these. */
+export const GRAPHQL_METHODS = ['GET', 'POST'] as const;
+const ALLOWED = GRAPHQL_METHODS.join(', ');
+const ANSWERED_HERE_OR_BY_APOLLO: ReadonlySet<string> = new Set([...GRAPHQL_METHODS, 'OPTIONS']);
 
 // Apollo Server's CSRF prevention must see these "simple request" types to
 // refuse them with 400 BAD_REQUEST; left to fastify they would be 415.
@@ -25,7 +26,7 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
 
   app.route({
     // Every method fastify knows (TRACE and QUERY too) that /graphql does not serve.
-    method: app.supportedMethods.filter((method) => !SERVED.has(method)),
+    method: app.supportedMethods.filter((method) => !ANSWERED_HERE_OR_BY_APOLLO.has(method)),
     url: '/graphql',
     exposeHeadRoute: false,
     handler: async (_request, reply) =>
@@ -34,13 +35,15 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
         .header('allow', ALLOWED)
         .send(errorBody(`Only ${ALLOWED} are allowed on /graphql.`, 'BAD_REQUEST')),
   });
-  // A CORS preflight from an allowed origin is answered by the CORS hook
-  // before this; any other OPTIONS learns the methods, and never reaches
-  // the token check or Apollo Server.
+  // Once any origin is allowed, the CORS hook answers every OPTIONS before
+  // this (a preflight, or 400 for anything else); with none, OPTIONS learns
+  // the methods here, and never reaches the token check or Apollo Server.
   app.route({
     method: 'OPTIONS',
     url: '/graphql',
-    handler: async (_request, reply) => reply.code(204).header('allow', ALLOWED).send(),
+    onRequest: refuseLargeBodies(maxBodyBytes),
+    handler: async (_request, reply) =>
+      reply.code(204).header('allow', `${ALLOWED}, OPTIONS`).send(),
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -19,6 +19,7 @@ import type { CallerLimits } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
 import { corsPolicy } from './cors.js';
 import {
+  GRAPHQL_METHODS,
   hardenGraphQL,
   prefersLandingPage,
   refuseLargeBodies,
@@ -187,7 +188,7 @@ export function mountGraphQL(
     },
   });
   app.route({
-    method: ['GET', 'POST'],
+    method: [...GRAPHQL_METHODS],
     url: '/graphql',
     onRequest: [
       refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),

@@ -535,9 +535,19 @@ describe('OPTIONS on /graphql without CORS (no origin allowed)', () => {
       headers: { 'apollo-require-preflight': '1' },
     });
     expect(response.statusCode).toBe(204);
-    expect(response.headers.allow).toBe('GET, POST');
+    expect(response.headers.allow).toBe('GET, POST, OPTIONS');
     expect(response.headers['www-authenticate']).toBeUndefined();
     expect(await response.body.text()).toBe('');
     expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  it('refuses an OPTIONS announcing a body over the limit with 413, unread', async () => {
+    const reply = await send(harness.url, {
+      method: 'OPTIONS',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'x'.repeat(200 * 1024),
+    });
+    expect(reply.status).toBe(413);
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
   });
 });

@@ -333,8 +333,10 @@ describe('L6, L8, L9 in the small', () => {
     expect(codesOf(reply)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
-    // The third attempt was on its way when the deadline cut it off.
-    expect(sim().log.count('accountV4')).toBe(3);
+    // Two slow 503s, and a third attempt the deadline cut off (on a busy
+    // machine before it reached the issuer): never a fourth.
+    expect(sim().log.count('accountV4')).toBeGreaterThanOrEqual(2);
+    expect(sim().log.count('accountV4')).toBeLessThanOrEqual(3);
   });
 
   it('L9: calls delayed within the deadline are waited for, never timed out or retried', async () => {

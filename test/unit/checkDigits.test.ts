@@ -31,7 +31,11 @@ describe('check digits', () => {
     ['ISO11649', 'rf18 5390 0754 7034', true],
     ['RF', 'RF19539007547034', false],
     ['RF', 'RF18539007547043', false],
-    ['RF', `RF00${'1'.repeat(22)}`, false],
+    // Right check digits, but a body of 22: longer than ISO 11649 allows.
+    ['RF', creditorReference('1'.repeat(22)), false],
+    // A type named like something every object has is still a type without a known check.
+    ['constructor', 'RF18539007547034', true],
+    ['__proto__', '1234567897', null],
     ['RF', '1234567897', null],
     ['RF', 'RF1', null],
     // A documented type keeps its own rule, whatever the number looks like.

@@ -63,11 +63,11 @@ describe('start-up rules for auth', () => {
 
   it('warns when production runs over the simulator, naming the keys it ignores too', () => {
     expect(configWarnings(loadConfig({ NODE_ENV: 'production' }))).toEqual([
-      'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that',
+      'ENFUCE_BASE_URL is unset, so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that',
     ]);
     expect(configWarnings(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }))).toEqual(
       [
-        'ENFUCE_BASE_URL is unset (or empty), so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that; AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream',
+        'ENFUCE_BASE_URL is unset, so the built-in simulator answers with made-up data and lets every caller in; NODE_ENV=production does not change that; AUTH_JWT_SECRET and AUTH_JWKS_URL apply only to a real upstream',
       ],
     );
   });

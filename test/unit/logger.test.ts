@@ -67,6 +67,27 @@ describe('the logger', () => {
     expect(JSON.stringify(last())).not.toContain('canary');
   });
 
+  it('redacts the request details on a real Error and its cause, through the error serializer', () => {
+    const { logger, last } = capture();
+    const cause = Object.assign(new Error('socket hang up'), {
+      options: { headers: { authorization: 'Basic canary' } },
+      headers: { authorization: 'Basic canary' },
+    });
+    const err = Object.assign(new Error('request failed', { cause }), {
+      options: { path: '/account/canary' },
+      headers: { Authorization: 'Basic canary' },
+    });
+    logger.error({ err }, 'line');
+    expect(last()).toMatchObject({
+      err: {
+        message: 'request failed: socket hang up',
+        options: '[redacted]',
+        headers: '[redacted]',
+      },
+    });
+    expect(JSON.stringify(last())).not.toContain('canary');
+  });
+
   it('redacts cookies in a request or response', () => {
     const { logger, last } = capture();
     logger.info(
