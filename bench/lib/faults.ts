@@ -1,8 +1,9 @@
 /**
- * Fault mode (RELIABILITY.md §7.2, rows L3 and L6 to L10): the gateway under
- * closed-loop load on the customer page while the simulator misbehaves, one
- * newly started gateway per scenario, with the gateway's own defaults (not
- * the comparison's raised socket and queue limits). What counts is how it
+ * Fault mode (RELIABILITY.md §7.2, rows L3 and L6 to L11): the gateway under
+ * closed-loop load on the customer page while the simulator misbehaves (or,
+ * L11, while the gateway's own process is told to stop), one newly started
+ * gateway per scenario, with the gateway's own defaults (not the
+ * comparison's raised socket and queue limits). What counts is how it
  * fails: the codes and statuses callers see, how long they wait, what the
  * issuer is asked meanwhile. A clean pass first gives the latencies the
  * others are compared with. Written to `bench/results/faults-<stamp>.json`
@@ -12,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { FaultRule } from '../../src/simulator/faultRule.js';
+import { loadConfig } from '../../src/config.js';
 import { POLICY_DEFAULTS } from '../../src/upstream/policy.js';
 import { createSimulatorData } from '../../src/simulator/index.js';
 import type { Child } from './children.js';
@@ -64,6 +66,8 @@ export interface ScenarioResult {
 }
 
 const CLIENT_TIMEOUT_MS = 30_000;
+/** The gateway's default SHUTDOWN_GRACE_MS. */
+const SHUTDOWN_GRACE_MS = loadConfig({}).operations.shutdownGraceMs;
 /** The gateway's own limits, which every scenario runs with. */
 const SOCKETS = POLICY_DEFAULTS.maxConcurrent;
 const ATTEMPTS = POLICY_DEFAULTS.retries + 1;
@@ -84,8 +88,10 @@ interface Load {
   seconds: number;
   /** The body of request `n`, and whether it is hostile. */
   pick?: (n: number) => { operation: Operation; hostile: boolean };
-  /** Called this many ms into the pass (a fault switched off, say). */
-  at?: { ms: number; run: () => Promise<void> };
+  /** Called this many ms into the pass (a fault switched off, say), with the ms it actually ran at. */
+  at?: { ms: number; run: (elapsedMs: number) => Promise<void> };
+  /** Stops sending once true (the gateway has exited, say). */
+  until?: () => boolean;
 }
 
 export async function runFaults(
@@ -403,6 +409,75 @@ export async function runFaults(
     ],
   );
 
+  // L11: SIGTERM under load, through the gateway's own process entry (its
+  // signal handling: readiness off, the drain, the grace period).
+  const entrySpec = CONTENDERS.find((spec) => spec.name === 'gateway-1worker')!;
+  const entry = await start({ ...entrySpec, env: {} });
+  const signal = { atMs: NaN, exitMs: NaN };
+  let exited = false;
+  try {
+    await closedLoop(entry.url, { connections: 4, seconds: 2 }, page);
+    const sent = await closedLoop(
+      entry.url,
+      {
+        connections,
+        seconds: seconds + SHUTDOWN_GRACE_MS / 1000,
+        until: () => exited,
+        at: {
+          ms: (seconds * 1000) / 2,
+          run: async (elapsedMs) => {
+            signal.atMs = elapsedMs;
+            const signalled = performance.now();
+            process.kill(entry.pid, 'SIGTERM');
+            while (isRunning(entry.pid)) await new Promise((r) => setTimeout(r, 10));
+            signal.exitMs = performance.now() - signalled;
+            exited = true;
+          },
+        },
+      },
+      page,
+    );
+    // Sent at least 5 ms before: one written as the server closes an idle
+    // keep-alive socket was never accepted, and its reset says nothing.
+    const before = sent.filter((r) => r.startedAt < signal.atMs - 5);
+    const after = sent.filter((r) => r.startedAt >= signal.atMs - 5);
+    const pass: Pass = {
+      sent,
+      upstreamCalls: NaN,
+      upstreamMaxInFlight: NaN,
+      rssPeakMb: NaN,
+      cpuMicros: NaN,
+    };
+    report(
+      'L11',
+      `SIGTERM halfway through, SHUTDOWN_GRACE_MS=${SHUTDOWN_GRACE_MS} (the default), process entry`,
+      { connections },
+      pass,
+      [
+        figure(
+          'sent 5 ms or more before the signal, answered whole',
+          share(before, (r) => r.ok),
+          '100 %',
+          allOk(before),
+        ),
+        figure(
+          'exit after the signal',
+          ms(signal.exitMs),
+          `≤ ${SHUTDOWN_GRACE_MS} ms`,
+          signal.exitMs <= SHUTDOWN_GRACE_MS,
+        ),
+        figure(
+          'sent later',
+          describeStatuses(countBy(after, (r) => String(r.status))),
+          'refused (the load balancer stops sending)',
+          null,
+        ),
+      ],
+    );
+  } finally {
+    await entry.stop();
+  }
+
   await mkdir(options.out, { recursive: true });
   const name = `faults-${stamp()}${options.label === undefined ? '' : `-${options.label}`}`;
   const json = join(options.out, `${name}.json`);
@@ -426,10 +501,10 @@ async function closedLoop(url: string, load: Load, page: Operation): Promise<Sen
   const pending =
     load.at &&
     new Promise<void>((resolve, reject) => {
-      setTimeout(() => load.at!.run().then(resolve, reject), load.at!.ms);
+      setTimeout(() => load.at!.run(performance.now() - began).then(resolve, reject), load.at!.ms);
     });
   const worker = async () => {
-    while (performance.now() < endAt) {
+    while (performance.now() < endAt && !load.until?.()) {
       const i = n++;
       const { operation, hostile } = load.pick?.(i) ?? { operation: page, hostile: false };
       const startedAt = performance.now() - began;
@@ -547,4 +622,13 @@ function describeCodes(sent: readonly Sent[]): string {
   return Object.entries(codes)
     .map(([code, n]) => `${n} × ${code}`)
     .join(', ');
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
