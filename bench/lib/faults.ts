@@ -417,6 +417,8 @@ export async function runFaults(
   let exited = false;
   try {
     await closedLoop(entry.url, { connections: 4, seconds: 2 }, page);
+    await simulator.call('clear');
+    await simulator.call('resetGauge');
     const sent = await closedLoop(
       entry.url,
       {
@@ -443,8 +445,9 @@ export async function runFaults(
     const after = sent.filter((r) => r.startedAt >= signal.atMs - 5);
     const pass: Pass = {
       sent,
-      upstreamCalls: NaN,
-      upstreamMaxInFlight: NaN,
+      upstreamCalls: await simulator.call<number>('count'),
+      upstreamMaxInFlight: await simulator.call<number>('maxInFlight'),
+      // The process has exited: nothing left to read.
       rssPeakMb: NaN,
       cpuMicros: NaN,
     };
