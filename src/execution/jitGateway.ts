@@ -26,11 +26,11 @@
  * - anything graphql-jit cannot compile.
  *
  * A document runs on graphql-js for its first `compileAfterRuns` runs and
- * is compiled only on the next: compiling costs several times what parsing
- * and validating cost (1 to 13 ms against 0.3 to 2 ms on the benchmark's
- * shapes, by hand), so a client sending a new document each time (a
- * comment changed) would otherwise buy that work, and a compiled query held
- * in memory, with every request.
+ * is compiled only on the next: compiling a new document costs two to five
+ * times what parsing and validating it does (`bench/micro/jitCompile.ts`),
+ * so a client sending a new document each time (a comment changed) would
+ * otherwise buy that work, and a compiled query held in memory, with every
+ * request.
  *
  * Errors graphql-jit reports without `extensions` are rebuilt as graphql-js
  * errors, so they are masked and logged as on the default path. One
