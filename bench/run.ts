@@ -99,11 +99,20 @@ async function main(options: BenchOptions): Promise<void> {
           operation,
           prefix: 'probe-',
         });
-        const body = JSON.parse(reply.text) as { errors?: unknown[]; data?: unknown };
+        const body = JSON.parse(reply.text) as {
+          errors?: unknown[];
+          data?: unknown;
+          extensions?: { upstream?: unknown };
+        };
         if (reply.status !== 200 || body.errors || !body.data) {
           problems.push(
             `${spec.name} / ${shape.name}: HTTP ${reply.status} ${reply.text.slice(0, 300)}`,
           );
+          continue;
+        }
+        // Outside production the gateway counts its calls into every answer: not what ships.
+        if (body.extensions?.upstream !== undefined) {
+          problems.push(`${spec.name} / ${shape.name}: not running with NODE_ENV=production`);
           continue;
         }
         cells.push({ spec, child, shape, expectBody: reply.text });

@@ -5,11 +5,27 @@
  * the same record with one detail in a shape the gateway does not know (the
  * strict schema refuses it and the lenient one reads it), in interleaved
  * rounds. The first is what every account read by id pays.
+ *
+ * `--base <checkout>` times that checkout's decoder in the same rounds, on
+ * the same records: an A/B of a change to decoding without two processes.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { accountV4 } from '../../src/simulator/render.js';
 import { createSimulatorData, FIXTURES } from '../../src/simulator/index.js';
 import { decodeAccount, parseExactJson } from '../../src/upstream/decode.js';
 import { microsEach, printInterleaved } from './interleaved.js';
+
+type Decode = (body: unknown) => unknown;
+
+const { values } = parseArgs({ options: { base: { type: 'string' } } });
+const decoders: [string, Decode][] = [['', decodeAccount]];
+if (values.base !== undefined) {
+  const url = pathToFileURL(resolve(values.base, 'src/upstream/decode.ts')).href;
+  const base = (await import(url)) as { decodeAccount: Decode };
+  decoders.push([' (base)', base.decodeAccount]);
+}
 
 const data = createSimulatorData();
 const text = accountV4(data.account(FIXTURES.accountTopLevel)!);
@@ -23,8 +39,10 @@ printInterleaved(
   [
     ['a v4 record', record],
     ['a v4 record with an odd address', odd],
-  ],
-  (body) => microsEach(() => decodeAccount(body), 20_000),
+  ].flatMap(([name, body]) =>
+    decoders.map(([suffix, decode]) => [`${name}${suffix}`, { body, decode }] as const),
+  ),
+  ({ body, decode }) => microsEach(() => decode(body), 20_000),
   'record',
   2,
 );
