@@ -5,24 +5,20 @@
  * fields beside it had made their calls. Refused here, the operation makes
  * none. The resolver checks them again (resolvers/args.ts).
  */
+import { GraphQLID } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { listItems } from '../limits/argumentValues.js';
 import { parseIds } from '../resolvers/args.js';
-import { queryRootOf, type OperationCheck } from './operationChecks.js';
+import type { OperationCheck } from './operationChecks.js';
 
-export const refuseUnusableAccountIds: OperationCheck = (request) => {
-  const root = queryRootOf(request);
-  if (!root) return;
-  for (const field of root.fields) {
+export const refuseUnusableAccountIds: OperationCheck = (operation) => {
+  for (const field of operation.queryRootFields) {
     if (field.name.value !== 'accounts') continue;
     const argument = field.arguments?.find((a) => a.name.value === 'ids');
     if (!argument) continue;
-    // A number is an ID graphql-js turns into its digits; values that are no
-    // ID at all (objects, booleans, null) are for it to refuse as it coerces.
-    const ids = listItems(argument.value, root.variables).map((id) =>
-      typeof id === 'number' ? String(id) : id,
-    );
-    if (!ids.every((id) => typeof id === 'string')) continue;
+    const ids = listItems(argument.value, operation.variables).map(asId);
+    // Values that are no ID at all are for graphql-js to refuse as it coerces them.
+    if (!ids.every((id) => id !== undefined)) continue;
     try {
       parseIds(ids);
     } catch (error) {
@@ -32,3 +28,12 @@ export const refuseUnusableAccountIds: OperationCheck = (request) => {
     }
   }
 };
+
+/** An item as graphql-js will coerce it to an ID (a whole number to its digits); undefined where it will refuse it. */
+function asId(item: unknown): string | undefined {
+  try {
+    return GraphQLID.parseValue(item);
+  } catch {
+    return undefined;
+  }
+}

@@ -6,19 +6,17 @@
  */
 import { BadUserInputError } from '../errors.js';
 import { listLength } from '../limits/argumentValues.js';
-import { queryRootOf, type OperationCheck } from './operationChecks.js';
+import type { OperationCheck } from './operationChecks.js';
 
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
 export const MAX_REPRESENTATIONS = 100;
 
-export const refuseTooManyRepresentations: OperationCheck = (request) => {
-  const root = queryRootOf(request);
-  if (!root) return;
+export const refuseTooManyRepresentations: OperationCheck = (operation) => {
   let count = 0;
-  for (const field of root.fields) {
+  for (const field of operation.queryRootFields) {
     if (field.name.value !== '_entities') continue;
     const argument = field.arguments?.find((a) => a.name.value === 'representations');
-    count += argument ? listLength(argument.value, root.variables) : 0;
+    count += argument ? listLength(argument.value, operation.variables) : 0;
   }
   if (count > MAX_REPRESENTATIONS) {
     throw new BadUserInputError(

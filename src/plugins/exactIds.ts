@@ -8,11 +8,10 @@ import { Kind, type TypeNode } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import type { OperationCheck } from './operationChecks.js';
 
-export const refuseInexactIds: OperationCheck = ({ operation, request }) => {
-  const variables = request.variables ?? {};
-  for (const definition of operation?.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (hasUnsafeId(definition.type, variables[name])) {
+export const refuseInexactIds: OperationCheck = ({ definition, given }) => {
+  for (const variable of definition.variableDefinitions ?? []) {
+    const name = variable.variable.name.value;
+    if (hasUnsafeId(variable.type, given[name])) {
       throw new BadUserInputError(
         `Variable "$${name}" holds an id sent as a JSON number that is not a whole number below 2^53 (beyond it, its digits are already lost); send ids as strings.`,
         { status: 400 },

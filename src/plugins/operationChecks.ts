@@ -6,51 +6,54 @@
  * an answer that could be too large (resultFieldsLimit.ts). One plugin with one listener for all of them:
  * Apollo Server calls every request listener at each stage of every request.
  */
-import type {
-  ApolloServerPlugin,
-  BaseContext,
-  GraphQLRequestContextDidResolveOperation,
-  GraphQLRequestListener,
-} from '@apollo/server';
-import type { FieldNode } from 'graphql';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
+import type { DocumentNode, FieldNode, OperationDefinitionNode } from 'graphql';
 import { variablesOf, type Variables } from '../limits/argumentValues.js';
 import { rootFieldsOf } from '../limits/operationRoot.js';
 
-type CheckedRequest = GraphQLRequestContextDidResolveOperation<BaseContext>;
-
 /** Throws the error the operation is refused with; returns when it may run. */
-export type OperationCheck = (request: CheckedRequest) => void;
-
-/** A query's root fields as execution will run them, and the variables they read. */
-export interface QueryRoot {
-  fields: readonly FieldNode[];
-  variables: Variables;
-}
-
-const queryRoots = new WeakMap<CheckedRequest, QueryRoot>();
+export type OperationCheck = (operation: CheckedOperation) => void;
 
 /**
- * The root of the request's query, worked out once per request for every
- * check that reads root arguments (accountIds.ts, entitiesLimit.ts);
- * undefined for a mutation or an unresolved operation.
+ * One request's operation as the checks read it. What several of them need
+ * is worked out on first use, once per request.
  */
-export function queryRootOf(request: CheckedRequest): QueryRoot | undefined {
-  const { operation, document } = request;
-  if (!operation || operation.operation !== 'query') return undefined;
-  let root = queryRoots.get(request);
-  if (root === undefined) {
-    const variables = variablesOf(operation, request.request.variables ?? {});
-    root = { fields: rootFieldsOf(operation, document, variables), variables };
-    queryRoots.set(request, root);
+export class CheckedOperation {
+  #variables: Variables | undefined;
+  #queryRootFields: readonly FieldNode[] | undefined;
+
+  constructor(
+    readonly definition: OperationDefinitionNode,
+    readonly document: DocumentNode,
+    /** The variables as the request sent them. */
+    readonly given: Readonly<Record<string, unknown>>,
+  ) {}
+
+  /** The variables as execution reads them: as sent, or else their declared defaults. */
+  get variables(): Variables {
+    return (this.#variables ??= variablesOf(this.definition, this.given));
   }
-  return root;
+
+  /**
+   * The root fields of a query as execution runs them, for the checks that
+   * read root arguments (accountIds.ts, entitiesLimit.ts); none for a mutation.
+   */
+  get queryRootFields(): readonly FieldNode[] {
+    return (this.#queryRootFields ??=
+      this.definition.operation === 'query'
+        ? rootFieldsOf(this.definition, this.document, this.variables)
+        : []);
+  }
 }
 
 export function operationChecksPlugin(checks: readonly OperationCheck[]): ApolloServerPlugin {
   // Holds nothing of a request's: one listener serves them all.
   const listener: GraphQLRequestListener<BaseContext> = {
-    async didResolveOperation(request) {
-      for (const check of checks) check(request);
+    async didResolveOperation({ operation, document, request }) {
+      // No operation (a wrong `operationName`): execution refuses it, without a call.
+      if (!operation) return;
+      const checked = new CheckedOperation(operation, document, request.variables ?? {});
+      for (const check of checks) check(checked);
     },
   };
   return {

@@ -15,7 +15,7 @@
  * once per cached document, so such operations cost a lookup per request.
  */
 import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { intValue, listLength, variablesOf, type Variables } from '../limits/argumentValues.js';
+import { intValue, listLength, type Variables } from '../limits/argumentValues.js';
 import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
 import { limitErrorBeforeExecution } from '../limits/limitError.js';
 import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
@@ -31,21 +31,20 @@ const LARGEST: Readonly<Record<string, number>> = {
 
 export function resultFieldsLimit(max: number): OperationCheck {
   const upperBounds = new WeakMap<OperationDefinitionNode, number>();
-  return ({ operation, document, request }) => {
-    if (!operation) return;
-    let bound = upperBounds.get(operation);
+  return (operation) => {
+    const { definition, document } = operation;
+    let bound = upperBounds.get(definition);
     if (bound === undefined) {
-      bound = measure(operation, document, undefined);
-      upperBounds.set(operation, bound);
+      bound = measure(definition, document, undefined);
+      upperBounds.set(definition, bound);
     }
     if (bound <= max) return;
-    const variables = variablesOf(operation, request.variables ?? {});
-    const fields = measure(operation, document, variables);
+    const fields = measure(definition, document, operation.variables);
     if (fields <= max) return;
     throw limitErrorBeforeExecution(
       `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,
       'MAX_RESULT_FIELDS',
-      operation,
+      definition,
     );
   };
 }

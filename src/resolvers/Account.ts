@@ -4,6 +4,7 @@ import { assertMayReadCustomer } from '../auth/policy.js';
 import type { GatewayContext } from '../context.js';
 import {
   isAccountRecord,
+  UNREADABLE,
   type AccountDetails,
   type AccountParent,
   type AccountRecord,
@@ -98,11 +99,12 @@ function detail<K extends UnreadableDetail>(
   details: AccountDetails | null,
   field: K,
   fieldName: string,
-): AccountDetails[K] | null {
-  if (details?.unreadable.includes(field)) {
+): Exclude<AccountDetails[K], typeof UNREADABLE> {
+  const value = details?.[field] ?? null;
+  if (value === UNREADABLE) {
     throw new UpstreamResponseError(`the account's ${fieldName} has an unexpected shape`);
   }
-  return details?.[field] ?? null;
+  return value as Exclude<AccountDetails[K], typeof UNREADABLE>;
 }
 
 // Amounts stay strings end to end; Decimal never passes through a float.

@@ -11,13 +11,15 @@ import { z } from 'zod';
 import { DECIMAL_PATTERN } from '../domain/decimal.js';
 import { UpstreamResponseError } from './errors.js';
 import { parseJsonKeepingDigits } from './exactJson.js';
-import type {
-  AccountDetails,
-  AccountRecord,
-  AddressRecord,
-  CustomerRecord,
-  UnreadableDetail,
-  UsageLimitRecord,
+import {
+  UNREADABLE,
+  type AccountDetails,
+  type AccountRecord,
+  type AddressRecord,
+  type CustomerRecord,
+  type Detail,
+  type UnreadableDetail,
+  type UsageLimitRecord,
 } from './records.js';
 
 /** Parses JSON keeping every number as the exact text the issuer sent. */
@@ -49,11 +51,10 @@ export type UnreadableField =
   | 'usageLimits.availableCount';
 export type UnreadableNotice = (field: UnreadableField) => void;
 
-// What a lenient field decodes to when it cannot be read: kept apart from a
-// null the issuer sent, so only the first is noticed.
-const UNREADABLE = Symbol('unreadable');
-
-/** `schema`, or UNREADABLE for a value it refuses. */
+/**
+ * `schema`, or UNREADABLE for a value it refuses: kept apart from a null the
+ * issuer sent, so that only the first is noticed (and a detail fails).
+ */
 function lenient<T extends z.ZodType>(schema: T) {
   // zod types a caught value as the schema's own output; the sentinel is
   // the one other value it can take. A `.transform` to widen the type would
@@ -161,7 +162,6 @@ const details = {
   minimumToPay: z.object({ amount: decimal, percentage: decimal }).nullish(),
   usageLimits,
 } satisfies Record<UnreadableDetail, z.ZodType>;
-const DETAILS = Object.keys(details) as UnreadableDetail[];
 
 const accountFull = accountSummary.extend(details);
 
@@ -267,29 +267,34 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
   };
 }
 
-const NONE_UNREADABLE: readonly UnreadableDetail[] = Object.freeze([]);
-
 function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountDetails {
-  // Kept as unreadable, so the field fails rather than answer null, which
-  // a caller would take for "the issuer says none" (no minimum to pay).
-  let unreadable = NONE_UNREADABLE;
-  for (const field of DETAILS) {
-    if (shape[field] === UNREADABLE) unreadable = [...unreadable, field];
-  }
-  const address = readable(shape.address, 'address', notice);
-  const minimumToPay = readable(shape.minimumToPay, 'minimumToPay', notice);
-  const limits = readable(shape.usageLimits, 'usageLimits', notice);
   return {
-    segment: readable(shape.segment, 'segment', notice),
-    reason: readable(shape.reason, 'reason', notice),
-    address: address && toAddress(address),
-    minimumToPay: minimumToPay && {
-      amount: minimumToPay.amount ?? null,
-      percentage: minimumToPay.percentage ?? null,
-    },
-    usageLimits: limits && limits.map((limit) => toUsageLimit(limit, notice)),
-    unreadable,
+    segment: detail(shape.segment, 'segment', notice),
+    reason: detail(shape.reason, 'reason', notice),
+    address: detail(shape.address, 'address', notice, toAddress),
+    minimumToPay: detail(shape.minimumToPay, 'minimumToPay', notice, (minimum) => ({
+      amount: minimum.amount ?? null,
+      percentage: minimum.percentage ?? null,
+    })),
+    usageLimits: detail(shape.usageLimits, 'usageLimits', notice, (limits) =>
+      limits.map((limit) => toUsageLimit(limit, notice)),
+    ),
   };
+}
+
+/** A detail as the record holds it: UNREADABLE kept (and noticed), none as null, a value read by `read`. */
+function detail<T, R = T>(
+  value: T | typeof UNREADABLE | null | undefined,
+  field: UnreadableDetail,
+  notice: UnreadableNotice | undefined,
+  read?: (value: T) => R,
+): Detail<R> {
+  if (value === UNREADABLE) {
+    notice?.(field);
+    return UNREADABLE;
+  }
+  if (value == null) return null;
+  return read ? read(value) : (value as unknown as R);
 }
 
 function toAddress(shape: NonNullable<z.infer<typeof address>>): AddressRecord {

@@ -37,19 +37,28 @@ export interface UsageLimitRecord {
   }[];
 }
 
+/**
+ * A detail the issuer sent in a shape the gateway cannot read. Its field
+ * fails rather than answer null, which a caller would take for "the issuer
+ * says none" (no minimum to pay); a marker in the value, not a list beside
+ * it, so that no reader can take it for a value.
+ */
+export const UNREADABLE: unique symbol = Symbol('unreadable');
+
+/** A detail's value, null when the issuer sent none, or UNREADABLE. */
+export type Detail<T> = T | null | typeof UNREADABLE;
+
 /** Fields only the single-account record (`GET /account/v4/{id}`) holds. */
 export interface AccountDetails {
-  segment: string | null;
-  reason: string | null;
-  address: AddressRecord | null;
-  minimumToPay: { amount: string | null; percentage: string | null } | null;
-  usageLimits: UsageLimitRecord[] | null;
-  /** Fields the issuer sent in a shape the gateway cannot read; each is null above. */
-  unreadable: readonly UnreadableDetail[];
+  segment: Detail<string>;
+  reason: Detail<string>;
+  address: Detail<AddressRecord>;
+  minimumToPay: Detail<{ amount: string | null; percentage: string | null }>;
+  usageLimits: Detail<UsageLimitRecord[]>;
 }
 
-/** The details whose unreadable value fails its own field rather than the account. */
-export type UnreadableDetail = 'segment' | 'reason' | 'address' | 'minimumToPay' | 'usageLimits';
+/** The details, each of which fails its own field rather than the account when unreadable. */
+export type UnreadableDetail = keyof AccountDetails;
 
 /** An account as a list or the single-account endpoint returned it. */
 export interface AccountRecord {

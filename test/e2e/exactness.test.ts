@@ -94,6 +94,23 @@ describe('exactness through the whole gateway', () => {
     expect(harness.simulator.log.entries()).toHaveLength(0);
   });
 
+  it('refuses accounts(ids:) holding an unusable id sent as a JSON integer, before any call', async () => {
+    harness.simulator.log.clear();
+    const reply = await harness.execute(
+      'query ($ids: [ID!]!) { account(id: "1000000101") { id } accounts(ids: $ids) { id } }',
+      { ids: [1000000101, -5] },
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('"-5"'),
+        locations: [{ line: 1, column: 57 }],
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
+    expect(harness.simulator.log.entries()).toHaveLength(0);
+  });
+
   it('takes an id variable sent as a safe JSON integer', async () => {
     const reply = await harness.execute('query ($id: ID!) { account(id: $id) { id } }', {
       id: 1000000101,

@@ -278,26 +278,27 @@ describe('transport faults', () => {
     });
   });
 
-  it('U8: a detail the issuer sends in a shape the gateway cannot read fails that field alone', async () => {
+  it('U8: each detail the issuer sends in a shape the gateway cannot read fails its field alone', async () => {
     sim().faults.add({
       route: 'accountV4',
       id: ID,
-      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":{"city":"Espoo"},"usageLimits":[{"values":[{"code":"ATM"}]}],"reason":{}}`,
+      body: `{"id":"${ID}","customerId":"${FIXTURES.corporateCustomer}","currency":"EUR","balance":1234.50,"segment":{"name":"GOLD"},"minimumToPay":{"amount":10.00,"percentage":"50%"},"address":"Mannerheimintie 1","usageLimits":[{"values":[{"code":"ATM"}]}],"reason":{}}`,
     });
     const reply = await harness.execute(
-      `{ account(id: "${ID}") { balance { amount } minimumToPay { amount } address { city } usageLimits { code } statusReason } }`,
+      `{ account(id: "${ID}") { balance { amount } segment minimumToPay { amount } address { city } usageLimits { code } statusReason } }`,
     );
     // Errors, not nulls, which a client would read as nothing to pay, no limits.
     expect(reply.data.account).toEqual({
       balance: { amount: '1234.50' },
+      segment: null,
       minimumToPay: null,
-      address: { city: 'Espoo' },
+      address: null,
       usageLimits: null,
       statusReason: null,
     });
     expect(reply.errors?.map((e) => [e.path, e.message, e.extensions?.code])).toEqual(
       // Named as asked for: the issuer's `reason` is `statusReason`.
-      ['minimumToPay', 'usageLimits', 'statusReason'].map((field) => [
+      ['segment', 'minimumToPay', 'address', 'usageLimits', 'statusReason'].map((field) => [
         ['account', field],
         `The card issuer sent an unusable answer: the account's ${field} has an unexpected shape.`,
         'UPSTREAM_ERROR',
