@@ -14,10 +14,6 @@ runChild(async () => {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    // As deployed: children.ts starts every contender with NODE_ENV=production,
-    // which only the process environment carries (no stack traces, Sandbox or
-    // call-count extension).
-    NODE_ENV: process.env.NODE_ENV,
     ENFUCE_USERNAME: upstream.username,
     ENFUCE_PASSWORD: upstream.password,
     // Gateway options under test (e.g. GRAPHQL_JIT) come through as given.

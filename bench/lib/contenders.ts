@@ -63,9 +63,17 @@ export const GATEWAY_VARS = {
   ENFUCE_MAX_CONNECTIONS: '128',
 };
 
-/** GATEWAY_VARS and `extra`, as the in-process contenders read them. */
+/**
+ * What every contender of this gateway runs with, as a deployment does: no
+ * stack traces, Sandbox, introspection, field suggestions or call-count
+ * extension. In BENCH_GATEWAY_ENV, which a base checkout's contender
+ * (`--base`) reads as well, so both sides of an A/B run so.
+ */
+export const AS_DEPLOYED = { NODE_ENV: 'production' };
+
+/** AS_DEPLOYED, GATEWAY_VARS and `extra`, as the in-process contenders read them. */
 const gatewayEnv = (extra: Record<string, string> = {}) => ({
-  BENCH_GATEWAY_ENV: JSON.stringify({ ...GATEWAY_VARS, ...extra }),
+  BENCH_GATEWAY_ENV: JSON.stringify({ ...AS_DEPLOYED, ...GATEWAY_VARS, ...extra }),
 });
 
 /** An opt-in contender: this gateway, in process, with `setting` changed. */

@@ -8,6 +8,7 @@
  *
  * `--base <checkout>` times that checkout's decoder in the same rounds, on
  * the same records: an A/B of a change to decoding without two processes.
+ * The checkout needs its `node_modules` (installed or linked) for zod.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,8 +24,11 @@ const { values } = parseArgs({ options: { base: { type: 'string' } } });
 const decoders: [string, Decode][] = [['', decodeAccount]];
 if (values.base !== undefined) {
   const url = pathToFileURL(resolve(values.base, 'src/upstream/decode.ts')).href;
-  const base = (await import(url)) as { decodeAccount: Decode };
-  decoders.push([' (base)', base.decodeAccount]);
+  const base = (await import(url)) as { decodeAccount?: unknown };
+  if (typeof base.decodeAccount !== 'function') {
+    throw new Error(`${values.base} has no decodeAccount in src/upstream/decode.ts.`);
+  }
+  decoders.push([' (base)', base.decodeAccount as Decode]);
 }
 
 const data = createSimulatorData();

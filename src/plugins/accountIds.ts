@@ -5,20 +5,18 @@
  * fields beside it had made their calls. Refused here, the operation makes
  * none. The resolver checks them again (resolvers/args.ts).
  */
-import { GraphQLID } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { listItems } from '../limits/argumentValues.js';
 import { parseIds } from '../resolvers/args.js';
 import type { OperationCheck } from './operationChecks.js';
 
-export const refuseUnusableAccountIds: OperationCheck = (operation) => {
-  for (const field of operation.queryRootFields) {
+export const refuseUnusableAccountIds: OperationCheck = (checked) => {
+  for (const field of checked.queryRootFields) {
     if (field.name.value !== 'accounts') continue;
     const argument = field.arguments?.find((a) => a.name.value === 'ids');
     if (!argument) continue;
-    const ids = listItems(argument.value, operation.variables).map(asId);
-    // Values that are no ID at all are for graphql-js to refuse as it coerces them.
-    if (!ids.every((id) => id !== undefined)) continue;
+    const ids = asIds(listItems(argument.value, checked.variables));
+    if (ids === undefined) continue;
     try {
       parseIds(ids);
     } catch (error) {
@@ -29,11 +27,17 @@ export const refuseUnusableAccountIds: OperationCheck = (operation) => {
   }
 };
 
-/** An item as graphql-js will coerce it to an ID (a whole number to its digits); undefined where it will refuse it. */
-function asId(item: unknown): string | undefined {
-  try {
-    return GraphQLID.parseValue(item);
-  } catch {
-    return undefined;
+/**
+ * The items as graphql-js will coerce them to IDs: a string as it is, a
+ * whole number as its digits (refuseInexactIds has refused unsafe ones).
+ * Undefined when one is no ID at all, for graphql-js to refuse as it coerces.
+ */
+function asIds(items: readonly unknown[]): string[] | undefined {
+  const ids: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'string') ids.push(item);
+    else if (Number.isInteger(item)) ids.push(String(item));
+    else return undefined;
   }
+  return ids;
 }

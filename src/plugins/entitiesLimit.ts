@@ -11,12 +11,12 @@ import type { OperationCheck } from './operationChecks.js';
 /** The contract's cap on the representations of one operation, all `_entities` fields together. */
 export const MAX_REPRESENTATIONS = 100;
 
-export const refuseTooManyRepresentations: OperationCheck = (operation) => {
+export const refuseTooManyRepresentations: OperationCheck = (checked) => {
   let count = 0;
-  for (const field of operation.queryRootFields) {
+  for (const field of checked.queryRootFields) {
     if (field.name.value !== '_entities') continue;
     const argument = field.arguments?.find((a) => a.name.value === 'representations');
-    count += argument ? listLength(argument.value, operation.variables) : 0;
+    count += argument ? listLength(argument.value, checked.variables) : 0;
   }
   if (count > MAX_REPRESENTATIONS) {
     throw new BadUserInputError(

@@ -31,15 +31,15 @@ const LARGEST: Readonly<Record<string, number>> = {
 
 export function resultFieldsLimit(max: number): OperationCheck {
   const upperBounds = new WeakMap<OperationDefinitionNode, number>();
-  return (operation) => {
-    const { definition, document } = operation;
+  return (checked) => {
+    const { definition, document } = checked;
     let bound = upperBounds.get(definition);
     if (bound === undefined) {
       bound = measure(definition, document, undefined);
       upperBounds.set(definition, bound);
     }
     if (bound <= max) return;
-    const fields = measure(definition, document, operation.variables);
+    const fields = measure(definition, document, checked.variables);
     if (fields <= max) return;
     throw limitErrorBeforeExecution(
       `The answer could hold up to ${fields} fields, each list counted at its largest; at most ${max} are allowed.`,

@@ -40,13 +40,9 @@ export function parseExactJson(text: string): unknown {
  * passing unseen.
  */
 export type UnreadableField =
+  | UnreadableDetail
   | 'role'
   | 'paymentReference'
-  | 'segment'
-  | 'reason'
-  | 'address'
-  | 'minimumToPay'
-  | 'usageLimits'
   | 'usageLimits.count'
   | 'usageLimits.availableCount';
 export type UnreadableNotice = (field: UnreadableField) => void;
@@ -271,30 +267,31 @@ function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountD
   return {
     segment: detail(shape.segment, 'segment', notice),
     reason: detail(shape.reason, 'reason', notice),
-    address: detail(shape.address, 'address', notice, toAddress),
-    minimumToPay: detail(shape.minimumToPay, 'minimumToPay', notice, (minimum) => ({
+    address: mapDetail(detail(shape.address, 'address', notice), toAddress),
+    minimumToPay: mapDetail(detail(shape.minimumToPay, 'minimumToPay', notice), (minimum) => ({
       amount: minimum.amount ?? null,
       percentage: minimum.percentage ?? null,
     })),
-    usageLimits: detail(shape.usageLimits, 'usageLimits', notice, (limits) =>
+    usageLimits: mapDetail(detail(shape.usageLimits, 'usageLimits', notice), (limits) =>
       limits.map((limit) => toUsageLimit(limit, notice)),
     ),
   };
 }
 
-/** A detail as the record holds it: UNREADABLE kept (and noticed), none as null, a value read by `read`. */
-function detail<T, R = T>(
+/** A detail as the record holds it: UNREADABLE kept (and noticed), none as null. */
+function detail<T>(
   value: T | typeof UNREADABLE | null | undefined,
   field: UnreadableDetail,
   notice: UnreadableNotice | undefined,
-  read?: (value: T) => R,
-): Detail<R> {
-  if (value === UNREADABLE) {
-    notice?.(field);
-    return UNREADABLE;
-  }
-  if (value == null) return null;
-  return read ? read(value) : (value as unknown as R);
+): Detail<T> {
+  if (value === UNREADABLE) notice?.(field);
+  return value ?? null;
+}
+
+function mapDetail<T, R>(value: Detail<T>, read: (value: T) => R): Detail<R> {
+  if (value === null) return null;
+  if (value === UNREADABLE) return UNREADABLE;
+  return read(value);
 }
 
 function toAddress(shape: NonNullable<z.infer<typeof address>>): AddressRecord {

@@ -40,8 +40,8 @@ export interface UsageLimitRecord {
 /**
  * A detail the issuer sent in a shape the gateway cannot read. Its field
  * fails rather than answer null, which a caller would take for "the issuer
- * says none" (no minimum to pay); a marker in the value, not a list beside
- * it, so that no reader can take it for a value.
+ * says none" (no minimum to pay). It is the value itself, so that the type
+ * makes every reader of a detail handle it.
  */
 export const UNREADABLE: unique symbol = Symbol('unreadable');
 

@@ -190,6 +190,21 @@ describe('exact decoding', () => {
     },
   );
 
+  it('reads the other details as usual beside one it cannot use', () => {
+    const account = decodeAccount(
+      parseExactJson(
+        '{"id":5,"customerId":6,"segment":"SEGMENT_A","reason":"LOST","address":"","minimumToPay":{"amount":123,"percentage":50.5},"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":5}]}]}',
+      ),
+    );
+    expect(account.details).toEqual({
+      segment: 'SEGMENT_A',
+      reason: 'LOST',
+      address: UNREADABLE,
+      minimumToPay: { amount: '123', percentage: '50.5' },
+      usageLimits: [{ code: '24H', values: [expect.objectContaining({ code: 'ATM', count: 5 })] }],
+    });
+  });
+
   it('tells which values it read as null, and not the nulls the issuer sent', () => {
     const noticed: string[] = [];
     const notice = (field: string) => noticed.push(field);
