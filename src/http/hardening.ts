@@ -65,18 +65,25 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
  * closes rather than take in what is still coming. fastify reads no body on
  * GET, so its own limit never applied there and the query ran; and on POST
  * it checks the type first, so a large body of a type it does not parse
- * would be 415, where the contract names 413. A route hook, so that it runs
- * after the request log and metrics have started following the request.
+ * would be 415, where the contract names 413. A GET whose body comes
+ * without a length (chunked) is refused too, whatever its size: it would
+ * never be read, so its query would run while Node drains a body of any
+ * size. A route hook, so that it runs after the request log and metrics
+ * have started following the request.
  */
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return (request, reply, done) => {
-    if (Number(request.headers['content-length']) > maxBodyBytes) {
+    const { headers } = request;
+    const refusal =
+      Number(headers['content-length']) > maxBodyBytes
+        ? tooLarge(maxBodyBytes)
+        : request.method === 'GET' && headers['transfer-encoding'] !== undefined
+          ? 'A GET request carries its query in the URL and no body; this one sent a body.'
+          : undefined;
+    if (refusal !== undefined) {
       // Answered here: the later onRequest hooks and the handler do not run
       // (onSend and onResponse do: the request is still logged and counted).
-      void reply
-        .code(413)
-        .header('connection', 'close')
-        .send(errorBody(tooLarge(maxBodyBytes), 'BAD_REQUEST'));
+      void reply.code(413).header('connection', 'close').send(errorBody(refusal, 'BAD_REQUEST'));
       return;
     }
     done();

@@ -89,6 +89,29 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it('answers 413 for a GET with a body of unknown length, unread, and runs nothing', async () => {
+    async function* stream() {
+      // Never ends: the answer must come without reading to the end.
+      for (;;) {
+        yield Buffer.alloc(64 * 1024, ' ');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    const response = await request(`${harness.url}/graphql?query=${encodeURIComponent(QUERY)}`, {
+      method: 'GET',
+      headers: { ...JSON_TYPE, 'apollo-require-preflight': '1' },
+      body: Readable.from(stream()),
+    });
+    const body = (await response.body.json()) as Reply['body'];
+    expect(response.statusCode).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'A GET request carries its query in the URL and no body; this one sent a body.',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it.each(['application/graphql', 'text/xml', undefined])(
     'answers 413, not 415, for a body beyond the limit sent as %s',
     async (type) => {
