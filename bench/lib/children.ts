@@ -10,6 +10,13 @@ import { buildCheckout, compiledEntry } from './build.js';
 import type { ProcessStats } from './contenderProcess.js';
 import type { ProfileKind } from './profiler.js';
 
+/**
+ * What every contender runs with, as a deployment does; for this gateway: no
+ * stack traces, Sandbox, introspection, field suggestions or call-count
+ * extension (nothing in the baselines reads it).
+ */
+export const AS_DEPLOYED = { NODE_ENV: 'production' };
+
 export interface Child {
   name: string;
   url: string;
@@ -65,7 +72,7 @@ export async function startChild(options: StartChildOptions): Promise<Child> {
     // Only gateway-logging writes to stdout: its lines go to /dev/null, which
     // is cheaper than a production pipe, so its figure is a lower bound.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+    env: { ...process.env, ...AS_DEPLOYED, ...options.env },
   });
 
   const pending = new Map<

@@ -1,6 +1,7 @@
 /** Who runs in the comparison, and how each is started. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AS_DEPLOYED } from './children.js';
 import type { Dialect } from './shapes.js';
 
 export interface ContenderSpec {
@@ -64,17 +65,18 @@ export const GATEWAY_VARS = {
 };
 
 /**
- * What every contender of this gateway runs with, as a deployment does: no
- * stack traces, Sandbox, introspection, field suggestions or call-count
- * extension. In BENCH_GATEWAY_ENV, which a base checkout's contender
- * (`--base`) reads as well, so both sides of an A/B run so.
+ * `vars` as the in-process contenders read them, with AS_DEPLOYED: the
+ * process environment has it too, but a contender from a `--base` checkout
+ * older than the harness may read only this, and both sides of an A/B must
+ * run as deployed.
  */
-export const AS_DEPLOYED = { NODE_ENV: 'production' };
-
-/** AS_DEPLOYED, GATEWAY_VARS and `extra`, as the in-process contenders read them. */
-const gatewayEnv = (extra: Record<string, string> = {}) => ({
-  BENCH_GATEWAY_ENV: JSON.stringify({ ...AS_DEPLOYED, ...GATEWAY_VARS, ...extra }),
+export const inProcessEnv = (vars: Record<string, string>) => ({
+  BENCH_GATEWAY_ENV: JSON.stringify({ ...AS_DEPLOYED, ...vars }),
 });
+
+/** GATEWAY_VARS and `extra`, as the in-process contenders read them. */
+const gatewayEnv = (extra: Record<string, string> = {}) =>
+  inProcessEnv({ ...GATEWAY_VARS, ...extra });
 
 /** An opt-in contender: this gateway, in process, with `setting` changed. */
 function gatewayVariant(

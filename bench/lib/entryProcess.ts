@@ -8,7 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { entryScript, nodeCommand, type Child } from './children.js';
+import { AS_DEPLOYED, entryScript, nodeCommand, type Child } from './children.js';
 import type { ProcessStats } from './contenderProcess.js';
 
 export interface StartEntryOptions {
@@ -42,7 +42,7 @@ export async function startEntry(options: StartEntryOptions): Promise<Child> {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
-      NODE_ENV: 'production',
+      ...AS_DEPLOYED,
       LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
       PORT: String(port),

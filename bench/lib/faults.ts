@@ -17,7 +17,7 @@ import { loadConfig } from '../../src/config.js';
 import { POLICY_DEFAULTS } from '../../src/upstream/policy.js';
 import { createSimulatorData } from '../../src/simulator/index.js';
 import type { Child } from './children.js';
-import { AS_DEPLOYED, CONTENDERS, type ContenderSpec } from './contenders.js';
+import { CONTENDERS, inProcessEnv, type ContenderSpec } from './contenders.js';
 import { hostileOperations } from './hostile.js';
 import { headersFor } from './load.js';
 import type { BenchOptions } from './options.js';
@@ -111,10 +111,7 @@ export async function runFaults(
     load: Load,
     faults: FaultRule[] = [],
   ): Promise<Pass> => {
-    const child = await start({
-      ...gatewaySpec,
-      env: { BENCH_GATEWAY_ENV: JSON.stringify({ ...AS_DEPLOYED, ...env }) },
-    });
+    const child = await start({ ...gatewaySpec, env: inProcessEnv(env) });
     try {
       // Warm, on a healthy issuer, so the figures are not a cold start's.
       await closedLoop(child.url, { connections: 4, seconds: 2 }, page);

@@ -4,6 +4,7 @@
  * under overload (overload.ts). Each answer is a GraphQL-shaped JSON error
  * with the status of the contract, and never the text of an internal error.
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import Negotiator from 'negotiator';
 import { INTERNAL_MESSAGE } from '../errors.js';
@@ -65,29 +66,49 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
  * closes rather than take in what is still coming. fastify reads no body on
  * GET, so its own limit never applied there and the query ran; and on POST
  * it checks the type first, so a large body of a type it does not parse
- * would be 415, where the contract names 413. A GET whose body comes
- * without a length (chunked) is refused too, whatever its size: it would
- * never be read, so its query would run while Node drains a body of any
- * size. A route hook, so that it runs after the request log and metrics
- * have started following the request.
+ * would be 415, where the contract names 413. A route hook, so that it
+ * runs after the request log and metrics have started following the request.
  */
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return (request, reply, done) => {
-    const { headers } = request;
-    const refusal =
-      Number(headers['content-length']) > maxBodyBytes
-        ? tooLarge(maxBodyBytes)
-        : request.method === 'GET' && headers['transfer-encoding'] !== undefined
-          ? 'A GET request carries its query in the URL and no body; this one sent a body.'
-          : undefined;
-    if (refusal !== undefined) {
-      // Answered here: the later onRequest hooks and the handler do not run
-      // (onSend and onResponse do: the request is still logged and counted).
-      void reply.code(413).header('connection', 'close').send(errorBody(refusal, 'BAD_REQUEST'));
-      return;
+    // Answered here: the later onRequest hooks and the handler do not run
+    // (onSend and onResponse do: the request is still logged and counted).
+    const refuse = (message: string) =>
+      void reply.code(413).header('connection', 'close').send(errorBody(message, 'BAD_REQUEST'));
+    if (Number(request.headers['content-length']) > maxBodyBytes) {
+      refuse(tooLarge(maxBodyBytes));
+    } else if (request.method === 'GET' && request.headers['transfer-encoding'] !== undefined) {
+      // A GET's body of unknown length (chunked) would never be read: its
+      // query would run while Node drained a body of any size. Read here,
+      // any byte of it is refused; an empty one (some proxies mark every
+      // GET so) lets the request on.
+      awaitEmptyBody(request.raw, () => refuse(GET_WITH_BODY), done);
+    } else {
+      done();
     }
-    done();
   };
+}
+
+const GET_WITH_BODY =
+  'A GET request carries its query in the URL and no body; this one sent a body.';
+
+/**
+ * `empty` once the body has ended without a byte; otherwise `sent`, at its
+ * first byte or when the caller leaves first (the refusal then goes to no
+ * one, so that the request is still logged and counted, not left in flight).
+ */
+function awaitEmptyBody(body: IncomingMessage, sent: () => void, empty: () => void): void {
+  let settled = false;
+  const settle = (then: () => void) => () => {
+    if (settled) return;
+    settled = true;
+    body.pause();
+    then();
+  };
+  body.once('data', settle(sent));
+  body.once('error', settle(sent));
+  body.once('close', settle(sent));
+  body.once('end', settle(empty));
 }
 
 // The types a GraphQL answer goes out as (Apollo Server's own; its

@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { scrape } from '../helpers/prometheus.js';
 import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -89,27 +90,63 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
-  it('answers 413 for a GET with a body of unknown length, unread, and runs nothing', async () => {
-    async function* stream() {
-      // Never ends: the answer must come without reading to the end.
-      for (;;) {
-        yield Buffer.alloc(64 * 1024, ' ');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+  describe('a GET with a body of unknown length (chunked)', () => {
+    /** A GET of QUERY with a valid token, `chunks` as its body; what came back until the server closed. */
+    async function chunkedGet(chunks: string): Promise<string> {
+      const { port } = new URL(harness.url);
+      const token = await anyCustomerToken();
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(
+        `GET /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+          `Authorization: Bearer ${token}\r\nApollo-Require-Preflight: 1\r\n` +
+          `Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+      );
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+      await new Promise((resolve) => socket.once('close', resolve));
+      return received;
     }
-    const response = await request(`${harness.url}/graphql?query=${encodeURIComponent(QUERY)}`, {
-      method: 'GET',
-      headers: { ...JSON_TYPE, 'apollo-require-preflight': '1' },
-      body: Readable.from(stream()),
+
+    it('is refused with 413 at its first byte, before the end that never comes, and runs nothing', async () => {
+      // One chunk and no last one: the answer must not wait for the body.
+      const answer = await chunkedGet('5\r\nhello\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      expect(answer).toContain(
+        '"message":"A GET request carries its query in the URL and no body; this one sent a body."',
+      );
+      expect(harness.simulator.log.count()).toBe(0);
     });
-    const body = (await response.body.json()) as Reply['body'];
-    expect(response.statusCode).toBe(413);
-    expect(response.headers.connection).toBe('close');
-    expect(body.errors?.[0]).toMatchObject({
-      message: 'A GET request carries its query in the URL and no body; this one sent a body.',
-      extensions: { code: 'BAD_REQUEST' },
+
+    it('is still counted when the caller leaves before the body ends', async () => {
+      const inFlight = async () =>
+        (await scrape(harness.url)).value('gateway_graphql_requests_in_flight');
+      const refused = async () =>
+        (await scrape(harness.url)).value('gateway_graphql_request_duration_seconds_count', {
+          outcome: 'rejected',
+        });
+      const before = await refused();
+      const { port } = new URL(harness.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(
+        `GET /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+          `Apollo-Require-Preflight: 1\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      await expect.poll(inFlight).toBe(1);
+      socket.destroy();
+      await expect.poll(inFlight).toBe(0);
+      expect(await refused()).toBe(before + 1);
+      expect(harness.simulator.log.count()).toBe(0);
     });
-    expect(harness.simulator.log.count()).toBe(0);
+
+    it('is served when the body is empty, as some proxies send every GET', async () => {
+      const answer = await chunkedGet('0\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answer).toContain(`"id":"${FIXTURES.accountExactAmounts}"`);
+      expect(harness.simulator.log.count()).toBe(1);
+    });
   });
 
   it.each(['application/graphql', 'text/xml', undefined])(

@@ -191,11 +191,14 @@ describe('exact decoding', () => {
   );
 
   it('reads the other details as usual beside one it cannot use', () => {
+    const noticed: string[] = [];
     const account = decodeAccount(
       parseExactJson(
         '{"id":5,"customerId":6,"segment":"SEGMENT_A","reason":"LOST","address":"","minimumToPay":{"amount":123,"percentage":50.5},"usageLimits":[{"code":"24H","values":[{"code":"ATM","count":5}]}]}',
       ),
+      (field) => noticed.push(field),
     );
+    expect(noticed).toEqual(['address']);
     expect(account.details).toEqual({
       segment: 'SEGMENT_A',
       reason: 'LOST',
