@@ -12,7 +12,7 @@ import { variablesOf, type Variables } from '../limits/argumentValues.js';
 import { rootFieldsOf } from '../limits/operationRoot.js';
 
 /** Throws the error the operation is refused with; returns when it may run. */
-export type OperationCheck = (operation: CheckedOperation) => void;
+export type OperationCheck = (checked: CheckedOperation) => void;
 
 /**
  * One request's operation as the checks read it. What several of them need
