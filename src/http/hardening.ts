@@ -5,7 +5,13 @@
  * with the status of the contract, and never the text of an internal error.
  */
 import type { IncomingMessage } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+} from 'fastify';
 import Negotiator from 'negotiator';
 import { INTERNAL_MESSAGE } from '../errors.js';
 import { GatewayOverloadedError } from './overload.js';
@@ -71,22 +77,27 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
  */
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return (request, reply, done) => {
-    // Answered here: the later onRequest hooks and the handler do not run
-    // (onSend and onResponse do: the request is still logged and counted).
-    const refuse = (message: string) =>
-      void reply.code(413).header('connection', 'close').send(errorBody(message, 'BAD_REQUEST'));
     if (Number(request.headers['content-length']) > maxBodyBytes) {
-      refuse(tooLarge(maxBodyBytes));
+      refuseBody(reply, tooLarge(maxBodyBytes));
     } else if (request.method === 'GET' && request.headers['transfer-encoding'] !== undefined) {
       // A GET's body of unknown length (chunked) would never be read: its
       // query would run while Node drained a body of any size. Read here,
       // any byte of it is refused; an empty one (some proxies mark every
       // GET so) lets the request on.
-      awaitEmptyBody(request.raw, () => refuse(GET_WITH_BODY), done);
+      awaitEmptyBody(request.raw, () => refuseBody(reply, GET_WITH_BODY), done);
     } else {
       done();
     }
   };
+}
+
+/**
+ * 413, and the connection closed rather than read on. Answered from the
+ * hook: the later onRequest hooks and the handler do not run (onSend and
+ * onResponse do: the request is still logged and counted).
+ */
+function refuseBody(reply: FastifyReply, message: string): void {
+  void reply.code(413).header('connection', 'close').send(errorBody(message, 'BAD_REQUEST'));
 }
 
 const GET_WITH_BODY =
