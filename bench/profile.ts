@@ -5,7 +5,9 @@
  * `--connections`; one connection is the added latency's one request at a
  * time) and nothing else, prints the functions and packages that took the
  * most CPU per request and writes the V8 CPU profile (open it in Chrome DevTools) to
- * <tmpdir>/enfuce-bench-profiles/.
+ * <tmpdir>/enfuce-bench-profiles/. Its CPU per request includes the
+ * profiler's own work, which differs with the code profiled: judge a change
+ * by an A/B (`npm run bench -- --base`), not by that line.
  *
  * With `--allocations` it samples where the heap bytes are allocated instead,
  * freed objects included, and prints the largest allocation sites per request;
