@@ -105,28 +105,38 @@ export async function runFaults(
   const gatewaySpec = CONTENDERS.find((spec) => spec.name === 'gateway')!;
   const results: ScenarioResult[] = [];
 
-  /** A fresh gateway with `env` over its defaults, `load` against it, the simulator's counts. */
+  /**
+   * A newly started gateway (`spec`; by default the in-process one with `env`
+   * over its defaults), warmed up on a healthy issuer so the figures are not
+   * a cold start's, then `load` against it with `faults` on, and the
+   * simulator's counts. A load that makes the gateway exit leaves its CPU and
+   * RSS unread.
+   */
   const scenario = async (
     env: Record<string, string>,
-    load: Load,
+    load: Load | ((child: Child) => Load),
     faults: FaultRule[] = [],
+    spec: ContenderSpec = { ...gatewaySpec, env: inProcessEnv(env) },
   ): Promise<Pass> => {
-    const child = await start({ ...gatewaySpec, env: inProcessEnv(env) });
+    const child = await start(spec);
     try {
-      // Warm, on a healthy issuer, so the figures are not a cold start's.
       await closedLoop(child.url, { connections: 4, seconds: 2 }, page);
       await simulator.call('clear');
       await simulator.call('resetGauge');
       for (const rule of faults) await simulator.call('addFault', rule);
       const cpuBefore = (await child.stats()).cpuMicros;
-      const sent = await closedLoop(child.url, load, page);
-      const cpuMicros = (await child.stats()).cpuMicros - cpuBefore;
+      const sent = await closedLoop(
+        child.url,
+        typeof load === 'function' ? load(child) : load,
+        page,
+      );
+      const after = isRunning(child.pid) ? await child.stats() : undefined;
       return {
-        cpuMicros,
+        cpuMicros: after ? after.cpuMicros - cpuBefore : NaN,
         sent,
         upstreamCalls: await simulator.call<number>('count'),
         upstreamMaxInFlight: await simulator.call<number>('maxInFlight'),
-        rssPeakMb: (await child.stats()).maxRss / 1e6,
+        rssPeakMb: after ? after.maxRss / 1e6 : NaN,
       };
     } finally {
       await simulator.call('clearFaults');
@@ -412,74 +422,59 @@ export async function runFaults(
   // L11: SIGTERM under load, through the gateway's own process entry (its
   // signal handling: readiness off, the drain, the grace period).
   const entrySpec = CONTENDERS.find((spec) => spec.name === 'gateway-1worker')!;
-  const entry = await start({ ...entrySpec, env: {} });
   const signal = { atMs: NaN, exitMs: NaN };
   let exited = false;
-  try {
-    await closedLoop(entry.url, { connections: 4, seconds: 2 }, page);
-    await simulator.call('clear');
-    await simulator.call('resetGauge');
-    const sent = await closedLoop(
-      entry.url,
-      {
-        connections,
-        seconds: seconds + SHUTDOWN_GRACE_MS / 1000,
-        until: () => exited,
-        at: {
-          ms: (seconds * 1000) / 2,
-          run: async (elapsedMs) => {
-            signal.atMs = elapsedMs;
-            const signalled = performance.now();
-            process.kill(entry.pid, 'SIGTERM');
-            while (isRunning(entry.pid)) await new Promise((r) => setTimeout(r, 10));
-            signal.exitMs = performance.now() - signalled;
-            exited = true;
-          },
+  const l11 = await scenario(
+    {},
+    (entry) => ({
+      connections,
+      seconds: seconds + SHUTDOWN_GRACE_MS / 1000,
+      until: () => exited,
+      at: {
+        ms: (seconds * 1000) / 2,
+        run: async (elapsedMs) => {
+          signal.atMs = elapsedMs;
+          const signalled = performance.now();
+          process.kill(entry.pid, 'SIGTERM');
+          while (isRunning(entry.pid)) await new Promise((r) => setTimeout(r, 10));
+          signal.exitMs = performance.now() - signalled;
+          exited = true;
         },
       },
-      page,
-    );
-    // Sent at least 5 ms before: one written as the server closes an idle
-    // keep-alive socket was never accepted, and its reset says nothing.
-    const before = sent.filter((r) => r.startedAt < signal.atMs - 5);
-    const after = sent.filter((r) => r.startedAt >= signal.atMs - 5);
-    const pass: Pass = {
-      sent,
-      upstreamCalls: await simulator.call<number>('count'),
-      upstreamMaxInFlight: await simulator.call<number>('maxInFlight'),
-      // The process has exited: nothing left to read.
-      rssPeakMb: NaN,
-      cpuMicros: NaN,
-    };
-    report(
-      'L11',
-      `SIGTERM halfway through, SHUTDOWN_GRACE_MS=${SHUTDOWN_GRACE_MS} (the default), process entry`,
-      { connections },
-      pass,
-      [
-        figure(
-          'sent 5 ms or more before the signal, answered whole',
-          share(before, (r) => r.ok),
-          '100 %',
-          allOk(before),
-        ),
-        figure(
-          'exit after the signal',
-          ms(signal.exitMs),
-          `≤ ${SHUTDOWN_GRACE_MS} ms`,
-          signal.exitMs <= SHUTDOWN_GRACE_MS,
-        ),
-        figure(
-          'sent later',
-          describeStatuses(countBy(after, (r) => String(r.status))),
-          'refused (the load balancer stops sending)',
-          null,
-        ),
-      ],
-    );
-  } finally {
-    await entry.stop();
-  }
+    }),
+    [],
+    { ...entrySpec, env: {} },
+  );
+  // Sent at least 5 ms before: one written as the server closes an idle
+  // keep-alive socket was never accepted, and its reset says nothing.
+  const before = l11.sent.filter((r) => r.startedAt < signal.atMs - 5);
+  const after = l11.sent.filter((r) => r.startedAt >= signal.atMs - 5);
+  report(
+    'L11',
+    `SIGTERM halfway through, SHUTDOWN_GRACE_MS=${SHUTDOWN_GRACE_MS} (the default), process entry`,
+    { connections },
+    l11,
+    [
+      figure(
+        'sent 5 ms or more before the signal, answered whole',
+        share(before, (r) => r.ok),
+        '100 %',
+        allOk(before),
+      ),
+      figure(
+        'exit after the signal',
+        ms(signal.exitMs),
+        `≤ ${SHUTDOWN_GRACE_MS} ms`,
+        signal.exitMs <= SHUTDOWN_GRACE_MS,
+      ),
+      figure(
+        'sent later',
+        describeStatuses(countBy(after, (r) => String(r.status))),
+        'refused (the load balancer stops sending)',
+        null,
+      ),
+    ],
+  );
 
   await mkdir(options.out, { recursive: true });
   const name = `faults-${stamp()}${options.label === undefined ? '' : `-${options.label}`}`;
