@@ -47,7 +47,6 @@ interface OperationFacts {
 // operation on a shallow copy of the context, so the key is an object the
 // copy shares with the original: the request's upstream call counter.
 const factsByRequest = new WeakMap<GatewayContext['upstreamCalls'], OperationFacts>();
-const codesByRequest = new WeakMap<FastifyRequest, string[]>();
 
 // A name is one token, as long as the body allows; logs and spans keep
 // what metrics would (operation names of at most 100 characters).
@@ -76,6 +75,8 @@ export function requestSummaryPlugin(): ApolloServerPlugin<GatewayContext> {
 interface Progress {
   answerReady: boolean;
   summarized: boolean;
+  /** The error codes of an answer sent without running an operation, read from its body. */
+  refusalCodes?: string[];
 }
 
 const progressByRequest = new WeakMap<FastifyRequest, Progress>();
@@ -91,7 +92,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     progress.summarized = true;
     const context = request.gatewayContext ?? undefined;
     const facts = context && factsByRequest.get(context.upstreamCalls);
-    const errorCodes = facts?.errorCodes ?? codesByRequest.get(request) ?? [];
+    const errorCodes = facts?.errorCodes ?? progress.refusalCodes ?? [];
     // Node answered it (a body that timed out: 408) while fastify still held
     // the status it set for the body it never got.
     const refusedByNode = clientErrorStatus(request.raw.socket);
@@ -138,7 +139,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     const context = request.gatewayContext;
     const ran = context !== null && factsByRequest.has(context.upstreamCalls);
     if (!ran && typeof payload === 'string' && payload.length < 64 * 1024) {
-      codesByRequest.set(request, codesInBody(payload));
+      progress.refusalCodes = codesInBody(payload);
     }
     progress.answerReady = true;
     if (request.callerGone?.aborted) summarize(request, reply, progress);
