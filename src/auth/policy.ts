@@ -19,6 +19,15 @@ export function assertMayReadCustomer(caller: Caller, customerId: string): void 
   if (!mayReadCustomer(caller, customerId)) throw new ForbiddenError();
 }
 
+/**
+ * Refuses a caller with neither grant before anything is read for it: it
+ * may read no record, so no upstream call (audited under its `sub`, counted
+ * against its budget) is made to find that out.
+ */
+export function assertMayReadSomeCustomer(caller: Caller): void {
+  if (!caller.anyCustomer && caller.customerId === null) throw new ForbiddenError();
+}
+
 /** Returns what the caller may see of a looked-up account, or throws FORBIDDEN. */
 export function authorizeAccount(
   caller: Caller,

@@ -1,4 +1,8 @@
-import { authorizeAccount, authorizeFailedRead } from '../auth/policy.js';
+import {
+  assertMayReadSomeCustomer,
+  authorizeAccount,
+  authorizeFailedRead,
+} from '../auth/policy.js';
 import type { GatewayContext } from '../context.js';
 import type { AccountRecord } from '../upstream/records.js';
 
@@ -7,6 +11,7 @@ export async function readAccount(
   { loaders, caller }: GatewayContext,
   id: string,
 ): Promise<AccountRecord | null> {
+  assertMayReadSomeCustomer(caller);
   let account: AccountRecord | null;
   try {
     account = await loaders.accountById.load(id);

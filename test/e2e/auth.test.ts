@@ -477,13 +477,19 @@ describe('authorization on every path to a record (A3)', () => {
     ],
   ])('lets a token with %s read nothing', async (_name, claims) => {
     const reply = await harness.execute(
-      `{ customer(id: "${FIXTURES.corporateCustomer}") { id } account(id: "${OWN_ACCOUNT}") { id } }`,
+      `{
+        customer(id: "${FIXTURES.corporateCustomer}") { id }
+        account(id: "${OWN_ACCOUNT}") { id }
+        accounts(ids: ["${OWN_ACCOUNT}", "${otherAccount}"]) { id }
+      }`,
       undefined,
       bearer(await signToken(claims)),
     );
     expect(reply.status).toBe(200);
-    expect(reply.data).toEqual({ customer: null, account: null });
-    expect(reply.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect(reply.data).toEqual({ customer: null, account: null, accounts: [null, null] });
+    expect(reply.errors!.map((e) => e.extensions?.code)).toEqual(Array(4).fill('FORBIDDEN'));
+    // Refused before any read: no call is audited under a caller that may read nothing.
+    expect(harness.simulator.log.count()).toBe(0);
   });
 
   it('keeps a token with a customer_id and the any-customer scope to that customer', async () => {
