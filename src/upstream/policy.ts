@@ -231,7 +231,10 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
           return this.#breaker.execute(
             () =>
               attempt(signal).catch((error: unknown) => {
-                const again = n < this.#retries && !signal.aborted && isRetryable(error, deadline);
+                const again =
+                  n < this.#retries &&
+                  !signal.aborted &&
+                  isRetryable(error, deadline, this.#longestBackoffMs(n));
                 if (typeof error === 'object' && error !== null) {
                   if (again) this.#retried.add(error);
                   if (probe) this.#probeFailures.add(error);
@@ -263,6 +266,11 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     } catch (error) {
       throw this.#translate(error);
     }
+  }
+
+  /** The longest backoff the retry after attempt `n` (from 0) can draw: its jitter stays below it. */
+  #longestBackoffMs(n: number): number {
+    return Math.min(this.#backoffInitialMs * 2 ** n, this.#backoffMaxMs);
   }
 
   #translate(error: unknown): unknown {
@@ -306,15 +314,18 @@ export function countsAgainstIssuer(error: unknown): boolean {
 
 /**
  * What a GET may be tried again for: a connection that failed before an
- * answer, 502, 503, 504 and 429. A `Retry-After` that would end after the
- * call's deadline means "fail now": waiting for it could only end in a timeout.
+ * answer, 502, 503, 504 and 429, when the wait before the retry (`backoffMs`
+ * at most, or a longer `Retry-After`) ends before the call's deadline.
+ * Otherwise it fails now: waiting could only end in a timeout, and the
+ * failure, no longer a retried one, counts against the issuer.
  */
-export function isRetryable(error: unknown, deadline: number): boolean {
-  if (isConnectionFailure(error)) return true;
-  if (!(error instanceof UpstreamUnavailableError)) return false;
-  if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
-  const wait = retryAfterMs(error.retryAfter);
-  return wait === undefined || performance.now() + wait < deadline;
+export function isRetryable(error: unknown, deadline: number, backoffMs = 0): boolean {
+  if (!isConnectionFailure(error)) {
+    if (!(error instanceof UpstreamUnavailableError)) return false;
+    if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
+  }
+  const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfter : undefined;
+  return performance.now() + Math.max(backoffMs, retryAfterMs(retryAfter) ?? 0) < deadline;
 }
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */

@@ -245,6 +245,20 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
+  it('fails a 503 at once, and counts it, when the backoff before its retry could outlast the deadline', async () => {
+    const policy = new UpstreamPolicy({ retries: 2, backoffInitialMs: 500, breakerThreshold: 1 });
+    let attempts = 0;
+    const outcome = policy.execute(async () => {
+      attempts++;
+      throw new UpstreamUnavailableError({ status: 503 });
+    }, call(300));
+    // The issuer's failure, not a timeout at the end of a backoff.
+    await expect(outcome).rejects.toMatchObject({ status: 503 });
+    expect(attempts).toBe(1);
+    // Not a retried failure: it ended the call, so it counts.
+    expect(policy.state().circuit).toBe('open');
+  });
+
   it("counts only a call's last attempt: 503s that a retry gets past never open the circuit", async () => {
     const policy = new UpstreamPolicy({ retries: 2, backoffInitialMs: 1, breakerThreshold: 3 });
     let attempts = 0;
