@@ -1,10 +1,19 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getDirectiveValues,
+  type GraphQLResolveInfo,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 const FREE_FIELDS = new Set(['id', '__typename']);
 
 /**
  * Whether the field's selection asks for nothing but `id` and `__typename`,
- * looking through inline and named fragments. Such a link needs no call.
+ * looking through inline and named fragments, and past what `@skip` and
+ * `@include` leave out. Such a link needs no call.
  */
 export function selectsOnlyId(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.every(
@@ -14,6 +23,7 @@ export function selectsOnlyId(info: GraphQLResolveInfo): boolean {
 
 function onlyFree(set: SelectionSetNode, info: GraphQLResolveInfo, seen: Set<string>): boolean {
   return set.selections.every((selection) => {
+    if (!isIncluded(selection, info)) return true;
     switch (selection.kind) {
       case Kind.FIELD:
         return FREE_FIELDS.has(selection.name.value);
@@ -32,4 +42,14 @@ function onlyFree(set: SelectionSetNode, info: GraphQLResolveInfo, seen: Set<str
         return false;
     }
   });
+}
+
+/** Whether execution runs `selection`, as graphql-js decides it. */
+function isIncluded(selection: SelectionNode, info: GraphQLResolveInfo): boolean {
+  if (!selection.directives?.length) return true;
+  const { variableValues } = info;
+  if (getDirectiveValues(GraphQLSkipDirective, selection, variableValues)?.['if'] === true) {
+    return false;
+  }
+  return getDirectiveValues(GraphQLIncludeDirective, selection, variableValues)?.['if'] !== false;
 }

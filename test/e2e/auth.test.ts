@@ -460,6 +460,31 @@ describe('authorization on every path to a record (A3)', () => {
     expect(harness.simulator.log.accountReads()).toEqual([FIXTURES.accountWithParentOtherCustomer]);
   });
 
+  it('reads parent { id } with no call when @skip and @include leave out its other fields', async () => {
+    const query = `query Parent($full: Boolean!) {
+      account(id: "${FIXTURES.accountWithParentOtherCustomer}") {
+        parent { id ...Rest @include(if: $full) number @skip(if: true) }
+      }
+    }
+    fragment Rest on Account { number }`;
+    const token = bearer(await customerToken(FIXTURES.customerWith75));
+
+    harness.simulator.log.clear();
+    const idOnly = await harness.execute(query, { full: false }, token);
+    expect(idOnly.errors).toBeUndefined();
+    expect(idOnly.data.account).toEqual({ parent: { id: FIXTURES.accountTopLevel } });
+    expect(harness.simulator.log.accountReads()).toEqual([FIXTURES.accountWithParentOtherCustomer]);
+
+    // Included, the fragment reads the parent, which is another customer's.
+    harness.simulator.log.clear();
+    const full = await harness.execute(query, { full: true }, token);
+    expect(full.data.account).toEqual({ parent: null });
+    expect(full.errors!.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(harness.simulator.log.accountReads()).toEqual(
+      [FIXTURES.accountTopLevel, FIXTURES.accountWithParentOtherCustomer].sort(),
+    );
+  });
+
   it('takes a customer_id claim sent as a JSON number', async () => {
     const token = await signToken({ customer_id: Number(FIXTURES.corporateCustomer) });
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
