@@ -30,6 +30,7 @@ import { createLogger } from './logger.js';
 import { refuseUnusableAccountIds } from './plugins/accountIds.js';
 import { refuseTooManyRepresentations } from './plugins/entitiesLimit.js';
 import { refuseInexactIds } from './plugins/exactIds.js';
+import { refuseNullArguments } from './plugins/nullArguments.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
 import { operationChecksPlugin } from './plugins/operationChecks.js';
 import {
@@ -270,6 +271,7 @@ function createApollo(
       requestSummaryPlugin(),
       operationChecksPlugin([
         refuseInexactIds,
+        refuseNullArguments,
         refuseUnusableAccountIds,
         refuseTooManyRepresentations,
         resultFieldsLimit(config.limits.maxResultFields),

@@ -1,9 +1,11 @@
 /**
  * The checks an operation must pass once its variables are known and before
  * anything executes, so that a refused operation makes no upstream call:
- * ids sent as inexact JSON numbers (exactIds.ts), unusable `accounts(ids:)`
- * (accountIds.ts), too many `_entities` representations (entitiesLimit.ts),
- * an answer that could be too large (resultFieldsLimit.ts). One plugin with one listener for all of them:
+ * ids sent as inexact JSON numbers (exactIds.ts), a null variable where a
+ * non-null root field refuses it (nullArguments.ts), unusable
+ * `accounts(ids:)` (accountIds.ts), too many `_entities` representations
+ * (entitiesLimit.ts), an answer that could be too large
+ * (resultFieldsLimit.ts). One plugin with one listener for all of them:
  * Apollo Server calls every request listener at each stage of every request.
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';

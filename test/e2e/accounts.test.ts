@@ -144,6 +144,18 @@ describe('Query.account and Query.accounts', () => {
       /`ids\[1\]` must be/,
     ],
     [
+      'a null list from a variable with a default',
+      'query ($ids: [ID!] = ["1000000101"]) { accounts(ids: $ids) { id } }',
+      null,
+      /^`ids` must not be null, and `\$ids` was sent as null\.$/,
+    ],
+    [
+      'a null item from a variable with a default',
+      'query ($ids: ID = "1000000101") { accounts(ids: ["1000000101", $ids]) { id } }',
+      null,
+      /^`ids\[1\]` must not be null/,
+    ],
+    [
       'a bad id in a fragment',
       'query ($ids: [ID!]!) { ...Q } fragment Q on Query { accounts(ids: $ids) { id } }',
       ['-1'],

@@ -164,6 +164,27 @@ describe('_entities over the simulator (no auth)', () => {
     expect(harness.simulator.log.entries().some((e) => e.path.includes('..'))).toBe(false);
   });
 
+  it('refuses representations sent as null for a variable with a default, before any call', async () => {
+    const reply = await harness.execute(
+      /* GraphQL */ `
+        query ($r: [_Any!] = []) {
+          account(id: "${FIXTURES.accountTopLevel}") { id }
+          _entities(representations: $r) { __typename }
+        }
+      `,
+      { r: null },
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.data).toBeUndefined();
+    expect(reply.errors).toEqual([
+      expect.objectContaining({
+        message: '`representations` must not be null, and `$r` was sent as null.',
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('fails only the slot of a representation that is no entity of this subgraph', async () => {
     const representations = [
       account(FIXTURES.accountTopLevel),
