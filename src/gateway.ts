@@ -25,6 +25,7 @@ import { corsPolicy } from './http/cors.js';
 import { CallerLimits } from './http/callerLimits.js';
 import { CallerShares, type CallerLedger } from './http/callerShares.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
+import { trackUnfinishedRequests } from './http/unfinishedRequests.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
 import { refuseUnusableAccountIds } from './plugins/accountIds.js';
@@ -122,6 +123,7 @@ export async function createGateway(
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
     landingPage: !config.production,
   });
+  const unfinished = trackUnfinishedRequests(app.server);
   const summaryListeners = [
     trackInFlight(app, instruments),
     logRequests(logger),
@@ -149,7 +151,9 @@ export async function createGateway(
             () => app.server.closeAllConnections(),
             Math.max(0, deadline - performance.now()),
           );
-          await app.close();
+          const closed = app.close();
+          unfinished.cut();
+          await closed;
           clearTimeout(cutOff);
         },
       };

@@ -3,6 +3,8 @@
  * drain loses no accepted request, and SHUTDOWN_GRACE_MS cuts off whatever is
  * still open.
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Client, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -235,6 +237,59 @@ describe('close() of a gateway used as a library', () => {
       await simulator.close();
     }
   });
+});
+
+describe('close() with requests that have not fully arrived', () => {
+  it('cuts them at once, and still answers the request in flight', async () => {
+    const simulator = await startSimulator();
+    // Past the test's own timeout: a drain held open by them would fail it.
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SHUTDOWN_GRACE_MS: '60000',
+    });
+    const gateway = await createGateway(config, {
+      simulatorUrl: simulator.url,
+      logger: createLogger('silent'),
+    });
+    try {
+      const url = await gateway.listen();
+      const { port } = new URL(url);
+      simulator.faults.add({ id: FIXTURES.accountExactAmounts, latencyMs: 300 });
+      const inFlight = request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: QUERY,
+      });
+      const partial = [
+        // Headers that never end (slowloris).
+        'POST /graphql HTTP/1.1\r\nHost: gateway\r\nX-Slow: ',
+        // A body that stops short of its length.
+        'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+        // A chunked GET whose body never ends.
+        'GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n',
+      ].map((head) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(head));
+        socket.on('error', () => undefined);
+        return { socket, closed: once(socket, 'close') };
+      });
+      await expect.poll(() => simulator.stats.inFlight).toBe(1);
+      const connections = () =>
+        new Promise((resolve) => gateway.app.server.getConnections((_, count) => resolve(count)));
+      await expect.poll(connections).toBe(4);
+
+      await gateway.close();
+      await Promise.all(partial.map(({ closed }) => closed));
+      const answer = await inFlight;
+      expect(answer.statusCode).toBe(200);
+      expect(await answer.body.json()).toMatchObject({
+        data: { account: { id: FIXTURES.accountExactAmounts } },
+      });
+    } finally {
+      await simulator.close();
+    }
+  }, 10_000);
 });
 
 describe('readiness while starting', () => {
