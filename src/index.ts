@@ -13,6 +13,7 @@ import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { untilAborted } from './abort.js';
 import { CallerSharesViaPrimary } from './cluster/callerShares.js';
+import type { StartFailed } from './cluster/messages.js';
 import { runPrimary } from './cluster/primary.js';
 import { clusterMetricsRegistry, simulatorUrlFromPrimary } from './cluster/worker.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
@@ -54,11 +55,10 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       ENOTFOUND: `HOST ${config.host} does not resolve`,
     };
     if (!error.code) throw error;
-    const line =
+    return refuseToStart(
       problem[error.code] ??
-      `HOST ${config.host} PORT ${config.port} cannot be bound (${error.code})`;
-    process.stderr.write(`Configuration error: ${line}\n`);
-    process.exit(1);
+        `HOST ${config.host} PORT ${config.port} cannot be bound (${error.code})`,
+    );
   });
   logger.info({ url: `${address}/graphql` }, 'gateway listening');
 
@@ -90,6 +90,21 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * The one line of a start that failed, and exit 1. A cluster worker tells
+ * the primary instead, which writes it once: every worker meets the same
+ * port in use.
+ */
+async function refuseToStart(line: string): Promise<never> {
+  if (cluster.isWorker) {
+    const failed: StartFailed = { type: 'gateway:start-failed', line };
+    await new Promise((resolve) => process.send!(failed, undefined, {}, resolve));
+  } else {
+    process.stderr.write(`Configuration error: ${line}\n`);
+  }
+  process.exit(1);
 }
 
 let config: Config;

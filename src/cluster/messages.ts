@@ -56,3 +56,9 @@ export interface CallerLeave {
   /** The calls its request made beyond its first; `excused` when it never ran. */
   callsBeyondFirst: number | 'excused';
 }
+
+/** A worker that could not start, and why: the primary writes the line once for all of them. */
+export interface StartFailed {
+  type: 'gateway:start-failed';
+  line: string;
+}

@@ -28,6 +28,7 @@ import type {
   MetricsQuestion,
   MetricsReply,
   Question,
+  StartFailed,
 } from './messages.js';
 
 // Below the 5 s a worker waits for the primary's aggregate.
@@ -109,10 +110,20 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const policy = callerSharesPolicy(config);
   const callerShares = policy && new HostCallerShares(policy, sendTo);
 
+  let startFailureWritten = false;
   cluster.on(
     'message',
-    (worker: Worker, message: Question | MetricsAnswer | CallerEnter | CallerLeave) => {
+    (
+      worker: Worker,
+      message: Question | MetricsAnswer | CallerEnter | CallerLeave | StartFailed,
+    ) => {
       if (callerShares?.receive(worker, message)) return;
+      if (message?.type === 'gateway:start-failed') {
+        // One line for the process, however many workers meet the same failure.
+        if (!startFailureWritten) process.stderr.write(`Configuration error: ${message.line}\n`);
+        startFailureWritten = true;
+        return;
+      }
       if (message?.type === 'gateway:metrics-answer') {
         metricsAnswers.get(message.id)?.settle(message);
         return;

@@ -108,7 +108,10 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
       const { port } = taken.address() as AddressInfo;
       const exited = await spawnGatewayUntilExit({ WEB_CONCURRENCY: '2', PORT: String(port) });
       expect(exited.code).toBe(1);
-      expect(exited.stderr).toContain(`PORT ${port} is already in use`);
+      // One line, as a single process writes, not one per worker.
+      expect(exited.stderr.match(/^Configuration error: .*$/gm)).toEqual([
+        `Configuration error: PORT ${port} is already in use`,
+      ]);
       expect(exited.stdout).toContain('a worker failed to start; stopping');
       expect(exited.stdout).not.toContain('worker died; starting another');
     } finally {
