@@ -17,6 +17,7 @@ import {
   type UpstreamError,
   UpstreamUnavailableError,
   fromTransportError,
+  isTimeout,
 } from './errors.js';
 import { canonicalId, isIssuerId } from './ids.js';
 import type { AccountRecord, CustomerRecord } from './records.js';
@@ -410,7 +411,10 @@ function bodyText(answer: Answer, signal: AbortSignal): string {
   if (error === undefined) return answer.text ?? '';
   if (signal.aborted) throw signal.reason;
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw fromTransportError(error);
+  // undici's own body timeout too: the issuer stalled rather than sent less.
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || isTimeout(error)) {
+    throw fromTransportError(error);
+  }
   throw new UpstreamResponseError('a body that ended before it was complete', { cause: error });
 }
 

@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { MockAgent, type MockPool } from 'undici';
+import { MockAgent, Pool, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnfuceClient, type UpstreamScope } from '../../src/upstream/client.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { UpstreamPolicy, retryAfterMs } from '../../src/upstream/policy.js';
+import { FIXTURES, startSimulator } from '../../src/simulator/index.js';
 
 const ORIGIN = 'http://issuer.test';
 const ID = '1000000104';
@@ -153,6 +154,28 @@ describe('EnfuceClient transport mapping', () => {
     expect(error.code).toBe(expected);
     expect(error.message).not.toContain('10.0.0.5');
     expect(error.cause).toBe(cause);
+  });
+
+  it("reads undici's body timeout after a 200's headers as UPSTREAM_TIMEOUT, not a body cut short", async () => {
+    const simulator = await startSimulator();
+    // A dispatcher of the caller's own, whose body timeout comes before the call's deadline.
+    const dispatcher = new Pool(new URL(simulator.url).origin, { bodyTimeout: 100 });
+    try {
+      simulator.faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 1 });
+      const enfuce = client({
+        baseUrl: simulator.url,
+        username: simulator.username,
+        password: simulator.password,
+        timeoutMs: 5000,
+        dispatcher,
+      });
+      const error = await failure(enfuce.getAccount(FIXTURES.accountTopLevel, scope()));
+      expect(error.code).toBe('UPSTREAM_TIMEOUT');
+      expect((error.cause as { code?: string }).code).toBe('UND_ERR_BODY_TIMEOUT');
+    } finally {
+      await dispatcher.destroy();
+      await simulator.close();
+    }
   });
 
   it('gives up at the deadline with UPSTREAM_TIMEOUT', async () => {
