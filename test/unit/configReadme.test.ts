@@ -61,4 +61,31 @@ describe("README's configuration tables", () => {
       expect(value, `README.md:${line}`).toBe(String(defaults[name]));
     }
   });
+
+  const ranges = variables.flatMap((name) => {
+    const range = rangeOf(name);
+    return range ? [{ name, range }] : [];
+  });
+
+  it('find the whole-number variables and their ranges', () => {
+    expect(ranges.find(({ name }) => name === 'PORT')?.range).toEqual([0, 65535]);
+    expect(ranges.length).toBeGreaterThan(20);
+  });
+
+  it.each(ranges)('give $name the range the gateway enforces', ({ name, range: [min, max] }) => {
+    const documented = rows.filter(({ cells }) => cells['variable']?.includes(`\`${name}\``));
+    expect(documented.length, `a table row for ${name}`).toBeGreaterThan(0);
+    for (const { line, cells } of documented) {
+      expect(Object.values(cells).join(' | '), `README.md:${line}`).toContain(`${min} to ${max}`);
+    }
+  });
 });
+
+/** What a whole-number variable accepts, read from how its schema refuses a value past it. */
+function rangeOf(name: string): [number, number] | undefined {
+  const schema = ENV_SCHEMA.shape[name as keyof typeof ENV_SCHEMA.shape];
+  const result = schema.safeParse('1000000000000');
+  const message = result.success ? '' : (result.error.issues[0]?.message ?? '');
+  const bounds = /^must be between (\d+) and (\d+)$/.exec(message);
+  return bounds ? [Number(bounds[1]), Number(bounds[2])] : undefined;
+}
