@@ -25,7 +25,7 @@ import { corsPolicy } from './http/cors.js';
 import { CallerLimits } from './http/callerLimits.js';
 import { CallerShares, type CallerLedger } from './http/callerShares.js';
 import { createHttpServer, mountGraphQL } from './http/server.js';
-import { trackUnfinishedRequests } from './http/unfinishedRequests.js';
+import { cutUnfinishedRequestsOnClose } from './http/unfinishedRequests.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
 import { refuseUnusableAccountIds } from './plugins/accountIds.js';
@@ -123,7 +123,7 @@ export async function createGateway(
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
     landingPage: !config.production,
   });
-  const unfinished = trackUnfinishedRequests(app.server);
+  cutUnfinishedRequestsOnClose(app);
   const summaryListeners = [
     trackInFlight(app, instruments),
     logRequests(logger),
@@ -151,9 +151,7 @@ export async function createGateway(
             () => app.server.closeAllConnections(),
             Math.max(0, deadline - performance.now()),
           );
-          const closed = app.close();
-          unfinished.cut();
-          await closed;
+          await app.close();
           clearTimeout(cutOff);
         },
       };

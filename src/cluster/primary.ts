@@ -190,7 +190,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     void hostMetrics.retire(worker.id);
     if (stopping) return;
     if (!anyListened) {
-      // The worker wrote why; restarting it would only fail the same way.
+      // The worker said why (a port in use through the message above, written
+      // once); restarting it would only fail the same way.
       logger.error({ worker: worker.id, code, signal }, 'a worker failed to start; stopping');
       void stop(1);
       return;

@@ -77,8 +77,13 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
  */
 export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
   return (request, reply, done) => {
-    if (Number(request.headers['content-length']) > maxBodyBytes) {
+    const length = Number(request.headers['content-length']);
+    if (length > maxBodyBytes) {
       refuseBody(reply, tooLarge(maxBodyBytes));
+    } else if (request.method === 'GET' && length > 0) {
+      // Never read either: the query would run while the body was still
+      // coming, so that the drain could not tell it from one not yet sent.
+      refuseBody(reply, GET_WITH_BODY);
     } else if (request.method === 'GET' && request.headers['transfer-encoding'] !== undefined) {
       // A GET's body of unknown length (chunked) would never be read: its
       // query would run while Node drained a body of any size. Read here,

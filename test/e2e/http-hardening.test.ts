@@ -90,9 +90,12 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
-  describe('a GET with a body of unknown length (chunked)', () => {
-    /** A GET of QUERY with a valid token, `chunks` as its body; what came back until the server closed. */
-    async function chunkedGet(chunks: string): Promise<string> {
+  describe('a GET with a body', () => {
+    /** A GET of QUERY with a valid token and `framing`, `body` after the headers; what came back until the server closed. */
+    async function getWithBody(
+      body: string,
+      framing = 'Transfer-Encoding: chunked',
+    ): Promise<string> {
       const { port } = new URL(harness.url);
       const token = await anyCustomerToken();
       const socket = connect(Number(port), '127.0.0.1');
@@ -100,7 +103,7 @@ describe('HTTP hardening of /graphql with auth on', () => {
       socket.write(
         `GET /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
           `Authorization: Bearer ${token}\r\nApollo-Require-Preflight: 1\r\n` +
-          `Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+          `Connection: close\r\n${framing}\r\n\r\n${body}`,
       );
       let received = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
@@ -108,9 +111,9 @@ describe('HTTP hardening of /graphql with auth on', () => {
       return received;
     }
 
-    it('is refused with 413 at its first byte, before the end that never comes, and runs nothing', async () => {
+    it('of unknown length is refused with 413 at its first byte, before the end that never comes, and runs nothing', async () => {
       // One chunk and no last one: the answer must not wait for the body.
-      const answer = await chunkedGet('5\r\nhello\r\n');
+      const answer = await getWithBody('5\r\nhello\r\n');
       expect(answer).toMatch(/^HTTP\/1\.1 413 /);
       expect(answer).toMatch(/\r\nconnection: close\r\n/i);
       expect(answer).toContain(
@@ -141,12 +144,27 @@ describe('HTTP hardening of /graphql with auth on', () => {
       expect(harness.simulator.log.count()).toBe(0);
     });
 
-    it('is served when the body is empty, as some proxies send every GET', async () => {
-      const answer = await chunkedGet('0\r\n\r\n');
-      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-      expect(answer).toContain(`"id":"${FIXTURES.accountExactAmounts}"`);
-      expect(harness.simulator.log.count()).toBe(1);
+    it('of a Content-Length is refused with 413 unread, and runs nothing while it is still coming', async () => {
+      // Announced and never sent: the answer must not wait for it.
+      const answer = await getWithBody('', 'Content-Length: 10');
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      expect(answer).toContain('this one sent a body.');
+      expect(harness.simulator.log.count()).toBe(0);
     });
+
+    it.each([
+      ['chunked', '0\r\n\r\n', undefined],
+      ['of Content-Length 0', '', 'Content-Length: 0'],
+    ])(
+      'is served when the body is empty (%s), as some proxies send every GET',
+      async (_name, body, framing) => {
+        const answer = await getWithBody(body, framing);
+        expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+        expect(answer).toContain(`"id":"${FIXTURES.accountExactAmounts}"`);
+        expect(harness.simulator.log.count()).toBe(1);
+      },
+    );
   });
 
   it.each(['application/graphql', 'text/xml', undefined])(
