@@ -33,10 +33,12 @@
  * request.
  *
  * Errors graphql-jit reports without `extensions` are rebuilt as graphql-js
- * errors, so they are masked and logged as on the default path. One
- * difference stays: when several non-null fields or items of a non-null
+ * errors, so they are masked and logged as on the default path. Two
+ * differences stay: when several non-null fields or items of a non-null
  * list fail under the same nullable parent, graphql-js reports the first
- * failure and graphql-jit each one (the data is the same).
+ * failure and graphql-jit each one (the data is the same); and graphql-jit
+ * lists the errors of nullable fields before those of non-null ones, where
+ * graphql-js lists them as they happen.
  */
 import type {
   GatewayExecutor,
@@ -113,7 +115,10 @@ export function jitGateway(
     const operationName = operation.name?.value ?? null;
     const compiled = compiledFor(document, operationName);
     if (compiled === null) return interpreted(operationName);
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
+    // At most 50 errors, as graphql-js's own execute() asks for.
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, {
+      maxErrors: 50,
+    });
     if (coerced.errors) return { errors: coerced.errors };
     const result = (await compiled.query(undefined, context, coerced.coerced)) as ExecutionResult;
     return result.errors?.some(lacksExtensions)

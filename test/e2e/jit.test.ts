@@ -119,11 +119,43 @@ describe('GRAPHQL_JIT', () => {
         query: `{ constructor: __typename __proto__: __typename customer(id: "${FIXTURES.customerWith75}") { accounts(first: 2) { __proto__: nodes { id } pageInfo { hasNextPage } } } }`,
       },
     ],
+    [
+      "aliases that join into another field's path (x.parent and parent_x)",
+      {
+        query: `{ x: account(id: "${FIXTURES.accountWithParentOtherCustomer}") { parent { id number } } parent_x: account(id: "${FIXTURES.accountTopLevel}") { id } }`,
+      },
+    ],
+    [
+      'the same the other way round',
+      {
+        query: `{ x: account(id: "${FIXTURES.accountWithParentOtherCustomer}") { parent { id } } parent_x: account(id: "${FIXTURES.accountTopLevel}") { number } }`,
+      },
+    ],
+    [
+      'more variable errors than graphql-js reports',
+      {
+        query: 'query Q($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+        variables: { ids: Array.from({ length: 60 }, () => true) },
+      },
+    ],
   ])('answers %s as graphql-js does, byte for byte', async (_name, body) => {
     const [a, b] = await both(body);
     expect(b).toEqual(a);
     expect(compiled.simulator.log.count()).toBe(interpreted.simulator.log.count());
   });
+
+  it.each([
+    ['a date', '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d(globalThis.jitRan = 1)'],
+    ['NaN', '__MAGIC_NAN__57f286b9_4c20_487f_b409_79804ddcb4f8'],
+  ])(
+    "reads a string in the query that spells graphql-jit's marker for %s as the string it is",
+    async (_name, text) => {
+      const [a, b] = await both({ query: `{ account(id: "${text}") { id } }` });
+      expect(b).toEqual(a);
+      expect(JSON.parse(a.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect((globalThis as { jitRan?: unknown }).jitRan).toBeUndefined();
+    },
+  );
 
   // graphql-jit 0.8.9 appended a null for a failed item instead of filling
   // its slot; patches/graphql-jit+0.8.9.patch fills the slot.
