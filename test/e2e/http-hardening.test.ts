@@ -297,14 +297,21 @@ describe('HTTP hardening of /graphql with auth on', () => {
     await response.body.dump();
   });
 
-  it('answers a mutation over GET with 405 and Allow: POST (H7)', async () => {
-    const reply = await send(
+  it('answers a mutation over GET with 401 without a token, and 405 and Allow: POST with one (H7)', async () => {
+    const mutation = `?query=${encodeURIComponent('mutation { __typename }')}`;
+    const headers = { 'apollo-require-preflight': '1' };
+    // The caller is checked first with auth on.
+    const anonymous = await send(harness.url, { method: 'GET', headers }, mutation);
+    expect(anonymous.status).toBe(401);
+    const token = await anyCustomerToken();
+    const refused = await send(
       harness.url,
-      { method: 'GET', headers: { 'apollo-require-preflight': '1' } },
-      `?query=${encodeURIComponent('mutation { __typename }')}`,
+      { method: 'GET', headers: { ...headers, ...bearer(token) } },
+      mutation,
     );
-    // The caller is checked first with auth on; without a token that is 401.
-    expect([401, 405]).toContain(reply.status);
+    expect(refused.status).toBe(405);
+    expect(refused.headers.allow).toBe('POST');
+    expect(codeOf(refused)).toBe('BAD_REQUEST');
   });
 });
 

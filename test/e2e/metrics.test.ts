@@ -226,6 +226,9 @@ describe('/metrics', () => {
     await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 5000 });
     const during = await scrape(harness.url);
     expect(during.value('gateway_graphql_requests_in_flight')).toBe(1);
+    // Its one upstream call holds a bulkhead slot; none waits for one.
+    expect(during.value('gateway_upstream_bulkhead_active')).toBe(1);
+    expect(during.value('gateway_upstream_bulkhead_queued')).toBe(0);
     await slow;
     const after = await scrape(harness.url);
     expect(after.value('gateway_graphql_requests_in_flight')).toBe(0);
@@ -265,6 +268,10 @@ describe('/metrics', () => {
     const metrics = await scrape(harness.url);
     expect(metrics.value('gateway_upstream_circuit_state', { state: 'closed' })).toBe(1);
     expect(metrics.value('gateway_upstream_circuit_state', { state: 'open' })).toBe(0);
+    // Present, not merely read as 0 for want of a sample.
+    const published = new Set(metrics.samples.map((sample) => sample.name));
+    expect(published).toContain('gateway_upstream_bulkhead_queued');
+    expect(published).toContain('gateway_upstream_bulkhead_active');
     expect(metrics.value('gateway_upstream_bulkhead_queued')).toBe(0);
     expect(metrics.value('gateway_upstream_bulkhead_active')).toBe(0);
     expect(metrics.text).toContain('process_cpu_user_seconds_total');
