@@ -71,6 +71,8 @@ describe('caller tokens (HS256)', () => {
       const token = await anyCustomerToken({}, options);
       const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
       expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.account.id).toBe(OWN_ACCOUNT);
     }
   });
 

@@ -6,8 +6,6 @@
  * response body and header, every line the processes wrote and /metrics are
  * searched for the canaries: zero hits.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +15,7 @@ import {
   type Simulator,
 } from '../../src/simulator/index.js';
 import { TEST_JWT_SECRET } from '../helpers/harness.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 import {
   spawnGateway,
   spawnGatewayUntilExit,
@@ -30,15 +29,6 @@ const JWT_CANARY = 'CANARY-jwt';
 const BASIC = Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64');
 const ISSUER = { issuer: 'https://idp.canary.test/', audience: 'enfuce-gateway' };
 const QUERY = 'query($id: ID!) { account(id: $id) { id number balance { amount } } }';
-
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('canary credentials and tokens (S1)', () => {
   let simulator: Simulator;
@@ -74,7 +64,7 @@ describe('canary credentials and tokens (S1)', () => {
     };
     [gateway, unreachable] = await Promise.all([
       spawnGateway({ ...env, ENFUCE_BASE_URL: simulator.url }),
-      spawnGateway({ ...env, ENFUCE_BASE_URL: `http://127.0.0.1:${await closedPort()}` }),
+      spawnGateway({ ...env, ENFUCE_BASE_URL: `http://127.0.0.1:${await refusedPort()}` }),
     ]);
   }, 60_000);
 
@@ -142,7 +132,7 @@ describe('canary credentials and tokens (S1)', () => {
       { oversizeBytes: 6 * 1024 * 1024 },
       { truncateBody: true },
       { reset: true },
-      { redirectTo: `http://127.0.0.1:${await closedPort()}/` },
+      { redirectTo: `http://127.0.0.1:${await refusedPort()}/` },
     ];
     const codes = new Set<string>();
     for (const [index, fault] of faults.entries()) {

@@ -6,8 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { parse, validate } from 'graphql';
 import { SignJWT } from 'jose';
@@ -15,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSchema } from '../../src/schema.js';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, TEST_JWT_SECRET, type Harness } from '../helpers/harness.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
@@ -95,10 +94,7 @@ describe('examples/pageAccounts.ts when it cannot ask', () => {
     );
 
   it('names the URL and why it could not connect', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
+    const port = await refusedPort();
     const url = `http://127.0.0.1:${port}/graphql`;
 
     const { code, stderr } = await failure('--url', url, '--customer', '1');

@@ -416,6 +416,8 @@ describe('no Sandbox in production', () => {
         'access-control-request-headers': 'content-type',
       },
     });
+    // Answered as a preflight, only without Studio's origin.
+    expect(reply.status).toBe(204);
     expect(reply.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

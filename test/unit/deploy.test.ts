@@ -115,7 +115,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(one('Service').spec.ports[0].targetPort).toBe('http');
   });
 
-  it('probe paths the gateway serves: ready is 503 until it listens, live is 200', async () => {
+  it("probe and scrape paths the gateway serves: the manifest's ready (503 before it listens), live and metrics", async () => {
     const { readinessProbe, livenessProbe, startupProbe } = container();
     expect(readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
     expect(startupProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });

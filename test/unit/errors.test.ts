@@ -112,8 +112,10 @@ describe('createFormatError', () => {
 });
 
 describe('error classes', () => {
-  it('give the same FORBIDDEN text for every refusal', () => {
-    expect(new ForbiddenError().message).toBe(new ForbiddenError().message);
+  it("give every refusal the contract's one FORBIDDEN text", () => {
+    const error = new ForbiddenError();
+    expect(error.message).toBe('You are not allowed to read this record.');
+    expect(error.extensions.code).toBe('FORBIDDEN');
   });
 
   it('carry HTTP 401 on UNAUTHENTICATED, and 400 on BAD_USER_INPUT only when asked', () => {
