@@ -280,6 +280,27 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(harness.simulator.log.count()).toBe(0);
   });
 
+  it.each(['POST', 'GET'])(
+    'answers 431 to a %s whose Accept is longer than 1024 characters, negotiating nothing',
+    async (method) => {
+      // Acceptable, and HTML first: only its length refuses it.
+      const accept = `text/html,${Array(300).fill('application/json').join(',')}`;
+      const reply = await send(
+        harness.url,
+        method === 'POST'
+          ? { headers: { ...JSON_TYPE, accept }, body: JSON.stringify({ query: QUERY }) }
+          : { method, headers: { 'apollo-require-preflight': '1', accept } },
+        method === 'GET' ? `?query=${encodeURIComponent(QUERY)}` : '',
+      );
+      expect(reply.status).toBe(431);
+      expect(reply.body.errors?.[0]?.message).toBe(
+        'The Accept header is longer than 1024 characters.',
+      );
+      expect(codeOf(reply)).toBe('BAD_REQUEST');
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
+
   // Node 20's parser refuses QUERY (400, not HTTP); later Nodes get the same 405.
   it('answers TRACE with 405 and Allow: GET, POST', async () => {
     const response = await request(`${harness.url}/graphql`, { method: 'TRACE' });
