@@ -27,6 +27,17 @@ function gatewayOver(simulator: Simulator, env: Record<string, string>): Promise
   });
 }
 
+/** The gateway as a library, on loopback over a simulator of its own, `env` over its defaults. */
+async function libraryGateway(env: Record<string, string> = {}) {
+  const simulator = await startSimulator();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const gateway = await createGateway(config, {
+    simulatorUrl: simulator.url,
+    logger: createLogger('silent'),
+  });
+  return { simulator, config, gateway };
+}
+
 /** /health/ready on a fresh connection; `refused` once nothing listens. */
 async function readiness(url: string): Promise<number | 'refused'> {
   try {
@@ -200,18 +211,10 @@ describe('graceful shutdown of the real process', () => {
 
 describe('close() of a gateway used as a library', () => {
   it('cuts off what is still open SHUTDOWN_GRACE_MS after close(), the delay included', async () => {
-    const simulator = await startSimulator();
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
+    const { simulator, config, gateway } = await libraryGateway({
       SHUTDOWN_DELAY_MS: '500',
       SHUTDOWN_GRACE_MS: '1000',
       ENFUCE_TIMEOUT_MS: '60000',
-    });
-    const gateway = await createGateway(config, {
-      simulatorUrl: simulator.url,
-      logger: createLogger('silent'),
     });
     try {
       const url = await gateway.listen();
@@ -241,18 +244,8 @@ describe('close() of a gateway used as a library', () => {
 
 describe('close() with requests that have not fully arrived', () => {
   it('cuts them at once, and still answers the request in flight', async () => {
-    const simulator = await startSimulator();
     // Past the test's own timeout: a drain held open by them would fail it.
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      SHUTDOWN_GRACE_MS: '60000',
-    });
-    const gateway = await createGateway(config, {
-      simulatorUrl: simulator.url,
-      logger: createLogger('silent'),
-    });
+    const { simulator, gateway } = await libraryGateway({ SHUTDOWN_GRACE_MS: '60000' });
     try {
       const url = await gateway.listen();
       const { port } = new URL(url);
@@ -294,12 +287,7 @@ describe('close() with requests that have not fully arrived', () => {
 
 describe('readiness while starting', () => {
   it('is 503 until the gateway listens, while liveness is 200', async () => {
-    const simulator = await startSimulator();
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const gateway = await createGateway(config, {
-      simulatorUrl: simulator.url,
-      logger: createLogger('silent'),
-    });
+    const { simulator, gateway } = await libraryGateway();
     try {
       const starting = await gateway.app.inject({ url: '/health/ready' });
       expect(starting.statusCode).toBe(503);
