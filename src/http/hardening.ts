@@ -81,8 +81,8 @@ export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
     if (length > maxBodyBytes) {
       refuseBody(reply, tooLarge(maxBodyBytes));
     } else if (request.method === 'GET' && length > 0) {
-      // Never read either: the query would run while the body was still
-      // coming, so that the drain could not tell it from one not yet sent.
+      // Never read either: its query would run while the body was still
+      // coming, and the drain would take it for a request not yet whole.
       refuseBody(reply, GET_WITH_BODY);
     } else if (request.method === 'GET' && request.headers['transfer-encoding'] !== undefined) {
       // A GET's body of unknown length (chunked) would never be read: its
