@@ -22,6 +22,10 @@
  *   no `extensions`, on which Apollo's formatting fails;
  * - a field answered under the key `__proto__` (an alias): graphql-jit
  *   builds the answer with plain assignments, which drop it;
+ * - a literal with a field named `__proto__`, or a variable inside a custom
+ *   scalar's literal (an `_Any` representation written in the query):
+ *   graphql-jit writes the literal into its code, where `__proto__` sets a
+ *   prototype, and parses it without the variables;
  * - a request for a federated trace (`apollo-federation-include-trace`);
  * - anything graphql-jit cannot compile.
  *
@@ -172,6 +176,13 @@ function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boo
     document,
     visitWithTypeInfo(typeInfo, {
       Variable(node) {
+        // Inside a custom scalar's literal (an `_Any` representation written
+        // in the query), where graphql-jit parses the literal without the
+        // variables and reads it as undefined.
+        if (typeInfo.getInputType() === undefined) {
+          found = true;
+          return BREAK;
+        }
         if (!isNonNullType(typeInfo.getInputType())) return undefined;
         if (!nullableVariables.has(node.name.value)) return undefined;
         found = true;
@@ -184,6 +195,13 @@ function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boo
       },
       Field(node) {
         if ((node.alias ?? node.name).value !== '__proto__') return undefined;
+        found = true;
+        return BREAK;
+      },
+      // In a literal graphql-jit writes into its code, `{"__proto__": …}`
+      // sets the object's prototype instead of a key.
+      ObjectField(node) {
+        if (node.name.value !== '__proto__') return undefined;
         found = true;
         return BREAK;
       },

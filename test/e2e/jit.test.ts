@@ -132,6 +132,20 @@ describe('GRAPHQL_JIT', () => {
       },
     ],
     [
+      'a representation literal with a __proto__ field',
+      {
+        query: `{ _entities(representations: [{ __typename: "Account", __proto__: { id: "${FIXTURES.accountTopLevel}" } }]) { ... on Account { id } } }`,
+      },
+    ],
+    [
+      'a variable inside a representation literal',
+      {
+        query:
+          'query Q($id: ID!) { _entities(representations: [{ __typename: "Account", id: $id }]) { ... on Account { id } } }',
+        variables: { id: FIXTURES.accountTopLevel },
+      },
+    ],
+    [
       'more variable errors than graphql-js reports',
       {
         query: 'query Q($ids: [ID!]!) { accounts(ids: $ids) { id } }',
