@@ -64,6 +64,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 
 type Compiled = Pick<CompiledQuery, 'query'>;
 
@@ -72,17 +73,27 @@ const TRACE_HEADER = 'apollo-federation-include-trace';
 export interface JitOptions {
   /** Runs of a document on graphql-js before it is compiled; 0 compiles it on its first. */
   compileAfterRuns: number;
+  /**
+   * Documents whose compiled queries (and run counts) are kept, the least
+   * recently run forgotten first. A compiled query takes about 35 KB (a
+   * small account query, by hand), and Apollo's document cache counts only
+   * the documents: bounded by it alone, many distinct documents each sent
+   * twice would hold hundreds of MB.
+   * @default 1000
+   */
+  maxDocuments?: number;
 }
 
 export function jitGateway(
   schema: GraphQLSchema,
-  { compileAfterRuns }: JitOptions,
+  { compileAfterRuns, maxDocuments = 1000 }: JitOptions,
 ): GatewayInterface {
   // Apollo's document store hands out the same DocumentNode for the same
-  // query text, so compiled queries live exactly as long as cached documents.
-  // A number: the runs so far on graphql-js; `null`: graphql-js answers this
-  // one for good (see above).
-  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled | null | number>>();
+  // query text. A number: the runs so far on graphql-js; `null`: graphql-js
+  // answers this one for good (see above).
+  const compiledByDocument = new LRUCache<DocumentNode, Map<string, Compiled | null | number>>({
+    max: maxDocuments,
+  });
 
   const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
     let byName = compiledByDocument.get(document);

@@ -74,7 +74,39 @@ describe('jitGateway errors', () => {
   });
 });
 
+/** How many errors `{ pair { a b } }` gets: 1 on graphql-js, 2 compiled. */
+async function pairErrors(server: ApolloServer, query: string): Promise<number> {
+  const response = await server.executeOperation({ query });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  expect(response.body.singleResult.data).toEqual({ pair: null });
+  return response.body.singleResult.errors?.length ?? 0;
+}
+
 describe('jitGateway compiling', () => {
+  it('keeps the compiled queries of the most recently run documents only', async () => {
+    const server = new ApolloServer({
+      gateway: jitGateway(schema, { compileAfterRuns: 1, maxDocuments: 2 }),
+      formatError: createFormatError(() => undefined),
+    });
+    await server.start();
+    try {
+      // Three documents that differ only in their operation's name.
+      const [a, b, c] = ['A', 'B', 'C'].map((name) => `query ${name} { pair { a b } }`);
+      expect([await pairErrors(server, a!), await pairErrors(server, a!)]).toEqual([1, 2]);
+      await pairErrors(server, b!);
+      // Run again, A is the most recent: C's arrival forgets B, not A.
+      expect(await pairErrors(server, a!)).toBe(2);
+      await pairErrors(server, c!);
+      expect(await pairErrors(server, a!)).toBe(2);
+      expect(await pairErrors(server, b!)).toBe(1);
+      // B's return forgot C, the least recent; A is still compiled.
+      expect(await pairErrors(server, a!)).toBe(2);
+      expect(await pairErrors(server, c!)).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it.each([0, 1, 3])(
     'runs a document on graphql-js %i times, then compiled from the next run on',
     async (compileAfterRuns) => {
