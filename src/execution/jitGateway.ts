@@ -74,46 +74,60 @@ export interface JitOptions {
   /** Runs of a document on graphql-js before it is compiled; 0 compiles it on its first. */
   compileAfterRuns: number;
   /**
-   * Documents whose compiled queries (and run counts) are kept, the least
-   * recently run forgotten first. A compiled query takes about 35 KB (a
-   * small account query, by hand), and Apollo's document cache counts only
-   * the documents: bounded by it alone, many distinct documents each sent
-   * twice would hold hundreds of MB.
-   * @default 1000
+   * The query text, in characters, of the documents whose compiled queries
+   * are kept, the least recently run forgotten first (and compiled again
+   * after `compileAfterRuns` more runs). A compiled query takes some 350
+   * times its text in memory (35 KB for a 100-character account query, by
+   * hand), and Apollo's document cache counts only the documents: bounded by
+   * it alone, many distinct documents each sent twice would hold hundreds of
+   * MB. The default keeps a few hundred typical documents, about 45 MB.
+   * @default 131072
    */
-  maxDocuments?: number;
+  maxCompiledChars?: number;
 }
 
 export function jitGateway(
   schema: GraphQLSchema,
-  { compileAfterRuns, maxDocuments = 1000 }: JitOptions,
+  { compileAfterRuns, maxCompiledChars = 128 * 1024 }: JitOptions,
 ): GatewayInterface {
   // Apollo's document store hands out the same DocumentNode for the same
-  // query text. A number: the runs so far on graphql-js; `null`: graphql-js
-  // answers this one for good (see above).
-  const compiledByDocument = new LRUCache<DocumentNode, Map<string, Compiled | null | number>>({
-    max: maxDocuments,
+  // query text. Run counts live as long as Apollo keeps the document: a
+  // number, the runs so far on graphql-js; `null`, graphql-js answers this
+  // one for good (see above).
+  const runsByDocument = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const compiledByDocument = new LRUCache<DocumentNode, Map<string, Compiled>>({
+    maxSize: maxCompiledChars,
+    sizeCalculation: (_compiled, document) => Math.max(1, document.loc?.end ?? maxCompiledChars),
   });
 
   const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
-    let byName = compiledByDocument.get(document);
-    if (byName === undefined) {
-      byName = new Map();
-      compiledByDocument.set(document, byName);
-    }
     const key = operationName ?? '';
-    const known = byName.get(key) ?? 0;
-    if (typeof known !== 'number') return known;
+    const compiled = compiledByDocument.get(document)?.get(key);
+    if (compiled !== undefined) return compiled;
+    let runs = runsByDocument.get(document);
+    if (runs === undefined) {
+      runs = new Map();
+      runsByDocument.set(document, runs);
+    }
+    const known = runs.get(key) ?? 0;
+    if (known === null) return null;
     if (known < compileAfterRuns) {
-      byName.set(key, known + 1);
+      runs.set(key, known + 1);
       return null;
     }
     const result = answeredDifferently(schema, document)
       ? undefined
       : compileQuery(schema, document, operationName ?? undefined);
-    const compiled = result !== undefined && isCompiledQuery(result) ? result : null;
-    byName.set(key, compiled);
-    return compiled;
+    if (result === undefined || !isCompiledQuery(result)) {
+      runs.set(key, null);
+      return null;
+    }
+    // Forgotten from the cache, it starts counting its runs again.
+    runs.delete(key);
+    const byName = compiledByDocument.get(document) ?? new Map<string, Compiled>();
+    byName.set(key, result);
+    compiledByDocument.set(document, byName);
+    return result;
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
@@ -187,9 +201,9 @@ function answeredDifferently(schema: GraphQLSchema, document: DocumentNode): boo
     document,
     visitWithTypeInfo(typeInfo, {
       Variable(node) {
-        // Inside a custom scalar's literal (an `_Any` representation written
-        // in the query), where graphql-jit parses the literal without the
-        // variables and reads it as undefined.
+        // Inside a custom scalar's object literal (an `_Any` representation
+        // written in the query), where graphql-jit parses the literal
+        // without the variables and reads it as undefined.
         if (typeInfo.getInputType() === undefined) {
           found = true;
           return BREAK;

@@ -83,23 +83,30 @@ async function pairErrors(server: ApolloServer, query: string): Promise<number> 
 }
 
 describe('jitGateway compiling', () => {
-  it('keeps the compiled queries of the most recently run documents only', async () => {
+  it('keeps the compiled queries of the most recently run documents, as much text as allowed', async () => {
+    // Three documents of 24 characters that differ only in their operation's
+    // name: the compiled queries of two fit.
+    const [a, b, c] = ['A', 'B', 'C'].map((name) => `query ${name} { pair { a b } }`);
     const server = new ApolloServer({
-      gateway: jitGateway(schema, { compileAfterRuns: 1, maxDocuments: 2 }),
+      gateway: jitGateway(schema, { compileAfterRuns: 1, maxCompiledChars: 2 * a!.length }),
       formatError: createFormatError(() => undefined),
     });
     await server.start();
     try {
-      // Three documents that differ only in their operation's name.
-      const [a, b, c] = ['A', 'B', 'C'].map((name) => `query ${name} { pair { a b } }`);
-      expect([await pairErrors(server, a!), await pairErrors(server, a!)]).toEqual([1, 2]);
-      await pairErrors(server, b!);
-      // Run again, A is the most recent: C's arrival forgets B, not A.
+      const twice = async (query: string) => [
+        await pairErrors(server, query),
+        await pairErrors(server, query),
+      ];
+      expect(await twice(a!)).toEqual([1, 2]);
+      expect(await twice(b!)).toEqual([1, 2]);
+      // Run again, A is the more recent of the two: C's compiled query
+      // takes B's place, not A's.
       expect(await pairErrors(server, a!)).toBe(2);
-      await pairErrors(server, c!);
+      expect(await twice(c!)).toEqual([1, 2]);
       expect(await pairErrors(server, a!)).toBe(2);
-      expect(await pairErrors(server, b!)).toBe(1);
-      // B's return forgot C, the least recent; A is still compiled.
+      // B counts its runs again from the start.
+      expect(await twice(b!)).toEqual([1, 2]);
+      // Which forgot C, the least recently run; A stays compiled.
       expect(await pairErrors(server, a!)).toBe(2);
       expect(await pairErrors(server, c!)).toBe(1);
     } finally {
