@@ -6,6 +6,11 @@
  * interleaved rounds. Every document is new (a comment changes), as a
  * client sending a different text each time would make it. This is why a
  * document is compiled only once it is sent again (`GRAPHQL_JIT_AFTER`).
+ *
+ * With `node --expose-gc` (`npx tsx --expose-gc bench/micro/jitCompile.ts`)
+ * it also prints the heap a compiled query keeps, per shape and against the
+ * length of its text: what `jitGateway`'s bound on compiled queries, counted
+ * in characters of text, stands for.
  */
 import { parse, validate } from 'graphql';
 import { compileQuery } from 'graphql-jit';
@@ -40,3 +45,26 @@ printInterleaved<{ query: string; compile: boolean }>(
   'document',
   0,
 );
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  for (const shape of shapes) {
+    const { query } = shape.operations.gateway!;
+    const kept: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const count = 200;
+    let chars = 0;
+    for (let i = 0; i < count; i++) {
+      const text = `${query}\n# ${n++}`;
+      chars += text.length;
+      kept.push(compileQuery(schema, parse(text)));
+    }
+    gc();
+    const bytes = (process.memoryUsage().heapUsed - before) / count;
+    process.stdout.write(
+      `${shape.name}: ${(bytes / 1024).toFixed(1)} KB kept per compiled query, ${(bytes / (chars / count)).toFixed(0)} times its ${(chars / count).toFixed(0)} characters\n`,
+    );
+    kept.length = 0;
+  }
+}

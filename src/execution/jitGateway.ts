@@ -76,11 +76,11 @@ export interface JitOptions {
   /**
    * The query text, in characters, of the documents whose compiled queries
    * are kept, the least recently run forgotten first (and compiled again
-   * after `compileAfterRuns` more runs). A compiled query takes some 350
-   * times its text in memory (35 KB for a 100-character account query, by
-   * hand), and Apollo's document cache counts only the documents: bounded by
-   * it alone, many distinct documents each sent twice would hold hundreds of
-   * MB. The default keeps a few hundred typical documents, about 45 MB.
+   * after `compileAfterRuns` more runs). A compiled query keeps about 100
+   * times its text on the heap (`npx tsx --expose-gc
+   * bench/micro/jitCompile.ts`), and Apollo's document cache bounds only
+   * the documents (30 MiB of them), not what is compiled from them. The
+   * default keeps a few hundred typical documents, about 13 MB.
    * @default 131072
    */
   maxCompiledChars?: number;

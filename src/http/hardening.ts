@@ -150,7 +150,7 @@ const PAGE_CHOICES = [
  * 116 KB, 29 000 entries) would cost tens of milliseconds of CPU before the
  * caller's token is even read.
  */
-export const MAX_ACCEPT_CHARS = 1024;
+const MAX_ACCEPT_CHARS = 1024;
 
 /** Whether Apollo Server would answer this GET with its landing page, HTML being preferred. */
 export function prefersLandingPage(request: FastifyRequest): boolean {

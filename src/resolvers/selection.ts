@@ -1,14 +1,8 @@
-import {
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  Kind,
-  getDirectiveValues,
-  type GraphQLResolveInfo,
-  type SelectionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { isSkipped } from '../limits/argumentValues.js';
 
 const FREE_FIELDS = new Set(['id', '__typename']);
+const NO_DEFAULTS = new Map<string, never>();
 
 /**
  * Whether the field's selection asks for nothing but `id` and `__typename`,
@@ -23,7 +17,8 @@ export function selectsOnlyId(info: GraphQLResolveInfo): boolean {
 
 function onlyFree(set: SelectionSetNode, info: GraphQLResolveInfo, seen: Set<string>): boolean {
   return set.selections.every((selection) => {
-    if (!isIncluded(selection, info)) return true;
+    // Execution's variables have their defaults already.
+    if (isSkipped(selection, { given: info.variableValues, defaults: NO_DEFAULTS })) return true;
     switch (selection.kind) {
       case Kind.FIELD:
         return FREE_FIELDS.has(selection.name.value);
@@ -42,14 +37,4 @@ function onlyFree(set: SelectionSetNode, info: GraphQLResolveInfo, seen: Set<str
         return false;
     }
   });
-}
-
-/** Whether execution runs `selection`, as graphql-js decides it. */
-function isIncluded(selection: SelectionNode, info: GraphQLResolveInfo): boolean {
-  if (!selection.directives?.length) return true;
-  const { variableValues } = info;
-  if (getDirectiveValues(GraphQLSkipDirective, selection, variableValues)?.['if'] === true) {
-    return false;
-  }
-  return getDirectiveValues(GraphQLIncludeDirective, selection, variableValues)?.['if'] !== false;
 }

@@ -19,11 +19,13 @@ import {
   circuitBreaker,
   halfJitterGenerator,
   handleWhen,
+  noJitterGenerator,
   retry,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
   type IBackoff,
   type IBackoffFactory,
+  type IExponentialBackoffOptions,
   type IRetryBackoffContext,
   type RetryPolicy,
 } from 'cockatiel';
@@ -121,8 +123,8 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
  */
 export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   readonly #retries: number;
-  readonly #backoffInitialMs: number;
-  readonly #backoffMaxMs: number;
+  /** The retries' backoff; its unjittered delays bound the jittered ones. */
+  readonly #backoff: IExponentialBackoffOptions<number>;
   readonly #maxConcurrent: number;
   readonly #queueSize: number;
   readonly #keepAsyncContext: boolean;
@@ -143,8 +145,14 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   constructor(options: UpstreamPolicyOptions = {}) {
     this.#retries = options.retries ?? POLICY_DEFAULTS.retries;
-    this.#backoffInitialMs = options.backoffInitialMs ?? POLICY_DEFAULTS.backoffInitialMs;
-    this.#backoffMaxMs = options.backoffMaxMs ?? POLICY_DEFAULTS.backoffMaxMs;
+    this.#backoff = {
+      // Each delay is drawn from [d/2, d) for d = initial, 2·initial, ...:
+      // jitter breaks up retry storms, the floor keeps the issuer a pause.
+      generator: halfJitterGenerator,
+      initialDelay: options.backoffInitialMs ?? POLICY_DEFAULTS.backoffInitialMs,
+      maxDelay: options.backoffMaxMs ?? POLICY_DEFAULTS.backoffMaxMs,
+      exponent: 2,
+    };
     this.#maxConcurrent = options.maxConcurrent ?? POLICY_DEFAULTS.maxConcurrent;
     this.#queueSize = options.queueSize ?? POLICY_DEFAULTS.queueSize;
     this.#keepAsyncContext = options.keepAsyncContext ?? false;
@@ -168,15 +176,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
       handleWhen((error) => this.#retried.has(error as object)),
       {
         maxAttempts: this.#retries,
-        backoff: new RetryAfterBackoff(
-          new ExponentialBackoff({
-            // Each delay is drawn from [d/2, d) for d = initial, 2·initial, ...:
-            // jitter breaks up retry storms, the floor keeps the issuer a pause.
-            generator: halfJitterGenerator,
-            initialDelay: this.#backoffInitialMs,
-            maxDelay: this.#backoffMaxMs,
-          }),
-        ),
+        backoff: new RetryAfterBackoff(new ExponentialBackoff(this.#backoff)),
       },
     );
     this.#retry.onRetry(({ attempt: n, delay }) =>
@@ -231,10 +231,11 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
           return this.#breaker.execute(
             () =>
               attempt(signal).catch((error: unknown) => {
+                // The longest backoff the next retry can draw: its delay unjittered.
                 const again =
                   n < this.#retries &&
                   !signal.aborted &&
-                  isRetryable(error, deadline, this.#longestBackoffMs(n));
+                  isRetryable(error, deadline, noJitterGenerator(n, this.#backoff)[0]);
                 if (typeof error === 'object' && error !== null) {
                   if (again) this.#retried.add(error);
                   if (probe) this.#probeFailures.add(error);
@@ -266,11 +267,6 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
     } catch (error) {
       throw this.#translate(error);
     }
-  }
-
-  /** The longest backoff the retry after attempt `n` (from 0) can draw: its jitter stays below it. */
-  #longestBackoffMs(n: number): number {
-    return Math.min(this.#backoffInitialMs * 2 ** n, this.#backoffMaxMs);
   }
 
   #translate(error: unknown): unknown {
@@ -319,7 +315,7 @@ export function countsAgainstIssuer(error: unknown): boolean {
  * Otherwise it fails now: waiting could only end in a timeout, and the
  * failure, no longer a retried one, counts against the issuer.
  */
-export function isRetryable(error: unknown, deadline: number, backoffMs = 0): boolean {
+export function isRetryable(error: unknown, deadline: number, backoffMs: number): boolean {
   if (!isConnectionFailure(error)) {
     if (!(error instanceof UpstreamUnavailableError)) return false;
     if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;

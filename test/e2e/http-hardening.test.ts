@@ -91,19 +91,27 @@ describe('HTTP hardening of /graphql with auth on', () => {
   });
 
   describe('a GET with a body', () => {
-    /** A GET of QUERY with a valid token and `framing`, `body` after the headers; what came back until the server closed. */
-    async function getWithBody(
-      body: string,
-      framing = 'Transfer-Encoding: chunked',
-    ): Promise<string> {
+    /** A GET of QUERY over a socket of its own, `headers` (each ending in CRLF) and then `body`. */
+    function rawGet(headers: string, body = ''): Socket {
       const { port } = new URL(harness.url);
-      const token = await anyCustomerToken();
       const socket = connect(Number(port), '127.0.0.1');
       socket.on('error', () => {});
       socket.write(
         `GET /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
-          `Authorization: Bearer ${token}\r\nApollo-Require-Preflight: 1\r\n` +
-          `Connection: close\r\n${framing}\r\n\r\n${body}`,
+          `Apollo-Require-Preflight: 1\r\n${headers}\r\n${body}`,
+      );
+      return socket;
+    }
+
+    /** rawGet with a valid token and `framing`; what came back until the server closed. */
+    async function getWithBody(
+      body: string,
+      framing = 'Transfer-Encoding: chunked',
+    ): Promise<string> {
+      const token = await anyCustomerToken();
+      const socket = rawGet(
+        `Authorization: Bearer ${token}\r\nConnection: close\r\n${framing}\r\n`,
+        body,
       );
       let received = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
@@ -130,13 +138,7 @@ describe('HTTP hardening of /graphql with auth on', () => {
           outcome: 'rejected',
         });
       const before = await refused();
-      const { port } = new URL(harness.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      socket.on('error', () => {});
-      socket.write(
-        `GET /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
-          `Apollo-Require-Preflight: 1\r\nTransfer-Encoding: chunked\r\n\r\n`,
-      );
+      const socket = rawGet('Transfer-Encoding: chunked\r\n');
       await expect.poll(inFlight).toBe(1);
       socket.destroy();
       await expect.poll(inFlight).toBe(0);

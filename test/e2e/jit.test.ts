@@ -158,18 +158,15 @@ describe('GRAPHQL_JIT', () => {
     expect(compiled.simulator.log.count()).toBe(interpreted.simulator.log.count());
   });
 
-  it.each([
-    ['a date', '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d(globalThis.jitRan = 1)'],
-    ['NaN', '__MAGIC_NAN__57f286b9_4c20_487f_b409_79804ddcb4f8'],
-  ])(
-    "reads a string in the query that spells graphql-jit's marker for %s as the string it is",
-    async (_name, text) => {
-      const [a, b] = await both({ query: `{ account(id: "${text}") { id } }` });
-      expect(b).toEqual(a);
-      expect(JSON.parse(a.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect((globalThis as { jitRan?: unknown }).jitRan).toBeUndefined();
-    },
-  );
+  // The markers themselves are in test/unit/graphqlJitPatch.test.ts; here,
+  // through the gateway, the one that ran code.
+  it("never runs a string in the query that spells graphql-jit's date marker", async () => {
+    const text = '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d(globalThis.jitRan = 1)';
+    const [a, b] = await both({ query: `{ account(id: "${text}") { id } }` });
+    expect(b).toEqual(a);
+    expect(JSON.parse(a.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((globalThis as { jitRan?: unknown }).jitRan).toBeUndefined();
+  });
 
   // graphql-jit 0.8.9 appended a null for a failed item instead of filling
   // its slot; patches/graphql-jit+0.8.9.patch fills the slot.
