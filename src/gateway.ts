@@ -31,7 +31,7 @@ import { createLogger } from './logger.js';
 import { refuseUnusableAccountIds } from './plugins/accountIds.js';
 import { refuseTooManyRepresentations } from './plugins/entitiesLimit.js';
 import { refuseInexactIds } from './plugins/exactIds.js';
-import { refuseNullArguments } from './plugins/nullArguments.js';
+import { nullArgumentsCheck } from './plugins/nullArguments.js';
 import { landingPagePlugin } from './plugins/landingPage.js';
 import { operationChecksPlugin } from './plugins/operationChecks.js';
 import {
@@ -255,11 +255,12 @@ function createApollo(
   logger: Logger,
   onSimulator: boolean,
 ): ApolloServer<GatewayContext> {
+  const schema = createSchema();
   return new ApolloServer<GatewayContext>({
     // GRAPHQL_JIT: the same schema, executed by compiled queries.
     ...(config.graphqlJit
-      ? { gateway: jitGateway(createSchema(), { compileAfterRuns: config.graphqlJitAfter }) }
-      : { schema: createSchema() }),
+      ? { gateway: jitGateway(schema, { compileAfterRuns: config.graphqlJitAfter }) }
+      : { schema }),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
@@ -273,7 +274,7 @@ function createApollo(
       requestSummaryPlugin(),
       operationChecksPlugin([
         refuseInexactIds,
-        refuseNullArguments,
+        nullArgumentsCheck(schema),
         refuseUnusableAccountIds,
         refuseTooManyRepresentations,
         resultFieldsLimit(config.limits.maxResultFields),

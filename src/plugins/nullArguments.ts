@@ -1,36 +1,80 @@
 /**
  * Refuses a variable sent as null where a non-null root field takes a
- * non-null list, or an item of it: `accounts(ids:)` and
+ * non-null argument, or a list of non-null items: `accounts(ids:)` and
  * `_entities(representations:)`. Validation lets a variable with a default
  * stand there; execution would refuse the null only as the field runs, and
  * the field being non-null, its error would null the whole answer after
  * the fields beside it had made their calls. Refused here, none are made.
  */
-import { Kind, type ValueNode, type VariableNode } from 'graphql';
+import {
+  isListType,
+  isNonNullType,
+  Kind,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type ValueNode,
+  type VariableNode,
+} from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import type { OperationCheck } from './operationChecks.js';
 
-/** The schema's non-null root fields that take a list of non-null items, and that argument. */
-const NON_NULL_LISTS = new Map([
-  ['accounts', 'ids'],
-  ['_entities', 'representations'],
-]);
+/** How an argument refuses null: as a whole, and in its list's items. */
+interface NullRefusal {
+  readonly whole: boolean;
+  readonly items: boolean;
+}
 
-export const refuseNullArguments: OperationCheck = (checked) => {
-  const sentNull = (value: ValueNode): value is VariableNode =>
-    value.kind === Kind.VARIABLE && checked.given[value.name.value] === null;
-  for (const field of checked.queryRootFields) {
-    const name = NON_NULL_LISTS.get(field.name.value);
-    const value = name && field.arguments?.find((a) => a.name.value === name)?.value;
-    if (!value) continue;
-    const items = value.kind === Kind.LIST ? value.values : [value];
-    const variable = items.find(sentNull);
-    if (!variable) continue;
-    const where = value.kind === Kind.LIST ? `${name}[${items.indexOf(variable)}]` : name;
-    throw new BadUserInputError(
-      `\`${where}\` must not be null, and \`$${variable.name.value}\` was sent as null.`,
-      { status: 400 },
-      field,
-    );
+export function nullArgumentsCheck(schema: GraphQLSchema): OperationCheck {
+  const refusals = nonNullArgumentsOfNonNullRoots(schema);
+  return (checked) => {
+    const sentNull = (value: ValueNode): value is VariableNode =>
+      value.kind === Kind.VARIABLE && checked.given[value.name.value] === null;
+    for (const field of checked.queryRootFields) {
+      const ofField = refusals.get(field.name.value);
+      if (!ofField) continue;
+      for (const argument of field.arguments ?? []) {
+        const refusal = ofField.get(argument.name.value);
+        if (!refusal) continue;
+        const { value } = argument;
+        const name = argument.name.value;
+        const variable =
+          value.kind === Kind.LIST
+            ? refusal.items && value.values.find(sentNull)
+            : refusal.whole && sentNull(value) && value;
+        if (!variable) continue;
+        const where =
+          value.kind === Kind.LIST ? `${name}[${value.values.indexOf(variable)}]` : name;
+        throw new BadUserInputError(
+          `\`${where}\` must not be null, and \`$${variable.name.value}\` was sent as null.`,
+          { status: 400 },
+          field,
+        );
+      }
+    }
+  };
+}
+
+/** Root field name → argument name → how it refuses null; only fields whose error nulls the answer. */
+function nonNullArgumentsOfNonNullRoots(
+  schema: GraphQLSchema,
+): ReadonlyMap<string, ReadonlyMap<string, NullRefusal>> {
+  const refusals = new Map<string, Map<string, NullRefusal>>();
+  for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
+    if (!isNonNullType(field.type)) continue;
+    const ofField = new Map<string, NullRefusal>();
+    for (const argument of field.args) {
+      const refusal = {
+        whole: isNonNullType(argument.type),
+        items: hasNonNullItems(argument.type),
+      };
+      if (refusal.whole || refusal.items) ofField.set(argument.name, refusal);
+    }
+    if (ofField.size > 0) refusals.set(field.name, ofField);
   }
-};
+  return refusals;
+}
+
+function hasNonNullItems(type: GraphQLInputType): boolean {
+  const list = isNonNullType(type) ? type.ofType : type;
+  return isListType(list) && isNonNullType(list.ofType);
+}
