@@ -12,6 +12,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The one line a start refused by its configuration, or its port, writes before exit 1. */
+export function writeConfigurationError(reason: string): void {
+  process.stderr.write(`Configuration error: ${reason}\n`);
+}
+
 /** Where the gateway sends its REST calls. */
 export interface UpstreamConfig {
   /** Unset: start the built-in simulator and point at it. */

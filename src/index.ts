@@ -16,7 +16,13 @@ import { CallerSharesViaPrimary } from './cluster/callerShares.js';
 import type { StartFailed } from './cluster/messages.js';
 import { runPrimary } from './cluster/primary.js';
 import { clusterMetricsRegistry, simulatorUrlFromPrimary } from './cluster/worker.js';
-import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
+import {
+  ConfigError,
+  configWarnings,
+  loadConfig,
+  writeConfigurationError,
+  type Config,
+} from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
@@ -102,7 +108,7 @@ async function refuseToStart(line: string): Promise<never> {
     const failed: StartFailed = { type: 'gateway:start-failed', line };
     await new Promise((resolve) => process.send!(failed, undefined, {}, resolve));
   } else {
-    process.stderr.write(`Configuration error: ${line}\n`);
+    writeConfigurationError(line);
   }
   process.exit(1);
 }
@@ -112,7 +118,7 @@ try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`Configuration error: ${error.message}\n`);
+  writeConfigurationError(error.message);
   process.exit(1);
 }
 const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);

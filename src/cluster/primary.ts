@@ -15,7 +15,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { callerSharesPolicy, type Config } from '../config.js';
+import { callerSharesPolicy, writeConfigurationError, type Config } from '../config.js';
 import { HostMetrics, type WorkerMetrics } from '../observability/clusterMetrics.js';
 import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
 import { HostCallerShares } from './callerShares.js';
@@ -120,7 +120,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       if (callerShares?.receive(worker, message)) return;
       if (message?.type === 'gateway:start-failed') {
         // One line for the process, however many workers meet the same failure.
-        if (!startFailureWritten) process.stderr.write(`Configuration error: ${message.line}\n`);
+        if (!startFailureWritten) writeConfigurationError(message.line);
         startFailureWritten = true;
         return;
       }
