@@ -215,8 +215,9 @@ export type PaymentReference = {
   /**
    * Whether the check digits are right: by the type's rule for `MOD10` and
    * `FINNISH_7_3_1`; for a type this gateway does not know, by ISO 11649
-   * (mod 97) when the number is a creditor reference (`RF` and two check
-   * digits), and null otherwise.
+   * (mod 97, check digits 02 to 98) when the number is a creditor reference
+   * (`RF` and two check digits), and null otherwise. The spaces of a printed
+   * number are read past.
    */
   valid?: Maybe<Scalars['Boolean']['output']>;
 };

@@ -41,9 +41,10 @@ export function hasValidCheckDigit(type: string, reference: string): boolean | n
     const compact = compactReference(reference);
     return isCreditorReference(compact) ? isValidCreditorReference(compact) : null;
   }
-  if (!/^[0-9]{2,}$/.test(reference)) return false;
-  const base = reference.slice(0, -1);
-  return check(base) === reference.charCodeAt(reference.length - 1) - 48;
+  // Printed, the number comes in groups (`formatted`): the spaces are not digits.
+  const digits = compactReference(reference);
+  if (!/^[0-9]{2,}$/.test(digits)) return false;
+  return check(digits.slice(0, -1)) === digits.charCodeAt(digits.length - 1) - 48;
 }
 
 // A Map: the type is the issuer's text, and `constructor` or `__proto__`
@@ -73,11 +74,19 @@ export function isCreditorReference(compact: string): boolean {
   return CREDITOR_REFERENCE.test(compact);
 }
 
-/** ISO 11649: the first four characters moved to the end, read as a number (A = 10 … Z = 35), leave 1 modulo 97. */
+/**
+ * ISO 11649: the first four characters moved to the end, read as a number
+ * (A = 10 … Z = 35), leave 1 modulo 97, and the check digits are 02 to 98
+ * (`98 − remainder`). 00, 01 and 99 leave 1 too, for the body whose right
+ * digits are 97, 98 and 02: no creditor reference carries them.
+ */
 export function isValidCreditorReference(compact: string): boolean {
+  const checkDigits = Number(compact.slice(2, 4));
   return (
     isCreditorReference(compact) &&
     compact.length <= MAX_CREDITOR_REFERENCE_LENGTH &&
+    checkDigits >= 2 &&
+    checkDigits <= 98 &&
     mod97(compact.slice(4) + compact.slice(0, 4)) === 1
   );
 }

@@ -25,12 +25,21 @@ describe('check digits', () => {
     ['FINNISH_7_3_1', '1234561', true],
     ['FINNISH_7_3_1', '1234562', false],
     ['FINNISH_7_3_1', '121', false],
+    // The printed form, grouped as `formatted` groups it.
+    ['MOD10', '12345 67897', true],
+    ['FINNISH_7_3_1', '12 34561', true],
+    ['FINNISH_7_3_1', '12 34562', false],
     ['MOD10', '12a4', false],
     // A type the gateway does not know: a creditor reference is checked by ISO 11649.
     ['RF', 'RF18539007547034', true],
     ['ISO11649', 'rf18 5390 0754 7034', true],
     ['RF', 'RF19539007547034', false],
     ['RF', 'RF18539007547043', false],
+    // Mod 97 leaves 1, but ISO 11649's check digits are 02 to 98: the bodies 54, 72 and 36 carry RF98, RF97 and RF02.
+    ['RF', 'RF0154', false],
+    ['RF', 'RF0072', false],
+    ['RF', 'RF9936', false],
+    ['RF', 'RF9854', true],
     // Right check digits, but a body of 22: longer than ISO 11649 allows.
     ['RF', creditorReference('1'.repeat(22)), false],
     // A type named like something every object has is still a type without a known check.
