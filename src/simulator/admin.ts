@@ -6,7 +6,7 @@
  * Routes:
  *
  * - `GET /__admin/faults` → `{ faults: FaultRuleState[] }`
- * - `POST /__admin/faults` with a FaultRule as JSON → 201 `{ id }` (400 if invalid)
+ * - `POST /__admin/faults` with a FaultRule as JSON → 201 `{ id }` (400 if invalid, 413 over 64 KiB)
  * - `DELETE /__admin/faults` → 204, all rules removed
  * - `DELETE /__admin/faults/{id}` → 204, or 404 for an unknown id
  * - `GET /__admin/log[?route=name]` → `{ entries: RequestLogEntry[] }`
@@ -21,6 +21,7 @@ import { hasBasicCredentials } from './basicAuth.js';
 import type { Credentials } from './endpoints.js';
 import type { Latency } from './handleApi.js';
 import type { FaultController, FaultRule } from './faults.js';
+import { MAX_TIMER_MS } from './faultRule.js';
 import type { ConcurrencyGauge } from './gauge.js';
 import type { RequestLog } from './requestLog.js';
 import { ROUTE_NAMES, type RouteName } from './routes.js';
@@ -59,6 +60,9 @@ export async function handleAdmin(
   }
   try {
     const body = await readBody(req);
+    if (body === undefined) {
+      return fail(res, 413, `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+    }
     if (path === 'faults' && method === 'GET')
       return send(res, 200, { faults: admin.faults.list() });
     if (path === 'faults' && method === 'POST')
@@ -130,24 +134,27 @@ export function parseLatency(input: unknown): Partial<Latency> {
   for (const key of ['fixedMs', 'jitterMs'] as const) {
     const value = (input as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new TypeError(`${key} must be a number of at least 0 (got ${JSON.stringify(value)}).`);
+    if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMER_MS)) {
+      throw new TypeError(
+        `${key} must be a number from 0 to ${MAX_TIMER_MS} (got ${JSON.stringify(value)}).`,
+      );
     }
     result[key] = value;
   }
   return result;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or undefined when it is over MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even when too large: leaving the loop early would
+  // destroy the socket before the 413 is written.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new TypeError(`The request body must be at most ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size <= MAX_BODY_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined;
 }
 
 function send(res: ServerResponse, status: number, body?: unknown): void {

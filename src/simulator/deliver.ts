@@ -28,32 +28,31 @@ export async function deliver(
 ): Promise<void> {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(status, { ...headers, 'content-length': String(length) });
-  if (!options.bytesPerSecond && !options.truncate) {
-    if (typeof body === 'string') {
-      res.end(body);
-      return;
-    }
-    for (const chunk of body.chunks()) {
-      if (res.destroyed) return;
-      if (!res.write(chunk)) await drained(res);
-    }
-    res.end();
-    return;
+  const chunks = firstBytes(
+    typeof body === 'string' ? [Buffer.from(body)] : body.chunks(),
+    options.truncate ? Math.floor(length / 2) : length,
+  );
+  for (const chunk of chunks) {
+    if (options.bytesPerSecond) await drip(res, chunk, options.bytesPerSecond, options.signal);
+    else if (!res.destroyed && !res.write(chunk)) await drained(res);
+    if (res.destroyed) return;
   }
-  let bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.concat([...body.chunks()]);
-  if (options.truncate) bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
-  if (options.bytesPerSecond) {
-    await drip(res, bytes, options.bytesPerSecond, options.signal);
-  } else {
-    res.write(bytes);
-  }
-  if (res.destroyed) return;
   if (options.truncate) {
     // Flush what we have, then close: the client sees fewer bytes than Content-Length said.
     res.socket?.end();
     return;
   }
   res.end();
+}
+
+/** The chunks up to `limit` bytes, one at a time: a 50 MiB body is never held at once. */
+function* firstBytes(chunks: Iterable<Buffer>, limit: number): Generator<Buffer> {
+  let left = limit;
+  for (const chunk of chunks) {
+    if (left <= 0) return;
+    yield chunk.length <= left ? chunk : chunk.subarray(0, left);
+    left -= chunk.length;
+  }
 }
 
 // Ten ticks a second for fast rates; one byte per tick for rates under 10 B/s.

@@ -50,6 +50,11 @@ export function answer(
   if (request.method !== 'GET') {
     return errorReply(405, `Only GET is supported here (got ${request.method}).`, { allow: 'GET' });
   }
+  // One value each: a server that joined repeated values would read `a,b`.
+  const repeated = ['auditUser', 'page', 'size'].find(
+    (name) => request.query.getAll(name).length > 1,
+  );
+  if (repeated) return errorReply(400, `The query parameter ${repeated} must be given once.`);
   const auditUser = request.query.get('auditUser');
   if (auditUser === null || auditUser === '') {
     return errorReply(400, 'The query parameter auditUser is required.');

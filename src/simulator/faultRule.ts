@@ -3,6 +3,7 @@
  * process) and from the admin endpoint (as JSON), so both go through the
  * same schema and fail with the same messages.
  */
+import { validateHeaderValue } from 'node:http';
 import { z } from 'zod';
 import { ROUTE_NAMES, type RouteName } from './routes.js';
 
@@ -75,8 +76,19 @@ export interface FaultRule {
   redirectTo?: string;
 }
 
-const httpStatus = z.number().int().min(100).max(599);
+// 1xx are interim answers: Node sends them without ending the request.
+const httpStatus = z.number().int().min(200).max(599);
 const positiveInt = z.number().int().positive();
+// Node's timers take a longer delay as 1 ms.
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const delayMs = z.number().min(0).max(MAX_TIMER_MS);
+// Truncated or dripped bodies are built chunk by chunk, but each still takes the client's memory.
+const MAX_OVERSIZE_BYTES = 256 * 1024 * 1024;
+// A value Node refuses to write would answer every matched request with 500 instead.
+const headerValue = z
+  .string()
+  .min(1)
+  .refine(isHeaderValue, { message: 'must be a valid HTTP header value' });
 
 const schema = z
   .strictObject({
@@ -84,25 +96,28 @@ const schema = z
     id: z.string().min(1).optional(),
     times: positiveInt.optional(),
     probability: z.number().min(0).max(1).optional(),
-    latencyMs: z.number().min(0).optional(),
-    jitterMs: z.number().min(0).optional(),
+    latencyMs: delayMs.optional(),
+    jitterMs: delayMs.optional(),
     status: httpStatus.optional(),
     statuses: z.array(httpStatus).min(1).optional(),
-    retryAfter: z.string().min(1).optional(),
+    retryAfter: headerValue.optional(),
     hang: z.literal(true).optional(),
     slowBodyBytesPerSecond: positiveInt.optional(),
     invalidJson: z.literal(true).optional(),
     html: z.literal(true).optional(),
     body: z.string().optional(),
-    contentType: z.string().min(1).optional(),
-    oversizeBytes: z.number().int().min(2).optional(),
+    contentType: headerValue.optional(),
+    oversizeBytes: z.number().int().min(2).max(MAX_OVERSIZE_BYTES).optional(),
     truncateBody: z.literal(true).optional(),
     reset: z.literal(true).optional(),
     notHttp: z.literal(true).optional(),
-    redirectTo: z.string().min(1).optional(),
+    redirectTo: headerValue.optional(),
   })
   .refine((rule) => rule.status === undefined || rule.statuses === undefined, {
     message: 'Give either status or statuses, not both.',
+  })
+  .refine((rule) => rule.jitterMs === undefined || rule.latencyMs !== undefined, {
+    message: 'jitterMs adds to latencyMs: give latencyMs too.',
   })
   .refine(
     (rule) =>
@@ -130,4 +145,13 @@ export function parseFaultRule(input: unknown): FaultRule {
   return Object.fromEntries(
     Object.entries(result.data).filter(([, value]) => value !== undefined),
   ) as FaultRule;
+}
+
+function isHeaderValue(value: string): boolean {
+  try {
+    validateHeaderValue('x', value);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -37,7 +37,7 @@ export const FIXTURES = {
   customerBigId: '90071992547409931',
   /** Top-level account of `customerBigId`, a 20-digit id. */
   accountBigIdParent: '12345678901234567890',
-  /** 17-digit id that a double cannot hold (it would read back as …932); child of `accountBigIdParent`. */
+  /** 17-digit id that a double cannot hold (a double holds …936, printed as …940); child of `accountBigIdParent`. */
   accountBigId: '90071992547409933',
   /** 20-digit id beyond 2^64; child of `accountBigIdParent`. */
   accountBeyond64Bits: '98765432109876543210',

@@ -5,11 +5,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliver, type Body } from './deliver.js';
+import { hasBasicCredentials } from './basicAuth.js';
 import { answer, type Credentials } from './endpoints.js';
 import { HTML_PAGE, INVALID_JSON, oversizeJson } from './faultBodies.js';
 import type { FaultController, FaultDecision } from './faults.js';
 import type { ConcurrencyGauge } from './gauge.js';
 import type { Random } from './random.js';
+import { MAX_TIMER_MS } from './faultRule.js';
 import { errorReply } from './reply.js';
 import type { RequestLog } from './requestLog.js';
 import { matchRoute, type RouteMatch } from './routes.js';
@@ -75,7 +77,8 @@ export async function handleApi(
       : jittered(context.random, context.latency().fixedMs, context.latency().jitterMs);
   if (delayMs > 0) {
     try {
-      await sleep(delayMs, undefined, { signal: context.signal });
+      // Fixed and jitter each fit a timer; together they may not, and a longer timer fires at once.
+      await sleep(Math.min(delayMs, MAX_TIMER_MS), undefined, { signal: context.signal });
     } catch {
       return;
     }
@@ -106,8 +109,13 @@ function respond(
   fault: FaultDecision | undefined,
   context: ApiContext,
 ): { status: number; headers: Record<string, string>; body: Body } {
-  const rule = fault?.rule;
-  const status = fault?.status;
+  const { username, password } = context.credentials;
+  // A fault that shapes the answer stands for the issuer failing: a request
+  // without the credentials gets its 401 all the same, so a fault test
+  // cannot pass for a gateway that stopped sending them.
+  const authorized = hasBasicCredentials(req.headers.authorization, username, password);
+  const rule = authorized ? fault?.rule : undefined;
+  const status = authorized ? fault?.status : undefined;
   if (rule?.redirectTo !== undefined) {
     const redirectStatus = status !== undefined && status >= 300 && status < 400 ? status : 302;
     return { status: redirectStatus, headers: { location: rule.redirectTo }, body: '' };

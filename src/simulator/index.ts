@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { ADMIN_PREFIX, handleAdmin } from './admin.js';
+import { ADMIN_PREFIX, handleAdmin, parseLatency } from './admin.js';
 import { FaultController } from './faults.js';
 import { ConcurrencyGauge } from './gauge.js';
 import { handleApi, type Latency } from './handleApi.js';
@@ -74,16 +74,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seed = options.seed ?? 1;
   const username = options.username ?? 'gateway';
   const password = options.password ?? 'simulator';
-  const startLatency: Latency = {
-    fixedMs: options.latency?.fixedMs ?? 0,
-    jitterMs: options.latency?.jitterMs ?? 0,
-  };
+  const startLatency: Latency = { fixedMs: 0, jitterMs: 0, ...parseLatency(options.latency ?? {}) };
   let latency = { ...startLatency };
-  const setLatency = (next: Partial<Latency>): void => {
-    latency = {
-      fixedMs: next.fixedMs ?? latency.fixedMs,
-      jitterMs: next.jitterMs ?? latency.jitterMs,
-    };
+  const setLatency = (update: Partial<Latency>): void => {
+    latency = { ...latency, ...parseLatency(update) };
   };
 
   const data = createSimulatorData(seed);
@@ -201,7 +195,8 @@ export async function startBuiltInSimulator(
   logger: Pick<Logger, 'info'>,
 ): Promise<Simulator> {
   const { username, password } = credentials;
-  const simulator = await startSimulator({ username, password });
+  // Nothing reads its log, and every entry keeps the request's headers.
+  const simulator = await startSimulator({ username, password, maxLogEntries: 1000 });
   logger.info({ url: simulator.url }, 'built-in Enfuce simulator listening');
   return simulator;
 }

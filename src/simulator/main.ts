@@ -6,6 +6,7 @@
  * SIMULATOR_LATENCY_MS / SIMULATOR_JITTER_MS (0), SIMULATOR_USERNAME /
  * SIMULATOR_PASSWORD (gateway / simulator), SIMULATOR_KEEP_ALIVE_TIMEOUT_MS.
  */
+import { MAX_TIMER_MS } from './faultRule.js';
 import { startSimulator } from './index.js';
 
 function integer(
@@ -25,14 +26,15 @@ function integer(
 const simulator = await startSimulator({
   port: integer('SIMULATOR_PORT', 4010, 65535),
   host: process.env.SIMULATOR_HOST || '127.0.0.1',
-  seed: integer('SIMULATOR_SEED', 1),
+  // The dataset's random stream takes 32 bits of the seed.
+  seed: integer('SIMULATOR_SEED', 1, 2 ** 32 - 1),
   latency: {
-    fixedMs: integer('SIMULATOR_LATENCY_MS', 0),
-    jitterMs: integer('SIMULATOR_JITTER_MS', 0),
+    fixedMs: integer('SIMULATOR_LATENCY_MS', 0, MAX_TIMER_MS),
+    jitterMs: integer('SIMULATOR_JITTER_MS', 0, MAX_TIMER_MS),
   },
   username: process.env.SIMULATOR_USERNAME || undefined,
   password: process.env.SIMULATOR_PASSWORD || undefined,
-  keepAliveTimeoutMs: integer('SIMULATOR_KEEP_ALIVE_TIMEOUT_MS', undefined),
+  keepAliveTimeoutMs: integer('SIMULATOR_KEEP_ALIVE_TIMEOUT_MS', undefined, MAX_TIMER_MS),
 });
 
 // The password is left out on purpose: logs are shared, and it is in the environment anyway.

@@ -105,15 +105,20 @@ class Dataset implements SimulatorData {
     cache: Map<string, AccountRecord[]>,
     slots: Map<string, AccountSlot[]>,
     key: string,
-  ): AccountRecord[] {
+  ): readonly AccountRecord[] {
     let list = cache.get(key);
     if (!list) {
-      list = (slots.get(key) ?? []).map(materialise);
+      const of = slots.get(key);
+      // An id with nothing is not kept: any caller may ask for any number of them.
+      if (!of) return NOTHING;
+      list = of.map(materialise);
       cache.set(key, list);
     }
     return list;
   }
 }
+
+const NOTHING: readonly AccountRecord[] = Object.freeze([]);
 
 function materialise(slot: AccountSlot): AccountRecord {
   slot.record ??= slot.build();

@@ -93,6 +93,19 @@ describe('authentication and parameters', () => {
     expect(empty.status).toBe(400);
   });
 
+  it.each(['auditUser', 'page', 'size'])('answers 400 for a repeated %s', async (name) => {
+    const response = await simulatorGet(
+      sim,
+      `/account/v4/customer/${FIXTURES.customerWith75}?auditUser=a&${name}=1&${name}=2`,
+      { auditUser: null },
+    );
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text)).toEqual({
+      status: 400,
+      message: `The query parameter ${name} must be given once.`,
+    });
+  });
+
   it.each([
     ['size', '0'],
     ['size', '101'],
@@ -489,6 +502,15 @@ describe('the seeded dataset', () => {
     expect(c.account(FIXTURES.accountExactAmounts)?.balance).toBe('1234.50');
   });
 
+  it('keeps nothing for ids it does not have: any caller may ask for any number of them', () => {
+    const data = createSimulatorData(3);
+    const unknown = ['9'.repeat(32), '8'.repeat(32)];
+    expect(data.accountsOf(unknown[0]!)).toEqual([]);
+    // One shared empty list, not one kept per id asked for.
+    expect(data.accountsOf(unknown[1]!)).toBe(data.accountsOf(unknown[0]!));
+    expect(data.subAccountsOf(unknown[1]!)).toBe(data.accountsOf(unknown[0]!));
+  });
+
   it('has thousands of customers of both roles and hierarchies across pages and customers', () => {
     const { data } = sim;
     expect(data.customerCount).toBeGreaterThanOrEqual(2000);
@@ -611,6 +633,32 @@ describe('faults', () => {
       /either status or statuses/,
     );
     expect(() => sim.faults.add({ probability: 2 })).toThrow(/probability/);
+  });
+
+  it.each([
+    // A longer timer fires after 1 ms.
+    [{ latencyMs: 2 ** 31 }, /latencyMs/],
+    [{ latencyMs: 1, jitterMs: 2 ** 31 }, /jitterMs/],
+    [{ jitterMs: 5 }, /give latencyMs too/],
+    // An interim status never ends the request.
+    [{ status: 103 }, /status/],
+    [{ statuses: [503, 101] }, /statuses\.1/],
+    // Node would refuse to write them, answering 500 instead.
+    [{ status: 429, retryAfter: '1\n' }, /retryAfter: must be a valid HTTP header value/],
+    [{ body: 'x', contentType: 'text/plain\r\nx-injected: 1' }, /contentType/],
+    [{ redirectTo: 'https://example.org/€' }, /redirectTo/],
+    [{ oversizeBytes: 256 * 1024 * 1024 + 1 }, /oversizeBytes/],
+  ])('refuses %j', (rule, message) => {
+    expect(() => sim.faults.add(rule)).toThrow(message);
+    expect(sim.faults.list()).toEqual([]);
+  });
+
+  it('answers a request without credentials 401, not the status a rule gives', async () => {
+    sim.faults.add({ route: 'accountV4', statuses: [503, 503] });
+    const withoutCredentials = await simulatorGet(sim, accountPath, { credentials: null });
+    expect(withoutCredentials.status).toBe(401);
+    expect(withoutCredentials.headers['www-authenticate']).toBe('Basic realm="enfuce"');
+    expect((await simulatorGet(sim, accountPath)).status).toBe(503);
   });
 
   it('hangs until the simulator closes, and close still resolves', async () => {
@@ -894,6 +942,25 @@ describe('admin endpoint', () => {
     await admin('POST', 'faults', { status: 500 });
     expect((await admin('DELETE', 'faults')).status).toBe(204);
     expect(sim.faults.list()).toEqual([]);
+  });
+
+  it('answers 413 to a body over 64 KiB rather than dropping the connection', async () => {
+    const response = await admin('POST', 'faults', { body: 'x'.repeat(64 * 1024) });
+    expect(response).toEqual({
+      status: 413,
+      body: { status: 413, message: 'The request body must be at most 65536 bytes.' },
+    });
+    expect(sim.faults.list()).toEqual([]);
+  });
+
+  it('refuses a latency a timer cannot wait for', async () => {
+    const response = await admin('PUT', 'latency', { fixedMs: 2 ** 31 });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toBe(
+      'fixedMs must be a number from 0 to 2147483647 (got 2147483648).',
+    );
+    expect(() => sim.setLatency({ jitterMs: -1 })).toThrow(/jitterMs/);
+    expect((await admin('GET', 'latency')).body).toEqual({ fixedMs: 0, jitterMs: 0 });
   });
 
   it('refuses an invalid rule with 400', async () => {
