@@ -261,6 +261,8 @@ function createApollo(
     ...(config.graphqlJit
       ? { gateway: jitGateway(schema, { compileAfterRuns: config.graphqlJitAfter }) }
       : { schema }),
+    // Apollo's own lines (a plugin that threw, a failed start) as JSON, redacted like the rest.
+    logger,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,

@@ -69,8 +69,9 @@ export class CallerShares implements CallerLedger {
     return calls.consume(sub).then(
       () => undefined,
       (spent: unknown) => {
-        if (!(spent instanceof RateLimiterRes)) throw spent;
+        // The place is freed whatever failed: the request does not run.
         this.#freePlace(sub);
+        if (!(spent instanceof RateLimiterRes)) throw spent;
         return callsSpent(spent);
       },
     );

@@ -38,6 +38,17 @@ describe('request logging and request ids', () => {
   const account = (id: string, headers: Record<string, string> = {}) =>
     harness.execute(ACCOUNT, { id }, headers);
 
+  it("writes Apollo Server's own lines as the gateway's JSON lines, not to the console", () => {
+    const consoleError = vi.spyOn(console, 'error');
+    harness.gateway.apollo.logger.error('Unexpected error processing request: boom');
+    const consoleLines = consoleError.mock.calls.length;
+    consoleError.mockRestore();
+    expect(consoleLines).toBe(0);
+    expect(lines()).toEqual([
+      expect.objectContaining({ level: 50, msg: 'Unexpected error processing request: boom' }),
+    ]);
+  });
+
   it("keeps the caller's x-request-id: in the answer, upstream and in the log line", async () => {
     const reply = await account(FIXTURES.accountExactAmounts, {
       authorization: `Bearer ${token}`,

@@ -5,6 +5,7 @@
  * way server.ts drives it: `admit` inside the handler `guard` wraps.
  */
 import { GraphQLError } from 'graphql';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../../src/context.js';
 import { CallerLimits } from '../../src/http/callerLimits.js';
@@ -58,6 +59,7 @@ function making(context: GatewayContext, calls: number, done: Promise<void> = Pr
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe('caller limits: requests running at once', () => {
@@ -175,6 +177,15 @@ describe('caller limits: upstream calls a minute', () => {
     vi.advanceTimersByTime(60_000);
     await limits.admit(contextOf('alice'));
     expect(limited).toEqual(['calls']);
+  });
+
+  it('gives back the place when the count itself fails', async () => {
+    vi.spyOn(RateLimiterMemory.prototype, 'consume').mockRejectedValueOnce(new Error('count lost'));
+    const shares = new CallerShares({ maxInFlight: 1, callsPerMinute: 5 });
+    await expect(shares.enter('alice')).rejects.toThrow('count lost');
+    // The one place is free again: the failed request never ran.
+    expect(await shares.enter('alice')).toBeUndefined();
+    expect(await shares.enter('alice')).toMatchObject({ reason: 'in_flight' });
   });
 
   it('excuses a request that never ran: its place is free and its call given back', async () => {
