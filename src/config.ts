@@ -158,28 +158,36 @@ const integer = (min: number, max: number) =>
 const boolean = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-const httpUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
-  }
-  if (url.username || url.password) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials',
-    });
-  }
-  // A bare `?` or `#` leaves `search` and `hash` empty: the text decides.
-  if (url.search || url.hash || /[?#]/.test(value)) {
-    ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
-  }
-});
+/**
+ * An absolute http(s) URL without credentials or a fragment. A query only
+ * where the URL is used as is: the client and the span exporter append
+ * paths, which a query would end up before.
+ */
+const httpUrl = ({ query }: { query: 'allowed' | 'refused' }) =>
+  z.string().superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not contain credentials',
+      });
+    }
+    // A bare `?` or `#` leaves `search` and `hash` empty: the text decides.
+    if (query === 'refused' && (url.search || url.hash || /[?#]/.test(value))) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
+    } else if (url.hash || value.includes('#')) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a fragment' });
+    }
+  });
 
 // Comma-separated browser origins, each exactly as a browser sends it in
 // `Origin` (scheme, host, optional port; no path), so matching stays exact.
@@ -239,10 +247,10 @@ export const ENV_SCHEMA = z.object({
   GRAPHQL_JIT: boolean.default(false),
   GRAPHQL_JIT_AFTER: integer(0, 1_000_000).default(1),
   FEDERATED_TRACING: boolean.default(false),
-  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl({ query: 'refused' }).optional(),
   OTEL_SERVICE_NAME: nonEmpty.default('enfuce-graphql-gateway'),
   METRICS_OPERATION_NAMES: nameList.optional(),
-  ENFUCE_BASE_URL: httpUrl.optional(),
+  ENFUCE_BASE_URL: httpUrl({ query: 'refused' }).optional(),
   // Basic authentication splits user and password at the first colon.
   ENFUCE_USERNAME: nonEmpty
     .refine((name) => !name.includes(':'), 'must not contain ":"')
@@ -261,7 +269,8 @@ export const ENV_SCHEMA = z.object({
   ),
   MAX_UPSTREAM_CALLS_PER_OPERATION: integer(1, 100_000).default(CLIENT_DEFAULTS.maxCallsPerScope),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  AUTH_JWKS_URL: httpUrl.optional(),
+  // Some identity providers name the key set by a query (`?appid=`, `?client_id=`).
+  AUTH_JWKS_URL: httpUrl({ query: 'allowed' }).optional(),
   AUTH_ISSUER: nonEmpty.optional(),
   AUTH_AUDIENCE: nonEmpty.optional(),
   AUTH_MAX_TOKEN_AGE_SECONDS: integer(0, 31_536_000).default(0),

@@ -132,6 +132,17 @@ describe('upstream credentials and retries', () => {
 });
 
 describe('other URL variables', () => {
+  it('takes a key set named by a query, as some identity providers publish it, and keeps the query', () => {
+    const url = 'https://login.example/tenant/discovery/v2.0/keys?appid=6731de76';
+    expect(loadConfig({ AUTH_JWKS_URL: url }).auth.jwksUrl).toBe(url);
+    expect(refusal({ AUTH_JWKS_URL: `${url}#keys` })).toBe(
+      'AUTH_JWKS_URL must not contain a fragment',
+    );
+    expect(refusal({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/?tenant=a' })).toBe(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must not contain a query or fragment',
+    );
+  });
+
   it.each(['AUTH_JWKS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])(
     'refuses credentials in %s without repeating them',
     (name) => {
