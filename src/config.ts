@@ -379,7 +379,10 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
     );
   }
   if (auth.disabled) {
-    warnings.push('AUTH_DISABLED=true: every caller reaches the issuer without a token');
+    const ignored = auth.jwtSecret || auth.jwksUrl;
+    warnings.push(
+      `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored ? '; AUTH_JWT_SECRET and AUTH_JWKS_URL are ignored, and with them the per-caller limits' : ''}`,
+    );
   }
   if (cursorSecret === BUILT_IN_CURSOR_SECRET) {
     warnings.push(

@@ -297,7 +297,11 @@ describe('start-up warnings', () => {
 
   it.each([
     [{ AUTH_JWT_SECRET: SECRET }, /^CURSOR_SECRET is unset/],
-    [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true/],
+    [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true: [^;]*$/],
+    [
+      { ...SEALED, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: SECRET },
+      /^AUTH_DISABLED=true: .*; AUTH_JWT_SECRET and AUTH_JWKS_URL are ignored, and with them the per-caller limits$/,
+    ],
     [
       {
         ...SEALED,
