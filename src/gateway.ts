@@ -81,10 +81,11 @@ export interface Gateway {
   /**
    * Drops readiness at once, keeps serving for `delayMs` (so load balancers
    * notice), then stops taking connections, lets in-flight requests finish
-   * and closes the upstream pool. Connections still open
-   * `SHUTDOWN_GRACE_MS` after the call are cut off.
+   * and closes the upstream pool. Connections still open `graceMs`
+   * (default `SHUTDOWN_GRACE_MS`) after the call are cut off; `cutOff`
+   * says whether any were.
    */
-  close(options?: { delayMs?: number }): Promise<void>;
+  close(options?: { delayMs?: number; graceMs?: number }): Promise<{ cutOff: boolean }>;
 }
 
 export async function createGateway(
@@ -135,8 +136,10 @@ export async function createGateway(
   observeRequests(app, summaryListeners);
 
   const apollo = createApollo(config, logger, onSimulator);
-  // When close() began; apollo.stop() called on its own starts the grace then.
+  // When close() began, and its grace; apollo.stop() called on its own starts the grace then.
   let closingAt: number | undefined;
+  let graceMs = config.operations.shutdownGraceMs;
+  let cutOff = false;
   apollo.addPlugin({
     async serverWillStart() {
       return {
@@ -146,13 +149,16 @@ export async function createGateway(
         // counts from close(), as the process entry's counts from the
         // signal, not from the end of the delay.
         async drainServer() {
-          const deadline = (closingAt ?? performance.now()) + config.operations.shutdownGraceMs;
-          const cutOff = setTimeout(
-            () => app.server.closeAllConnections(),
+          const deadline = (closingAt ?? performance.now()) + graceMs;
+          const timer = setTimeout(
+            () => {
+              cutOff = true;
+              app.server.closeAllConnections();
+            },
             Math.max(0, deadline - performance.now()),
           );
           await app.close();
-          clearTimeout(cutOff);
+          clearTimeout(timer);
         },
       };
     },
@@ -200,15 +206,17 @@ export async function createGateway(
       ready = true;
       return address;
     },
-    async close({ delayMs = 0 } = {}) {
+    async close(options = {}) {
       ready = false;
       closingAt = performance.now();
+      graceMs = options.graceMs ?? config.operations.shutdownGraceMs;
+      const delayMs = options.delayMs ?? 0;
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       // Stopping Apollo drains the HTTP server (the plugin above).
       await apollo.stop();
       // A request cut off at the grace period may still wait for the issuer.
-      const graceLeft = closingAt + config.operations.shutdownGraceMs - performance.now();
-      await client.close(Math.max(0, graceLeft));
+      await client.close(Math.max(0, closingAt + graceMs - performance.now()));
+      return { cutOff };
     },
   };
 }

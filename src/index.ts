@@ -75,24 +75,34 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     stopping = true;
     logger.info({ signal, delayMs: shutdownDelayMs, graceMs: shutdownGraceMs }, 'draining');
     const deadline = Date.now() + shutdownGraceMs;
+    // Should the drain itself hang.
     setTimeout(() => {
-      logger.error({ graceMs: shutdownGraceMs }, 'requests still open after the grace period');
+      logger.error({ graceMs: shutdownGraceMs }, 'the drain did not end within the grace period');
       process.exit(1);
     }, shutdownGraceMs).unref();
-    await gateway.close({ delayMs: shutdownDelayMs });
-    // Every request was answered: a collector that cannot take the last
-    // spans, or takes them and never answers, is worth a line, not a failed
-    // shutdown. Whatever is left of the grace period bounds it, less a
-    // margin for the lines below.
+    // Connections still open are cut a little before the deadline: the
+    // requests they held end as abandoned, with their log lines, and their
+    // spans go out with the rest.
+    const margin = Math.min(500, shutdownGraceMs / 4);
+    const { cutOff } = await gateway.close({
+      delayMs: shutdownDelayMs,
+      graceMs: shutdownGraceMs - margin,
+    });
+    if (cutOff) {
+      logger.error({ graceMs: shutdownGraceMs }, 'requests still open after the grace period');
+    }
+    // A collector that cannot take the last spans, or takes them and never
+    // answers, is worth a line, not a failed shutdown. Whatever is left of
+    // the grace period bounds it, less a margin for the lines below.
     if (stopTracing) {
-      const left = AbortSignal.timeout(Math.max(0, deadline - Date.now() - 250));
+      const left = AbortSignal.timeout(Math.max(0, deadline - Date.now() - margin / 2));
       await untilAborted(stopTracing(), left).catch((error: Error) =>
         logger.warn({ reason: error.message }, 'could not send the last spans'),
       );
     }
     await simulator?.close();
     logger.info('stopped');
-    process.exit(0);
+    process.exit(cutOff ? 1 : 0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

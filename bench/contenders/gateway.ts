@@ -21,5 +21,10 @@ runChild(async () => {
   });
   const gateway = await createGateway(config, { simulatorUrl: upstream.url });
   const url = await gateway.listen();
-  return { url, close: () => gateway.close() };
+  return {
+    url,
+    close: async () => {
+      await gateway.close();
+    },
+  };
 });
