@@ -137,6 +137,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       'Traced',
       FIXTURES.accountExactAmounts,
       CALLER_TRACE,
+      { tracestate: 'caller=a1, bad entry' },
     );
     expect(JSON.parse(reply).errors).toBeUndefined();
     const invented = await harness.execute('query Invented { __typename }');
@@ -219,6 +220,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // The issuer receives the trace context with the call.
     const [call] = harness.simulator.log.entries('accountV4');
     expect(call!.headers.traceparent).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-01$`));
+    // With the caller's tracestate, as W3C Trace Context asks, its malformed entry dropped.
+    expect(call!.headers.tracestate).toBe('caller=a1');
     // No credential travels in span attributes.
     expect(JSON.stringify(spans)).not.toContain(harness.simulator.password);
     expect(JSON.stringify(spans)).not.toContain('Basic ');
