@@ -88,7 +88,9 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       if (question.worker === worker) question.settle({ metrics: [] });
     }
   };
-  const hostMetrics = new HostMetrics();
+  const hostMetrics = new HostMetrics({
+    operationNames: config.operations.metricsOperationNames,
+  });
   const askWorkers = async () => {
     const workers = [...listening];
     const answers = await Promise.all(workers.map(metricsOf));

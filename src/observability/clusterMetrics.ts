@@ -8,6 +8,11 @@
  * then count the surviving workers' whole totals again as new traffic.
  * Gauges describe the live processes only, so a dead worker's are dropped,
  * and so are those of a worker that does not answer.
+ *
+ * Each worker gives its own first 100 operation names a label value, and a
+ * dead worker's series stay: restarts would add 100 more each time. The
+ * host admits operation names as one process does, and sums the rest into
+ * `(other)`.
  */
 import {
   AggregatorRegistry,
@@ -15,6 +20,13 @@ import {
   type MetricObjectWithValues,
   type MetricValue,
 } from 'prom-client';
+import {
+  OPERATION_ANONYMOUS,
+  OPERATION_NONE,
+  OPERATION_OTHER,
+  OperationNames,
+  type OperationNamesOptions,
+} from './metrics.js';
 
 export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
@@ -23,6 +35,7 @@ export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 const SAME_IN_EVERY_WORKER: Record<string, Aggregator> = { process_max_fds: 'first' };
 
 export class HostMetrics {
+  readonly #operationNames: OperationNames;
   /** Each live worker's last answer, by worker id. */
   readonly #last = new Map<number, WorkerMetrics>();
   /** The counters and histograms of workers that died, added up. */
@@ -32,6 +45,10 @@ export class HostMetrics {
   /** Folds one at a time, each onto the last one's result. */
   #folding = Promise.resolve();
 
+  constructor(options: OperationNamesOptions = {}) {
+    this.#operationNames = new OperationNames(options);
+  }
+
   /** Adds up the live workers' answers and what dead workers counted. */
   async aggregate(answers: Map<number, WorkerMetrics>): Promise<string> {
     const live: WorkerMetrics[] = [];
@@ -40,8 +57,9 @@ export class HostMetrics {
       // channel closed before its exit is known) or did not answer in time:
       // its counters and histograms stand at its last answer; its gauges say
       // how the process is now, which nobody knows, so they are left out.
-      if (metrics.length > 0) this.#last.set(worker, metrics);
-      live.push(metrics.length > 0 ? metrics : (this.#last.get(worker) ?? []).filter(isCumulative));
+      if (metrics.length > 0) this.#last.set(worker, this.#capOperations(metrics));
+      const last = this.#last.get(worker) ?? [];
+      live.push(metrics.length > 0 ? last : last.filter(isCumulative));
     }
     const all = [...live, this.#retired, ...this.#retiring].map((metrics) =>
       metrics.map((metric) => {
@@ -70,7 +88,27 @@ export class HostMetrics {
     });
     return this.#folding;
   }
+
+  #capOperations(metrics: WorkerMetrics): WorkerMetrics {
+    return metrics.map((metric) =>
+      metric.values.some(({ labels }) => typeof labels.operation === 'string')
+        ? {
+            ...metric,
+            values: metric.values.map((value) => {
+              const { operation } = value.labels;
+              return typeof operation !== 'string' ||
+                FIXED_OPERATION_LABELS.has(operation) ||
+                this.#operationNames.admit(operation)
+                ? value
+                : { ...value, labels: { ...value.labels, operation: OPERATION_OTHER } };
+            }),
+          }
+        : metric,
+    );
+  }
 }
+
+const FIXED_OPERATION_LABELS = new Set([OPERATION_NONE, OPERATION_ANONYMOUS, OPERATION_OTHER]);
 
 /** Counters and histograms only grow. */
 function isCumulative({ type }: WorkerMetrics[number]): boolean {

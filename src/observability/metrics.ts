@@ -16,9 +16,8 @@ import {
 import { OPERATION_NAME } from '../config.js';
 import type { UpstreamPolicyView } from '../upstream/policy.js';
 
-export interface GatewayMetricsOptions {
-  /** Where the instruments and the process's default metrics go. @default a new Registry */
-  registry?: Registry;
+/** Which operation names get a label value of their own. */
+export interface OperationNamesOptions {
   /**
    * Distinct operation names that get their own label value; later ones
    * share `(other)`, so a client inventing names cannot grow the series.
@@ -32,6 +31,35 @@ export interface GatewayMetricsOptions {
    * @default none: the first `maxOperationNames` distinct names seen
    */
   operationNames?: readonly string[];
+}
+
+export interface GatewayMetricsOptions extends OperationNamesOptions {
+  /** Where the instruments and the process's default metrics go. @default a new Registry */
+  registry?: Registry;
+}
+
+/**
+ * The operation names that have a label value of their own: the fixed
+ * list, or else the first `maxOperationNames` distinct ones admitted.
+ */
+export class OperationNames {
+  readonly #names: Set<string>;
+  readonly #fixed: boolean;
+  readonly #max: number;
+
+  constructor(options: OperationNamesOptions = {}) {
+    this.#names = new Set(options.operationNames);
+    this.#fixed = options.operationNames !== undefined;
+    this.#max = options.maxOperationNames ?? 100;
+  }
+
+  /** Whether `name` has its own label value, admitting it while there is room. */
+  admit(name: string): boolean {
+    if (this.#names.has(name)) return true;
+    if (this.#fixed || this.#names.size >= this.#max) return false;
+    this.#names.add(name);
+    return true;
+  }
 }
 
 export interface GatewayMetrics {
@@ -92,9 +120,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   const registry = options.registry ?? new Registry();
   for (const metric of processMetrics()) registry.registerMetric(metric);
   const registers = [registry];
-  const maxNames = options.maxOperationNames ?? 100;
-  const names = new Set<string>(options.operationNames);
-  const namesAreFixed = options.operationNames !== undefined;
+  const names = new OperationNames(options);
   let policy: UpstreamPolicyView | undefined;
 
   // Gauges whose value is read at scrape time rather than pushed.
@@ -206,12 +232,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     operationLabel(name) {
       if (name === undefined) return OPERATION_NONE;
       if (name === null || name === '') return OPERATION_ANONYMOUS;
-      if (names.has(name)) return name;
-      if (namesAreFixed || names.size >= maxNames || !OPERATION_NAME.test(name)) {
-        return OPERATION_OTHER;
-      }
-      names.add(name);
-      return name;
+      return OPERATION_NAME.test(name) && names.admit(name) ? name : OPERATION_OTHER;
     },
     watchPolicy(view) {
       policy = view;

@@ -98,3 +98,56 @@ describe('HostMetrics', () => {
     expect(parseSamples(text).find((s) => s.name === 'requests_total')?.value).toBe(5);
   });
 });
+
+describe('HostMetrics: operation names across worker restarts', () => {
+  /** A worker that has labelled `count` names of its own, one request each, and one anonymous request. */
+  async function workerWithNames(prefix: string, count: number) {
+    const registry = new Registry();
+    const requests = new Counter({
+      name: 'requests_total',
+      help: 'h',
+      labelNames: ['operation'],
+      registers: [registry],
+    });
+    for (let i = 0; i < count; i++) requests.inc({ operation: `${prefix}${i}` });
+    requests.inc({ operation: '(anonymous)' });
+    return (await registry.getMetricsAsJSON()) as WorkerMetrics;
+  }
+
+  it('admits names host-wide as one process does, and sums the rest into (other)', async () => {
+    const host = new HostMetrics({ maxOperationNames: 3 });
+    // Three workers in turn, each dying after its first scrape, each with names of its own.
+    for (const [id, prefix] of [
+      [1, 'A'],
+      [2, 'B'],
+      [3, 'C'],
+    ] as const) {
+      await host.aggregate(new Map([[id, await workerWithNames(prefix, 2)]]));
+      await host.retire(id);
+    }
+    const samples = parseSamples(await host.aggregate(new Map()));
+    const byOperation = Object.fromEntries(
+      samples
+        .filter((sample) => sample.name === 'requests_total')
+        .map((sample) => [sample.labels.operation, sample.value]),
+    );
+    expect(byOperation).toEqual({
+      A0: 1,
+      A1: 1,
+      B0: 1,
+      '(other)': 3,
+      '(anonymous)': 3,
+    });
+  });
+
+  it('keeps every name of METRICS_OPERATION_NAMES, however many', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `N${i}`);
+    const host = new HostMetrics({ operationNames: names });
+    const text = await host.aggregate(new Map([[1, await workerWithNames('N', 150)]]));
+    const operations = parseSamples(text)
+      .filter((sample) => sample.name === 'requests_total')
+      .map((sample) => sample.labels.operation);
+    expect(operations).toHaveLength(151);
+    expect(operations).not.toContain('(other)');
+  });
+});
