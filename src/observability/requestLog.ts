@@ -38,7 +38,8 @@ export function logRequests(logger: Logger): SummaryListener {
 /**
  * `upstream call failed`: one line per failed attempt (a retried call can
  * log more than one), with the route template rather than the path, and the
- * contract code rather than the transport's message, which names hosts.
+ * contract code and the transport's error code (`ECONNREFUSED`,
+ * `ENOTFOUND`) rather than its message, which names hosts.
  */
 export function logUpstreamFailures(logger: Logger): UpstreamObserver {
   const lines = withoutRedaction(logger);
@@ -51,6 +52,7 @@ export function logUpstreamFailures(logger: Logger): UpstreamObserver {
         endpoint: attempt.endpoint,
         status: attempt.status ?? null,
         code: attempt.error.code,
+        cause: transportCode(attempt.error),
         durationMs: round(attempt.durationMs),
       } satisfies Record<string, PlainField>,
       'upstream call failed',
@@ -71,6 +73,21 @@ export function logCircuitChanges(logger: Logger): (event: UpstreamPolicyEvent) 
     if (event.state === 'open') lines.warn(line, 'upstream circuit open');
     else lines.info(line, `upstream circuit ${event.state}`);
   };
+}
+
+// Node's and undici's codes: upper case, digits and underscores, never a host.
+const TRANSPORT_CODE = /^[A-Z][A-Z0-9_]{1,47}$/;
+
+/** The code of the transport failure under an upstream error, if it has one. */
+function transportCode(error: Error): string | null {
+  let cause = error.cause;
+  // undici sometimes wraps the socket's error once more.
+  for (let depth = 0; depth < 3 && typeof cause === 'object' && cause !== null; depth++) {
+    const { code } = cause as { code?: unknown };
+    if (typeof code === 'string' && TRANSPORT_CODE.test(code)) return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 function round(ms: number): number {

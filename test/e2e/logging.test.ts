@@ -121,6 +121,7 @@ describe('request logging and request ids', () => {
         endpoint: '/account/v4/{id}',
         status: 500,
         code: 'UPSTREAM_UNAVAILABLE',
+        cause: null,
         durationMs: expect.any(Number),
       }),
     ]);
@@ -174,6 +175,21 @@ describe('request logging and request ids', () => {
       ]);
     },
   );
+
+  it("names the transport's failure by its code, never by its message", async () => {
+    harness.simulator.faults.add({ route: 'accountV4', reset: true });
+    const reply = await account(FIXTURES.accountExactAmounts, {
+      authorization: `Bearer ${token}`,
+      'x-request-id': 'reset-1',
+    });
+    expect(reply.errors![0]!.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    const failures = lines().filter((line) => line.msg === 'upstream call failed');
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expect(failure).toMatchObject({ requestId: 'reset-1', status: null, cause: 'ECONNRESET' });
+    }
+    expect(JSON.stringify(failures)).not.toContain('127.0.0.1');
+  });
 
   it('logs a 200 whose body cannot be used as a failed upstream call', async () => {
     harness.simulator.faults.add({ route: 'accountV4', body: '{"foo":1}', times: 1 });
