@@ -29,6 +29,16 @@ import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
 
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
+  // Until the gateway listens there is nothing to drain: a signal ends the
+  // start. Handled from the first moment, since the kernel drops a signal
+  // without a handler sent to PID 1 (`node` as a container's entry point).
+  let stop = (signal: NodeJS.Signals): unknown => {
+    logger.info({ signal }, 'stopped before listening');
+    return process.exit(0);
+  };
+  const onSignal = (signal: NodeJS.Signals) => void stop(signal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   // Loaded only when configured: without it no OpenTelemetry SDK is loaded.
   const stopTracing = otlpEndpoint
     ? (await import('./observability/tracing.js')).startTracing({
@@ -69,7 +79,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   logger.info({ url: `${address}/graphql` }, 'gateway listening');
 
   let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
+  stop = async (signal: NodeJS.Signals) => {
     // A second signal (a terminal's Ctrl-C plus the primary's SIGTERM) changes nothing.
     if (stopping) return;
     stopping = true;
@@ -104,8 +114,6 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     logger.info('stopped');
     process.exit(cutOff ? 1 : 0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 /**

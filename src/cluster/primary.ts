@@ -34,7 +34,8 @@ import type {
 // Below the 5 s a worker waits for the primary's aggregate.
 const WORKER_METRICS_TIMEOUT_MS = 4000;
 
-// This many deaths within the window is a crash loop, not bad luck.
+// This many deaths within the window, or one per worker when there are more
+// workers, is a crash loop, not bad luck.
 const CRASH_LOOP_DEATHS = 5;
 const CRASH_LOOP_WINDOW_MS = 60_000;
 
@@ -169,8 +170,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       (worker) =>
         new Promise<number | null>((resolve) => {
           if (worker === undefined || worker.isDead()) return resolve(0);
-          // Killed by the signal itself: it was still starting and served nothing.
-          worker.once('exit', (code, by) => resolve(by === 'SIGTERM' ? 0 : code));
+          // Killed by the signal itself (a terminal's Ctrl-C reaches every
+          // worker too): it was still starting and served nothing.
+          worker.once('exit', (code, by) =>
+            resolve(by === 'SIGTERM' || by === 'SIGINT' ? 0 : code),
+          );
           worker.process.kill('SIGTERM');
         }),
     );
@@ -200,7 +204,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     }
     deaths.push(now);
     while (deaths[0]! <= now - CRASH_LOOP_WINDOW_MS) deaths.shift();
-    if (deaths.length >= CRASH_LOOP_DEATHS) {
+    if (deaths.length >= Math.max(CRASH_LOOP_DEATHS, workers)) {
       logger.error(
         { worker: worker.id, code, signal, deaths: deaths.length, windowMs: CRASH_LOOP_WINDOW_MS },
         'workers keep dying; stopping',

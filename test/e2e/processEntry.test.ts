@@ -3,6 +3,7 @@
  * address it cannot listen on is one line and exit 1, and a tracing collector
  * that fails at shutdown does not fail a shutdown that answered everything.
  */
+import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
@@ -10,6 +11,7 @@ import { refusedPort } from '../helpers/refusedPort.js';
 import {
   spawnGateway,
   spawnGatewayUntilExit,
+  start,
   type SpawnedGateway,
 } from '../helpers/spawnGateway.js';
 
@@ -42,6 +44,19 @@ describe('the process entry', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('ends a start that a signal interrupts with 0, not killed by the signal', async () => {
+    const { child, output } = start({ LOG_LEVEL: 'info' });
+    const exited = once(child, 'exit');
+    // As soon as the built-in simulator listens, before the gateway does.
+    child.stdout!.on('data', () => {
+      if (output().includes('built-in Enfuce simulator listening')) child.kill('SIGTERM');
+    });
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    // Almost always before it listens; on a slow machine the drain may take it after.
+    expect(output()).toMatch(/"msg":"(stopped before listening|stopped)"/);
   });
 
   it('stops with 0 when the tracing collector cannot take the last spans', async () => {

@@ -39,7 +39,7 @@ export interface ExitedGateway {
   stderr: string;
 }
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
@@ -47,7 +47,8 @@ interface Started {
   output: () => string;
 }
 
-function start(env: Record<string, string>): Started {
+/** Starts the process and returns at once: for what happens before it listens. */
+export function start(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: ROOT,
     // Only what the test gives, plus what node needs to run: nothing from the
