@@ -12,16 +12,15 @@ export async function loadConnection(
   offset: number,
   first: number,
 ): Promise<AccountConnectionModel> {
-  const { size, pages } = planPages(offset, first);
-  const firstPage = pages[0];
-  const accounts = await loaders.accountPage.load({ customerId, page: firstPage, size });
+  const [firstPage, secondPage] = planPages(offset, first);
+  const accounts = await loaders.accountPage.load({ customerId, ...firstPage });
   let all: AccountRecord[] = accounts;
   // A short page is the end of the list: the second page cannot hold anything.
-  if (pages[1] !== undefined && accounts.length === size) {
-    all = accounts.concat(await loaders.accountPage.load({ customerId, page: pages[1], size }));
+  if (secondPage !== undefined && accounts.length === firstPage.size) {
+    all = accounts.concat(await loaders.accountPage.load({ customerId, ...secondPage }));
   }
 
-  const start = offset - firstPage * size;
+  const start = offset - firstPage.page * firstPage.size;
   return {
     customerId,
     offset,

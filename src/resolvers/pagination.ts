@@ -6,22 +6,37 @@
  * The window plus the look-ahead is `first + 1` accounts starting at
  * `offset`. Most of the time some page size up to 100 has one page that
  * holds all of them (from the start: size `first + 1`, page 0): one call.
- * When none does, two consecutive pages of size `first + 1` (at most 100)
- * always do: two calls, the second skipped when the first came back short.
+ * When none does, a page of size `first + 1` (at most 100) holds the start,
+ * and a second page, starting where it ends and as small as the rest
+ * allows, holds the rest: two calls, the second skipped when the first came
+ * back short. `first: 100` from the start reads 100 accounts, then 1.
  */
 import { MAX_PAGE_SIZE, pageHolding } from '../loaders/accountPage.js';
 
-export interface PagePlan {
+/** One issuer page: zero-based `page` of `size` accounts. */
+export interface PageSpan {
+  page: number;
   size: number;
-  /** One page, or two consecutive ones. */
-  pages: [number] | [number, number];
 }
 
+/** One page, or two, the second starting where the first ends. */
+export type PagePlan = [PageSpan] | [PageSpan, PageSpan];
+
 export function planPages(offset: number, first: number): PagePlan {
-  const needed = first + 1;
-  const holding = pageHolding(offset, offset + needed);
-  if (holding) return { size: holding.size, pages: [holding.page] };
-  const size = Math.min(needed, MAX_PAGE_SIZE);
+  const end = offset + first + 1;
+  const holding = pageHolding(offset, end);
+  if (holding) return [holding];
+  const size = Math.min(first + 1, MAX_PAGE_SIZE);
   const page = Math.floor(offset / size);
-  return { size, pages: [page, page + 1] };
+  return [{ page, size }, pageFrom((page + 1) * size, end)];
+}
+
+/**
+ * The smallest issuer page that starts exactly at `start` and reaches `end`.
+ * Called with `start` a multiple of a size that reaches `end`, so one exists.
+ */
+function pageFrom(start: number, end: number): PageSpan {
+  let size = end - start;
+  while (start % size !== 0) size++;
+  return { page: start / size, size };
 }

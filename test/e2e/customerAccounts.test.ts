@@ -90,6 +90,7 @@ describe('Customer.accounts', () => {
   it('pages at the maximum size of 100 with two calls a page, one when the first comes back short', async () => {
     const seen: string[] = [];
     const callsByPage: number[] = [];
+    const readsByPage: { page: number; size: number }[][] = [];
     let after: string | null = null;
     for (;;) {
       harness.simulator.log.clear();
@@ -99,6 +100,7 @@ describe('Customer.accounts', () => {
         after,
       });
       callsByPage.push(calls());
+      readsByPage.push(harness.simulator.log.pageReads().map(({ page, size }) => ({ page, size })));
       const { edges, pageInfo } = data.customer.accounts;
       seen.push(...edges.map((edge: any) => edge.node.id));
       if (!pageInfo.hasNextPage) break;
@@ -108,6 +110,18 @@ describe('Customer.accounts', () => {
     expect(seen).toEqual(expected);
     // 100 and the next one's probe; again; then 50, short, so no probe.
     expect(callsByPage).toEqual([2, 2, 1]);
+    // The probe reads the one account after the window, not another 100.
+    expect(readsByPage).toEqual([
+      [
+        { page: 0, size: 100 },
+        { page: 100, size: 1 },
+      ],
+      [
+        { page: 1, size: 100 },
+        { page: 200, size: 1 },
+      ],
+      [{ page: 2, size: 100 }],
+    ]);
   });
 
   it('costs one call for the same customer under two aliases', async () => {
