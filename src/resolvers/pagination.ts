@@ -9,7 +9,7 @@
  * When none does, a page of size `first + 1` (at most 100) holds the start,
  * and a second page, starting where it ends and as small as the rest
  * allows, holds the rest: two calls, the second skipped when the first came
- * back short. `first: 100` from the start reads 100 accounts, then 1.
+ * back short. `first: 100` from the start reads 100 accounts, then 2.
  */
 import { MAX_PAGE_SIZE, pageHolding } from '../loaders/accountPage.js';
 
@@ -36,7 +36,9 @@ export function planPages(offset: number, first: number): PagePlan {
  * Called with `start` a multiple of a size that reaches `end`, so one exists.
  */
 function pageFrom(start: number, end: number): PageSpan {
-  let size = end - start;
+  // Never size 1: some renderings of the issuer's docs give the range as
+  // `1 < x < 100`, and no other plan asks for fewer than 2.
+  let size = Math.max(2, end - start);
   while (start % size !== 0) size++;
   return { page: start / size, size };
 }

@@ -110,15 +110,15 @@ describe('Customer.accounts', () => {
     expect(seen).toEqual(expected);
     // 100 and the next one's probe; again; then 50, short, so no probe.
     expect(callsByPage).toEqual([2, 2, 1]);
-    // The probe reads the one account after the window, not another 100.
+    // The probe reads the two accounts after the window, not another 100.
     expect(readsByPage).toEqual([
       [
         { page: 0, size: 100 },
-        { page: 100, size: 1 },
+        { page: 50, size: 2 },
       ],
       [
         { page: 1, size: 100 },
-        { page: 200, size: 1 },
+        { page: 100, size: 2 },
       ],
       [{ page: 2, size: 100 }],
     ]);

@@ -8,13 +8,13 @@ describe('planPages', () => {
     [0, 30, [{ page: 0, size: 31 }]],
     [30, 30, [{ page: 0, size: 61 }]],
     [60, 30, [{ page: 1, size: 46 }]],
-    // The look-ahead alone needs a second page: one account, not another 100.
+    // The look-ahead alone needs a second page: two accounts (never size 1), not another 100.
     [
       0,
       100,
       [
         { page: 0, size: 100 },
-        { page: 100, size: 1 },
+        { page: 50, size: 2 },
       ],
     ],
     [
@@ -59,8 +59,9 @@ describe('planPages', () => {
           expect(end).toBeLessThan(offset + first + 1);
           expect(two.page * two.size).toBe(end);
           expect((two.page + 1) * two.size).toBeGreaterThanOrEqual(offset + first + 1);
-          // As small as it can be: no smaller page starting there reaches the end.
-          for (let size = offset + first + 1 - end; size < two.size; size++) {
+          // As small as it can be: no smaller page (of 2 or more) starting there reaches the end.
+          expect(two.size).toBeGreaterThanOrEqual(2);
+          for (let size = Math.max(2, offset + first + 1 - end); size < two.size; size++) {
             expect(end % size).not.toBe(0);
           }
         },
