@@ -69,5 +69,16 @@ function statusLabel(attempt: UpstreamAttempt): string {
   if (attempt.error?.code === 'REQUEST_CANCELLED') return 'cancelled';
   if (attempt.error?.code === 'UPSTREAM_TIMEOUT') return 'timeout';
   if (attempt.status === 200 && attempt.error !== undefined) return 'unusable';
-  return attempt.status !== undefined ? String(attempt.status) : 'network';
+  if (attempt.status === undefined) return 'network';
+  // Any of some 900 statuses may come back (a proxy's, a teapot's): those
+  // the issuer or the gateway's policy speaks of keep their number, the rest
+  // their class, so that a histogram's series stay few.
+  return NAMED_STATUSES.has(attempt.status)
+    ? String(attempt.status)
+    : `${Math.min(Math.max(Math.floor(attempt.status / 100), 1), 9)}xx`;
 }
+
+const NAMED_STATUSES: ReadonlySet<number> = new Set([
+  200, 204, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 406, 408, 409, 410, 413, 415, 422,
+  429, 500, 501, 502, 503, 504,
+]);

@@ -163,6 +163,21 @@ describe('/metrics', () => {
   });
 
   it.each([
+    [418, '4xx'],
+    [599, '5xx'],
+  ])('labels status %i as %s: statuses nobody names share their class', async (sent, label) => {
+    harness.simulator.faults.add({ route: 'accountV4', status: sent, times: 1 });
+    const before = await scrape(harness.url);
+    await harness.execute(ACCOUNT, { id: FIXTURES.accountNegativeBalance });
+    const after = await scrape(harness.url);
+    const delta = (status: string) =>
+      after.value('gateway_upstream_requests_total', { endpoint: '/account/v4/{id}', status }) -
+      before.value('gateway_upstream_requests_total', { endpoint: '/account/v4/{id}', status });
+    expect(delta(label)).toBe(1);
+    expect(delta(String(sent))).toBe(0);
+  });
+
+  it.each([
     ['cannot be used as unusable', { body: '{"foo":1}' }, 'UPSTREAM_ERROR', 'unusable'],
     [
       'did not arrive in time as a timeout',
