@@ -28,6 +28,7 @@ import { createHttpServer, mountGraphQL } from './http/server.js';
 import { cutUnfinishedRequestsOnClose } from './http/unfinishedRequests.js';
 import { operationLimits } from './limits/index.js';
 import { createLogger } from './logger.js';
+import { everyTenSeconds } from './observability/throttle.js';
 import { refuseUnusableAccountIds } from './plugins/accountIds.js';
 import { refuseTooManyRepresentations } from './plugins/entitiesLimit.js';
 import { refuseInexactIds } from './plugins/exactIds.js';
@@ -173,6 +174,7 @@ export async function createGateway(
       client,
       authenticate: createAuthenticator(config.auth, {
         open: !authenticates,
+        // A key set that is down fails every request.
         onKeySetFailure: everyTenSeconds((failure) =>
           logger.warn({ jwks: failure }, 'the JWKS could not be fetched; bearer tokens fail'),
         ),
@@ -305,15 +307,4 @@ function createApollo(
       }),
     ],
   });
-}
-
-/** At most one call per 10 s: a key set that is down fails every request. */
-function everyTenSeconds<T>(report: (value: T) => void): (value: T) => void {
-  let last = -Infinity;
-  return (value) => {
-    const now = performance.now();
-    if (now - last < 10_000) return;
-    last = now;
-    report(value);
-  };
 }

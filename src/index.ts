@@ -25,10 +25,14 @@ import {
 } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { everyTenSeconds } from './observability/throttle.js';
 import { startBuiltInSimulator, type Simulator } from './simulator/index.js';
 
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { otlpEndpoint, serviceName, shutdownDelayMs, shutdownGraceMs } = config.operations;
+  const reportTracingError = everyTenSeconds<void>(() =>
+    logger.warn('the tracing SDK reported an error: spans may be lost'),
+  );
   // Until the gateway listens there is nothing to drain: a signal ends the
   // start. Handled from the first moment, since the kernel drops a signal
   // without a handler sent to PID 1 (`node` as a container's entry point).
@@ -44,6 +48,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     ? (await import('./observability/tracing.js')).startTracing({
         endpoint: otlpEndpoint,
         serviceName,
+        onError: () => reportTracingError(),
       })
     : undefined;
 

@@ -8,6 +8,7 @@
  * every exporter, metrics and logs with it (over 200 MB of production
  * dependencies), for traces over one protocol.
  */
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
   defaultResource,
@@ -24,6 +25,8 @@ export interface TracingOptions {
   /** The collector's base URL; spans are posted to `${endpoint}/v1/traces`. */
   endpoint: string;
   serviceName: string;
+  /** Told when the SDK reports an error, such as spans the collector did not take. */
+  onError: () => void;
 }
 
 // The process detector puts the whole command line on every span batch, and
@@ -40,7 +43,19 @@ const processWithoutCommandLine: ResourceDetector = {
  * Registers the tracer provider (W3C trace context and baggage, context in
  * AsyncLocalStorage); the returned function flushes pending spans and stops it.
  */
-export function startTracing({ endpoint, serviceName }: TracingOptions): () => Promise<void> {
+export function startTracing({
+  endpoint,
+  serviceName,
+  onError,
+}: TracingOptions): () => Promise<void> {
+  // The SDK reports a failed export through its global error handler, which
+  // writes to `diag`: to nothing unless a logger is set. Errors only, and
+  // without their text: an exporter's message may quote the collector's answer.
+  const quiet = () => {};
+  diag.setLogger(
+    { error: onError, warn: quiet, info: quiet, debug: quiet, verbose: quiet },
+    DiagLogLevel.ERROR,
+  );
   const resource = defaultResource()
     // OTEL_RESOURCE_ATTRIBUTES still adds attributes (the env detector).
     .merge(detectResources({ detectors: [envDetector, processWithoutCommandLine, hostDetector] }))

@@ -59,6 +59,26 @@ describe('the process entry', () => {
     expect(output()).toMatch(/"msg":"(stopped before listening|stopped)"/);
   });
 
+  it('says so while it runs when the tracing collector does not take spans', async () => {
+    const collector = `http://127.0.0.1:${await refusedPort()}`;
+    const gateway = await spawnGateway({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+    try {
+      await gateway.post({ query: '{ __typename }' });
+      await expect
+        .poll(() => gateway.output(), { timeout: 10_000 })
+        .toContain('the tracing SDK reported an error: spans may be lost');
+      // One line, however many exports fail within ten seconds; never the collector's address.
+      const lines = gateway.output().split('\n');
+      expect(lines.filter((line) => line.includes('spans may be lost'))).toHaveLength(1);
+      expect(gateway.output()).not.toContain(collector);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('stops with 0 when the tracing collector cannot take the last spans', async () => {
     const collector = `http://127.0.0.1:${await refusedPort()}`;
     const gateway = await spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: collector });

@@ -33,6 +33,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   }
   let harness: Harness;
   let stopTracing: () => Promise<void>;
+  /** Errors the SDK reported: none, with a collector that takes every span. */
+  let sdkErrors = 0;
   let endpoint: string;
   const logLines: { msg: string; operation?: string; traceId?: string }[] = [];
 
@@ -48,7 +50,11 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-    stopTracing = startTracing({ endpoint, serviceName: 'gateway-under-test' });
+    stopTracing = startTracing({
+      endpoint,
+      serviceName: 'gateway-under-test',
+      onError: () => sdkErrors++,
+    });
     harness = await startHarness({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, METRICS_OPERATION_NAMES: 'Traced' },
       logDestination: { write: (line: string) => void logLines.push(JSON.parse(line)) },
@@ -144,6 +150,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(invented.errors).toBeUndefined();
     const spans = await exportedSpans();
     expect(received.map((r) => r.path)).toContain('/v1/traces');
+    expect(sdkErrors).toBe(0);
     const resource = received[0]!.body.resourceSpans[0].resource.attributes;
     expect(resource).toContainEqual({
       key: 'service.name',
