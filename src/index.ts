@@ -15,7 +15,11 @@ import { untilAborted } from './abort.js';
 import { CallerSharesViaPrimary } from './cluster/callerShares.js';
 import type { StartFailed } from './cluster/messages.js';
 import { runPrimary } from './cluster/primary.js';
-import { clusterMetricsRegistry, simulatorUrlFromPrimary } from './cluster/worker.js';
+import {
+  answerHeartbeats,
+  clusterMetricsRegistry,
+  simulatorUrlFromPrimary,
+} from './cluster/worker.js';
 import {
   ConfigError,
   configWarnings,
@@ -61,6 +65,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     simulatorUrl = simulator.url;
   }
 
+  if (cluster.isWorker) answerHeartbeats();
   const gateway = await createGateway(config, {
     logger,
     simulatorUrl,

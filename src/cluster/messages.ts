@@ -62,3 +62,12 @@ export interface StartFailed {
   type: 'gateway:start-failed';
   line: string;
 }
+
+/** The primary asking a listening worker whether its event loop still turns, and the worker's answer. */
+export interface Ping {
+  type: 'gateway:ping';
+}
+
+export interface Pong {
+  type: 'gateway:pong';
+}

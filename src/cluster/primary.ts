@@ -19,6 +19,7 @@ import { callerSharesPolicy, writeConfigurationError, type Config } from '../con
 import { HostMetrics, type WorkerMetrics } from '../observability/clusterMetrics.js';
 import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
 import { HostCallerShares } from './callerShares.js';
+import { watchHeartbeats } from './heartbeat.js';
 import type {
   Answer,
   CallerEnter,
@@ -27,6 +28,8 @@ import type {
   MetricsAnswer,
   MetricsQuestion,
   MetricsReply,
+  Ping,
+  Pong,
   Question,
   StartFailed,
 } from './messages.js';
@@ -118,9 +121,13 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     'message',
     (
       worker: Worker,
-      message: Question | MetricsAnswer | CallerEnter | CallerLeave | StartFailed,
+      message: Question | MetricsAnswer | CallerEnter | CallerLeave | StartFailed | Pong,
     ) => {
       if (callerShares?.receive(worker, message)) return;
+      if (message?.type === 'gateway:pong') {
+        heartbeats.answered(worker);
+        return;
+      }
       if (message?.type === 'gateway:start-failed') {
         // One line for the process, however many workers meet the same failure.
         if (!startFailureWritten) writeConfigurationError(message.line);
@@ -152,8 +159,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     if (!stopping) startedAt.set(cluster.fork().id, Date.now());
   };
   let anyListened = false;
+  const heartbeats = watchHeartbeats(logger, sendTo);
   cluster.on('listening', (worker) => {
     listening.add(worker);
+    heartbeats.listening(worker);
     anyListened = true;
   });
 
@@ -161,6 +170,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const stop = async (exitCode: number, signal?: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    heartbeats.stop();
     logger.info(signal ? { signal } : {}, 'stopping workers');
     setTimeout(() => {
       logger.error({ graceMs: shutdownGraceMs }, 'workers still running after the grace period');
@@ -191,6 +201,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     const uptime = now - (startedAt.get(worker.id) ?? 0);
     startedAt.delete(worker.id);
     listening.delete(worker);
+    heartbeats.exited(worker);
     forgetQuestionsTo(worker);
     callerShares?.forget(worker);
     void hostMetrics.retire(worker.id);
@@ -230,7 +241,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
  */
 function sendTo(
   worker: Worker,
-  message: MetricsQuestion | Answer | CallerEntered,
+  message: MetricsQuestion | Answer | CallerEntered | Ping,
   lost?: () => void,
 ): void {
   if (!worker.isConnected()) {

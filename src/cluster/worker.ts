@@ -5,7 +5,15 @@
  * are asked for in callerShares.ts.
  */
 import { Registry } from 'prom-client';
-import type { Answer, MetricsAnswer, MetricsQuestion, MetricsReply, Question } from './messages.js';
+import type {
+  Answer,
+  MetricsAnswer,
+  MetricsQuestion,
+  MetricsReply,
+  Ping,
+  Pong,
+  Question,
+} from './messages.js';
 
 let nextQuestion = 0;
 const pending = new Map<number, { resolve: (value: string) => void; reject: (e: Error) => void }>();
@@ -79,4 +87,11 @@ export function clusterMetricsRegistry(): Registry {
     );
   });
   return registry;
+}
+
+/** In a worker: answers the primary's pings, which only a turning event loop can (heartbeat.ts). */
+export function answerHeartbeats(): void {
+  process.on('message', (message: Ping) => {
+    if (message?.type === 'gateway:ping') process.send!({ type: 'gateway:pong' } satisfies Pong);
+  });
 }

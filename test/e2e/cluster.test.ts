@@ -143,6 +143,27 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
     expect(gateway.output()).toContain('workers keep dying; stopping');
   }, 60_000);
 
+  it('kills a worker whose event loop stops answering, and starts another', async () => {
+    gateway = await clusterOver();
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    const [, stuck] = [
+      ...gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g),
+    ].map((m) => Number(m[1]));
+    // Stopped, it neither exits nor answers: as a worker in an endless loop.
+    process.kill(stuck!, 'SIGSTOP');
+    await vi.waitFor(
+      () => expect(gateway!.output()).toContain('worker stopped answering; killing it'),
+      { timeout: 30_000, interval: 200 },
+    );
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(3), { timeout: 20_000 });
+    expect(() => process.kill(stuck!, 0)).toThrow();
+    const reply = await gateway.post(
+      { query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } },
+      { connection: 'close' },
+    );
+    expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
+  }, 60_000);
+
   it('exits 1 when a worker had to cut requests off at SHUTDOWN_GRACE_MS', async () => {
     gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000', ENFUCE_TIMEOUT_MS: '60000' });
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
