@@ -63,9 +63,14 @@ export class HostCallerShares {
 
   async #enter(worker: Worker, { id, sub }: CallerEnter): Promise<void> {
     // A count that fails (the in-memory limiter does not) lets the request
-    // in rather than take the primary, and every worker with it, down.
-    const refusal = await Promise.resolve(this.#shares.enter(sub)).catch(() => undefined);
-    if (!refusal) {
+    // in rather than take the primary, and every worker with it, down. It
+    // holds no place then: the failed count gave its place back.
+    let counted = true;
+    const refusal = await Promise.resolve(this.#shares.enter(sub)).catch(() => {
+      counted = false;
+      return undefined;
+    });
+    if (!refusal && counted) {
       const held = this.#held.get(worker) ?? new Map<string, number>();
       countUp(held, sub);
       this.#held.set(worker, held);
@@ -78,7 +83,7 @@ export class HostCallerShares {
     };
     // A worker gone before the answer never ran the request.
     this.#send(worker, answer, () => {
-      if (!refusal) this.#release(worker, sub, 'excused');
+      if (!refusal && counted) this.#release(worker, sub, 'excused');
     });
   }
 

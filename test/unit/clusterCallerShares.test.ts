@@ -5,7 +5,8 @@
  * test/e2e/cluster.test.ts.
  */
 import type { Worker } from 'node:cluster';
-import { describe, expect, it } from 'vitest';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { describe, expect, it, vi } from 'vitest';
 import { HostCallerShares } from '../../src/cluster/callerShares.js';
 import type { CallerEntered } from '../../src/cluster/messages.js';
 
@@ -55,6 +56,18 @@ describe("the cluster primary's count of caller shares", () => {
     // Three of four spent: one more request, and the minute is over.
     expect(await enter(workerA, 'alice')).toBe('let in');
     expect(await enter(workerA, 'alice')).toBe('calls');
+  });
+
+  it('lets a request in when the count fails, holding no place it would give back twice', async () => {
+    const { enter, leave } = hostOf(2, 5);
+    expect(await enter(workerA, 'alice')).toBe('let in');
+    vi.spyOn(RateLimiterMemory.prototype, 'consume').mockRejectedValueOnce(new Error('lost'));
+    expect(await enter(workerB, 'alice')).toBe('let in');
+    // Its end gives nothing back: alice still holds the first request's place, and one more.
+    leave(workerB, 'alice');
+    expect(await enter(workerB, 'alice')).toBe('let in');
+    expect(await enter(workerB, 'alice')).toBe('in_flight');
+    vi.restoreAllMocks();
   });
 
   it('gives back the places a dead worker held, and only those', async () => {
