@@ -8,22 +8,25 @@ import { z } from 'zod';
 import { ROUTE_NAMES, type RouteName } from './routes.js';
 
 /**
- * One way to misbehave. A rule matches requests by `route` and `id` (both
- * optional: a rule with neither matches every API request, including unknown
- * paths). What happens is the combination of the fields set:
+ * One way to misbehave. A rule matches requests with the API's credentials
+ * by `route` and `id` (both optional: a rule with neither matches every such
+ * request, including unknown paths); a request without them gets its 401
+ * and spends no rule. What happens is the combination of the fields set:
  *
- * - timing: `latencyMs` (+ random `jitterMs`) replaces the simulator's latency
- *   for matched requests;
+ * - timing: `latencyMs` (+ random `jitterMs`, which needs it) replaces the
+ *   simulator's latency for matched requests, each at most 2^31 − 1 ms;
  * - instead of answering: `hang` (never answer), `reset` (destroy the socket
  *   with a TCP RST), `notHttp` (bytes that are not HTTP, then close),
  *   `redirectTo` (302, or `status` if it is a 3xx);
- * - status: `status` (every time) or `statuses` (one per request in order, then
- *   the rule is spent; with a larger `times` the list repeats). A 2xx entry
- *   means "answer normally". Non-2xx statuses get the simulator's JSON error
- *   body `{"status": N, "message": "..."}` and, when set, `retryAfter`;
+ * - status (200 to 599): `status` (every time) or `statuses` (one per
+ *   request in order, then the rule is spent; with a larger `times` the list
+ *   repeats). A 2xx entry means "answer normally". Non-2xx statuses get the
+ *   simulator's JSON error body `{"status": N, "message": "..."}` and, when
+ *   set, `retryAfter`;
  * - body: `invalidJson`, `html`, `body` (raw text, `contentType` defaults to
- *   JSON) or `oversizeBytes` (valid JSON of exactly N bytes) replace the body,
- *   with `status`/`statuses` giving the status (default 200);
+ *   JSON) or `oversizeBytes` (valid JSON of exactly N bytes, at most
+ *   256 MiB) replace the body, with `status`/`statuses` giving the status
+ *   (default 200);
  * - delivery: `slowBodyBytesPerSecond` (headers at once, then the body in
  *   drips) and `truncateBody` (Content-Length promises the whole body, half is
  *   sent, then the socket closes).

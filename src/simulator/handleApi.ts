@@ -69,7 +69,14 @@ export async function handleApi(
   // GETs carry no body, but drain anything sent so the connection stays usable.
   req.resume();
 
-  const fault = context.faults.take({ route: match?.route, id: match?.id });
+  const { username, password } = context.credentials;
+  // Faults stand for the issuer failing the gateway: a request without the
+  // credentials takes none (and spends none), and gets its 401, so a fault
+  // test cannot pass for a gateway that stopped sending them.
+  const authorized = hasBasicCredentials(req.headers.authorization, username, password);
+  const fault = authorized
+    ? context.faults.take({ route: match?.route, id: match?.id })
+    : undefined;
   entry.faultId = fault?.ruleId;
   const delayMs =
     fault?.rule.latencyMs !== undefined
@@ -109,13 +116,8 @@ function respond(
   fault: FaultDecision | undefined,
   context: ApiContext,
 ): { status: number; headers: Record<string, string>; body: Body } {
-  const { username, password } = context.credentials;
-  // A fault that shapes the answer stands for the issuer failing: a request
-  // without the credentials gets its 401 all the same, so a fault test
-  // cannot pass for a gateway that stopped sending them.
-  const authorized = hasBasicCredentials(req.headers.authorization, username, password);
-  const rule = authorized ? fault?.rule : undefined;
-  const status = authorized ? fault?.status : undefined;
+  const rule = fault?.rule;
+  const status = fault?.status;
   if (rule?.redirectTo !== undefined) {
     const redirectStatus = status !== undefined && status >= 300 && status < 400 ? status : 302;
     return { status: redirectStatus, headers: { location: rule.redirectTo }, body: '' };

@@ -653,11 +653,15 @@ describe('faults', () => {
     expect(sim.faults.list()).toEqual([]);
   });
 
-  it('answers a request without credentials 401, not the status a rule gives', async () => {
-    sim.faults.add({ route: 'accountV4', statuses: [503, 503] });
+  it('answers a request without credentials 401, neither faulted nor spending a rule', async () => {
+    sim.faults.add({ route: 'accountV4', status: 503, times: 1 });
+    sim.faults.add({ route: 'customer', hang: true });
     const withoutCredentials = await simulatorGet(sim, accountPath, { credentials: null });
     expect(withoutCredentials.status).toBe(401);
     expect(withoutCredentials.headers['www-authenticate']).toBe('Basic realm="enfuce"');
+    const path = `/customer/v3/${FIXTURES.privateCustomer}`;
+    expect((await simulatorGet(sim, path, { credentials: null })).status).toBe(401);
+    expect(sim.faults.list().map(({ hits }) => hits)).toEqual([0, 0]);
     expect((await simulatorGet(sim, accountPath)).status).toBe(503);
   });
 
