@@ -12,6 +12,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * How long before the end of SHUTDOWN_GRACE_MS the connections still open
+ * are cut: time for the requests they held to end as abandoned, with their
+ * log lines, and for the last spans to go out, before the process exits.
+ */
+export function cutOffMarginMs(graceMs: number): number {
+  return Math.min(500, graceMs / 4);
+}
+
 /** The one line a start refused by its configuration, or its port, writes before exit 1. */
 export function writeConfigurationError(reason: string): void {
   process.stderr.write(`Configuration error: ${reason}\n`);
@@ -460,9 +469,10 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_GRACE_MS) {
+  const cutOffAt = e.SHUTDOWN_GRACE_MS - cutOffMarginMs(e.SHUTDOWN_GRACE_MS);
+  if (e.SHUTDOWN_DELAY_MS >= cutOffAt) {
     throw new ConfigError(
-      `SHUTDOWN_DELAY_MS must be shorter than SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS}), or requests could not drain (got ${e.SHUTDOWN_DELAY_MS})`,
+      `SHUTDOWN_DELAY_MS must be shorter than ${cutOffAt} ms, when SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS}) cuts off what is still open, or requests could not drain (got ${e.SHUTDOWN_DELAY_MS})`,
     );
   }
 

@@ -211,7 +211,9 @@ export async function createGateway(
     async close(options = {}) {
       ready = false;
       closingAt = performance.now();
-      graceMs = options.graceMs ?? config.operations.shutdownGraceMs;
+      graceMs = Number.isFinite(options.graceMs)
+        ? Math.max(0, options.graceMs!)
+        : config.operations.shutdownGraceMs;
       const delayMs = options.delayMs ?? 0;
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       // Stopping Apollo drains the HTTP server (the plugin above).

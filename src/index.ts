@@ -23,6 +23,7 @@ import {
 import {
   ConfigError,
   configWarnings,
+  cutOffMarginMs,
   loadConfig,
   writeConfigurationError,
   type Config,
@@ -100,16 +101,16 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       logger.error({ graceMs: shutdownGraceMs }, 'the drain did not end within the grace period');
       process.exit(1);
     }, shutdownGraceMs).unref();
-    // Connections still open are cut a little before the deadline: the
-    // requests they held end as abandoned, with their log lines, and their
-    // spans go out with the rest.
-    const margin = Math.min(500, shutdownGraceMs / 4);
+    const margin = cutOffMarginMs(shutdownGraceMs);
     const { cutOff } = await gateway.close({
       delayMs: shutdownDelayMs,
       graceMs: shutdownGraceMs - margin,
     });
     if (cutOff) {
-      logger.error({ graceMs: shutdownGraceMs }, 'requests still open after the grace period');
+      logger.error(
+        { graceMs: shutdownGraceMs },
+        'requests still open at the end of the grace period were cut off',
+      );
     }
     // A collector that cannot take the last spans, or takes them and never
     // answers, is worth a line, not a failed shutdown. Whatever is left of

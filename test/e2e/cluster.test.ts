@@ -176,7 +176,9 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
     gateway.kill('SIGTERM');
     expect(await gateway.exited).toBe(1);
     expect(await slow).toBeInstanceOf(Error);
-    expect(gateway.output()).toContain('requests still open after the grace period');
+    expect(gateway.output()).toContain(
+      'requests still open at the end of the grace period were cut off',
+    );
   });
 
   /** Both workers' pids, and scrapes sent while `slow` cannot answer the primary. */

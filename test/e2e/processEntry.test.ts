@@ -105,7 +105,9 @@ describe('the process entry', () => {
       expect(held.size).toBeGreaterThan(0);
       expect(gateway.output()).toContain('could not send the last spans');
       expect(gateway.output()).toContain('"msg":"stopped"');
-      expect(gateway.output()).not.toContain('requests still open after the grace period');
+      expect(gateway.output()).not.toContain(
+        'requests still open at the end of the grace period were cut off',
+      );
     } finally {
       for (const socket of held) socket.destroy();
       collector.close();

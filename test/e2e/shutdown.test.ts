@@ -204,7 +204,9 @@ describe('graceful shutdown of the real process', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((line) => line.msg)).toContain('requests still open after the grace period');
+    expect(lines.map((line) => line.msg)).toContain(
+      'requests still open at the end of the grace period were cut off',
+    );
     expect(lines.map((line) => line.msg)).not.toContain(
       'the drain did not end within the grace period',
     );

@@ -131,6 +131,21 @@ describe('upstream credentials and retries', () => {
   });
 });
 
+describe('SHUTDOWN_DELAY_MS', () => {
+  it('must end before the cut-off, a quarter of the grace period (at most 500 ms) before its end', () => {
+    expect(refusal({ SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DELAY_MS: '9500' })).toBe(
+      'SHUTDOWN_DELAY_MS must be shorter than 9500 ms, when SHUTDOWN_GRACE_MS (10000) cuts off what is still open, or requests could not drain (got 9500)',
+    );
+    expect(refusal({ SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_DELAY_MS: '750' })).toMatch(
+      /^SHUTDOWN_DELAY_MS must be shorter than 750 ms/,
+    );
+    expect(
+      loadConfig({ SHUTDOWN_GRACE_MS: '1000', SHUTDOWN_DELAY_MS: '749' }).operations
+        .shutdownDelayMs,
+    ).toBe(749);
+  });
+});
+
 describe('other URL variables', () => {
   it('takes a key set named by a query, as some identity providers publish it, and keeps the query', () => {
     const url = 'https://login.example/tenant/discovery/v2.0/keys?appid=6731de76';
