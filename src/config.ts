@@ -388,9 +388,13 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
     );
   }
   if (auth.disabled) {
-    const ignored = auth.jwtSecret || auth.jwksUrl;
+    // The per-caller limits have their own warning (callerLimitWarnings).
+    const ignored = [
+      ...(auth.jwtSecret ? ['AUTH_JWT_SECRET'] : []),
+      ...(auth.jwksUrl ? ['AUTH_JWKS_URL'] : []),
+    ];
     warnings.push(
-      `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored ? '; AUTH_JWT_SECRET and AUTH_JWKS_URL are ignored, and with them the per-caller limits' : ''}`,
+      `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored.length > 0 ? `; ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored` : ''}`,
     );
   }
   if (cursorSecret === BUILT_IN_CURSOR_SECRET) {
@@ -398,7 +402,8 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
       'CURSOR_SECRET is unset: cursors are sealed with the public built-in key, so a caller can forge one (it still pages only customers the caller may read)',
     );
   }
-  if (auth.jwksUrl !== undefined) {
+  // A key set AUTH_DISABLED ignores weakens nothing.
+  if (auth.jwksUrl !== undefined && !auth.disabled) {
     const { protocol, hostname } = new URL(auth.jwksUrl);
     if (protocol === 'http:' && !LOOPBACK.test(hostname)) {
       warnings.push(

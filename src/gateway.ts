@@ -273,7 +273,7 @@ function createApollo(
     ...(config.graphqlJit
       ? { gateway: jitGateway(schema, { compileAfterRuns: config.graphqlJitAfter }) }
       : { schema }),
-    // Apollo's own lines (a plugin that threw, a failed start) as JSON, redacted like the rest.
+    // Apollo's own lines (a plugin that threw, a failed start) as JSON lines like the rest.
     logger,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !config.production,

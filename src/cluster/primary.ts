@@ -45,6 +45,14 @@ const CRASH_LOOP_WINDOW_MS = 60_000;
 /** Runs the primary until a signal stops it and its workers. */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
   const { workers, shutdownGraceMs } = config.operations;
+  // Until workers are forked there is nothing to stop: a signal ends the
+  // start, handled from the first moment as in a single process (index.ts).
+  let stop = (_exitCode: number, signal?: NodeJS.Signals): unknown => {
+    logger.info({ signal }, 'stopped before listening');
+    return process.exit(0);
+  };
+  process.on('SIGTERM', (signal) => void stop(0, signal));
+  process.on('SIGINT', (signal) => void stop(0, signal));
   let simulator: Simulator | undefined;
   if (config.upstream.baseUrl === undefined) {
     simulator = await startBuiltInSimulator(config.upstream, logger);
@@ -167,7 +175,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   });
 
   /** Stops every worker, then exits with `exitCode`, or 1 when a worker had to cut requests off. */
-  const stop = async (exitCode: number, signal?: NodeJS.Signals) => {
+  stop = async (exitCode: number, signal?: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     heartbeats.stop();
@@ -229,8 +237,6 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   });
   for (let i = 0; i < workers; i++) fork();
   logger.info({ workers }, 'cluster primary started');
-  process.on('SIGTERM', (signal) => void stop(0, signal));
-  process.on('SIGINT', (signal) => void stop(0, signal));
 }
 
 /**

@@ -66,7 +66,7 @@ const MAX_CREDITOR_REFERENCE_LENGTH = 25;
 
 /** The reference without the spaces of its printed form. */
 export function compactReference(reference: string): string {
-  return reference.replace(/\s+/g, '');
+  return reference.replace(/ +/g, '');
 }
 
 /** Whether a compact reference has the shape of an ISO 11649 creditor reference (`RF` and two check digits). */

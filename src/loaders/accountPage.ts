@@ -16,7 +16,7 @@ export interface AccountPageKey {
 }
 
 /** An issuer page by its number and size, whoever's accounts it holds. */
-type PageSpan = Pick<AccountPageKey, 'page' | 'size'>;
+export type PageSpan = Pick<AccountPageKey, 'page' | 'size'>;
 
 export type AccountPageLoader = DataLoader<AccountPageKey, AccountRecord[], string>;
 

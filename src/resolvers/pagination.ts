@@ -11,13 +11,7 @@
  * allows, holds the rest: two calls, the second skipped when the first came
  * back short. `first: 100` from the start reads 100 accounts, then 2.
  */
-import { MAX_PAGE_SIZE, pageHolding } from '../loaders/accountPage.js';
-
-/** One issuer page: zero-based `page` of `size` accounts. */
-export interface PageSpan {
-  page: number;
-  size: number;
-}
+import { MAX_PAGE_SIZE, pageHolding, type PageSpan } from '../loaders/accountPage.js';
 
 /** One page, or two, the second starting where the first ends. */
 export type PagePlan = [PageSpan] | [PageSpan, PageSpan];
@@ -36,8 +30,10 @@ export function planPages(offset: number, first: number): PagePlan {
  * Called with `start` a multiple of a size that reaches `end`, so one exists.
  */
 function pageFrom(start: number, end: number): PageSpan {
-  // Never size 1: some renderings of the issuer's docs give the range as
-  // `1 < x < 100`, and no other plan asks for fewer than 2.
+  // Never size 1, the one size no plan asked for before this page: the
+  // issuer's prose caps the size at 100 and the gateway relies on that, but
+  // some renderings of its docs give the range as `1 < x < 100`, and the
+  // lower end costs nothing to keep clear of.
   let size = Math.max(2, end - start);
   while (start % size !== 0) size++;
   return { page: start / size, size };

@@ -4,8 +4,9 @@
  * Each class has one fixed code from the public contract. graphql-js copies
  * an original error's `extensions` onto the GraphQLError it wraps it in, so
  * throwing one of these from a loader or resolver is enough for the code to
- * reach the client. Messages are safe to show: URLs, credentials and upstream
- * bodies stay on `cause`, which only the logs see.
+ * reach the client. Messages are safe to show: what the transport said
+ * (URLs, hosts) stays on `cause`, which neither the answer nor the log
+ * lines carry; the failure line takes only the cause's error code.
  */
 import type { ErrorCode } from '../errors.js';
 

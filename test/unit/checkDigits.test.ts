@@ -29,6 +29,9 @@ describe('check digits', () => {
     ['MOD10', '12345 67897', true],
     ['FINNISH_7_3_1', '12 34561', true],
     ['FINNISH_7_3_1', '12 34562', false],
+    // Spaces only: a line break or a tab is no printed grouping.
+    ['MOD10', '12345\n67897', false],
+    ['MOD10', '12345\t67897', false],
     ['MOD10', '12a4', false],
     // A type the gateway does not know: a creditor reference is checked by ISO 11649.
     ['RF', 'RF18539007547034', true],

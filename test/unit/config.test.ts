@@ -131,6 +131,24 @@ describe('upstream credentials and retries', () => {
   });
 });
 
+describe('AUTH_DISABLED beside a key set', () => {
+  it('names what it ignores, and warns of nothing about a key set nobody uses', () => {
+    expect(
+      configWarnings(
+        loadConfig({
+          ...UPSTREAM,
+          CURSOR_SECRET: 'a-cursor-secret-0123456789',
+          AUTH_DISABLED: 'true',
+          AUTH_JWT_SECRET: SECRET,
+          AUTH_JWKS_URL: 'http://idp.internal/jwks',
+        }),
+      ),
+    ).toEqual([
+      'AUTH_DISABLED=true: every caller reaches the issuer without a token; AUTH_JWT_SECRET and AUTH_JWKS_URL are ignored',
+    ]);
+  });
+});
+
 describe('SHUTDOWN_DELAY_MS', () => {
   it('must end before the cut-off, a quarter of the grace period (at most 500 ms) before its end', () => {
     expect(refusal({ SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DELAY_MS: '9500' })).toBe(
@@ -315,7 +333,7 @@ describe('start-up warnings', () => {
     [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true: [^;]*$/],
     [
       { ...SEALED, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: SECRET },
-      /^AUTH_DISABLED=true: .*; AUTH_JWT_SECRET and AUTH_JWKS_URL are ignored, and with them the per-caller limits$/,
+      /^AUTH_DISABLED=true: every caller reaches the issuer without a token; AUTH_JWT_SECRET is ignored$/,
     ],
     [
       {
