@@ -218,7 +218,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     }),
     upstreamUnreadable: new Counter({
       name: 'gateway_upstream_unreadable_values_total',
-      help: 'Values in usable issuer answers that the gateway could not read: answered as null (role, paymentReference, usageLimits.count, usageLimits.availableCount) or as an error of their field alone (segment, reason, address, minimumToPay, usageLimits).',
+      help: 'Values in usable issuer answers that the gateway could not read: answered as null (role, paymentReference, usageLimits.count, usageLimits.availableCount) or as an error of their field alone (available, balance, creditLimit, segment, reason, address, minimumToPay, usageLimits).',
       labelNames: ['endpoint', 'field'],
       registers,
     }),

@@ -111,6 +111,9 @@ function detail<K extends UnreadableDetail>(
 function money(account: AccountRecord, field: 'available' | 'balance' | 'creditLimit') {
   const amount = account[field];
   if (amount === null) return null;
+  if (amount === UNREADABLE) {
+    throw new UpstreamResponseError(`the account's ${field} is not a decimal number`);
+  }
   // A balance without its currency is not a sum anyone can read: the field
   // fails rather than vanish as if the issuer had sent none.
   if (account.currency === null) {

@@ -41,11 +41,15 @@ export function parseExactJson(text: string): unknown {
  */
 export type UnreadableField =
   | UnreadableDetail
+  | UnreadableAmount
   | 'role'
   | 'paymentReference'
   | 'usageLimits.count'
   | 'usageLimits.availableCount';
 export type UnreadableNotice = (field: UnreadableField) => void;
+
+/** The amounts of an account: one the gateway cannot read fails its own field. */
+export type UnreadableAmount = 'available' | 'balance' | 'creditLimit';
 
 /**
  * `schema`, or UNREADABLE for a value it refuses: kept apart from a null the
@@ -150,6 +154,16 @@ const accountSummary = z.object({
   template: text,
 });
 
+// Tried when the strict schema refuses a record or a list: an amount that
+// is not a decimal number (`""`, `"1 000,00"`) then fails its own field,
+// not every account of the customer's page.
+const lenientAmounts = {
+  available: lenient(decimal),
+  balance: lenient(decimal),
+  creditLimit: lenient(decimal),
+} satisfies Record<UnreadableAmount, z.ZodType>;
+const accountSummaryLenient = accountSummary.extend(lenientAmounts);
+
 // The fields only the single-account record has.
 const details = {
   segment: text,
@@ -165,7 +179,7 @@ const accountFull = accountSummary.extend(details);
 // leniently, and one in a shape new to the gateway fails its own field
 // (toDetails), as an unknown status does, not an account read for its
 // balance. Second, because zod's catch costs every record.
-const accountFullLenient = accountSummary.extend({
+const accountFullLenient = accountSummaryLenient.extend({
   segment: lenient(details.segment),
   reason: lenient(details.reason),
   address: lenient(details.address),
@@ -176,10 +190,13 @@ const accountFullLenient = accountSummary.extend({
 // The v4 list container is not documented; a bare array is what v3 sends and
 // what the issuer most likely still sends, a Spring-style page is the other
 // plausible shape.
-const accountList = z.union([
-  z.array(accountSummary),
-  z.object({ content: z.array(accountSummary) }).transform((page) => page.content),
-]);
+const listOf = <T extends z.ZodType>(account: T) =>
+  z.union([
+    z.array(account),
+    z.object({ content: z.array(account) }).transform((page) => page.content),
+  ]);
+const accountList = listOf(accountSummary);
+const accountListLenient = listOf(accountSummaryLenient);
 
 const customer = z.object({
   id: ID,
@@ -191,7 +208,7 @@ const customer = z.object({
   lastName: text,
 });
 
-type AccountSummaryShape = z.infer<typeof accountSummary>;
+type AccountSummaryShape = z.infer<typeof accountSummary> | z.infer<typeof accountSummaryLenient>;
 type AccountFullShape = z.infer<typeof accountFull> | z.infer<typeof accountFullLenient>;
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -211,9 +228,9 @@ function unexpectedShape(what: string, error: z.ZodError, owner?: string): Upstr
 
 /** A list of accounts from `GET /account/v4/customer/{customerId}`. */
 export function decodeAccountList(body: unknown, notice?: UnreadableNotice): AccountRecord[] {
-  return check(accountList, body, 'the account list').map((shape) =>
-    toAccountRecord(shape, notice),
-  );
+  const strict = accountList.safeParse(body);
+  const shapes = strict.success ? strict.data : check(accountListLenient, body, 'the account list');
+  return shapes.map((shape) => toAccountRecord(shape, notice));
 }
 
 // All that must be readable to tell who may learn that a record is unusable.
@@ -255,9 +272,9 @@ function toAccountRecord(shape: AccountSummaryShape, notice?: UnreadableNotice):
     name: shape.name ?? null,
     status: shape.status ?? null,
     currency: shape.currency ?? null,
-    available: shape.available ?? null,
-    balance: shape.balance ?? null,
-    creditLimit: shape.creditLimit ?? null,
+    available: amount(shape.available, 'available', notice),
+    balance: amount(shape.balance, 'balance', notice),
+    creditLimit: amount(shape.creditLimit, 'creditLimit', notice),
     paymentReference: readable(shape.paymentReference, 'paymentReference', notice),
     template: shape.template ?? null,
   };
@@ -278,15 +295,17 @@ function toDetails(shape: AccountFullShape, notice?: UnreadableNotice): AccountD
   };
 }
 
-/** A detail as the record holds it: UNREADABLE kept (and noticed), none as null. */
+/** A detail or an amount as the record holds it: UNREADABLE kept (and noticed), none as null. */
 function detail<T>(
   value: T | typeof UNREADABLE | null | undefined,
-  field: UnreadableDetail,
+  field: UnreadableDetail | UnreadableAmount,
   notice: UnreadableNotice | undefined,
 ): Detail<T> {
   if (value === UNREADABLE) notice?.(field);
   return value ?? null;
 }
+
+const amount = detail<string>;
 
 function mapDetail<T, R>(value: Detail<T>, read: (value: T) => R): Detail<R> {
   if (value === null) return null;

@@ -70,9 +70,10 @@ export interface AccountRecord {
   name: string | null;
   status: string | null;
   currency: string | null;
-  available: string | null;
-  balance: string | null;
-  creditLimit: string | null;
+  /** UNREADABLE when not a decimal number: that amount's field fails, not the account. */
+  available: Detail<string>;
+  balance: Detail<string>;
+  creditLimit: Detail<string>;
   paymentReference: PaymentReferenceRecord | null;
   template: string | null;
   /** Present only when the record came from the single-account endpoint. */

@@ -80,6 +80,29 @@ describe('exactness through the whole gateway', () => {
     },
   );
 
+  it("fails only the amount the issuer sent unreadable, keeping the customer's other accounts", async () => {
+    harness.simulator.faults.clear();
+    harness.simulator.faults.add({
+      route: 'accountsOfCustomerV4',
+      id: '77',
+      times: 1,
+      body: '[{"id":1,"customerId":77,"balance":"1 000,00","available":5.10,"currency":"EUR"},{"id":2,"customerId":77,"balance":12.50,"currency":"EUR"}]',
+    });
+    const reply = await harness.execute(`{
+      customer(id: "77") { accounts { nodes { id balance { amount } available { amount } } } }
+    }`);
+    expect(reply.data.customer.accounts.nodes).toEqual([
+      { id: '1', balance: null, available: { amount: '5.10' } },
+      { id: '2', balance: { amount: '12.50' }, available: null },
+    ]);
+    expect(reply.errors).toEqual([
+      expect.objectContaining({
+        path: ['customer', 'accounts', 'nodes', 0, 'balance'],
+        extensions: expect.objectContaining({ code: 'UPSTREAM_ERROR' }),
+      }),
+    ]);
+  });
+
   it('refuses ids nested deeper than their list type with BAD_USER_INPUT, not a crash', async () => {
     harness.simulator.log.clear();
     const nested = '['.repeat(5000) + '1' + ']'.repeat(5000);

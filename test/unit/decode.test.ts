@@ -286,18 +286,6 @@ describe('exact decoding', () => {
     ['an HTML page', '<html>oops</html>', /not valid JSON/],
     ['a non-digit id', '[{"id":"../1","customerId":2}]', /unexpected shape at 0\.id/],
     ['an object instead of a list', '{"id":1}', /unexpected shape/],
-    [
-      'an amount with trailing text',
-      '[{"id":1,"customerId":2,"balance":"12.50abc"}]',
-      /at 0\.balance/,
-    ],
-    [
-      'an amount with leading text',
-      '[{"id":1,"customerId":2,"balance":"EUR 12.50"}]',
-      /at 0\.balance/,
-    ],
-    ['an amount with two points', '[{"id":1,"customerId":2,"balance":"1.2.3"}]', /at 0\.balance/],
-    ['a sign alone', '[{"id":1,"customerId":2,"available":"-"}]', /at 0\.available/],
   ])('refuses %s with UPSTREAM_ERROR and no body in the message', (_what, body, message) => {
     let caught: unknown;
     try {
@@ -312,15 +300,45 @@ describe('exact decoding', () => {
   it('names the field that fails a single-account record, not a detail it could have read around', () => {
     let caught: unknown;
     try {
-      decodeAccount(
-        parseExactJson('{"id":5,"customerId":6,"balance":"1.2.3","address":"","segment":{}}'),
-      );
+      decodeAccount(parseExactJson('{"id":5,"customerId":6,"name":{},"address":"","segment":{}}'));
     } catch (error) {
       caught = error;
     }
     expect(caught).toMatchObject({ code: 'UPSTREAM_ERROR', owner: '6' });
-    expect((caught as Error).message).toMatch(/unexpected shape at balance/);
+    expect((caught as Error).message).toMatch(/unexpected shape at name/);
   });
+
+  it.each([
+    ['trailing text', '"12.50abc"', 'balance'],
+    ['leading text', '"EUR 12.50"', 'balance'],
+    ['two points', '"1.2.3"', 'balance'],
+    ['a sign alone', '"-"', 'available'],
+    ['an empty string', '""', 'creditLimit'],
+    ['a decimal comma', '"1 000,00"', 'balance'],
+  ] as const)(
+    'reads an amount with %s as unreadable, and keeps the page and the record',
+    (_what, value, field) => {
+      const noticed: string[] = [];
+      const notice = (unreadable: string) => noticed.push(unreadable);
+      const [odd, plain] = decodeAccountList(
+        parseExactJson(
+          `[{"id":1,"customerId":2,"available":1.00,"balance":2.00,"creditLimit":3.00,"${field}":${value}},{"id":3,"customerId":2,"balance":12.50}]`,
+        ),
+        notice,
+      );
+      expect(odd).toMatchObject({ id: '1', [field]: UNREADABLE });
+      // The other amounts of the account, and every other account, as sent.
+      const others = (['available', 'balance', 'creditLimit'] as const).filter((f) => f !== field);
+      for (const other of others) expect(odd![other]).toMatch(/^\d\.00$/);
+      expect(plain).toMatchObject({ id: '3', balance: '12.50' });
+      const account = decodeAccount(
+        parseExactJson(`{"id":5,"customerId":6,"${field}":${value}}`),
+        notice,
+      );
+      expect(account[field]).toBe(UNREADABLE);
+      expect(noticed).toEqual([field, field]);
+    },
+  );
 
   it('does not let "__proto__" in a body reach Object.prototype', () => {
     decodeAccountList(parseExactJson('[{"id":1,"customerId":2,"__proto__":{"polluted":1}}]'));
