@@ -111,7 +111,27 @@ export interface Throughput {
   latencyP99Ms: number;
 }
 
-/** Closed-loop load at `connections` for `seconds`. */
+/**
+ * autocannon's sample interval, ms. It checks `duration` only on this tick,
+ * so a closed-loop window ends at the first tick after its seconds.
+ */
+const SAMPLE_MS = 1000;
+
+/** How long a closed-loop window of `seconds` lasts: to autocannon's next tick. */
+export const closedLoopSeconds = (seconds: number) =>
+  (Math.ceil((seconds * 1000) / SAMPLE_MS) * SAMPLE_MS) / 1000;
+
+/**
+ * Requests that did not get the expected answer. autocannon's `errors`
+ * counts its timeouts already (lib/run.js, onTimeout), so they are not
+ * added again.
+ */
+export const failedRequests = (
+  result: Pick<autocannon.Result, 'non2xx' | 'errors'>,
+  mismatches: number,
+) => result.non2xx + result.errors + mismatches;
+
+/** Closed-loop load at `connections` for `seconds` (closedLoopSeconds in fact). */
 export async function throughputPass(
   target: Target,
   {
@@ -127,6 +147,7 @@ export async function throughputPass(
     url: target.endpoint,
     connections,
     duration: seconds,
+    sampleInt: SAMPLE_MS,
     timeout: 10,
     requests: [
       {
@@ -143,7 +164,7 @@ export async function throughputPass(
     ],
   });
   const completed = result.requests.total;
-  const errors = result.non2xx + result.errors + result.timeouts + mismatches;
+  const errors = failedRequests(result, mismatches);
   return {
     completed,
     errors,

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { fmt } from './format.js';
 import { readLaterFiles } from './laterFiles.js';
-import type { BenchOptions } from './options.js';
+import { closedLoopSeconds } from './load.js';
+import { warmUpLimitSeconds, type BenchOptions } from './options.js';
 import { evaluateTargets, type TargetInputs, type TargetRow } from './targets.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,8 +41,7 @@ export async function renderReadmeBlock(runFile: string): Promise<string> {
     `![Throughput and CPU per request relative to the raw baseline, run ${name}](${folder}/${name}.svg)`,
     '',
     `The run \`${folder}/${name}.md\` (\`npm run bench\`, ${fmt(run.seconds / 60, 0)} min; ` +
-      `Node.js ${environment.node}, ${environment.cpu}; ${options.rounds} rounds of ` +
-      `${options.seconds}-s cells, every cell warmed to ${options.warmUpRequests} requests). ` +
+      `Node.js ${environment.node}, ${environment.cpu}; ${cellsText(options)}). ` +
       'Ratios are taken within each round; a row gives the median over shapes of their ' +
       "medians over rounds, and the worst shape. The first rows are the run's own noise: " +
       "`raw-twin` runs raw's very code, so a ratio inside their range may be noise alone.",
@@ -55,6 +55,17 @@ export async function renderReadmeBlock(runFile: string): Promise<string> {
   const text = lines.join('\n');
   return format(text, { ...(await resolveConfig(README)), parser: 'markdown' });
 }
+
+/**
+ * How long a cell's load lasted and how far it was warmed up: a window runs
+ * to autocannon's next whole second, and a slow contender's warm-up stops at
+ * its time limit short of its requests.
+ */
+export const cellsText = (options: BenchOptions) =>
+  `${options.rounds} rounds of cells of ${options.seconds} s, which autocannon ends at its ` +
+  `next whole second, so about ${closedLoopSeconds(options.seconds)} s; each contender warmed ` +
+  `up on each shape to ${options.warmUpRequests} requests or ${warmUpLimitSeconds(options)} s, ` +
+  'whichever came first';
 
 /** One line a target: the default gateway's row beside its `GRAPHQL_JIT=true` twin. */
 function tableRows(targets: TargetRow[]): string[] {

@@ -11,6 +11,7 @@ import { nodeFlagsOf, type ContenderSpec } from './contenders.js';
 import { EXACT_LATENCY_MS, EXACT_REQUESTS, type ExactCost } from './exactCost.js';
 import { fmt, fmtSpread, mb } from './format.js';
 import { readLaterFiles } from './laterFiles.js';
+import { closedLoopSeconds } from './load.js';
 import type { CellResult } from './measure.js';
 import type { OpenLoopResult, OpenLoopSummary } from './openLoopPhase.js';
 import { isFullRun, warmUpLimitSeconds, type BenchOptions } from './options.js';
@@ -140,7 +141,7 @@ function renderMarkdown(
 
   lines.push(`# Benchmark run ${stamp()}`, '');
   lines.push(
-    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${warmUpLimitSeconds(options)} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell, then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Each round measures one shape's contenders back to back, shapes and contenders in shuffled order. Medians with (min–max) over rounds; ratios are taken within each round.${options.freshProcesses ? ' Every round after the first ran on newly started contender processes, warmed up the same way (`--fresh-processes`); upstream calls and waves were counted on the first processes, peak RSS and the open loop on the last.' : ''} Run took ${fmt(report.seconds / 60, 1)} min.${bystanderText(report.cells)}`,
+    `${options.rounds} interleaved rounds after a warm-up round of ${options.warmUpSeconds} s and at least ${options.warmUpRequests} requests per cell (at most ${warmUpLimitSeconds(options)} s); closed loop at ${options.connections} connections for ${options.seconds} s per cell (about ${closedLoopSeconds(options.seconds)} s: autocannon ends at its next whole second), then one request at a time for ${options.latencySeconds} s; simulator latency ${options.upstreamMs} ms + [0, ${options.jitterMs}) ms; contenders ${options.pin ? `pinned to CPU 1${contenders.some((c) => c.workers !== undefined) ? ' (those through the process entry on every CPU)' : ''}, simulator and load generator to CPU 0` : 'not pinned'}. Each round measures one shape's contenders back to back, shapes and contenders in shuffled order. Medians with (min–max) over rounds; ratios are taken within each round.${options.freshProcesses ? ' Every round after the first ran on newly started contender processes, warmed up the same way (`--fresh-processes`); upstream calls and waves were counted on the first processes, peak RSS and the open loop on the last.' : ''} Run took ${fmt(report.seconds / 60, 1)} min.${bystanderText(report.cells)}`,
     '',
   );
   lines.push(

@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseOptions } from '../../bench/lib/options.js';
 import {
   BLOCK_END,
   README,
+  cellsText,
   findBlock,
   renderReadmeBlock,
   withBlock,
@@ -28,6 +30,18 @@ describe("the README's benchmark block", () => {
     const run = runFile.replace(/\.json$/, '');
     expect(block).toContain(`](${run}.svg)`);
     expect(block).toContain(`\`${run}.md\``);
+  });
+
+  it("says how long a cell's load lasted and where the warm-up stopped", () => {
+    expect(cellsText(parseOptions([]))).toBe(
+      '7 rounds of cells of 1.5 s, which autocannon ends at its next whole second, so about 2 s; ' +
+        'each contender warmed up on each shape to 3000 requests or 30 s, whichever came first',
+    );
+    const options = ['--rounds', '3', '--seconds', '3', '--warm-up-seconds', '4'];
+    expect(cellsText(parseOptions([...options, '--warm-up-requests', '500']))).toBe(
+      '3 rounds of cells of 3 s, which autocannon ends at its next whole second, so about 3 s; ' +
+        'each contender warmed up on each shape to 500 requests or 24 s, whichever came first',
+    );
   });
 
   it('is replaced whole, and only it', () => {

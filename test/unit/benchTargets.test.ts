@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { failedRequests } from '../../bench/lib/load.js';
 import type { CellResult } from '../../bench/lib/measure.js';
 import type { RunReport } from '../../bench/lib/report.js';
 import type { OverloadResult } from '../../bench/lib/overload.js';
@@ -127,6 +128,128 @@ describe("the benchmark report's verdict on ratios taken round by round", () => 
       r.target.includes('ftv1'),
     );
     expect([row?.measured, row?.met]).toEqual(['1.10 (0.80–1.60), CV 28 %', 'rerun']);
+  });
+});
+
+describe("the benchmark report's ratio rows when a cell had errors", () => {
+  /** Three rounds on the customer page: the gateway at 1.15x raw and 3x Hive, every round. */
+  function cells(failing: { contender: string; round: number; latency?: boolean }) {
+    return [0, 1, 2].flatMap((round) =>
+      [
+        cell('raw', 'customerPage', round, 1000),
+        cell('gateway', 'customerPage', round, 1150),
+        cell('hive', 'customerPage', round, 383),
+        cell('naive', 'customerPage', round, 900),
+      ].map((c) => {
+        if (c.contender !== failing.contender || round !== failing.round) return c;
+        return failing.latency
+          ? { ...c, latencyErrors: 1 }
+          : { ...c, throughput: { ...c.throughput, errors: 2 } };
+      }),
+    );
+  }
+  const rowsOf = (run: CellResult[]) =>
+    evaluateTargets(report(run), NO_LATER_FILES)
+      .filter((r) => /^(Throughput|CPU µs per request) ÷ (raw|Hive)/.test(r.target))
+      .map((r) => [r.target, r.measured, r.met]);
+
+  it("are not met when a cell of raw's had errors under load, and say so", () => {
+    expect(rowsOf(cells({ contender: 'raw', round: 1 }))).toEqual([
+      [
+        'Throughput ÷ raw baseline',
+        '1.15 (one shape, customerPage); errors in 1 cell (raw)',
+        false,
+      ],
+      [
+        'CPU µs per request ÷ raw baseline',
+        '0.87 (one shape, customerPage); errors in 1 cell (raw)',
+        false,
+      ],
+      ['Throughput ÷ Hive Gateway/Mesh', '3.00 (one shape, customerPage)', true],
+    ]);
+  });
+
+  it("are not met when Hive's cell had a wrong answer one request at a time", () => {
+    expect(rowsOf(cells({ contender: 'hive', round: 2, latency: true }))[2]).toEqual([
+      'Throughput ÷ Hive Gateway/Mesh',
+      '3.00 (one shape, customerPage); errors in 1 cell (hive)',
+      false,
+    ]);
+  });
+
+  it('are judged on their ratios when only a contender they do not compare had errors', () => {
+    expect(rowsOf(cells({ contender: 'naive', round: 0 })).map(([, , met]) => met)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it("count autocannon's timeouts once: its errors include them", () => {
+    const result = { non2xx: 1, errors: 3, timeouts: 2 };
+    expect(failedRequests(result, 1)).toBe(5);
+  });
+});
+
+describe("the benchmark report's peak RSS against Hive's (T2)", () => {
+  it("takes the highest RSS at the end of the throughput cells, not the processes' lifetime peak", () => {
+    const sized = (contender: string, round: number, rss: number) => ({
+      ...cell(contender, 'customerPage', round, contender === 'hive' ? 300 : 1000),
+      rss,
+    });
+    const cells = [0, 1].flatMap((round) => [
+      sized('gateway', round, [2.5e8, 3e8][round]!),
+      sized('hive', round, [2e8, 1.8e8][round]!),
+    ]);
+    // Hive's lifetime peak, composing its schema and in the open loop, is far above its cells'.
+    const totals = [
+      { name: 'gateway', final: { maxRss: 3.1e8 } },
+      { name: 'hive', final: { maxRss: 9e8 } },
+    ];
+    const row = evaluateTargets({ ...report(cells), totals } as RunReport, NO_LATER_FILES).find(
+      (r) => r.target.startsWith('Peak RSS'),
+    );
+    expect(row).toEqual({
+      target: 'Peak RSS in the throughput cells ÷ Hive Gateway/Mesh',
+      goal: '≤ 1.0 (T2)',
+      measured: "1.50 (300 MB vs 200 MB, highest sampled as a cell's load ended)",
+      met: false,
+    });
+  });
+});
+
+describe("the benchmark report's row on how busy each process was under load", () => {
+  it('gives CPU µs per request × requests per second ÷ 1e6, median over rounds, range over shapes', () => {
+    const busy = (
+      contender: string,
+      shape: string,
+      round: number,
+      perSecond: number,
+      cpu: number,
+    ) => ({
+      ...cell(contender, shape, round, perSecond),
+      cpuMicrosPerRequest: cpu,
+    });
+    const cells = [0, 1, 2].flatMap((round) => [
+      // Gateway: customer page 0.80, 0.90, 0.95 by round (median 0.90); _entities 0.97.
+      busy('gateway', 'customerPage', round, 1000, [800, 900, 950][round]!),
+      busy('gateway', 'entities', round, 100, 9700),
+      // Raw: 0.85 and 0.90.
+      busy('raw', 'customerPage', round, 1000, 850),
+      busy('raw', 'entities', round, 100, 9000),
+      // GRAPHQL_JIT=true on the customer page only: 500 req/s at 1800 µs, 0.90.
+      busy('gateway-jit', 'customerPage', round, 500, 1800),
+    ]);
+    const rows = evaluateTargets(report(cells), NO_LATER_FILES).filter((r) =>
+      r.target.startsWith('CPU s per s'),
+    );
+    const target =
+      'CPU s per s in the throughput cells (below about 0.95 not saturated: ' +
+      'throughput ratios capped by the load generator or shared core)';
+    expect(rows.map((r) => [r.target, r.measured, r.met])).toEqual([
+      [target, 'this: shapes 0.90 to 0.97; raw: shapes 0.85 to 0.90', null],
+      [`${target} (GRAPHQL_JIT=true)`, 'this: one shape, 0.90', null],
+    ]);
   });
 });
 
