@@ -18,6 +18,7 @@ import { runPrimary } from './cluster/primary.js';
 import {
   answerHeartbeats,
   clusterMetricsRegistry,
+  isGatewayWorker,
   simulatorUrlFromPrimary,
 } from './cluster/worker.js';
 import {
@@ -59,19 +60,19 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 
   let simulator: Simulator | undefined;
   let simulatorUrl: string | undefined;
-  if (config.upstream.baseUrl === undefined && cluster.isWorker) {
+  if (config.upstream.baseUrl === undefined && isGatewayWorker) {
     simulatorUrl = await simulatorUrlFromPrimary();
   } else if (config.upstream.baseUrl === undefined) {
     simulator = await startBuiltInSimulator(config.upstream, logger);
     simulatorUrl = simulator.url;
   }
 
-  if (cluster.isWorker) answerHeartbeats();
+  if (isGatewayWorker) answerHeartbeats();
   const gateway = await createGateway(config, {
     logger,
     simulatorUrl,
-    metricsRegistry: cluster.isWorker ? clusterMetricsRegistry() : undefined,
-    callerShares: cluster.isWorker ? new CallerSharesViaPrimary() : undefined,
+    metricsRegistry: isGatewayWorker ? clusterMetricsRegistry() : undefined,
+    callerShares: isGatewayWorker ? new CallerSharesViaPrimary() : undefined,
   });
   const address = await gateway.listen().catch((error: NodeJS.ErrnoException) => {
     // A port in use or an address that cannot be bound is configuration too: one line, exit 1.
@@ -133,7 +134,7 @@ async function serve(config: Config, logger: Logger): Promise<void> {
  * port in use.
  */
 async function refuseToStart(line: string): Promise<never> {
-  if (cluster.isWorker) {
+  if (isGatewayWorker) {
     const failed: StartFailed = { type: 'gateway:start-failed', line };
     await new Promise((resolve) => process.send!(failed, undefined, {}, resolve));
   } else {
@@ -151,9 +152,9 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
-if (cluster.isPrimary) for (const warning of configWarnings(config)) logger.warn(warning);
+if (!isGatewayWorker) for (const warning of configWarnings(config)) logger.warn(warning);
 if (config.operations.workers > 1 && cluster.isPrimary) {
   await runPrimary(config, logger);
 } else {
-  await serve(config, cluster.isWorker ? logger.child({ worker: cluster.worker!.id }) : logger);
+  await serve(config, isGatewayWorker ? logger.child({ worker: cluster.worker!.id }) : logger);
 }

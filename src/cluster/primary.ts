@@ -20,6 +20,7 @@ import { HostMetrics, type WorkerMetrics } from '../observability/clusterMetrics
 import { startBuiltInSimulator, type Simulator } from '../simulator/index.js';
 import { HostCallerShares } from './callerShares.js';
 import { watchHeartbeats } from './heartbeat.js';
+import { GATEWAY_WORKER_MARK } from './worker.js';
 import type {
   Answer,
   CallerEnter,
@@ -164,7 +165,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const startedAt = new Map<number, number>();
   // Checked again when a delayed restart fires: a stop may have begun meanwhile.
   const fork = () => {
-    if (!stopping) startedAt.set(cluster.fork().id, Date.now());
+    if (!stopping) startedAt.set(cluster.fork({ [GATEWAY_WORKER_MARK]: '1' }).id, Date.now());
   };
   let anyListened = false;
   const heartbeats = watchHeartbeats(logger, sendTo);

@@ -4,6 +4,7 @@
  * and answers the primary's question for its own. Places in callers' shares
  * are asked for in callerShares.ts.
  */
+import cluster from 'node:cluster';
 import { Registry } from 'prom-client';
 import type {
   Answer,
@@ -14,6 +15,16 @@ import type {
   Pong,
   Question,
 } from './messages.js';
+
+/** Set in the environment of the workers primary.ts forks. */
+export const GATEWAY_WORKER_MARK = 'ENFUCE_GATEWAY_WORKER';
+
+/**
+ * Forked by this gateway's own primary. A process manager's cluster (pm2's)
+ * makes `cluster.isWorker` true too, but its primary answers none of the
+ * questions below: such a process runs as a gateway on its own.
+ */
+export const isGatewayWorker = cluster.isWorker && process.env[GATEWAY_WORKER_MARK] === '1';
 
 let nextQuestion = 0;
 const pending = new Map<number, { resolve: (value: string) => void; reject: (e: Error) => void }>();

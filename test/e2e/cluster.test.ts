@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +15,52 @@ import {
 import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe("under another cluster primary (a process manager's, such as pm2's)", () => {
+  it('runs as a gateway on its own, its own simulator included, instead of waiting on that primary', async () => {
+    // A bare node:cluster primary that forks the gateway's entry and answers nothing.
+    const primary = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import cluster from 'node:cluster';
+         cluster.setupPrimary({ exec: 'src/index.ts', execArgv: ['--import', 'tsx'] });
+         cluster.fork();`,
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    primary.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    primary.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    try {
+      const url = await vi.waitFor(
+        () => {
+          const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
+          expect(match, output).not.toBeNull();
+          return match![1]!;
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+      expect(output).toContain('built-in Enfuce simulator listening');
+      const reply = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
+      });
+      expect(await reply.body.json()).toMatchObject({
+        data: { account: { id: FIXTURES.accountExactAmounts } },
+      });
+    } finally {
+      primary.kill('SIGKILL');
+    }
+  }, 30_000);
+});
 
 describe('WEB_CONCURRENCY=2 (node:cluster)', () => {
   let gateway: SpawnedGateway | undefined;
