@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { NODE_FLAGS } from '../../bench/lib/contenders.js';
-import { configWarnings, loadConfig } from '../../src/config.js';
+import { configWarnings, cutOffMarginMs, loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -155,8 +155,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(config.production).toBe(true);
     expect(config.operations.workers).toBe(1);
     const termination = deployment().spec.template.spec.terminationGracePeriodSeconds * 1000;
-    expect(termination).toBeGreaterThan(config.operations.shutdownGraceMs);
-    expect(config.operations.shutdownDelayMs).toBeGreaterThan(0);
+    const { shutdownGraceMs, shutdownDelayMs } = config.operations;
+    expect(termination).toBeGreaterThan(shutdownGraceMs);
+    expect(shutdownDelayMs).toBeGreaterThan(0);
+    // From the end of the delay to the cut-off, a request waits out the issuer's timeout.
+    const cutOff = shutdownGraceMs - cutOffMarginMs(shutdownGraceMs);
+    expect(cutOff - shutdownDelayMs).toBeGreaterThanOrEqual(config.upstream.timeoutMs);
     // Nothing weakened: what is left to drain fits a request that waits out
     // the issuer's timeout, tokens are bound to an issuer and an audience, cursors sealed.
     expect(configWarnings(config)).toEqual([]);
