@@ -3,6 +3,7 @@
  * Everything is validated once at start; a bad value stops the process with
  * one line naming the variable (see index.ts), never a half-working gateway.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CallerSharesPolicy } from './http/callerShares.js';
 import { CLIENT_DEFAULTS } from './upstream/client.js';
@@ -122,9 +123,12 @@ export interface Config {
   /**
    * Seals connection cursors. Replicas that serve the same clients must
    * share it.
-   * @default a built-in key: cursors are tamper-evident but forgeable
+   * @default a random key made at start: cursors work on this process (and
+   * its cluster workers, which the primary hands the key) until it stops
    */
   cursorSecret: string;
+  /** Whether CURSOR_SECRET set the key, rather than a start. */
+  cursorSecretSet: boolean;
   upstream: UpstreamConfig;
   auth: AuthConfig;
   limits: LimitsConfig;
@@ -297,9 +301,6 @@ export const ENV_SCHEMA = z.object({
 
 type Env = Record<string, string | undefined>;
 
-/** Seals cursors when CURSOR_SECRET is unset. It is public, so such cursors can be forged. */
-const BUILT_IN_CURSOR_SECRET = 'enfuce-gateway-cursor-v1';
-
 /**
  * Settings that work but weaken something, or look like a mistake, one line
  * each for the start-up log. They are not refused: the contract allows them.
@@ -357,7 +358,7 @@ function shutdownWarnings({ operations, upstream }: Config): string[] {
     : [];
 }
 
-function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config): string[] {
+function upstreamWarnings({ upstream, auth, cursorSecretSet, production }: Config): string[] {
   if (upstream.baseUrl === undefined) {
     // Keys without an issuer, or production without one, are most likely a
     // deployment whose ENFUCE_BASE_URL went missing (or empty): the contract
@@ -397,9 +398,9 @@ function upstreamWarnings({ upstream, auth, cursorSecret, production }: Config):
       `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored.length > 0 ? `; ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored` : ''}`,
     );
   }
-  if (cursorSecret === BUILT_IN_CURSOR_SECRET) {
+  if (!cursorSecretSet) {
     warnings.push(
-      'CURSOR_SECRET is unset: cursors are sealed with the public built-in key, so a caller can forge one (it still pages only customers the caller may read)',
+      'CURSOR_SECRET is unset: cursors are sealed with a key made at start, so a cursor works only on this process (and its workers) until it stops; replicas behind one endpoint need a shared CURSOR_SECRET',
     );
   }
   // A key set AUTH_DISABLED ignores weakens nothing.
@@ -502,7 +503,9 @@ export function loadConfig(env: Env = process.env): Config {
       serviceName: e.OTEL_SERVICE_NAME,
       metricsOperationNames: e.METRICS_OPERATION_NAMES && Object.freeze(e.METRICS_OPERATION_NAMES),
     }),
-    cursorSecret: e.CURSOR_SECRET ?? BUILT_IN_CURSOR_SECRET,
+    // Never a key anyone could read: a known one would let a caller mint cursors.
+    cursorSecret: e.CURSOR_SECRET ?? randomBytes(32).toString('base64url'),
+    cursorSecretSet: e.CURSOR_SECRET !== undefined,
     upstream: Object.freeze({
       baseUrl: e.ENFUCE_BASE_URL,
       username: e.ENFUCE_USERNAME ?? 'gateway',

@@ -162,10 +162,13 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   );
 
   let stopping = false;
+  // Every worker seals cursors with the primary's key, CURSOR_SECRET's or the
+  // one its start made: a client's next page may reach another worker.
+  const workerEnv = { [GATEWAY_WORKER_MARK]: '1', CURSOR_SECRET: config.cursorSecret };
   const startedAt = new Map<number, number>();
   // Checked again when a delayed restart fires: a stop may have begun meanwhile.
   const fork = () => {
-    if (!stopping) startedAt.set(cluster.fork({ [GATEWAY_WORKER_MARK]: '1' }).id, Date.now());
+    if (!stopping) startedAt.set(cluster.fork(workerEnv).id, Date.now());
   };
   let anyListened = false;
   const heartbeats = watchHeartbeats(logger, sendTo);

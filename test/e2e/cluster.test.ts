@@ -191,6 +191,36 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
     expect(gateway.output()).toContain('workers keep dying; stopping');
   }, 60_000);
 
+  it("takes one worker's cursors on the other, without CURSOR_SECRET", async () => {
+    gateway = await clusterOver();
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    const PAGE = `query ($after: String) {
+      customer(id: "${FIXTURES.customerWith75}") {
+        accounts(first: 10, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } }
+      }
+    }`;
+    const seen: string[] = [];
+    const pids = new Set<string>();
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      // A new connection each page: the workers take them in turn.
+      const reply = await gateway.post(
+        { query: PAGE, variables: { after } },
+        { connection: 'close' },
+      );
+      expect(reply.json.errors).toBeUndefined();
+      const { nodes, pageInfo } = reply.json.data.customer.accounts;
+      seen.push(...nodes.map((node: { id: string }) => node.id));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toEqual(simulator.data.accountsOf(FIXTURES.customerWith75).map((a) => a.id));
+    for (const [, pid] of gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"graphql request"/g)) {
+      pids.add(pid!);
+    }
+    expect(pids.size).toBe(2);
+  });
+
   it('kills a worker whose event loop stops answering, and starts another', async () => {
     gateway = await clusterOver();
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });

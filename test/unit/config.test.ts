@@ -149,6 +149,20 @@ describe('AUTH_DISABLED beside a key set', () => {
   });
 });
 
+describe('CURSOR_SECRET', () => {
+  it('takes the key given, or makes a random one at start: no key anyone could read', () => {
+    const given = 'a-cursor-secret-0123456789';
+    expect(loadConfig({ CURSOR_SECRET: given })).toMatchObject({
+      cursorSecret: given,
+      cursorSecretSet: true,
+    });
+    const [one, two] = [loadConfig({}), loadConfig({})];
+    expect(one.cursorSecretSet).toBe(false);
+    expect(one.cursorSecret).toMatch(/^[\w-]{43}$/);
+    expect(two.cursorSecret).not.toBe(one.cursorSecret);
+  });
+});
+
 describe('SHUTDOWN_DELAY_MS', () => {
   it('must end before the cut-off, a quarter of the grace period (at most 500 ms) before its end', () => {
     expect(refusal({ SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DELAY_MS: '9500' })).toBe(
