@@ -18,6 +18,35 @@ function refusal(env: Record<string, string>): string {
   throw new Error('loadConfig accepted the configuration.');
 }
 
+describe("the contract's configuration", () => {
+  it('defaults PORT, HOST, ENFUCE_TIMEOUT_MS and AUTH_DISABLED as the contract says', () => {
+    const config = loadConfig({});
+    expect({
+      port: config.port,
+      host: config.host,
+      timeoutMs: config.upstream.timeoutMs,
+      authDisabled: config.auth.disabled,
+      baseUrl: config.upstream.baseUrl,
+    }).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      timeoutMs: 10000,
+      authDisabled: false,
+      baseUrl: undefined,
+    });
+  });
+
+  it.each(['ENFUCE_USERNAME', 'ENFUCE_PASSWORD'])(
+    'requires %s when ENFUCE_BASE_URL is set',
+    (name) => {
+      const { [name as keyof typeof UPSTREAM]: _left, ...rest } = UPSTREAM;
+      expect(refusal({ ...rest, AUTH_JWT_SECRET: SECRET })).toBe(
+        `${name} is required when ENFUCE_BASE_URL is set`,
+      );
+    },
+  );
+});
+
 describe('start-up rules for auth', () => {
   it('refuses a real upstream without any auth configuration', () => {
     const message = refusal(UPSTREAM);
