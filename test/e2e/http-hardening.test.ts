@@ -659,3 +659,32 @@ describe('OPTIONS on /graphql without CORS (no origin allowed)', () => {
     expect(codeOf(reply)).toBe('BAD_REQUEST');
   });
 });
+
+describe('MAX_BODY_BYTES set lower', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { MAX_BODY_BYTES: '2048' } });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses a body just over it with 413 and runs one just under it', async () => {
+    const sized = (bytes: number) => {
+      const empty = JSON.stringify({ query: QUERY, variables: { pad: '' } });
+      return JSON.stringify({ query: QUERY, variables: { pad: 'x'.repeat(bytes - empty.length) } });
+    };
+    const over = await send(harness.url, { headers: JSON_TYPE, body: sized(2049) });
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({
+      errors: [
+        {
+          message: 'The request body is larger than the limit of 2048 bytes.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+    expect(harness.simulator.log.count()).toBe(0);
+    const under = await send(harness.url, { headers: JSON_TYPE, body: sized(2048) });
+    expect(under.status).toBe(200);
+    expect(harness.simulator.log.count()).toBe(1);
+  });
+});
