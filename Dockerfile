@@ -35,10 +35,12 @@ ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
 WORKDIR /app
-COPY --from=deps --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node schema ./schema
-COPY --chown=node:node package.json ./
+# Owned by root and only readable by the user the gateway runs as: nothing
+# it runs can rewrite its own code, read-only root filesystem or not.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY schema ./schema
+COPY package.json ./
 # The official image's unprivileged user (uid 1000).
 USER node
 EXPOSE 4000

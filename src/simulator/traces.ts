@@ -39,8 +39,11 @@ export function traceRequests(
 }
 
 function trace(calls: RequestLogEntry[]): UpstreamTrace {
+  // A call still open has lasted until now, not no time at all: it is on
+  // the critical path, and no later call of its wave opens another.
+  const now = performance.timeOrigin + performance.now();
   const spans = calls
-    .map((call) => ({ start: call.startedAt, end: call.endedAt ?? call.startedAt }))
+    .map((call) => ({ start: call.startedAt, end: call.endedAt ?? now }))
     .sort((a, b) => a.start - b.start);
   return {
     calls: calls.length,
