@@ -6,8 +6,9 @@
  *
  * Shutdown on SIGTERM or SIGINT: readiness drops to 503 at once, the gateway
  * keeps serving for SHUTDOWN_DELAY_MS, then stops accepting connections and
- * lets in-flight requests finish; whatever is still open when
- * SHUTDOWN_GRACE_MS has passed since the signal is cut off.
+ * lets in-flight requests finish; whatever is still open shortly before
+ * SHUTDOWN_GRACE_MS has passed since the signal is cut off (cutOffMarginMs),
+ * so that its log lines and spans still go out before the exit.
  */
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
@@ -153,6 +154,17 @@ try {
 }
 const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
 if (!isGatewayWorker) for (const warning of configWarnings(config)) logger.warn(warning);
+if (cluster.isWorker && !isGatewayWorker) {
+  // Another primary's worker (pm2's cluster) runs as a gateway of its own.
+  if (config.operations.workers > 1) {
+    logger.warn('WEB_CONCURRENCY is ignored: this process is a worker of another cluster primary');
+  }
+  if (!config.cursorSecretSet) {
+    logger.warn(
+      "CURSOR_SECRET is unset under another cluster primary: each of its processes seals cursors with its own key, so a client's next page fails on the others",
+    );
+  }
+}
 if (config.operations.workers > 1 && cluster.isPrimary) {
   await runPrimary(config, logger);
 } else {

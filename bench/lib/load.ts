@@ -169,7 +169,8 @@ export async function throughputPass(
     completed,
     errors,
     seconds: result.duration,
-    perSecond: (completed - errors) / result.duration,
+    // `total` counts responses; socket errors and timeouts never had one.
+    perSecond: (completed - result.non2xx - mismatches) / result.duration,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
   };

@@ -183,13 +183,14 @@ function busyRows(report: TargetInputs): TargetRow[] {
     const medians = contenderMedians(report, name, busy);
     return medians.length ? shapesRange(medians) : undefined;
   };
-  const [gateway, jit, raw] = ['gateway', 'gateway-jit', 'raw'].map(range);
+  const [gateway, jit, raw, hive] = ['gateway', 'gateway-jit', 'raw', 'hive'].map(range);
   const row = (target: string, measured: string): TargetRow[] => [
     { target, goal: '–', measured, met: null },
   ];
+  // The baselines beside the default gateway only: the table gives them one column.
+  const baselines = [raw && `raw: ${raw}`, hive && `Hive: ${hive}`].filter(Boolean);
   return [
-    // Raw beside the default gateway only: the table gives it one column.
-    ...(gateway ? row(BUSY_TARGET, `this: ${gateway}` + (raw ? `; raw: ${raw}` : '')) : []),
+    ...(gateway ? row(BUSY_TARGET, [`this: ${gateway}`, ...baselines].join('; ')) : []),
     ...(jit ? row(BUSY_TARGET + JIT, `this: ${jit}`) : []),
   ];
 }
@@ -339,10 +340,12 @@ function peakCellRss(report: TargetInputs, name: string): number | undefined {
 const failed = (cell: Cell) => cell.throughput.errors > 0 || cell.latencyErrors > 0;
 
 /**
- * Closed-loop ratio rows, not met whatever their ratios when a cell of the
- * contenders they compare had errors: throughput counts answers only, while
- * CPU per request shares the CPU among failed requests too, so a failure
- * moves both ratios by work that was not done.
+ * Closed-loop ratio rows, not met whatever their ratios when any cell of the
+ * contenders they compare, on any shape, had errors: under load, throughput
+ * counts answers only while CPU per request shares the CPU among failed
+ * requests too, so a failure moves both ratios by work that was not done;
+ * and a wrong answer one request at a time disqualifies a contender from
+ * being compared at all.
  */
 function unlessFailed(
   report: TargetInputs,

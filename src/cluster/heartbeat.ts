@@ -3,10 +3,14 @@
  * is stuck (a synchronous loop, a deadlock in native code) does not exit,
  * so it would never be restarted: new connections go to the others, but the
  * keep-alive connections it holds (a router's pool) hang on it, request after
- * request. Every HEARTBEAT_MS each worker is pinged; one that has not
- * answered for MISSED_BEATS of them is killed, and restarted as any worker
- * that dies. A stuck loop cannot drain, so SIGKILL: SIGTERM would wait in
- * vain.
+ * request. Every HEARTBEAT_MS each worker is pinged; one that has left
+ * MISSED_BEATS pings in a row unanswered is killed, and restarted as any
+ * worker that dies. A stuck loop cannot drain, so SIGKILL: SIGTERM would
+ * wait in vain.
+ *
+ * Pings are counted, not the time since an answer: a primary paused with
+ * its workers (a VM's live migration, a frozen cgroup) or a clock that
+ * jumps would otherwise make every worker look silent at once.
  */
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
@@ -30,28 +34,29 @@ export function watchHeartbeats(
   logger: Logger,
   send: (worker: Worker, message: Ping) => void,
 ): Heartbeats {
-  const lastAnswer = new Map<Worker, number>();
+  /** Pings each watched worker has left unanswered since its last answer. */
+  const unanswered = new Map<Worker, number>();
   const timer = setInterval(() => {
-    const now = Date.now();
-    for (const [worker, last] of lastAnswer) {
-      if (now - last < HEARTBEAT_MS * MISSED_BEATS) {
+    for (const [worker, missed] of unanswered) {
+      if (missed < MISSED_BEATS) {
+        unanswered.set(worker, missed + 1);
         send(worker, { type: 'gateway:ping' });
         continue;
       }
       logger.error(
-        { worker: worker.id, silentMs: now - last },
+        { worker: worker.id, unansweredPings: missed },
         'worker stopped answering; killing it',
       );
-      lastAnswer.delete(worker);
+      unanswered.delete(worker);
       worker.process.kill('SIGKILL');
     }
   }, HEARTBEAT_MS).unref();
   return {
-    listening: (worker) => void lastAnswer.set(worker, Date.now()),
+    listening: (worker) => void unanswered.set(worker, 0),
     answered: (worker) => {
-      if (lastAnswer.has(worker)) lastAnswer.set(worker, Date.now());
+      if (unanswered.has(worker)) unanswered.set(worker, 0);
     },
-    exited: (worker) => void lastAnswer.delete(worker),
+    exited: (worker) => void unanswered.delete(worker),
     stop: () => clearInterval(timer),
   };
 }

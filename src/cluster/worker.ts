@@ -25,6 +25,8 @@ export const GATEWAY_WORKER_MARK = 'ENFUCE_GATEWAY_WORKER';
  * questions below: such a process runs as a gateway on its own.
  */
 export const isGatewayWorker = cluster.isWorker && process.env[GATEWAY_WORKER_MARK] === '1';
+// Read once: a process this one starts is not the primary's worker.
+delete process.env[GATEWAY_WORKER_MARK];
 
 let nextQuestion = 0;
 const pending = new Map<number, { resolve: (value: string) => void; reject: (e: Error) => void }>();

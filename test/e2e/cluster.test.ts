@@ -31,7 +31,13 @@ describe("under another cluster primary (a process manager's, such as pm2's)", (
       ],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          WEB_CONCURRENCY: '2',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -48,6 +54,11 @@ describe("under another cluster primary (a process manager's, such as pm2's)", (
         { timeout: 20_000, interval: 50 },
       );
       expect(output).toContain('built-in Enfuce simulator listening');
+      // What it cannot do there, said: fork workers of its own, share a cursor key.
+      expect(output).toContain(
+        'WEB_CONCURRENCY is ignored: this process is a worker of another cluster primary',
+      );
+      expect(output).toContain('CURSOR_SECRET is unset under another cluster primary');
       const reply = await request(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -667,7 +667,7 @@ describe('MAX_BODY_BYTES set lower', () => {
   });
   afterAll(() => harness.close());
 
-  it('refuses a body just over it with 413 and runs one just under it', async () => {
+  it('refuses a body one byte over it with 413 and runs one of exactly the limit', async () => {
     const sized = (bytes: number) => {
       const empty = JSON.stringify({ query: QUERY, variables: { pad: '' } });
       return JSON.stringify({ query: QUERY, variables: { pad: 'x'.repeat(bytes - empty.length) } });
