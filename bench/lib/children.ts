@@ -11,11 +11,18 @@ import type { ProcessStats } from './contenderProcess.js';
 import type { ProfileKind } from './profiler.js';
 
 /**
+ * The key every contender seals cursors with, as the replicas of a
+ * deployment share one: without it each process makes its own, and a fresh
+ * process's answers (their cursors) would differ from the first one's.
+ */
+export const BENCH_CURSOR_SECRET = 'bench-cursor-secret-0123456789';
+
+/**
  * What every contender runs with, as a deployment does; for this gateway: no
  * stack traces, Sandbox, introspection, field suggestions or call-count
- * extension (nothing in the baselines reads it).
+ * extension (nothing in the baselines reads it), and a shared cursor key.
  */
-export const AS_DEPLOYED = { NODE_ENV: 'production' };
+export const AS_DEPLOYED = { NODE_ENV: 'production', CURSOR_SECRET: BENCH_CURSOR_SECRET };
 
 export interface Child {
   name: string;
