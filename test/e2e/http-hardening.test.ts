@@ -45,6 +45,16 @@ async function send(
 
 const codeOf = (reply: Reply) => reply.body.errors?.[0]?.extensions?.code;
 
+/** The answer to a body over MAX_BODY_BYTES. */
+const tooLarge = (limit: number) => ({
+  errors: [
+    {
+      message: `The request body is larger than the limit of ${limit} bytes.`,
+      extensions: { code: 'BAD_REQUEST' },
+    },
+  ],
+});
+
 describe('HTTP hardening of /graphql with auth on', () => {
   let harness: Harness;
 
@@ -60,14 +70,7 @@ describe('HTTP hardening of /graphql with auth on', () => {
     const body = JSON.stringify({ query: QUERY, variables: { pad: 'x'.repeat(200 * 1024) } });
     const reply = await send(harness.url, { headers: JSON_TYPE, body });
     expect(reply.status).toBe(413);
-    expect(reply.body).toEqual({
-      errors: [
-        {
-          message: 'The request body is larger than the limit of 102400 bytes.',
-          extensions: { code: 'BAD_REQUEST' },
-        },
-      ],
-    });
+    expect(reply.body).toEqual(tooLarge(102400));
     expect(harness.simulator.log.count()).toBe(0);
 
     const live = await request(`${harness.url}/health/live`);
@@ -674,14 +677,7 @@ describe('MAX_BODY_BYTES set lower', () => {
     };
     const over = await send(harness.url, { headers: JSON_TYPE, body: sized(2049) });
     expect(over.status).toBe(413);
-    expect(over.body).toEqual({
-      errors: [
-        {
-          message: 'The request body is larger than the limit of 2048 bytes.',
-          extensions: { code: 'BAD_REQUEST' },
-        },
-      ],
-    });
+    expect(over.body).toEqual(tooLarge(2048));
     expect(harness.simulator.log.count()).toBe(0);
     const under = await send(harness.url, { headers: JSON_TYPE, body: sized(2048) });
     expect(under.status).toBe(200);

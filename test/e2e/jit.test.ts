@@ -14,9 +14,11 @@ describe('GRAPHQL_JIT', () => {
   let interpreted: Harness;
   let compiled: Harness;
   beforeAll(async () => {
+    // One cursor key, so that the two answers' cursors can be compared byte for byte.
+    const CURSOR_SECRET = 'jit-test-cursor-secret-0123';
     [interpreted, compiled] = await Promise.all([
-      startHarness({ env: { GRAPHQL_JIT: 'false' } }),
-      startHarness({ env: { GRAPHQL_JIT: 'true' } }),
+      startHarness({ env: { GRAPHQL_JIT: 'false', CURSOR_SECRET } }),
+      startHarness({ env: { GRAPHQL_JIT: 'true', CURSOR_SECRET } }),
     ]);
   });
   afterAll(() => Promise.all([interpreted.close(), compiled.close()]));

@@ -19,6 +19,20 @@ function firstExample(): { body: string; answer: unknown } {
   return { body: match[1]!, answer: JSON.parse(match[2]!) };
 }
 
+/** `value` with every cursor in it matched by shape only. */
+function withAnyCursor(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAnyCursor);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      /^(cursor|startCursor|endCursor)$/.test(key) && typeof item === 'string'
+        ? expect.stringMatching(/^[\w-]{20,}$/)
+        : withAnyCursor(item),
+    ]),
+  );
+}
+
 describe('the README example', () => {
   let harness: Harness;
   beforeAll(async () => {
@@ -34,6 +48,7 @@ describe('the README example', () => {
       body,
     });
     expect(response.statusCode).toBe(200);
-    expect(await response.body.json()).toEqual(answer);
+    // The cursor is sealed with this gateway's key: the same shape, other bytes.
+    expect(await response.body.json()).toEqual(withAnyCursor(answer));
   });
 });
