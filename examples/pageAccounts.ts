@@ -3,8 +3,11 @@
  * @apollo/client and the typed `CustomerAccounts` operation, printing one
  * line per account.
  *
- *   npx tsx examples/pageAccounts.ts --customer 10000000005 \
+ *   [GATEWAY_TOKEN=JWT] npx tsx examples/pageAccounts.ts --customer 10000000005 \
  *     [--url http://localhost:4000/graphql] [--page-size 30] [--token JWT]
+ *
+ * The token is better given in GATEWAY_TOKEN: a command line shows in `ps`
+ * and in the shell's history.
  *
  * Types come from examples/operations/*.graphql through graphql-codegen's
  * client preset (`npm run codegen`), so a field the schema lacks, or a
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
     );
   }
   const url = values.url ?? DEFAULT_URL;
-  const client = createClient({ url, token: values.token });
+  const client = createClient({ url, token: values.token ?? process.env.GATEWAY_TOKEN });
   let accounts = 0;
   let pages = 0;
   try {

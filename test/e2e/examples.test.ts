@@ -20,8 +20,13 @@ const ROOT = new URL('../../', import.meta.url);
 const OPERATIONS = new URL('examples/operations/', ROOT);
 
 function pageAccounts(...args: string[]) {
+  return pageAccountsWith({}, ...args);
+}
+
+function pageAccountsWith(env: Record<string, string>, ...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', 'examples/pageAccounts.ts', ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
   });
 }
 
@@ -122,15 +127,14 @@ describe('examples/pageAccounts.ts with a signed-in caller', () => {
   });
   afterAll(() => harness.close());
 
-  it("sends the caller's token and lists the caller's own accounts", async () => {
+  it("sends the caller's token from GATEWAY_TOKEN and lists the caller's own accounts", async () => {
     const jwt = await token({ sub: 'app-user-3', customer_id: FIXTURES.privateCustomer });
-    const { stdout } = await pageAccounts(
+    const { stdout } = await pageAccountsWith(
+      { GATEWAY_TOKEN: jwt },
       '--url',
       `${harness.url}/graphql`,
       '--customer',
       FIXTURES.privateCustomer,
-      '--token',
-      jwt,
     );
     expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^\d+ accounts in 1 page$/);
     expect(new Set(harness.simulator.log.entries().map((e) => e.query.auditUser))).toEqual(
