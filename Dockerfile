@@ -35,8 +35,8 @@ ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
 WORKDIR /app
-# Owned by root and only readable by the user the gateway runs as: nothing
-# it runs can rewrite its own code, read-only root filesystem or not.
+# Owned by root: the user the gateway runs as can read them, not write them,
+# so nothing it runs can rewrite its own code, read-only root filesystem or not.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY schema ./schema

@@ -305,8 +305,33 @@ type Env = Record<string, string | undefined>;
  * Settings that work but weaken something, or look like a mistake, one line
  * each for the start-up log. They are not refused: the contract allows them.
  */
-export function configWarnings(config: Config): string[] {
-  return [...shutdownWarnings(config), ...upstreamWarnings(config), ...callerLimitWarnings(config)];
+export function configWarnings(
+  config: Config,
+  { underAnotherPrimary = false }: { underAnotherPrimary?: boolean } = {},
+): string[] {
+  return [
+    ...shutdownWarnings(config),
+    ...upstreamWarnings(config, underAnotherPrimary),
+    ...callerLimitWarnings(config),
+    ...(underAnotherPrimary ? anotherPrimaryWarnings(config) : []),
+  ];
+}
+
+/**
+ * A worker of another cluster primary (pm2's) runs as a gateway of its own:
+ * it cannot fork workers, and shares no cursor key with its siblings.
+ */
+function anotherPrimaryWarnings({ operations, cursorSecretSet }: Config): string[] {
+  return [
+    ...(operations.workers > 1
+      ? ['WEB_CONCURRENCY is ignored: this process is a worker of another cluster primary']
+      : []),
+    ...(cursorSecretSet
+      ? []
+      : [
+          "CURSOR_SECRET is unset under another cluster primary: each of its processes seals cursors with its own key, so a client's next page fails on the others",
+        ]),
+  ];
 }
 
 /** Whether callers prove who they are: not with the built-in simulator, nor with AUTH_DISABLED=true. */
@@ -358,7 +383,10 @@ function shutdownWarnings({ operations, upstream }: Config): string[] {
     : [];
 }
 
-function upstreamWarnings({ upstream, auth, cursorSecretSet, production }: Config): string[] {
+function upstreamWarnings(
+  { upstream, auth, cursorSecretSet, production }: Config,
+  underAnotherPrimary: boolean,
+): string[] {
   if (upstream.baseUrl === undefined) {
     // Keys without an issuer, or production without one, are most likely a
     // deployment whose ENFUCE_BASE_URL went missing (or empty): the contract
@@ -398,7 +426,8 @@ function upstreamWarnings({ upstream, auth, cursorSecretSet, production }: Confi
       `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored.length > 0 ? `; ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored` : ''}`,
     );
   }
-  if (!cursorSecretSet) {
+  // Under another primary anotherPrimaryWarnings says it for that case.
+  if (!cursorSecretSet && !underAnotherPrimary) {
     warnings.push(
       'CURSOR_SECRET is unset: cursors are sealed with a key made at start, so a cursor works only on this process (and its workers) until it stops; replicas behind one endpoint need a shared CURSOR_SECRET',
     );

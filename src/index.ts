@@ -153,17 +153,10 @@ try {
   process.exit(1);
 }
 const logger = createLogger(config.logLevel, !config.production && process.stdout.isTTY);
-if (!isGatewayWorker) for (const warning of configWarnings(config)) logger.warn(warning);
-if (cluster.isWorker && !isGatewayWorker) {
-  // Another primary's worker (pm2's cluster) runs as a gateway of its own.
-  if (config.operations.workers > 1) {
-    logger.warn('WEB_CONCURRENCY is ignored: this process is a worker of another cluster primary');
-  }
-  if (!config.cursorSecretSet) {
-    logger.warn(
-      "CURSOR_SECRET is unset under another cluster primary: each of its processes seals cursors with its own key, so a client's next page fails on the others",
-    );
-  }
+// The gateway's own workers leave them to their primary.
+if (!isGatewayWorker) {
+  const underAnotherPrimary = cluster.isWorker;
+  for (const warning of configWarnings(config, { underAnotherPrimary })) logger.warn(warning);
 }
 if (config.operations.workers > 1 && cluster.isPrimary) {
   await runPrimary(config, logger);

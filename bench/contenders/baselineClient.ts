@@ -11,7 +11,6 @@ import { createContextFactory } from '../../src/context.js';
 import { createCursorCodec } from '../../src/resolvers/cursor.js';
 import { EnfuceClient } from '../../src/upstream/client.js';
 import { createUpstreamPolicy } from '../../src/upstream/policy.js';
-import { BENCH_CURSOR_SECRET } from '../lib/children.js';
 import { upstreamFromEnv } from './upstreamEnv.js';
 
 export function baselineConfig(): Config {
@@ -19,7 +18,6 @@ export function baselineConfig(): Config {
   return loadConfig({
     ENFUCE_USERNAME: upstream.username,
     ENFUCE_PASSWORD: upstream.password,
-    CURSOR_SECRET: BENCH_CURSOR_SECRET,
     ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>),
   });
 }

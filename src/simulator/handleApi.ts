@@ -13,7 +13,7 @@ import type { ConcurrencyGauge } from './gauge.js';
 import type { Random } from './random.js';
 import { MAX_TIMER_MS } from './faultRule.js';
 import { errorReply } from './reply.js';
-import type { RequestLog } from './requestLog.js';
+import { now, type RequestLog } from './requestLog.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 import type { SimulatorData } from './seed.js';
 
@@ -191,8 +191,4 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
   return Object.fromEntries(
     [...values].map(([key, list]) => [key, list.length === 1 ? (list[0] as string) : list]),
   );
-}
-
-function now(): number {
-  return performance.timeOrigin + performance.now();
 }

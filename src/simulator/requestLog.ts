@@ -54,6 +54,11 @@ export interface RequestLogOptions {
   maxEntries?: number;
 }
 
+/** Milliseconds since the epoch, to the sub-millisecond: the log's clock. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** The simulator's request log. */
 export class RequestLog {
   #entries: RequestLogEntry[] = [];

@@ -9,14 +9,14 @@
  * it outlasts the fastest answer. Count them at a latency well above such
  * pauses (tens of ms) for an exact figure.
  */
-import type { RequestLogEntry } from './requestLog.js';
+import { now, type RequestLogEntry } from './requestLog.js';
 
 export interface UpstreamTrace {
   calls: number;
   waves: number;
   /** Milliseconds covered by at least one upstream call. */
   criticalMs: number;
-  /** Calls answered with neither 200 nor 404. */
+  /** Calls that ended without a 200 or a 404: another status, or none (a reset, a cut). */
   failed: number;
 }
 
@@ -41,15 +41,18 @@ export function traceRequests(
 function trace(calls: RequestLogEntry[]): UpstreamTrace {
   // A call still open has lasted until now, not no time at all: it is on
   // the critical path, and no later call of its wave opens another.
-  const now = performance.timeOrigin + performance.now();
+  const open = now();
   const spans = calls
-    .map((call) => ({ start: call.startedAt, end: call.endedAt ?? now }))
+    .map((call) => ({ start: call.startedAt, end: call.endedAt ?? open }))
     .sort((a, b) => a.start - b.start);
   return {
     calls: calls.length,
     waves: countWaves(spans),
     criticalMs: unionLength(spans),
-    failed: calls.filter((call) => call.status !== 200 && call.status !== 404).length,
+    // A call still open has not failed (yet); one closed without a status has.
+    failed: calls.filter(
+      (call) => call.endedAt !== undefined && call.status !== 200 && call.status !== 404,
+    ).length,
   };
 }
 

@@ -178,6 +178,28 @@ describe('AUTH_DISABLED beside a key set', () => {
   });
 });
 
+describe('warnings under another cluster primary', () => {
+  it('say once that WEB_CONCURRENCY is ignored and that each process seals cursors with its own key', () => {
+    const config = loadConfig({
+      ENFUCE_BASE_URL: 'https://issuer.example',
+      ENFUCE_USERNAME: 'gateway',
+      ENFUCE_PASSWORD: 'CANARY-p4ss',
+      AUTH_JWT_SECRET: SECRET,
+      WEB_CONCURRENCY: '2',
+    });
+    const warnings = configWarnings(config, { underAnotherPrimary: true });
+    expect(warnings.filter((w) => w.startsWith('CURSOR_SECRET'))).toEqual([
+      "CURSOR_SECRET is unset under another cluster primary: each of its processes seals cursors with its own key, so a client's next page fails on the others",
+    ]);
+    expect(warnings).toContain(
+      'WEB_CONCURRENCY is ignored: this process is a worker of another cluster primary',
+    );
+    expect(configWarnings(config).filter((w) => w.startsWith('CURSOR_SECRET'))).toEqual([
+      expect.stringMatching(/^CURSOR_SECRET is unset: cursors are sealed with a key made at start/),
+    ]);
+  });
+});
+
 describe('CURSOR_SECRET', () => {
   it('takes the key given, or makes a random one at start: no key anyone could read', () => {
     const given = 'a-cursor-secret-0123456789';

@@ -25,6 +25,8 @@ describe("the simulator's upstream traces", () => {
     const now = performance.now();
     const traces = traceRequests([call('t-1', now - 100), call('t-1', now - 90, now - 80)], 't-');
     expect(traces['t-1']!.calls).toBe(2);
+    // Open is not failed: it has not answered yet.
+    expect(traces['t-1']!.failed).toBe(0);
     // One wave: the second call left before the first (open) one answered.
     expect(traces['t-1']!.waves).toBe(1);
     expect(traces['t-1']!.criticalMs).toBeGreaterThanOrEqual(100);
