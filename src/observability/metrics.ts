@@ -42,6 +42,8 @@ export interface GatewayMetricsOptions extends OperationNamesOptions {
  * The operation names that have a label value of their own: the fixed
  * list, or else the first `maxOperationNames` distinct ones admitted.
  */
+const isOperationName = (name: string) => OPERATION_NAME.test(name);
+
 export class OperationNames {
   readonly #names: Set<string>;
   readonly #fixed: boolean;
@@ -53,10 +55,14 @@ export class OperationNames {
     this.#max = options.maxOperationNames ?? 100;
   }
 
-  /** Whether `name` has its own label value, admitting it while there is room. */
-  admit(name: string): boolean {
+  /**
+   * Whether `name` has its own label value, admitting it while there is
+   * room and `acceptable` (tried on new names only: a known one is every
+   * request's case) holds.
+   */
+  admit(name: string, acceptable: (name: string) => boolean = () => true): boolean {
     if (this.#names.has(name)) return true;
-    if (this.#fixed || this.#names.size >= this.#max) return false;
+    if (this.#fixed || this.#names.size >= this.#max || !acceptable(name)) return false;
     this.#names.add(name);
     return true;
   }
@@ -232,7 +238,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     operationLabel(name) {
       if (name === undefined) return OPERATION_NONE;
       if (name === null || name === '') return OPERATION_ANONYMOUS;
-      return OPERATION_NAME.test(name) && names.admit(name) ? name : OPERATION_OTHER;
+      return names.admit(name, isOperationName) ? name : OPERATION_OTHER;
     },
     watchPolicy(view) {
       policy = view;
