@@ -2,8 +2,8 @@
 # The gateway image: built in one stage, run from a second that holds only
 # the compiled code, the SDL and production dependencies, as a non-root user.
 
-# Node.js 24, the LTS line: the version CI runs the whole suite on besides
-# 20. `--build-arg NODE_VERSION=22` builds on 22.
+# Node.js 24, the LTS line: CI runs the whole suite on it, on 22 and on 20.
+# `--build-arg NODE_VERSION=22` builds on 22.
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
