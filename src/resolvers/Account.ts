@@ -11,6 +11,7 @@ import {
   type UnreadableDetail,
 } from '../upstream/records.js';
 import { UpstreamResponseError } from '../upstream/errors.js';
+import { sameIssuerId } from '../upstream/ids.js';
 import { readAccount } from './access.js';
 import { parseId } from './args.js';
 import { representationId } from './representation.js';
@@ -88,6 +89,12 @@ async function details(
 ): Promise<AccountDetails | null> {
   if (isAccountRecord(account) && account.details) return account.details;
   const full = await context.loaders.accountDetailsById.load(account.id);
+  // The account was authorized by the owner its list named: a record that
+  // names another (moved since, or the issuer out of step with itself) must
+  // not ride on that permission.
+  if (full && isAccountRecord(account) && !sameIssuerId(full.customerId, account.customerId)) {
+    throw new UpstreamResponseError("the account's record names another customer than its list");
+  }
   return full?.details ?? null;
 }
 

@@ -19,7 +19,7 @@ import {
   fromTransportError,
   isTimeout,
 } from './errors.js';
-import { canonicalId, isIssuerId } from './ids.js';
+import { canonicalId, isIssuerId, sameIssuerId } from './ids.js';
 import type { AccountRecord, CustomerRecord } from './records.js';
 
 /** Who a call is made for; one per GraphQL request. */
@@ -180,7 +180,7 @@ export class EnfuceClient {
   /** The full account record, or null when the issuer has no such account. */
   async getAccount(id: string, scope: UpstreamScope): Promise<AccountRecord | null> {
     return this.#get(ACCOUNT, id, {}, scope, (body, notice) =>
-      askedFor(decodeAccount(body, notice), id, 'account'),
+      askedFor(decodeAccount(body, notice, id), id, 'account'),
     );
   }
 
@@ -471,9 +471,4 @@ function askedFor<T extends { id: string }>(record: T, id: string, what: string)
     throw new UpstreamResponseError(`the ${what} has another id than the one asked for`);
   }
   return record;
-}
-
-/** The same id, whether or not one of them is written with leading zeros. */
-function sameIssuerId(a: string, b: string): boolean {
-  return canonicalId(a) === canonicalId(b);
 }

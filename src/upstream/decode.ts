@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DECIMAL_PATTERN } from '../domain/decimal.js';
 import { UpstreamResponseError } from './errors.js';
 import { parseJsonKeepingDigits } from './exactJson.js';
+import { sameIssuerId } from './ids.js';
 import {
   UNREADABLE,
   type AccountDetails,
@@ -234,16 +235,25 @@ export function decodeAccountList(body: unknown, notice?: UnreadableNotice): Acc
 }
 
 // All that must be readable to tell who may learn that a record is unusable.
-const accountOwner = z.object({ customerId: ID });
+const accountOwner = z.object({ id: ID, customerId: ID });
 
-/** One full account from `GET /account/v4/{id}`. */
-export function decodeAccount(body: unknown, notice?: UnreadableNotice): AccountRecord {
+/**
+ * One full account from `GET /account/v4/{id}`, asked for as `id`. An
+ * unusable record names its owner only when it is the record asked for: one
+ * that is not says nothing about who owns `id`.
+ */
+export function decodeAccount(
+  body: unknown,
+  notice?: UnreadableNotice,
+  id?: string,
+): AccountRecord {
   let result: z.ZodSafeParseResult<AccountFullShape> = accountFull.safeParse(body);
   if (!result.success) result = accountFullLenient.safeParse(body);
   if (!result.success) {
     // Only its owner may learn that the record exists (auth/policy.ts).
     const owner = accountOwner.safeParse(body);
-    throw unexpectedShape('the account', result.error, owner.data?.customerId);
+    const named = owner.success && id !== undefined && sameIssuerId(owner.data.id, id);
+    throw unexpectedShape('the account', result.error, named ? owner.data.customerId : undefined);
   }
   const shape = result.data;
   return { ...toAccountRecord(shape, notice), details: toDetails(shape, notice) };

@@ -18,6 +18,11 @@ export function canonicalId(id: string): string {
   return id.length > 1 && id.startsWith('0') ? id.replace(/^0+(?=\d)/, '') : id;
 }
 
+/** The same id, whether or not one of them is written with leading zeros. */
+export function sameIssuerId(a: string, b: string): boolean {
+  return canonicalId(a) === canonicalId(b);
+}
+
 /**
  * An id from parsed JSON (a token claim, a federation representation): a
  * digit string (canonical), or a JSON number only while it is a safe integer,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accountV4 } from '../../src/simulator/render.js';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { simulatorGet } from '../helpers/simulatorClient.js';
@@ -311,6 +312,40 @@ describe('Query.account and Query.accounts', () => {
       `{ account(id: "${FIXTURES.accountExactAmounts}") { segment minimumToPay { amount percentage } } }`,
     );
     expect(harness.simulator.log.entries()).toHaveLength(1);
+  });
+
+  it('fails the detail fields of a listed account whose record names another customer', async () => {
+    const query = `{
+      customer(id: "${FIXTURES.customerWith30}") {
+        accounts(first: 2) { nodes { id name segment address { city } } }
+      }
+    }`;
+    const listed = (await harness.execute(query)).data.customer.accounts.nodes;
+    const moved = listed[0].id as string;
+    // The issuer's record of the first account now names another owner.
+    const record = accountV4(harness.simulator.data.account(moved)!);
+    expect(record).toContain(`"customerId":${FIXTURES.customerWith30}`);
+    harness.simulator.faults.add({
+      route: 'accountV4',
+      id: moved,
+      body: record.replace(
+        `"customerId":${FIXTURES.customerWith30}`,
+        `"customerId":${FIXTURES.privateCustomer}`,
+      ),
+    });
+    try {
+      const { data, errors } = await harness.execute(query);
+      const [first, second] = data.customer.accounts.nodes;
+      expect(first).toEqual({ id: moved, name: listed[0].name, segment: null, address: null });
+      expect(second).toEqual(listed[1]);
+      expect(errors!.map((e) => [e.path!.join('.'), e.extensions!.code])).toEqual([
+        ['customer.accounts.nodes.0.segment', 'UPSTREAM_ERROR'],
+        ['customer.accounts.nodes.0.address', 'UPSTREAM_ERROR'],
+      ]);
+      expect(JSON.stringify(errors)).not.toContain(FIXTURES.privateCustomer);
+    } finally {
+      harness.simulator.faults.clear();
+    }
   });
 
   it('sends the audit user upstream on every call', async () => {

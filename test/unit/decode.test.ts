@@ -300,12 +300,30 @@ describe('exact decoding', () => {
   it('names the field that fails a single-account record, not a detail it could have read around', () => {
     let caught: unknown;
     try {
-      decodeAccount(parseExactJson('{"id":5,"customerId":6,"name":{},"address":"","segment":{}}'));
+      decodeAccount(
+        parseExactJson('{"id":5,"customerId":6,"name":{},"address":"","segment":{}}'),
+        undefined,
+        '5',
+      );
     } catch (error) {
       caught = error;
     }
     expect(caught).toMatchObject({ code: 'UPSTREAM_ERROR', owner: '6' });
     expect((caught as Error).message).toMatch(/unexpected shape at name/);
+  });
+
+  it.each([
+    ['another record', '7'],
+    ['no record asked for', undefined],
+  ])('names no owner of an unusable record when it is %s', (_case, asked) => {
+    const unusable = parseExactJson('{"id":5,"customerId":6,"name":{}}');
+    let caught: unknown;
+    try {
+      decodeAccount(unusable, undefined, asked);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'UPSTREAM_ERROR', owner: undefined });
   });
 
   it.each([
