@@ -139,6 +139,19 @@ export function isConnectionFailure(error: unknown): boolean {
   return typeof code === 'string' && CONNECTION_FAILURES.has(code);
 }
 
+// Node's and OpenSSL's codes for a handshake that failed (an expired or
+// untrusted certificate, a name it does not cover, a protocol error), and
+// DNS's for a name that will not resolve. Trying again at once gets the same
+// answer, but every call would still pay a connection and a handshake.
+const LASTING_CONNECTION_FAILURE =
+  /^(?:ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$|EAI_FAIL$)/;
+
+/** True when no connection to the issuer can be made as it stands: not retried, but the breaker counts it. */
+export function isLastingConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LASTING_CONNECTION_FAILURE.test(code);
+}
+
 /** True for our deadline, an undici timeout, or an UpstreamTimeoutError. */
 export function isTimeout(error: unknown): boolean {
   if (error instanceof UpstreamTimeoutError) return true;

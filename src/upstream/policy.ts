@@ -35,6 +35,7 @@ import {
   UpstreamCallCancelledError,
   UpstreamUnavailableError,
   isConnectionFailure,
+  isLastingConnectionFailure,
   isTimeout,
   type UpstreamError,
 } from './errors.js';
@@ -303,7 +304,9 @@ export function createUpstreamPolicy(
 
 /** What the breaker counts: the issuer failing, never the caller asking wrongly (4xx). */
 export function countsAgainstIssuer(error: unknown): boolean {
-  if (isTimeout(error) || isConnectionFailure(error)) return true;
+  if (isTimeout(error) || isConnectionFailure(error) || isLastingConnectionFailure(error)) {
+    return true;
+  }
   const status = (error as Partial<UpstreamError>).status;
   return error instanceof UpstreamUnavailableError && status !== undefined && status >= 500;
 }

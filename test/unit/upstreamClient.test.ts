@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { MockAgent, Pool, type MockPool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -259,6 +260,40 @@ describe('EnfuceClient with the UpstreamPolicy', () => {
     expect(shared.state().circuit).toBe('open');
     const error = await failure(c.getAccount(ID, scope()));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('counts a failed TLS handshake against the issuer without retrying it: the circuit opens', async () => {
+    // A server that speaks plain HTTP where the client expects TLS.
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.on('error', () => {});
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const shared = policy({ retries: 2, breakerThreshold: 2, halfOpenAfterMs: 60_000 });
+    const c = client({
+      baseUrl: `https://127.0.0.1:${port}/api`,
+      dispatcher: undefined,
+      policy: shared,
+    });
+    try {
+      for (let i = 1; i <= 2; i++) {
+        const error = await failure(c.getAccount(ID, scope()));
+        expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
+        expect((error.cause as { code?: string }).code).toMatch(/^ERR_SSL_|^EPROTO$/);
+        expect(connections).toBe(i);
+      }
+      expect(shared.state().circuit).toBe('open');
+      await failure(c.getAccount(ID, scope()));
+      expect(connections).toBe(2);
+    } finally {
+      await c.close();
+      server.close();
+    }
   });
 
   it('stops a scope at its call budget without sending the call', async () => {
