@@ -36,11 +36,17 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
     method: app.supportedMethods.filter((method) => !ANSWERED_HERE_OR_BY_APOLLO.has(method)),
     url: '/graphql',
     exposeHeadRoute: false,
-    handler: async (_request, reply) =>
-      reply
+    // Answered before fastify reads a body (PUT, PATCH and DELETE may carry
+    // one), which would otherwise be parsed, or refused as 415 or 400,
+    // before the method is; the connection closes rather than read it.
+    onRequest: (request, reply) => {
+      if (hasBody(request)) void reply.header('connection', 'close');
+      void reply
         .code(405)
         .header('allow', ALLOWED)
-        .send(errorBody(`Only ${ALLOWED} are allowed on /graphql.`, 'BAD_REQUEST')),
+        .send(errorBody(`Only ${ALLOWED} are allowed on /graphql.`, 'BAD_REQUEST'));
+    },
+    handler: () => undefined,
   });
   // Once any origin is allowed, the CORS hook answers every OPTIONS before
   // this (a preflight, or 400 for anything else); with none, OPTIONS learns
@@ -59,7 +65,10 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
-      request.log.error({ err: error }, 'unexpected HTTP error');
+      // Its name, code and stack only: other properties may hold what the
+      // caller sent (Node's URL errors carry the URL as `input`).
+      const { name: type, code, stack } = error;
+      request.log.error({ err: { type, code, stack } }, 'unexpected HTTP error');
       return reply.code(500).send(errorBody(INTERNAL_MESSAGE, 'INTERNAL_SERVER_ERROR'));
     }
     return reply.code(status).send(errorBody(clientMessage(error, maxBodyBytes), 'BAD_REQUEST'));
@@ -95,6 +104,32 @@ export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
     }
   };
 }
+
+function hasBody(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return Number(headers['content-length']) > 0 || headers['transfer-encoding'] !== undefined;
+}
+
+// The last Host header a URL could be built on: nearly every request sends the same.
+let lastGoodHost: string | undefined;
+
+/**
+ * An `onRequest` hook for /graphql: a Host header no URL can be built on
+ * (`[`, a space, or none at all, which HTTP/1.0 allows) gets 400. Apollo
+ * Server's fastify integration builds the request's URL on it to read the
+ * query string, and would fail with a 500 instead.
+ */
+export const refuseUnreadableHost: onRequestHookHandler = (request, reply, done) => {
+  const { host } = request.headers;
+  if (host !== undefined && host === lastGoodHost) return done();
+  if (host !== undefined && URL.canParse(`http://${request.hostname}/`)) {
+    lastGoodHost = host;
+    return done();
+  }
+  void reply
+    .code(400)
+    .send(errorBody('The Host header must name the host the request is for.', 'BAD_REQUEST'));
+};
 
 /**
  * 413, and the connection closed rather than read on. Answered from the

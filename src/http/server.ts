@@ -24,6 +24,7 @@ import {
   prefersLandingPage,
   refuseLargeBodies,
   refuseUnacceptable,
+  refuseUnreadableHost,
 } from './hardening.js';
 import { LoadShedder, type SheddingPolicy } from './overload.js';
 import { deferredRequestLogger } from './requestLogger.js';
@@ -192,6 +193,7 @@ export function mountGraphQL(
     url: '/graphql',
     onRequest: [
       refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
+      refuseUnreadableHost,
       refuseUnacceptable,
     ],
     handler: shedder.guard(callers ? callers.guard(answer) : answer),

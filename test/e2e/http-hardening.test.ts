@@ -275,6 +275,20 @@ describe('HTTP hardening of /graphql with auth on', () => {
     },
   );
 
+  it.each([
+    ['PUT', 'text/xml', '<query/>'],
+    ['PATCH', 'application/json', '{'],
+    ['DELETE', 'application/json', JSON.stringify({ query: QUERY })],
+  ])('answers %s with a %s body with 405 before reading it', async (method, type, body) => {
+    const reply = await send(harness.url, { method, headers: { 'content-type': type }, body });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe('GET, POST');
+    // The body was not read, so the connection does not carry on after it.
+    expect(reply.headers.connection).toBe('close');
+    expect(codeOf(reply)).toBe('BAD_REQUEST');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
   it('answers 406 to an Accept no answer can meet, before the token and any call', async () => {
     const reply = await send(harness.url, {
       headers: { ...JSON_TYPE, accept: 'text/plain' },
@@ -573,6 +587,32 @@ describe("what Node's HTTP parser refuses", () => {
     const [head, body] = answer.split('\r\n\r\n');
     return { status: Number(head!.split(' ')[1]), head: head!, body: JSON.parse(body!) };
   }
+
+  it.each([
+    ['a Host no URL can be built on', 'POST /graphql HTTP/1.1\r\nHost: [\r\n'],
+    ['no Host, on HTTP/1.0', 'POST /graphql HTTP/1.0\r\n'],
+  ])('answers a request with %s with 400, not a 500', async (_case, head) => {
+    const body = JSON.stringify({ query: QUERY });
+    lines.length = 0;
+    const answer = parsed(
+      await raw(
+        `${head}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      ),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message: 'The Host header must name the host the request is for.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+    expect(lines.map((line) => line.msg)).not.toContain('unexpected HTTP error');
+    expect(lines.find((line) => line.msg === 'graphql request')?.status).toBe(400);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
 
   it('refuses a GET of 2000 aliases with 400 like a POST, before any call', async () => {
     const aliases = Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ');
