@@ -65,10 +65,7 @@ export function hardenGraphQL(app: FastifyInstance, maxBodyBytes: number): void 
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
-      // Its name, code and stack only: other properties may hold what the
-      // caller sent (Node's URL errors carry the URL as `input`).
-      const { name: type, code, stack } = error;
-      request.log.error({ err: { type, code, stack } }, 'unexpected HTTP error');
+      request.log.error({ err: withoutProperties(error) }, 'unexpected HTTP error');
       return reply.code(500).send(errorBody(INTERNAL_MESSAGE, 'INTERNAL_SERVER_ERROR'));
     }
     return reply.code(status).send(errorBody(clientMessage(error, maxBodyBytes), 'BAD_REQUEST'));
@@ -103,6 +100,19 @@ export function refuseLargeBodies(maxBodyBytes: number): onRequestHookHandler {
       done();
     }
   };
+}
+
+/**
+ * The error as its class, message, stack and code only: its other
+ * properties may hold what the caller sent (Node's URL errors carry the URL
+ * as `input`). Of its own class, so the log line names it as before.
+ */
+function withoutProperties(error: FastifyError): Error {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as FastifyError;
+  copy.message = error.message;
+  copy.stack = error.stack;
+  if (error.code !== undefined) copy.code = error.code;
+  return copy;
 }
 
 function hasBody(request: FastifyRequest): boolean {
