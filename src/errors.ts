@@ -115,7 +115,10 @@ export function createFormatError(log: (error: unknown) => void) {
         if (value !== undefined) extensions[key] = value;
       }
       return {
-        message: truncated(formatted.message, MAX_MESSAGE_CHARS),
+        message: truncated(
+          VALIDATION_STOPPED.get(formatted.message) ?? formatted.message,
+          MAX_MESSAGE_CHARS,
+        ),
         ...(formatted.locations && { locations: formatted.locations }),
         ...(formatted.path && { path: formatted.path }),
         extensions,
@@ -130,6 +133,15 @@ export function createFormatError(log: (error: unknown) => void) {
     };
   };
 }
+
+// graphql-js's words when validation ran out of the work it allows (in
+// OverlappingFieldsCanBeMergedRule, or on fragments), which name no cause.
+const VALIDATION_STOPPED = new Map([
+  [
+    'Validation aborted.',
+    'The operation takes too much work to validate: fields of one name, or fragments, overlap too many times.',
+  ],
+]);
 
 // graphql-js quotes a value it refuses whole, however long the literal;
 // the start of the message says what was wrong.

@@ -80,16 +80,20 @@ describe('operation limits with the default settings', () => {
     });
 
     it('measures a fragment spread many times once, whatever the fan-out', async () => {
-      // Each fragment spreads the next twice: 2^12 paths, walked once each fragment.
+      // Each fragment spreads the next twice: 2^30 paths, which a walk per
+      // path would not finish within the test's time; walked once each
+      // fragment, only the depth refuses it (no aliases to count).
       const fragments = Array.from(
-        { length: 12 },
-        (_, i) =>
-          `fragment G${i} on Account { a${i}: parent { ...G${i + 1} } b${i}: parent { ...G${i + 1} } }`,
+        { length: 30 },
+        (_, i) => `fragment G${i} on Account { parent { ...G${i + 1} } parent { ...G${i + 1} } }`,
       ).join('\n');
       const reply = await harness.execute(
-        `{ account(id: "${ACCOUNT}") { ...G0 } } ${fragments} fragment G12 on Account { id }`,
+        `{ account(id: "${ACCOUNT}") { ...G0 } } ${fragments} fragment G30 on Account { id }`,
       );
-      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED');
+      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
+      expect(reply.errors![0]!.message).toBe(
+        'The operation is 32 levels deep; at most 10 are allowed.',
+      );
       expect(harness.simulator.log.count()).toBe(0);
     });
 
@@ -247,26 +251,35 @@ describe('operation limits with the default settings', () => {
     it("counts a router's representations by how many it sends", async () => {
       // What a router sends to fetch a customer's accounts: with all 100
       // representations it allows this would be 100 pages of 100 accounts.
-      const reply = await harness.execute(
-        /* GraphQL */ `
-          query ($representations: [_Any!]!) {
-            _entities(representations: $representations) {
-              ... on Customer {
-                accounts(first: 100) {
-                  nodes {
-                    ...AccountSummary
+      const customersAccounts = (count: number) =>
+        harness.execute(
+          /* GraphQL */ `
+            query ($representations: [_Any!]!) {
+              _entities(representations: $representations) {
+                ... on Customer {
+                  accounts(first: 100) {
+                    nodes {
+                      ...AccountSummary
+                    }
                   }
                 }
               }
             }
-          }
-          ${ACCOUNT_SUMMARY}
-        `,
-        { representations: [{ __typename: 'Customer', id: CUSTOMER }] },
-      );
-      expect(reply.status).toBe(200);
-      expect(reply.errors).toBeUndefined();
-      expect(reply.data._entities[0].accounts.nodes).toHaveLength(75);
+            ${ACCOUNT_SUMMARY}
+          `,
+          { representations: Array(count).fill({ __typename: 'Customer', id: CUSTOMER }) },
+        );
+      const one = await customersAccounts(1);
+      expect(one.status).toBe(200);
+      expect(one.errors).toBeUndefined();
+      expect(one.data._entities[0].accounts.nodes).toHaveLength(75);
+      harness.simulator.log.clear();
+
+      const many = await customersAccounts(100);
+      expectRefused(many, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      // 1501 fields a representation (a page of 100 accounts), 100 times.
+      expect(many.errors![0]!.message).toContain('could hold up to 150100 fields');
+      expect(harness.simulator.log.count()).toBe(0);
     });
   });
 
@@ -319,7 +332,7 @@ describe('operation limits with the default settings', () => {
       expect(harness.simulator.log.count()).toBe(0);
     });
 
-    it('refuses overlapping-field blow-ups quickly (Q8)', async () => {
+    it('refuses an overlapping-field blow-up past the token limit in the parser (Q8)', async () => {
       const inner = Array.from({ length: 10 }, (_, i) => `x: customer(id: "${i}") { id }`).join(
         ' ',
       );
@@ -386,6 +399,22 @@ describe('MAX_TOKENS at its highest', () => {
     );
     expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_DEPTH');
     expect(reply.errors?.[0]?.message).toContain('1602 levels deep');
+    expect(harness.simulator.log.entries()).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      '4000 copies of one field with a selection',
+      `account(id: "${ACCOUNT}") { ${'parent { id } '.repeat(4000)} }`,
+    ],
+    ['8000 copies of __typename', '__typename '.repeat(8000)],
+  ])('refuses %s within the overlap check, before any call (Q8)', async (_case, fields) => {
+    harness.simulator.log.clear();
+    const reply = await harness.execute(`{ ${fields} }`);
+    expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED');
+    expect(reply.errors?.[0]?.message).toBe(
+      'The operation takes too much work to validate: fields of one name, or fragments, overlap too many times.',
+    );
     expect(harness.simulator.log.entries()).toHaveLength(0);
   });
 });
