@@ -37,12 +37,16 @@
  * request.
  *
  * Errors graphql-jit reports without `extensions` are rebuilt as graphql-js
- * errors, so they are masked and logged as on the default path. Two
+ * errors, so they are masked and logged as on the default path. Three
  * differences stay: when several non-null fields or items of a non-null
  * list fail under the same nullable parent, graphql-js reports the first
- * failure and graphql-jit each one (the data is the same); and graphql-jit
+ * failure and graphql-jit each one (the data is the same); graphql-jit
  * lists the errors of nullable fields before those of non-null ones, where
- * graphql-js lists them as they happen.
+ * graphql-js lists them as they happen; and when a non-null field's
+ * resolver throws before it awaits anything (`Customer.accounts` refusing
+ * its arguments), graphql-js resolves none of the fields after it in that
+ * selection and graphql-jit resolves them all, which may make their
+ * upstream calls (the data is the same).
  */
 import type {
   GatewayExecutor,
@@ -62,9 +66,11 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
 
 type Compiled = Pick<CompiledQuery, 'query'>;
 
@@ -74,16 +80,30 @@ export interface JitOptions {
   /** Runs of a document on graphql-js before it is compiled; 0 compiles it on its first. */
   compileAfterRuns: number;
   /**
-   * The query text, in characters, of the documents whose compiled queries
-   * are kept, the least recently run forgotten first (and compiled again
-   * after `compileAfterRuns` more runs). A compiled query keeps about 100
+   * How much compiled code is kept, the least recently run document's
+   * forgotten first (and compiled again after `compileAfterRuns` more
+   * runs), in characters of query text: a compiled query keeps about 100
    * times its text on the heap (`npx tsx --expose-gc
    * bench/micro/jitCompile.ts`), and Apollo's document cache bounds only
-   * the documents (30 MiB of them), not what is compiled from them. The
-   * default keeps a few hundred typical documents, about 13 MB.
+   * the documents (30 MiB of them), not what is compiled from them. Each
+   * compiled operation weighs its document's text, or FIELD_CHARS for every
+   * field it selects with its fragments spread out, whichever is more: a
+   * document of many operations, or of fragments spread many times, is
+   * compiled into more than its text suggests. An operation that alone
+   * weighs more than this runs on graphql-js. The default keeps a few
+   * hundred typical documents, about 13 MB.
    * @default 131072
    */
   maxCompiledChars?: number;
+}
+
+/** What a field selected costs in characters of text: about as many as it takes to write one. */
+const FIELD_CHARS = 10;
+
+/** The compiled operations of one document, by name, and what they weigh together. */
+interface CompiledDocument {
+  byName: Map<string, Compiled>;
+  weight: number;
 }
 
 export function jitGateway(
@@ -95,14 +115,19 @@ export function jitGateway(
   // number, the runs so far on graphql-js; `null`, graphql-js answers this
   // one for good (see above).
   const runsByDocument = new WeakMap<DocumentNode, Map<string, number | null>>();
-  const compiledByDocument = new LRUCache<DocumentNode, Map<string, Compiled>>({
+  const compiledByDocument = new LRUCache<DocumentNode, CompiledDocument>({
     maxSize: maxCompiledChars,
-    sizeCalculation: (_compiled, document) => Math.max(1, document.loc?.end ?? maxCompiledChars),
+    sizeCalculation: (entry) => Math.max(1, entry.weight),
   });
 
-  const compiledFor = (document: DocumentNode, operationName: string | null): Compiled | null => {
+  const compiledFor = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+  ): Compiled | null => {
+    const operationName = operation.name?.value;
     const key = operationName ?? '';
-    const compiled = compiledByDocument.get(document)?.get(key);
+    const entry = compiledByDocument.get(document);
+    const compiled = entry?.byName.get(key);
     if (compiled !== undefined) return compiled;
     let runs = runsByDocument.get(document);
     if (runs === undefined) {
@@ -115,18 +140,22 @@ export function jitGateway(
       runs.set(key, known + 1);
       return null;
     }
-    const result = answeredDifferently(schema, document)
-      ? undefined
-      : compileQuery(schema, document, operationName ?? undefined);
+    const weight = (entry?.weight ?? 0) + weightOf(document, operation);
+    const result =
+      weight > maxCompiledChars || answeredDifferently(schema, document)
+        ? undefined
+        : compileQuery(schema, document, operationName);
     if (result === undefined || !isCompiledQuery(result)) {
       runs.set(key, null);
       return null;
     }
     // Forgotten from the cache, it starts counting its runs again.
     runs.delete(key);
-    const byName = compiledByDocument.get(document) ?? new Map<string, Compiled>();
-    byName.set(key, result);
-    compiledByDocument.set(document, byName);
+    const updated = entry ?? { byName: new Map<string, Compiled>(), weight: 0 };
+    updated.byName.set(key, result);
+    updated.weight = weight;
+    // Set again, so that the cache weighs the entry anew.
+    compiledByDocument.set(document, updated);
     return result;
   };
 
@@ -141,15 +170,18 @@ export function jitGateway(
     // the first traced request; a query compiled before holds the bare ones.
     if (request.http?.headers.get(TRACE_HEADER) === 'ftv1')
       return interpreted(operation.name?.value);
-    const operationName = operation.name?.value ?? null;
-    const compiled = compiledFor(document, operationName);
-    if (compiled === null) return interpreted(operationName);
+    const compiled = compiledFor(document, operation);
+    if (compiled === null) return interpreted(operation.name?.value);
     // At most 50 errors, as graphql-js's own execute() asks for.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, {
       maxErrors: 50,
     });
     if (coerced.errors) return { errors: coerced.errors };
-    const result = (await compiled.query(undefined, context, coerced.coerced)) as ExecutionResult;
+    // graphql-jit reads each variable by name once it has checked the
+    // object has it: on a plain object an omitted `$toString` would be
+    // Object.prototype's function.
+    const variables = Object.assign(Object.create(null) as object, coerced.coerced);
+    const result = (await compiled.query(undefined, context, variables)) as ExecutionResult;
     return result.errors?.some(lacksExtensions)
       ? { ...result, errors: result.errors.map(withExtensions) }
       : result;
@@ -181,6 +213,16 @@ function withExtensions(error: GraphQLError): GraphQLError {
     originalError: error.originalError,
   });
   return Object.assign(rebuilt, { locations: error.locations });
+}
+
+/** What compiling `operation` adds to the cache (JitOptions.maxCompiledChars). */
+function weightOf(document: DocumentNode, operation: OperationDefinitionNode): number {
+  const fragments = fragmentsOf(document);
+  const fields = createMeasurer((name) => fragments.get(name), {
+    field: (_node, inner) => 1 + inner(),
+    combine: (a, b) => a + b,
+  })(operation.selectionSet);
+  return Math.max(document.loc?.end ?? Infinity, FIELD_CHARS * fields);
 }
 
 /** Whether graphql-jit could answer `document` otherwise than graphql-js (see above). */

@@ -14,6 +14,12 @@ const schema = new GraphQLSchema({
     name: 'Query',
     fields: {
       ok: { type: GraphQLString, resolve: () => 'fine' },
+      echo: {
+        type: GraphQLString,
+        args: { text: { type: GraphQLString } },
+        resolve: (_root, { text }: { text?: string | null }) =>
+          text === undefined ? 'absent' : String(text),
+      },
       broken: {
         type: GraphQLString,
         resolve: () => {
@@ -37,7 +43,7 @@ const schema = new GraphQLSchema({
   }),
 });
 
-async function run(query: string, jit: boolean) {
+async function run(query: string, jit: boolean, variables?: Record<string, unknown>) {
   const logged: unknown[] = [];
   const server = new ApolloServer({
     ...(jit ? { gateway: jitGateway(schema, { compileAfterRuns: 0 }) } : { schema }),
@@ -46,7 +52,7 @@ async function run(query: string, jit: boolean) {
   });
   await server.start();
   try {
-    const response = await server.executeOperation({ query });
+    const response = await server.executeOperation({ query, variables });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return { result: response.body.singleResult, logged };
   } finally {
@@ -72,6 +78,17 @@ describe('jitGateway errors', () => {
     expect(compiled.logged).toHaveLength(1);
     expect(interpreted.logged).toHaveLength(1);
   });
+
+  it.each(['toString', 'constructor', 'hasOwnProperty'])(
+    'leaves out an omitted variable named %s as graphql-js does',
+    async (name) => {
+      const query = `query ($${name}: String) { echo(text: $${name}) }`;
+      const [interpreted, compiled] = [await run(query, false, {}), await run(query, true, {})];
+      expect(interpreted.result).toEqual({ data: { echo: 'absent' } });
+      expect(compiled.result).toEqual(interpreted.result);
+      expect(compiled.logged).toEqual([]);
+    },
+  );
 });
 
 /** How many errors `{ pair { a b } }` gets: 1 on graphql-js, 2 compiled. */
@@ -83,12 +100,13 @@ async function pairErrors(server: ApolloServer, query: string): Promise<number> 
 }
 
 describe('jitGateway compiling', () => {
-  it('keeps the compiled queries of the most recently run documents, as much text as allowed', async () => {
-    // Three documents of 24 characters that differ only in their operation's
-    // name: the compiled queries of two fit.
+  it('keeps the compiled queries of the most recently run documents, as much as allowed', async () => {
+    // Three documents that differ only in their operation's name, each of 24
+    // characters and 3 fields (30 characters' weight): the compiled queries
+    // of two fit.
     const [a, b, c] = ['A', 'B', 'C'].map((name) => `query ${name} { pair { a b } }`);
     const server = new ApolloServer({
-      gateway: jitGateway(schema, { compileAfterRuns: 1, maxCompiledChars: 2 * a!.length }),
+      gateway: jitGateway(schema, { compileAfterRuns: 1, maxCompiledChars: 60 }),
       formatError: createFormatError(() => undefined),
     });
     await server.start();
@@ -113,6 +131,46 @@ describe('jitGateway compiling', () => {
       await server.stop();
     }
   });
+
+  it.each([
+    [
+      'each operation of a document',
+      // 59 characters: one compiled operation fits in 100, two do not.
+      'query A { pair { a b } } query B { pair { a b } } query C { ok }',
+      ['A', 'B'],
+      // Compiled, `pair { a b }` reports both fields; graphql-js the first.
+      [2, 2, 1, 1],
+    ],
+    [
+      'the fields a fragment spread many times brings',
+      // 120 characters, 13 fields: 130 characters' weight.
+      `query A { ${Array.from({ length: 4 }, (_, i) => `p${i}: pair { ...F }`).join(' ')} } fragment F on Pair { a b }`,
+      ['A'],
+      // Four pairs, one error each on graphql-js (two each compiled).
+      [4, 4],
+    ],
+  ])(
+    'weighs %s, and runs one that does not fit on graphql-js',
+    async (_name, query, names, expected) => {
+      const server = new ApolloServer({
+        gateway: jitGateway(schema, { compileAfterRuns: 0, maxCompiledChars: 100 }),
+        formatError: createFormatError(() => undefined),
+      });
+      await server.start();
+      try {
+        const errorsOf = async (operationName: string) => {
+          const response = await server.executeOperation({ query, operationName });
+          if (response.body.kind !== 'single') throw new Error('expected a single result');
+          return response.body.singleResult.errors?.length ?? 0;
+        };
+        const counts = [];
+        for (const name of names) counts.push(await errorsOf(name), await errorsOf(name));
+        expect(counts).toEqual(expected);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   it.each([0, 1, 3])(
     'runs a document on graphql-js %i times, then compiled from the next run on',
