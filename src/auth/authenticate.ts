@@ -51,7 +51,9 @@ export function createAuthenticator(
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
   // jose caches the key set, refetches on an unknown `kid` at most every 30 s.
   const jwks = config.jwksUrl
-    ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS })
+    ? fetchedAtMostOncePerFailure(
+        createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS }),
+      )
     : undefined;
 
   // X-Audit-User is ignored here: the audit trail names the token's subject.
@@ -68,6 +70,29 @@ export function createAuthenticator(
       throw new UnauthenticatedError('invalid');
     });
     return callerFrom(payload);
+  };
+}
+
+// How long a key set that could not be fetched is not asked for again.
+const KEY_SET_RETRY_MS = 1000;
+
+/**
+ * The key set, while fetching it fails, fetched at most once every
+ * KEY_SET_RETRY_MS; meanwhile tokens fail with the last failure. jose keeps
+ * only a key set it got, so with the identity provider down (or answering
+ * something else) every token checked would ask it again: a request to the
+ * provider for every request to the gateway.
+ */
+function fetchedAtMostOncePerFailure(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
+  let failed: { error: unknown; until: number } | undefined;
+  return async (header, token) => {
+    if (failed !== undefined && performance.now() < failed.until) throw failed.error;
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      if (keySetFailure(error)) failed = { error, until: performance.now() + KEY_SET_RETRY_MS };
+      throw error;
+    }
   };
 }
 

@@ -17,6 +17,7 @@ import {
   signToken,
   startJwksServer,
   type JwksServer,
+  type SignOptions,
 } from '../helpers/tokens.js';
 
 const ACCOUNT_QUERY = 'query($id: ID!) { account(id: $id) { id number balance { amount } } }';
@@ -283,6 +284,124 @@ describe('a JWKS endpoint that never answers', () => {
   }, 20_000);
 });
 
+describe('an HS256 secret and a JWKS together', () => {
+  let jwks: JwksServer;
+  let stranger: JwksServer;
+  let harness: Harness;
+  beforeAll(async () => {
+    [jwks, stranger] = await Promise.all([startJwksServer(), startJwksServer()]);
+    harness = await startHarness({ auth: true, env: { AUTH_JWKS_URL: jwks.url } });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await Promise.all([jwks.close(), stranger.close()]);
+  });
+  beforeEach(() => harness.simulator.log.clear());
+
+  it('lets in a token of each kind, and fetches the key set only for a JWKS token', async () => {
+    const hs256 = await harness.execute(
+      ACCOUNT_QUERY,
+      { id: OWN_ACCOUNT },
+      bearer(await anyCustomerToken()),
+    );
+    expect(hs256.status).toBe(200);
+    expect(hs256.errors).toBeUndefined();
+    expect(hs256.data.account.id).toBe(OWN_ACCOUNT);
+    // An HS256 token is checked against the secret alone.
+    expect(jwks.requests).toBe(0);
+    for (const alg of ['RS256', 'ES256'] as const) {
+      const token = await jwks.sign({ scope: 'accounts:read:any' }, { alg });
+      const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+    }
+    expect(jwks.requests).toBe(1);
+  });
+
+  it.each([
+    ['an HS256 token keyed with the public key (algorithm confusion)', () => jwks.signConfused()],
+    ['alg none', () => Promise.resolve(algNoneToken())],
+    [
+      'an HS256 token signed with another secret',
+      () => anyCustomerToken({}, { secret: 'another-secret-that-is-long-enough-for-hs256' }),
+    ],
+    [
+      'an RS256 token signed with a key the JWKS does not hold',
+      () => stranger.sign({ scope: 'accounts:read:any' }),
+    ],
+  ])('refuses %s with 401 (A2)', async (_name, make) => {
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await make()));
+    expectUnauthenticated(reply);
+    expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+
+  const signers: [string, (options: SignOptions) => Promise<string>][] = [
+    ['HS256', (options) => anyCustomerToken({}, options)],
+    ['RS256', (options) => jwks.sign({ scope: 'accounts:read:any' }, options)],
+  ];
+
+  // A few seconds of skew between the identity provider's clock and ours is no reason to refuse.
+  it.each(signers)(
+    'lets in a %s token whose nbf is 4 s ahead, within the 5 s tolerance',
+    async (_alg, sign) => {
+      const token = await sign({ notBefore: 4 });
+      const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+    },
+  );
+
+  it.each(signers)(
+    'refuses a %s token whose nbf is 10 s ahead, beyond the tolerance (A2)',
+    async (_alg, sign) => {
+      const token = await sign({ notBefore: 10 });
+      const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+      expectUnauthenticated(reply);
+      expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      expect(harness.simulator.log.count()).toBe(0);
+    },
+  );
+});
+
+describe('a JWKS endpoint that answers something other than a key set', () => {
+  it.each([
+    ['an HTML page', '<!doctype html><title>Sign in</title>', 'ERR_JOSE_GENERIC'],
+    ['JSON whose keys are no list of keys', '{"keys":"none"}', 'ERR_JWKS_INVALID'],
+  ])(
+    'answers 401 when it serves %s, and tells the operator its code',
+    async (_name, body, code) => {
+      const logged: string[] = [];
+      const served = await startJwksServer({ body });
+      const harness = await startHarness({
+        auth: true,
+        env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: served.url },
+        logDestination: { write: (line: string) => void logged.push(line) },
+      });
+      try {
+        const token = await served.sign({ scope: 'accounts:read:any' });
+        for (let i = 0; i < 2; i++) {
+          const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+          expectUnauthenticated(reply);
+          expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+        }
+        // Asked once: a key set that failed is not fetched again for a second.
+        expect(served.requests).toBe(1);
+        expect(harness.simulator.log.count()).toBe(0);
+        const warnings = logged
+          .map((line) => JSON.parse(line))
+          .filter((line) => line.msg === 'the JWKS could not be fetched; bearer tokens fail');
+        expect(warnings.map((line) => [line.level, line.jwks])).toEqual([[40, { code }]]);
+      } finally {
+        await harness.close();
+        await served.close();
+      }
+    },
+  );
+});
+
 describe('a JWKS endpoint that is down', () => {
   let signer: JwksServer;
   let harness: Harness;
@@ -540,6 +659,134 @@ describe('authorization on every path to a record (A3)', () => {
     const reply = await harness.execute(ACCOUNT_QUERY, { id: otherAccount }, bearer(token));
     expect(reply.errors).toBeUndefined();
     expect(reply.data.account.id).toBe(otherAccount);
+  });
+
+  it("answers another customer's account asked for with leading zeros as it does a missing one", async () => {
+    const headers = bearer(await asCorporate());
+    const [other, missing] = await Promise.all([
+      harness.execute(ACCOUNT_QUERY, { id: `00${otherAccount}` }, headers),
+      harness.execute(ACCOUNT_QUERY, { id: FIXTURES.unknownAccountId }, headers),
+    ]);
+    expect(other.data).toEqual({ account: null });
+    expect(other.errors).toHaveLength(1);
+    expect(other.errors![0]).toMatchObject({
+      message: 'You are not allowed to read this record.',
+      path: ['account'],
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(other.text).toBe(missing.text);
+    // Asked for once, without the zeros.
+    expect(harness.simulator.log.accountReads()).toEqual(
+      [otherAccount, FIXTURES.unknownAccountId].sort(),
+    );
+  });
+
+  it('answers its own customer and account asked for with leading zeros as without them', async () => {
+    const headers = bearer(await asCorporate());
+    const customerQuery = (id: string) =>
+      `{ customer(id: "${id}") { id displayName accounts(first: 2) { nodes { id customerId } } } }`;
+    const accountQuery = (id: string) =>
+      `{ account(id: "${id}") { id customerId balance { amount } } }`;
+
+    const plainCustomer = await harness.execute(
+      customerQuery(FIXTURES.corporateCustomer),
+      undefined,
+      headers,
+    );
+    harness.simulator.log.clear();
+    const paddedCustomer = await harness.execute(
+      customerQuery(`0${FIXTURES.corporateCustomer}`),
+      undefined,
+      headers,
+    );
+    expect(paddedCustomer.errors).toBeUndefined();
+    expect(paddedCustomer.data.customer.id).toBe(FIXTURES.corporateCustomer);
+    expect(paddedCustomer.data).toEqual(plainCustomer.data);
+    expect(harness.simulator.log.pageReads().map((page) => page.customerId)).toEqual([
+      FIXTURES.corporateCustomer,
+    ]);
+    expect(harness.simulator.log.customerReads()).toEqual([FIXTURES.corporateCustomer]);
+
+    const plainAccount = await harness.execute(accountQuery(OWN_ACCOUNT), undefined, headers);
+    harness.simulator.log.clear();
+    const paddedAccount = await harness.execute(
+      accountQuery(`00${OWN_ACCOUNT}`),
+      undefined,
+      headers,
+    );
+    expect(paddedAccount.errors).toBeUndefined();
+    expect(paddedAccount.data.account.id).toBe(OWN_ACCOUNT);
+    expect(paddedAccount.data).toEqual(plainAccount.data);
+    expect(harness.simulator.log.accountReads()).toEqual([OWN_ACCOUNT]);
+  });
+
+  it('takes a customer_id claim written with leading zeros as the customer it names', async () => {
+    const token = await signToken({ customer_id: `000${FIXTURES.corporateCustomer}` });
+    const reply = await harness.execute(
+      `{ customer(id: "${FIXTURES.corporateCustomer}") { id accounts(first: 2) { nodes { customerId } } }
+         own: account(id: "${OWN_ACCOUNT}") { id }
+         other: account(id: "${otherAccount}") { id } }`,
+      undefined,
+      bearer(token),
+    );
+    expect(reply.data).toEqual({
+      customer: {
+        id: FIXTURES.corporateCustomer,
+        accounts: {
+          nodes: [
+            { customerId: FIXTURES.corporateCustomer },
+            { customerId: FIXTURES.corporateCustomer },
+          ],
+        },
+      },
+      own: { id: OWN_ACCOUNT },
+      other: null,
+    });
+    expect(reply.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['other'], 'FORBIDDEN'],
+    ]);
+  });
+
+  it('authorizes _entities representations written with leading zeros by the ids without them', async () => {
+    const reply = await harness.execute(
+      `query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          __typename
+          ... on Account { id customerId }
+          ... on Customer { id }
+        }
+      }`,
+      {
+        representations: [
+          { __typename: 'Account', id: `00${OWN_ACCOUNT}` },
+          { __typename: 'Account', id: `00${otherAccount}` },
+          { __typename: 'Account', id: `00${FIXTURES.unknownAccountId}` },
+          { __typename: 'Customer', id: `0${FIXTURES.corporateCustomer}` },
+          { __typename: 'Customer', id: `0${FIXTURES.privateCustomer}` },
+        ],
+      },
+      bearer(await asCorporate()),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.data._entities).toEqual([
+      { __typename: 'Account', id: OWN_ACCOUNT, customerId: FIXTURES.corporateCustomer },
+      null,
+      null,
+      { __typename: 'Customer', id: FIXTURES.corporateCustomer },
+      null,
+    ]);
+    const errors = [...reply.errors!].sort((a, b) => Number(a.path![1]) - Number(b.path![1]));
+    expect(errors.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 1], 'FORBIDDEN'],
+      [['_entities', 2], 'FORBIDDEN'],
+      [['_entities', 4], 'FORBIDDEN'],
+    ]);
+    // Someone else's account and a missing one are indistinguishable.
+    expect(errors[0]).toEqual({ ...errors[1], path: ['_entities', 1] });
+    expect(reply.text).not.toContain(FIXTURES.privateCustomer);
+    expect(harness.simulator.log.accountReads()).toEqual(
+      [OWN_ACCOUNT, otherAccount, FIXTURES.unknownAccountId].sort(),
+    );
   });
 
   it('lets accounts:read:any read any customer; a missing account is null without an error', async () => {

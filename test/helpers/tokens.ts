@@ -23,6 +23,8 @@ export interface SignOptions {
   issuedAt?: number;
   /** Leave `iat` out of the claims. */
   noIssuedAt?: boolean;
+  /** Seconds from now of `nbf`; left out unless given. */
+  notBefore?: number;
 }
 
 /** An HS256 token with `claims`; `sub` defaults to `test-user`. */
@@ -37,6 +39,7 @@ export async function signToken(
   }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' });
   if (!options.noIssuedAt) jwt.setIssuedAt(now + (options.issuedAt ?? -60));
   if (!options.noExpiry) jwt.setExpirationTime(now + (options.expiresIn ?? 300));
+  if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
   if (options.issuer) jwt.setIssuer(options.issuer);
   if (options.audience) jwt.setAudience(options.audience);
   const secret = options.secret ?? TEST_JWT_SECRET;
@@ -98,9 +101,12 @@ async function keyPairFor(alg: JwksAlgorithm) {
 
 /**
  * Serves a fresh RSA and a fresh P-256 public key as a JWKS on port 0. With
- * `hang`, it accepts requests and never answers, like a stuck identity provider.
+ * `hang`, it accepts requests and never answers, like a stuck identity
+ * provider; with `body`, it answers 200 with that text instead of the key set.
  */
-export async function startJwksServer(options: { hang?: boolean } = {}): Promise<JwksServer> {
+export async function startJwksServer(
+  options: { hang?: boolean; body?: string } = {},
+): Promise<JwksServer> {
   const keys = { RS256: await keyPairFor('RS256'), ES256: await keyPairFor('ES256') };
   const pem = await exportSPKI(keys.RS256.publicKey);
   let requests = 0;
@@ -108,7 +114,7 @@ export async function startJwksServer(options: { hang?: boolean } = {}): Promise
     requests++;
     if (options.hang) return;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
+    response.end(options.body ?? JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -125,6 +131,7 @@ export async function startJwksServer(options: { hang?: boolean } = {}): Promise
         .setProtectedHeader({ alg: jwk.alg, kid: jwk.kid })
         .setIssuedAt(now - 60)
         .setExpirationTime(now + (signOptions.expiresIn ?? 300));
+      if (signOptions.notBefore !== undefined) jwt.setNotBefore(now + signOptions.notBefore);
       if (signOptions.issuer) jwt.setIssuer(signOptions.issuer);
       if (signOptions.audience) jwt.setAudience(signOptions.audience);
       return jwt.sign(privateKey);
