@@ -29,6 +29,16 @@ describe('benchmark shapes, one request at a time', () => {
   // The benchmark's and the harness's simulators both use seed 1.
   const shapes = createShapes(createSimulatorData(1)).filter((shape) => !shape.optIn);
 
+  it("takes the benchmark's five shapes", () => {
+    expect(shapes.map((shape) => shape.name)).toEqual([
+      'customerPage',
+      'customerPageWithParents',
+      'customersByAlias',
+      'accountsWithDuplicates',
+      'entities',
+    ]);
+  });
+
   it.each(shapes.map((shape) => [shape.title, shape] as const))(
     '%s: exactly the minimum calls and waves',
     async (_title, shape) => {
@@ -61,6 +71,10 @@ describe("the fault mode's hostile requests (npm run bench -- --faults, L10)", (
     harness = await startHarness();
   });
   afterAll(() => harness.close());
+
+  it('has hostile requests to send', () => {
+    expect(hostileOperations()).toHaveLength(4);
+  });
 
   it.each(hostileOperations().map((operation, i) => [i, operation] as const))(
     'hostile request %i is refused before any upstream call',

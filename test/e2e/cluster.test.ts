@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { TEST_JWT_SECRET } from '../helpers/harness.js';
+import { refusedPort } from '../helpers/refusedPort.js';
 import { parseSamples } from '../helpers/prometheus.js';
 import {
   spawnGateway,
@@ -473,11 +474,9 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
     }, 40_000);
 
     it('gives back the places of workers that die with requests running', async () => {
-      // A port of its own: workers started after all others died listen anew.
-      const probe = createServer();
-      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-      const { port } = probe.address() as AddressInfo;
-      await new Promise((resolve) => probe.close(resolve));
+      // A port of its own, one no other test's server is handed: workers
+      // started after all others died listen anew.
+      const port = await refusedPort();
       const { gateway, ask } = await clusterWithLimits({ PORT: String(port) });
       simulator.faults.add({ route: 'customer', latencyMs: 30_000 });
       const held = ask().catch((error: Error) => error);

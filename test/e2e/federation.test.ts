@@ -377,7 +377,8 @@ describe('_entities under the authorization rule', () => {
     // Nothing of the other customer's account leaks into the answer.
     const other = harness.simulator.data.account(otherCustomersAccount())!;
     expect(reply.text).not.toContain(FIXTURES.privateCustomer);
-    if (other.number) expect(reply.text).not.toContain(other.number);
+    expect(other.number).toBeTruthy();
+    expect(reply.text).not.toContain(other.number);
     // Every call went out under the caller's name.
     const auditUsers = harness.simulator.log.entries().map((e) => e.query.auditUser);
     expect(auditUsers.length).toBeGreaterThan(0);

@@ -503,6 +503,36 @@ describe('in production (NODE_ENV=production)', () => {
     await Promise.all([closed?.close(), open?.close()]);
   });
 
+  it('refuses __type unless INTROSPECTION=true (Q9)', async () => {
+    const query = { query: '{ __type(name: "Account") { fields { name } } }' };
+    const refused = await closed.post(query);
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0].extensions).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      validationErrorCode: 'INTROSPECTION_DISABLED',
+    });
+    expect(refused.text).not.toContain('balance');
+
+    const allowed = await open.post(query);
+    expect(allowed.status).toBe(200);
+    expect(allowed.json.data.__type.fields.map((f: { name: string }) => f.name)).toContain(
+      'balance',
+    );
+  });
+
+  it("does not count introspection's levels toward MAX_DEPTH when it is allowed", async () => {
+    // 12 levels, as a client's full introspection query reaches: over the
+    // limit of 10 for data, answered for introspection.
+    const ofType = (levels: number): string =>
+      levels === 0 ? 'name' : `name ofType { ${ofType(levels - 1)} }`;
+    const reply = await open.post({
+      query: `{ __schema { types { fields { type { ${ofType(7)} } } } } }`,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.errors).toBeUndefined();
+    expect(reply.json.data.__schema.types.length).toBeGreaterThan(10);
+  });
+
   it('refuses introspection unless INTROSPECTION=true (Q9)', async () => {
     const query = { query: '{ __schema { types { name } } }' };
     const refused = await closed.post(query);

@@ -380,5 +380,8 @@ describe('a caller that hangs up', () => {
     // Past the time the page read would have taken, and its follow-up calls with it.
     await sleep(600);
     expect(harness.simulator.log.count()).toBe(1);
+    // Cut off: the simulator never sent its answer (300 ms), which it would
+    // have by now had the call gone on.
+    expect(harness.simulator.log.entries()[0]!.status).toBeUndefined();
   });
 });
