@@ -313,8 +313,9 @@ export function countsAgainstIssuer(error: unknown): boolean {
 
 /**
  * What a GET may be tried again for: a connection that failed before an
- * answer, 502, 503, 504 and 429, when the wait before the retry (`backoffMs`
- * at most, or a longer `Retry-After`) ends before the call's deadline.
+ * answer, 502, 503, 504 and 429, when the wait before the retry (the
+ * issuer's `Retry-After`, if any, then `backoffMs` at most) ends before the
+ * call's deadline.
  * Otherwise it fails now: waiting could only end in a timeout, and the
  * failure, no longer a retried one, counts against the issuer.
  */
@@ -324,7 +325,7 @@ export function isRetryable(error: unknown, deadline: number, backoffMs: number)
     if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
   }
   const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfter : undefined;
-  return performance.now() + Math.max(backoffMs, retryAfterMs(retryAfter) ?? 0) < deadline;
+  return performance.now() + (retryAfterMs(retryAfter) ?? 0) + backoffMs < deadline;
 }
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */
@@ -339,7 +340,11 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The jittered exponential delay, or the issuer's `Retry-After` when that is longer. */
+/**
+ * The issuer's `Retry-After`, if any, then the jittered exponential delay:
+ * calls one moment's answers held back would otherwise all come back in the
+ * same moment.
+ */
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   readonly #inner: IBackoffFactory<unknown>;
 
@@ -353,7 +358,7 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
     const wait =
       error instanceof UpstreamUnavailableError ? retryAfterMs(error.retryAfter) : undefined;
     return {
-      duration: Math.max(inner.duration, wait ?? 0),
+      duration: (wait ?? 0) + inner.duration,
       next: (later) => new RetryAfterBackoff(inner).next(later),
     };
   }

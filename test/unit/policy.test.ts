@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   UpstreamCallBudgetError,
   UpstreamCallCancelledError,
@@ -228,6 +228,35 @@ describe('UpstreamPolicy', () => {
       expect(await policy.execute(async () => 'next', call(1000))).toBe('next');
     },
   );
+
+  it('waits out a Retry-After and then a jittered backoff, so calls refused together come back apart', async () => {
+    const policy = new UpstreamPolicy({ retries: 1, backoffInitialMs: 200 });
+    const delays: number[] = [];
+    policy.onEvent((event) => {
+      if (event.type === 'retry') delays.push(event.delayMs);
+    });
+    // Each call's first attempt gets Retry-After: 1; its retry is never sent.
+    const refused = async (): Promise<never> => {
+      throw new UpstreamUnavailableError({ status: 503, retryAfter: '1' });
+    };
+    const calls = Array.from({ length: 10 }, () => {
+      const controller = new AbortController();
+      const deadline = performance.now() + 5000;
+      const outcome = policy
+        .execute(refused, { signal: controller.signal, deadline, admit: () => {} })
+        .catch(() => undefined);
+      return { controller, outcome };
+    });
+    await vi.waitFor(() => expect(delays).toHaveLength(10));
+    for (const call of calls) call.controller.abort();
+    await Promise.all(calls.map((call) => call.outcome));
+    // The second's wait, then half to all of the 200 ms backoff.
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(1100);
+      expect(delay).toBeLessThanOrEqual(1200);
+    }
+    expect(new Set(delays).size).toBeGreaterThan(1);
+  });
 
   it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
     const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 1 });
