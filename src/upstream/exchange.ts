@@ -8,8 +8,7 @@
  * cost the client about a fifth less CPU (by hand; the benchmark's A/B is in
  * bench/README.md). The handler below takes the
  * chunks as they arrive and keeps what `request()` gave: the caller's
- * signal ends the call whether it is queued, connecting, sent or mid-body
- * (one not sent yet never is); the pool's
+ * signal aborts the call whether it is queued, sent or mid-body; the pool's
  * `maxResponseSize`, timeouts and keep-alive rules apply unchanged.
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -63,14 +62,9 @@ export function exchange(dispatcher: Dispatcher, call: Exchange): Promise<Answer
       chunks = [];
       finish();
     };
-    // Before the call has a socket (queued in the pool, or connecting) undici
-    // offers no way to withdraw it: the caller is answered now, so that its
-    // bulkhead slot goes to the next call, and onRequestStart aborts the
-    // request before it is written.
-    const onAbort = () => {
-      if (controller) controller.abort(signal.reason as Error);
-      else settle(() => reject(signal.reason as Error));
-    };
+    // Before the call has a socket there is no controller yet; onRequestStart
+    // aborts it then.
+    const onAbort = () => controller?.abort(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
 
     dispatcher.dispatch(

@@ -126,7 +126,7 @@ describe('exchange', () => {
     expect(seen.requests).toEqual([]);
   });
 
-  it('answers a call still waiting for a connection at once when its signal aborts, and never sends it', async () => {
+  it('takes a call still waiting for a connection off the queue when its signal aborts: it is never sent', async () => {
     const held: ServerResponse[] = [];
     const dispatcher = await serve((_request, response) => void held.push(response), 1);
     const first = exchange(dispatcher, call(undefined, '/first'));
@@ -135,9 +135,8 @@ describe('exchange', () => {
     const queued = exchange(dispatcher, call(caller.signal, '/queued'));
     const reason = new Error('gone');
     caller.abort(reason);
-    // While the one connection is still taken: its slot goes to the next call now.
-    await expect(queued).rejects.toBe(reason);
     held[0]!.end('{}');
+    await expect(queued).rejects.toBe(reason);
     expect((await first).text).toBe('{}');
     await later();
     expect(seen.requests).toEqual(['/first']);
