@@ -4,7 +4,14 @@
  * simulator or `AUTH_DISABLED=true`, they are let in as an any-customer
  * caller whose audit name comes from `X-Audit-User`.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type RemoteJWKSet,
+} from 'jose';
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError, BadUserInputError } from '../errors.js';
 import { idFromJson } from '../upstream/ids.js';
@@ -49,12 +56,7 @@ export function createAuthenticator(
     return async ({ auditUser }) => anonymousCaller(parseAuditUser(auditUser));
   }
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
-  // jose caches the key set, refetches on an unknown `kid` at most every 30 s.
-  const jwks = config.jwksUrl
-    ? fetchedAtMostOncePerFailure(
-        createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS }),
-      )
-    : undefined;
+  const jwks = config.jwksUrl ? remoteKeySet(new URL(config.jwksUrl)) : undefined;
 
   // X-Audit-User is ignored here: the audit trail names the token's subject.
   return async ({ authorization }) => {
@@ -73,24 +75,39 @@ export function createAuthenticator(
   };
 }
 
-// How long a key set that could not be fetched is not asked for again.
-const KEY_SET_RETRY_MS = 1000;
-
 /**
- * The key set, while fetching it fails, fetched at most once every
- * KEY_SET_RETRY_MS; meanwhile tokens fail with the last failure. jose keeps
- * only a key set it got, so with the identity provider down (or answering
- * something else) every token checked would ask it again: a request to the
- * provider for every request to the gateway.
+ * The key set at `url`, fetched by jose on first use, cached, and fetched
+ * again for a key it does not hold (at most every `cooldownMs`); while
+ * fetching it fails, fetched at most once every `retryMs`. jose keeps only a
+ * key set it got, so with the identity provider down (or answering
+ * something else) every token it cannot check from what it holds (all of
+ * them before a first fetch, or one naming a key it does not know) would
+ * ask the provider again: a request to the provider for every request to
+ * the gateway. Meanwhile the keys it already holds, while still fresh, check
+ * tokens as before; a token they cannot check fails.
  */
-function fetchedAtMostOncePerFailure(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
-  let failed: { error: unknown; until: number } | undefined;
+export function remoteKeySet(
+  url: URL,
+  { cooldownMs = 30_000, retryMs = 5000 }: { cooldownMs?: number; retryMs?: number } = {},
+): JWTVerifyGetKey {
+  const remote: RemoteJWKSet = createRemoteJWKSet(url, {
+    timeoutDuration: JWKS_TIMEOUT_MS,
+    cooldownDuration: cooldownMs,
+  });
+  let failed: { error: unknown; until: number; held: JWTVerifyGetKey | undefined } | undefined;
   return async (header, token) => {
-    if (failed !== undefined && performance.now() < failed.until) throw failed.error;
+    if (failed !== undefined && performance.now() < failed.until) {
+      if (failed.held === undefined) throw failed.error;
+      return failed.held(header, token);
+    }
     try {
-      return await getKey(header, token);
+      return await remote(header, token);
     } catch (error) {
-      if (keySetFailure(error)) failed = { error, until: performance.now() + KEY_SET_RETRY_MS };
+      if (keySetFailure(error)) {
+        const keys = remote.fresh ? remote.jwks() : undefined;
+        const held = keys && createLocalJWKSet(keys);
+        failed = { error, until: performance.now() + retryMs, held };
+      }
       throw error;
     }
   };

@@ -387,7 +387,7 @@ describe('a JWKS endpoint that answers something other than a key set', () => {
           expectUnauthenticated(reply);
           expect(reply.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
         }
-        // Asked once: a key set that failed is not fetched again for a second.
+        // Asked once: a key set that failed is not fetched again for 5 s.
         expect(served.requests).toBe(1);
         expect(harness.simulator.log.count()).toBe(0);
         const warnings = logged

@@ -79,8 +79,10 @@ export interface JwksServer {
   /** Signs a token with the served key of `options.alg` (RS256 unless told). */
   sign(
     claims?: JWTPayload,
-    options?: Omit<SignOptions, 'secret'> & { alg?: JwksAlgorithm },
+    options?: Omit<SignOptions, 'secret'> & { alg?: JwksAlgorithm; kid?: string },
   ): Promise<string>;
+  /** From now on answers 200 with `body` instead of the key set; without one, the key set again. */
+  serve(body?: string): void;
   /**
    * An HS256 token whose HMAC secret is the served public key's PEM text: the
    * algorithm-confusion attack on verifiers that trust the token's `alg`.
@@ -110,11 +112,12 @@ export async function startJwksServer(
   const keys = { RS256: await keyPairFor('RS256'), ES256: await keyPairFor('ES256') };
   const pem = await exportSPKI(keys.RS256.publicKey);
   let requests = 0;
+  let body = options.body;
   const server: Server = createServer((_request, response) => {
     requests++;
     if (options.hang) return;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(options.body ?? JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
+    response.end(body ?? JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -128,13 +131,16 @@ export async function startJwksServer(
       const { privateKey, jwk } = keys[signOptions.alg ?? 'RS256'];
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT({ sub: 'test-user', ...claims })
-        .setProtectedHeader({ alg: jwk.alg, kid: jwk.kid })
+        .setProtectedHeader({ alg: jwk.alg, kid: signOptions.kid ?? jwk.kid })
         .setIssuedAt(now - 60)
         .setExpirationTime(now + (signOptions.expiresIn ?? 300));
       if (signOptions.notBefore !== undefined) jwt.setNotBefore(now + signOptions.notBefore);
       if (signOptions.issuer) jwt.setIssuer(signOptions.issuer);
       if (signOptions.audience) jwt.setAudience(signOptions.audience);
       return jwt.sign(privateKey);
+    },
+    serve(next) {
+      body = next;
     },
     signConfused(claims = {}) {
       return signToken(
