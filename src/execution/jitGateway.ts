@@ -80,7 +80,7 @@ export interface JitOptions {
   /** Runs of a document on graphql-js before it is compiled; 0 compiles it on its first. */
   compileAfterRuns: number;
   /**
-   * How much compiled code is kept, the least recently run document's
+   * How much compiled code is kept, the least recently run operation's
    * forgotten first (and compiled again after `compileAfterRuns` more
    * runs), in characters of query text: a compiled query keeps about 100
    * times its text on the heap (`npx tsx --expose-gc
@@ -89,9 +89,9 @@ export interface JitOptions {
    * compiled operation weighs its document's text, or FIELD_CHARS for every
    * field it selects with its fragments spread out, whichever is more: a
    * document of many operations, or of fragments spread many times, is
-   * compiled into more than its text suggests. An operation that alone
-   * weighs more than this runs on graphql-js. The default keeps a few
-   * hundred typical documents, about 13 MB.
+   * compiled into more than its text suggests. An operation that weighs
+   * more than this runs on graphql-js. The default keeps a few hundred
+   * typical operations, about 13 MB.
    * @default 131072
    */
   maxCompiledChars?: number;
@@ -100,10 +100,15 @@ export interface JitOptions {
 /** What a field selected costs in characters of text: about as many as it takes to write one. */
 const FIELD_CHARS = 10;
 
-/** The compiled operations of one document, by name, and what they weigh together. */
-interface CompiledDocument {
-  byName: Map<string, Compiled>;
-  weight: number;
+/** A compiled operation, and whether its variables must reach it on a null-prototype object. */
+interface CompiledOperation {
+  compiled: Compiled;
+  /**
+   * graphql-jit reads each variable by name once it has checked the object
+   * has it: on a plain object an omitted `$toString` would be
+   * Object.prototype's function.
+   */
+  nullPrototypeVariables: boolean;
 }
 
 export function jitGateway(
@@ -111,52 +116,45 @@ export function jitGateway(
   { compileAfterRuns, maxCompiledChars = 128 * 1024 }: JitOptions,
 ): GatewayInterface {
   // Apollo's document store hands out the same DocumentNode for the same
-  // query text. Run counts live as long as Apollo keeps the document: a
-  // number, the runs so far on graphql-js; `null`, graphql-js answers this
-  // one for good (see above).
-  const runsByDocument = new WeakMap<DocumentNode, Map<string, number | null>>();
-  const compiledByDocument = new LRUCache<DocumentNode, CompiledDocument>({
+  // query text, and so the same node for each of its operations. Run counts
+  // live as long as Apollo keeps the document: a number, the runs so far on
+  // graphql-js; `null`, graphql-js answers this one for good (see above).
+  const runsByOperation = new WeakMap<OperationDefinitionNode, number | null>();
+  const compiledByOperation = new LRUCache<OperationDefinitionNode, CompiledOperation>({
     maxSize: maxCompiledChars,
-    sizeCalculation: (entry) => Math.max(1, entry.weight),
   });
 
   const compiledFor = (
     document: DocumentNode,
     operation: OperationDefinitionNode,
-  ): Compiled | null => {
-    const operationName = operation.name?.value;
-    const key = operationName ?? '';
-    const entry = compiledByDocument.get(document);
-    const compiled = entry?.byName.get(key);
-    if (compiled !== undefined) return compiled;
-    let runs = runsByDocument.get(document);
-    if (runs === undefined) {
-      runs = new Map();
-      runsByDocument.set(document, runs);
-    }
-    const known = runs.get(key) ?? 0;
+  ): CompiledOperation | null => {
+    const cached = compiledByOperation.get(operation);
+    if (cached !== undefined) return cached;
+    const known = runsByOperation.get(operation) ?? 0;
     if (known === null) return null;
     if (known < compileAfterRuns) {
-      runs.set(key, known + 1);
+      runsByOperation.set(operation, known + 1);
       return null;
     }
-    const weight = (entry?.weight ?? 0) + weightOf(document, operation);
+    const weight = weightOf(document, operation);
     const result =
       weight > maxCompiledChars || answeredDifferently(schema, document)
         ? undefined
-        : compileQuery(schema, document, operationName);
+        : compileQuery(schema, document, operation.name?.value);
     if (result === undefined || !isCompiledQuery(result)) {
-      runs.set(key, null);
+      runsByOperation.set(operation, null);
       return null;
     }
     // Forgotten from the cache, it starts counting its runs again.
-    runs.delete(key);
-    const updated = entry ?? { byName: new Map<string, Compiled>(), weight: 0 };
-    updated.byName.set(key, result);
-    updated.weight = weight;
-    // Set again, so that the cache weighs the entry anew.
-    compiledByDocument.set(document, updated);
-    return result;
+    runsByOperation.delete(operation);
+    const entry: CompiledOperation = {
+      compiled: result,
+      nullPrototypeVariables: (operation.variableDefinitions ?? []).some(
+        (definition) => definition.variable.name.value in Object.prototype,
+      ),
+    };
+    compiledByOperation.set(operation, entry, { size: weight });
+    return entry;
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
@@ -170,18 +168,17 @@ export function jitGateway(
     // the first traced request; a query compiled before holds the bare ones.
     if (request.http?.headers.get(TRACE_HEADER) === 'ftv1')
       return interpreted(operation.name?.value);
-    const compiled = compiledFor(document, operation);
-    if (compiled === null) return interpreted(operation.name?.value);
+    const entry = compiledFor(document, operation);
+    if (entry === null) return interpreted(operation.name?.value);
     // At most 50 errors, as graphql-js's own execute() asks for.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, {
       maxErrors: 50,
     });
     if (coerced.errors) return { errors: coerced.errors };
-    // graphql-jit reads each variable by name once it has checked the
-    // object has it: on a plain object an omitted `$toString` would be
-    // Object.prototype's function.
-    const variables = Object.assign(Object.create(null) as object, coerced.coerced);
-    const result = (await compiled.query(undefined, context, variables)) as ExecutionResult;
+    const variables = entry.nullPrototypeVariables
+      ? Object.assign(Object.create(null) as object, coerced.coerced)
+      : coerced.coerced;
+    const result = (await entry.compiled.query(undefined, context, variables)) as ExecutionResult;
     return result.errors?.some(lacksExtensions)
       ? { ...result, errors: result.errors.map(withExtensions) }
       : result;
@@ -215,14 +212,14 @@ function withExtensions(error: GraphQLError): GraphQLError {
   return Object.assign(rebuilt, { locations: error.locations });
 }
 
-/** What compiling `operation` adds to the cache (JitOptions.maxCompiledChars). */
+/** What `operation` compiled weighs in the cache (JitOptions.maxCompiledChars), at least 1. */
 function weightOf(document: DocumentNode, operation: OperationDefinitionNode): number {
   const fragments = fragmentsOf(document);
   const fields = createMeasurer((name) => fragments.get(name), {
     field: (_node, inner) => 1 + inner(),
     combine: (a, b) => a + b,
   })(operation.selectionSet);
-  return Math.max(document.loc?.end ?? Infinity, FIELD_CHARS * fields);
+  return Math.max(1, document.loc?.end ?? Infinity, FIELD_CHARS * fields);
 }
 
 /** Whether graphql-jit could answer `document` otherwise than graphql-js (see above). */

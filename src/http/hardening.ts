@@ -120,9 +120,6 @@ function hasBody(request: FastifyRequest): boolean {
   return Number(headers['content-length']) > 0 || headers['transfer-encoding'] !== undefined;
 }
 
-// The last Host header a URL could be built on: nearly every request sends the same.
-let lastGoodHost: string | undefined;
-
 /**
  * An `onRequest` hook for /graphql: a Host header no URL can be built on
  * (`[`, a space, or none at all, which HTTP/1.0 allows) gets 400. Apollo
@@ -130,10 +127,8 @@ let lastGoodHost: string | undefined;
  * query string, and would fail with a 500 instead.
  */
 export const refuseUnreadableHost: onRequestHookHandler = (request, reply, done) => {
-  const { host } = request.headers;
-  if (host !== undefined && host === lastGoodHost) return done();
-  if (host !== undefined && URL.canParse(`http://${request.hostname}/`)) {
-    lastGoodHost = host;
+  // What the integration builds its URL on (its protocol is http or https).
+  if (request.headers.host !== undefined && URL.canParse(`http://${request.hostname}/`)) {
     return done();
   }
   void reply

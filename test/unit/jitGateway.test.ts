@@ -132,45 +132,52 @@ describe('jitGateway compiling', () => {
     }
   });
 
-  it.each([
-    [
-      'each operation of a document',
-      // 59 characters: one compiled operation fits in 100, two do not.
-      'query A { pair { a b } } query B { pair { a b } } query C { ok }',
-      ['A', 'B'],
+  /** Errors of `{ pair { a b } }`-like answers per run of `operationName`: more when compiled. */
+  async function errorCounts(server: ApolloServer, query: string, runs: string[]) {
+    const counts: number[] = [];
+    for (const operationName of runs) {
+      const response = await server.executeOperation({ query, operationName });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      counts.push(response.body.singleResult.errors?.length ?? 0);
+    }
+    return counts;
+  }
+
+  it("weighs each operation of a document by the document's text", async () => {
+    // 64 characters: the compiled query of one operation fits in 100, not two.
+    const query = 'query A { pair { a b } } query B { pair { a b } } query C { ok }';
+    const server = new ApolloServer({
+      gateway: jitGateway(schema, { compileAfterRuns: 1, maxCompiledChars: 100 }),
+      formatError: createFormatError(() => undefined),
+    });
+    await server.start();
+    try {
       // Compiled, `pair { a b }` reports both fields; graphql-js the first.
-      [2, 2, 1, 1],
-    ],
-    [
-      'the fields a fragment spread many times brings',
-      // 120 characters, 13 fields: 130 characters' weight.
-      `query A { ${Array.from({ length: 4 }, (_, i) => `p${i}: pair { ...F }`).join(' ')} } fragment F on Pair { a b }`,
-      ['A'],
-      // Four pairs, one error each on graphql-js (two each compiled).
-      [4, 4],
-    ],
-  ])(
-    'weighs %s, and runs one that does not fit on graphql-js',
-    async (_name, query, names, expected) => {
-      const server = new ApolloServer({
-        gateway: jitGateway(schema, { compileAfterRuns: 0, maxCompiledChars: 100 }),
-        formatError: createFormatError(() => undefined),
-      });
-      await server.start();
-      try {
-        const errorsOf = async (operationName: string) => {
-          const response = await server.executeOperation({ query, operationName });
-          if (response.body.kind !== 'single') throw new Error('expected a single result');
-          return response.body.singleResult.errors?.length ?? 0;
-        };
-        const counts = [];
-        for (const name of names) counts.push(await errorsOf(name), await errorsOf(name));
-        expect(counts).toEqual(expected);
-      } finally {
-        await server.stop();
-      }
-    },
-  );
+      expect(await errorCounts(server, query, ['A', 'A', 'B', 'B'])).toEqual([1, 2, 1, 2]);
+      // B's compiled query took A's place: A counts its runs again.
+      expect(await errorCounts(server, query, ['A', 'B'])).toEqual([1, 2]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('weighs the fields a fragment spread many times brings, and runs one too heavy on graphql-js', async () => {
+    const aliases = Array.from({ length: 4 }, (_, i) => `p${i}: pair { ...F }`).join(' ');
+    const query = `query A { ${aliases} } fragment F on Pair { a b }`;
+    // Its text fits; its 12 fields, 120 characters' weight, do not.
+    const server = new ApolloServer({
+      gateway: jitGateway(schema, { compileAfterRuns: 0, maxCompiledChars: query.length + 1 }),
+      formatError: createFormatError(() => undefined),
+    });
+    await server.start();
+    try {
+      expect(query.length + 1).toBeLessThan(120);
+      // Four pairs, one error each on graphql-js (two each compiled), run after run.
+      expect(await errorCounts(server, query, ['A', 'A', 'A'])).toEqual([4, 4, 4]);
+    } finally {
+      await server.stop();
+    }
+  });
 
   it.each([0, 1, 3])(
     'runs a document on graphql-js %i times, then compiled from the next run on',
