@@ -3,7 +3,6 @@
  * drain loses no accepted request, and SHUTDOWN_GRACE_MS cuts off whatever is
  * still open.
  */
-import { once } from 'node:events';
 import { connect } from 'node:net';
 import { Client, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -285,8 +284,10 @@ describe('close() with requests that have not fully arrived', () => {
         'GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n',
       ].map((head) => {
         const socket = connect(Number(port), '127.0.0.1', () => socket.write(head));
+        // Cut with a reset or a close, as the platform does it (Node 22 resets
+        // some): either way it closes, which is what counts.
         socket.on('error', () => undefined);
-        return { socket, closed: once(socket, 'close') };
+        return { socket, closed: new Promise((resolve) => socket.once('close', resolve)) };
       });
       await expect.poll(() => simulator.stats.inFlight).toBe(1);
       const connections = () =>
