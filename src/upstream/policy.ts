@@ -354,8 +354,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 
 /**
  * The issuer's `Retry-After`, if any, then the jittered exponential delay:
- * calls one moment's answers held back would otherwise all come back in the
- * same moment.
+ * calls held back by the same answer would otherwise all retry at once.
  */
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   readonly #inner: IBackoffFactory<unknown>;
