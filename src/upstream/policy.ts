@@ -236,12 +236,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                 const again =
                   n < this.#retries &&
                   !signal.aborted &&
-                  isRetryable(
-                    error,
-                    deadline,
-                    noJitterGenerator(n, this.#backoff)[0],
-                    performance.now() - now,
-                  );
+                  isRetryable(error, deadline, noJitterGenerator(n, this.#backoff)[0]);
                 if (typeof error === 'object' && error !== null) {
                   if (again) this.#retried.add(error);
                   if (probe) this.#probeFailures.add(error);
@@ -319,25 +314,18 @@ export function countsAgainstIssuer(error: unknown): boolean {
 /**
  * What a GET may be tried again for: a connection that failed before an
  * answer, 502, 503, 504 and 429, when the wait before the retry (the
- * issuer's `Retry-After`, if any, then `backoffMs` at most) and another
- * attempt as long as the one that failed (`attemptMs`) end before the
+ * issuer's `Retry-After`, if any, then `backoffMs` at most) ends before the
  * call's deadline.
- * Otherwise it fails now: the retry would most likely end in a timeout, and
- * the failure, no longer a retried one, counts against the issuer.
+ * Otherwise it fails now: waiting could only end in a timeout, and the
+ * failure, no longer a retried one, counts against the issuer.
  */
-export function isRetryable(
-  error: unknown,
-  deadline: number,
-  backoffMs: number,
-  attemptMs = 0,
-): boolean {
+export function isRetryable(error: unknown, deadline: number, backoffMs: number): boolean {
   if (!isConnectionFailure(error)) {
     if (!(error instanceof UpstreamUnavailableError)) return false;
     if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
   }
   const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfter : undefined;
-  const wait = (retryAfterMs(retryAfter) ?? 0) + backoffMs;
-  return performance.now() + wait + attemptMs < deadline;
+  return performance.now() + (retryAfterMs(retryAfter) ?? 0) + backoffMs < deadline;
 }
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */

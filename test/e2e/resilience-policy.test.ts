@@ -324,17 +324,19 @@ describe('L6, L8, L9 in the small', () => {
     expect(amplification).toBeLessThanOrEqual(1.5);
   });
 
-  it('retries a slow 503 only while another attempt as long fits the deadline', async () => {
-    // Each attempt alone fits the deadline; a third after two does not, so
-    // the second 503 is the answer, before the deadline.
+  it('the deadline holds the retries too: slow 503s end in UPSTREAM_TIMEOUT at ENFUCE_TIMEOUT_MS', async () => {
+    // Each attempt alone fits the deadline; three of them with backoff do not.
     sim().faults.add({ route: 'accountV4', status: 503, latencyMs: TIMEOUT_MS * 0.35 });
     const started = performance.now();
     const reply = await harness.execute(ACCOUNT, { id: ID });
     const elapsed = performance.now() - started;
-    expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    expect(sim().log.count('accountV4')).toBe(2);
-    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS * 0.7);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS);
+    expect(codesOf(reply)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
+    // Two slow 503s, and a third attempt the deadline cut off (on a busy
+    // machine before it reached the issuer): never a fourth.
+    expect(sim().log.count('accountV4')).toBeGreaterThanOrEqual(2);
+    expect(sim().log.count('accountV4')).toBeLessThanOrEqual(3);
   });
 
   it('L9: calls delayed within the deadline are waited for, never timed out or retried', async () => {
