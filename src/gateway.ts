@@ -176,7 +176,10 @@ export async function createGateway(
         open: !authenticates,
         // A key set that is down fails every request.
         onKeySetFailure: everyTenSeconds((failure) =>
-          logger.warn({ jwks: failure }, 'the JWKS could not be fetched; bearer tokens fail'),
+          logger.warn(
+            { jwks: failure },
+            'the JWKS could not be fetched; only keys already held check tokens',
+          ),
         ),
       }),
       cursors: createCursorCodec(config.cursorSecret),

@@ -76,9 +76,10 @@ export function createAuthenticator(
 }
 
 /**
- * The key set at `url`, fetched by jose on first use, cached, and fetched
- * again for a key it does not hold (at most every `cooldownMs`); while
- * fetching it fails, fetched at most once every `retryMs`. jose keeps only a
+ * The key set at `url`, fetched by jose on first use, cached (`maxAgeMs`),
+ * and fetched again for a key it does not hold (at most every
+ * `cooldownMs`); while fetching it fails, fetched at most once every
+ * `retryMs`. jose keeps only a
  * key set it got, so with the identity provider down (or answering
  * something else) every token it cannot check from what it holds (all of
  * them before a first fetch, or one naming a key it does not know) would
@@ -88,16 +89,24 @@ export function createAuthenticator(
  */
 export function remoteKeySet(
   url: URL,
-  { cooldownMs = 30_000, retryMs = 5000 }: { cooldownMs?: number; retryMs?: number } = {},
+  {
+    cooldownMs = 30_000,
+    retryMs = 5000,
+    maxAgeMs = 600_000,
+  }: { cooldownMs?: number; retryMs?: number; maxAgeMs?: number } = {},
 ): JWTVerifyGetKey {
   const remote: RemoteJWKSet = createRemoteJWKSet(url, {
     timeoutDuration: JWKS_TIMEOUT_MS,
     cooldownDuration: cooldownMs,
+    cacheMaxAge: maxAgeMs,
   });
   let failed: { error: unknown; until: number; held: JWTVerifyGetKey | undefined } | undefined;
   return async (header, token) => {
-    if (failed !== undefined && performance.now() < failed.until) {
-      if (failed.held === undefined) throw failed.error;
+    // A fetch still under way when it failed may since have succeeded
+    // (jose then cools down): the key set is jose's again.
+    if (failed !== undefined && performance.now() < failed.until && !remote.coolingDown) {
+      // Held keys serve only while jose would still trust them itself.
+      if (failed.held === undefined || !remote.fresh) throw failed.error;
       return failed.held(header, token);
     }
     try {

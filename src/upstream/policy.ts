@@ -57,7 +57,7 @@ export interface UpstreamPolicyOptions {
   retries?: number;
   /** The first backoff delay in ms, jittered to [½, 1)×; later ones double. */
   backoffInitialMs?: number;
-  /** The longest backoff delay in ms (a longer `Retry-After` still wins when it fits). */
+  /** The longest backoff delay in ms (a `Retry-After` that fits the deadline is waited out first). */
   backoffMaxMs?: number;
   /** Consecutive counted failures (5xx, timeouts, connection failures) that open the circuit. */
   breakerThreshold?: number;

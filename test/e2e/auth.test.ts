@@ -392,7 +392,10 @@ describe('a JWKS endpoint that answers something other than a key set', () => {
         expect(harness.simulator.log.count()).toBe(0);
         const warnings = logged
           .map((line) => JSON.parse(line))
-          .filter((line) => line.msg === 'the JWKS could not be fetched; bearer tokens fail');
+          .filter(
+            (line) =>
+              line.msg === 'the JWKS could not be fetched; only keys already held check tokens',
+          );
         expect(warnings.map((line) => [line.level, line.jwks])).toEqual([[40, { code }]]);
       } finally {
         await harness.close();
@@ -429,7 +432,9 @@ describe('a JWKS endpoint that is down', () => {
     }
     const warnings = logged
       .map((line) => JSON.parse(line))
-      .filter((line) => line.msg === 'the JWKS could not be fetched; bearer tokens fail');
+      .filter(
+        (line) => line.msg === 'the JWKS could not be fetched; only keys already held check tokens',
+      );
     expect(warnings).toHaveLength(1);
     expect(warnings[0].level).toBe(40);
     expect(warnings[0].jwks).toEqual({ code: 'FETCH_FAILED', cause: 'ECONNREFUSED' });

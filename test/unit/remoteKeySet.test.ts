@@ -38,6 +38,23 @@ describe('remoteKeySet', () => {
     expect(served.requests).toBe(2);
   });
 
+  it('checks no token with keys older than jose would trust while the provider fails', async () => {
+    served = await startJwksServer();
+    const keys = remoteKeySet(new URL(served.url), {
+      maxAgeMs: 50,
+      cooldownMs: 0,
+      retryMs: 60_000,
+    });
+    const known = await served.sign({ sub: 'alice' });
+    expect(await verified(known, keys)).toBe('alice');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Stale now: jose asks again, which fails; its old keys vouch for nothing.
+    served.serve('<!doctype html><title>Maintenance</title>');
+    expect(await verified(known, keys)).toBe('ERR_JOSE_GENERIC');
+    expect(await verified(known, keys)).toBe('ERR_JOSE_GENERIC');
+    expect(served.requests).toBe(2);
+  });
+
   it('fails every token without asking again within the retry period when it holds no keys', async () => {
     served = await startJwksServer({ body: '{"keys":"none"}' });
     const keys = remoteKeySet(new URL(served.url), { retryMs: 60_000 });
