@@ -4,7 +4,7 @@
  * budget, over real HTTP against the simulator. Timing checks compare event
  * order with generous slack; they are not speed tests.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UpstreamPolicyEvent } from '../../src/upstream/policy.js';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type GraphQLReply, type Harness } from '../helpers/harness.js';
@@ -94,10 +94,13 @@ describe('U4, U5: retries', () => {
 describe('U6: the circuit breaker', () => {
   let harness: Harness;
   const HALF_OPEN_MS = 400;
-  const events: UpstreamPolicyEvent[] = [];
-  const logged: { level: number; msg: string; circuit?: string }[] = [];
+  let events: UpstreamPolicyEvent[];
+  let logged: { level: number; msg: string; circuit?: string }[];
 
-  beforeAll(async () => {
+  // A breaker of its own for each test: none starts from another's circuit.
+  beforeEach(async () => {
+    events = [];
+    logged = [];
     harness = await startHarness({
       upstreamTimeoutMs: 2000,
       env: { ENFUCE_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
@@ -105,7 +108,7 @@ describe('U6: the circuit breaker', () => {
     });
     harness.gateway.upstreamPolicy!.onEvent((event) => events.push(event));
   });
-  afterAll(() => harness.close());
+  afterEach(() => harness.close());
   const sim = () => harness.simulator;
   const policy = () => harness.gateway.upstreamPolicy!;
 
@@ -173,7 +176,6 @@ describe('U6: the circuit breaker', () => {
   });
 
   it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {
-    sim().reset();
     sim().faults.add({ route: 'accountV4', id: ID, status: 401 });
     for (let i = 0; i < 10; i++) {
       expect(codesOf(await harness.execute(ACCOUNT, { id: ID }))).toEqual(['UPSTREAM_ERROR']);
@@ -185,7 +187,6 @@ describe('U6: the circuit breaker', () => {
   });
 
   it('L7: 503s count too, once a call has spent its retries, and the circuit opens', async () => {
-    sim().reset();
     sim().faults.add({ route: 'accountV4', status: 503 });
     // Each request makes 3 attempts and only its last counts: 5 requests open the circuit.
     for (let i = 0; i < 5; i++) {
