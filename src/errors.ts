@@ -116,7 +116,7 @@ export function createFormatError(log: (error: unknown) => void) {
       }
       return {
         message: truncated(
-          VALIDATION_STOPPED.get(formatted.message) ?? formatted.message,
+          formatted.message === VALIDATION_ABORTED ? VALIDATION_STOPPED : formatted.message,
           MAX_MESSAGE_CHARS,
         ),
         ...(formatted.locations && { locations: formatted.locations }),
@@ -136,12 +136,9 @@ export function createFormatError(log: (error: unknown) => void) {
 
 // graphql-js's words when validation ran out of the work it allows (in
 // OverlappingFieldsCanBeMergedRule, or on fragments), which name no cause.
-const VALIDATION_STOPPED = new Map([
-  [
-    'Validation aborted.',
-    'The operation takes too much work to validate: fields of one name, or fragments, overlap too many times.',
-  ],
-]);
+const VALIDATION_ABORTED = 'Validation aborted.';
+const VALIDATION_STOPPED =
+  'The operation takes too much work to validate: fields of one name, or fragments, overlap too many times.';
 
 // graphql-js quotes a value it refuses whole, however long the literal;
 // the start of the message says what was wrong.

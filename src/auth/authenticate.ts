@@ -10,7 +10,6 @@ import {
   jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
-  type RemoteJWKSet,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError, BadUserInputError } from '../errors.js';
@@ -95,16 +94,14 @@ export function remoteKeySet(
     maxAgeMs = 600_000,
   }: { cooldownMs?: number; retryMs?: number; maxAgeMs?: number } = {},
 ): JWTVerifyGetKey {
-  const remote: RemoteJWKSet = createRemoteJWKSet(url, {
+  const remote = createRemoteJWKSet(url, {
     timeoutDuration: JWKS_TIMEOUT_MS,
     cooldownDuration: cooldownMs,
     cacheMaxAge: maxAgeMs,
   });
   let failed: { error: unknown; until: number; held: JWTVerifyGetKey | undefined } | undefined;
   return async (header, token) => {
-    // A fetch still under way when it failed may since have succeeded
-    // (jose then cools down): the key set is jose's again.
-    if (failed !== undefined && performance.now() < failed.until && !remote.coolingDown) {
+    if (failed !== undefined && performance.now() < failed.until) {
       // Held keys serve only while jose would still trust them itself.
       if (failed.held === undefined || !remote.fresh) throw failed.error;
       return failed.held(header, token);
@@ -113,9 +110,12 @@ export function remoteKeySet(
       return await remote(header, token);
     } catch (error) {
       if (keySetFailure(error)) {
-        const keys = remote.fresh ? remote.jwks() : undefined;
-        const held = keys && createLocalJWKSet(keys);
-        failed = { error, until: performance.now() + retryMs, held };
+        const keys = remote.jwks();
+        failed = {
+          error,
+          until: performance.now() + retryMs,
+          held: keys && createLocalJWKSet(keys),
+        };
       }
       throw error;
     }

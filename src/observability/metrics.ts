@@ -38,12 +38,12 @@ export interface GatewayMetricsOptions extends OperationNamesOptions {
   registry?: Registry;
 }
 
+const isOperationName = (name: string) => OPERATION_NAME.test(name);
+
 /**
  * The operation names that have a label value of their own: the fixed
  * list, or else the first `maxOperationNames` distinct ones admitted.
  */
-const isOperationName = (name: string) => OPERATION_NAME.test(name);
-
 export class OperationNames {
   readonly #names: Set<string>;
   readonly #fixed: boolean;

@@ -55,24 +55,16 @@ describe('remoteKeySet', () => {
     expect(served.requests).toBe(2);
   });
 
-  it('fails every token without asking again within the retry period when it holds no keys', async () => {
+  it('fails every token without asking again within the retry period when it holds no keys, and asks once it is over', async () => {
     served = await startJwksServer({ body: '{"keys":"none"}' });
-    const keys = remoteKeySet(new URL(served.url), { retryMs: 60_000 });
+    const keys = remoteKeySet(new URL(served.url), { retryMs: 300 });
     const token = await served.sign({ sub: 'alice' });
     expect(await verified(token, keys)).toBe('ERR_JWKS_INVALID');
     served.serve(undefined);
     // The provider has recovered, but it is not asked before the period ends.
     expect(await verified(token, keys)).toBe('ERR_JWKS_INVALID');
     expect(served.requests).toBe(1);
-  });
-
-  it('asks again once the retry period has passed', async () => {
-    served = await startJwksServer({ body: '{"keys":"none"}' });
-    const keys = remoteKeySet(new URL(served.url), { retryMs: 1 });
-    const token = await served.sign({ sub: 'alice' });
-    expect(await verified(token, keys)).toBe('ERR_JWKS_INVALID');
-    served.serve(undefined);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await verified(token, keys)).toBe('alice');
     expect(served.requests).toBe(2);
   });
