@@ -34,6 +34,11 @@ export interface UpstreamConfig {
   username: string;
   password: string;
   timeoutMs: number;
+  /**
+   * The most one GraphQL request may wait on the issuer, all its calls
+   * together; 0: no limit beyond each call's `timeoutMs`.
+   */
+  requestTimeoutMs: number;
   /** Retries of a failed GET, inside `timeoutMs`. */
   retries: number;
   /** First retry backoff in ms (exponential, jittered). */
@@ -270,6 +275,7 @@ export const ENV_SCHEMA = z.object({
     .optional(),
   ENFUCE_PASSWORD: nonEmpty.optional(),
   ENFUCE_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: integer(0, 3_600_000).optional(),
   ENFUCE_RETRIES: integer(0, 10).default(POLICY_DEFAULTS.retries),
   ENFUCE_RETRY_BACKOFF_MS: integer(1, 60_000).default(POLICY_DEFAULTS.backoffInitialMs),
   ENFUCE_RETRY_BACKOFF_MAX_MS: integer(1, 600_000).default(POLICY_DEFAULTS.backoffMaxMs),
@@ -300,6 +306,9 @@ export const ENV_SCHEMA = z.object({
 });
 
 type Env = Record<string, string | undefined>;
+
+/** REQUEST_TIMEOUT_MS unset, with ENFUCE_TIMEOUT_MS at most this. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Settings that work but weaken something, or look like a mistake, one line
@@ -504,6 +513,14 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  // A shorter request limit would quietly cut every call short of the
+  // ENFUCE_TIMEOUT_MS the contract promises it.
+  if (e.REQUEST_TIMEOUT_MS && e.REQUEST_TIMEOUT_MS < e.ENFUCE_TIMEOUT_MS) {
+    throw new ConfigError(
+      `REQUEST_TIMEOUT_MS must be 0 (no limit) or at least ENFUCE_TIMEOUT_MS (${e.ENFUCE_TIMEOUT_MS}), the time one call may take (got ${e.REQUEST_TIMEOUT_MS})`,
+    );
+  }
+
   const cutOffAt = e.SHUTDOWN_GRACE_MS - cutOffMarginMs(e.SHUTDOWN_GRACE_MS);
   if (e.SHUTDOWN_DELAY_MS >= cutOffAt) {
     throw new ConfigError(
@@ -540,6 +557,9 @@ export function loadConfig(env: Env = process.env): Config {
       username: e.ENFUCE_USERNAME ?? 'gateway',
       password: e.ENFUCE_PASSWORD ?? 'simulator',
       timeoutMs: e.ENFUCE_TIMEOUT_MS,
+      // As long as a router's default request timeout, and never shorter than one call.
+      requestTimeoutMs:
+        e.REQUEST_TIMEOUT_MS ?? Math.max(DEFAULT_REQUEST_TIMEOUT_MS, e.ENFUCE_TIMEOUT_MS),
       retries: e.ENFUCE_RETRIES,
       retryBackoffMs: e.ENFUCE_RETRY_BACKOFF_MS,
       retryBackoffMaxMs: e.ENFUCE_RETRY_BACKOFF_MAX_MS,

@@ -18,6 +18,11 @@ export interface ContextDependencies {
   client: EnfuceClient;
   authenticate: Authenticate;
   cursors: CursorCodec;
+  /**
+   * How long one request may wait on the issuer in all, from when its
+   * context is made (REQUEST_TIMEOUT_MS); 0 sets no limit. @default 0
+   */
+  requestTimeoutMs?: number;
   /** Told the size of every loader batch (metrics). @default none */
   onBatch?: (loader: string, size: number) => void;
 }
@@ -35,9 +40,12 @@ export function createContextFactory({
   client,
   authenticate,
   cursors,
+  requestTimeoutMs = 0,
   onBatch,
 }: ContextDependencies) {
   return async (headers: RequestHeaders): Promise<GatewayContext> => {
+    // Before the token check: fetching a key set is part of the wait.
+    const deadline = requestTimeoutMs > 0 ? performance.now() + requestTimeoutMs : undefined;
     const caller = await authenticate(headers);
     const upstreamCalls = { count: 0 };
     const scope: UpstreamScope = {
@@ -48,6 +56,7 @@ export function createContextFactory({
       },
       onBatch,
       signal: headers.signal,
+      deadline,
     };
     return {
       caller,

@@ -183,6 +183,7 @@ export async function createGateway(
         ),
       }),
       cursors: createCursorCodec(config.cursorSecret),
+      requestTimeoutMs: config.upstream.requestTimeoutMs,
       onBatch: recordBatch(instruments),
     }),
     {

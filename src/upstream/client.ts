@@ -15,6 +15,7 @@ import {
   UpstreamCallCancelledError,
   UpstreamResponseError,
   type UpstreamError,
+  UpstreamTimeoutError,
   UpstreamUnavailableError,
   fromTransportError,
   isTimeout,
@@ -38,6 +39,11 @@ export interface UpstreamScope {
    * still waiting.
    */
   signal?: AbortSignal;
+  /**
+   * When the request's time is up, on `performance.now()`'s clock: no call
+   * runs past it, so a chain of dependent calls cannot add up without end.
+   */
+  deadline?: number;
 }
 
 /** One HTTP exchange with the issuer, as reported to an UpstreamObserver. */
@@ -79,6 +85,11 @@ export interface PolicyCall {
   signal: AbortSignal;
   /** The same deadline on `performance.now()`'s clock, for "does a wait still fit". */
   deadline: number;
+  /**
+   * The request's deadline comes before the call's own: the issuer was not
+   * given its whole `ENFUCE_TIMEOUT_MS`, so a timeout says little about it.
+   */
+  curtailed: boolean;
   /**
    * Throws when an attempt may not go out (the operation's call budget is
    * spent); counts nothing, the attempt itself does. A policy with a circuit
@@ -262,10 +273,15 @@ export class EnfuceClient {
     if (scope.signal?.aborted) throw new UpstreamCallCancelledError();
     // Past the budget, fail before waiting for a bulkhead slot.
     this.#checkBudget(scope);
-    const { signal: deadline, release } = callSignal(this.#timeoutMs, scope.signal);
+    const now = performance.now();
+    const curtailed = scope.deadline !== undefined && scope.deadline < now + this.#timeoutMs;
+    const timeoutMs = curtailed ? scope.deadline! - now : this.#timeoutMs;
+    if (timeoutMs <= 0) throw new UpstreamTimeoutError({ requestDeadline: true });
+    const { signal: deadline, release } = callSignal(timeoutMs, curtailed, scope.signal);
     const call: PolicyCall = {
       signal: deadline,
-      deadline: performance.now() + this.#timeoutMs,
+      deadline: now + timeoutMs,
+      curtailed,
       admit: () => this.#checkBudget(scope),
     };
 
@@ -420,16 +436,23 @@ function bodyText(answer: Answer, signal: AbortSignal): string {
 
 /**
  * The signal of one call: aborted at its deadline with a TimeoutError, as
- * `AbortSignal.timeout` would, or with UpstreamCallCancelledError when the
- * caller goes first. `release` once the call is over.
+ * `AbortSignal.timeout` would (with UpstreamTimeoutError when the deadline is
+ * the request's), or with UpstreamCallCancelledError when the caller goes
+ * first. `release` once the call is over.
  */
 function callSignal(
   timeoutMs: number,
+  curtailed: boolean,
   caller: AbortSignal | undefined,
 ): { signal: AbortSignal; release: () => void } {
   const controller = new YoungAbortController();
   const timer = setTimeout(
-    () => controller.abort(new DOMException('The call took too long.', 'TimeoutError')),
+    () =>
+      controller.abort(
+        curtailed
+          ? new UpstreamTimeoutError({ requestDeadline: true })
+          : new DOMException('The call took too long.', 'TimeoutError'),
+      ),
     timeoutMs,
   ).unref();
   const cancel = () => controller.abort(new UpstreamCallCancelledError());

@@ -47,8 +47,17 @@ export class UpstreamTimeoutError extends UpstreamError {
   override name = 'UpstreamTimeoutError';
   readonly code = 'UPSTREAM_TIMEOUT';
 
-  constructor(init?: UpstreamErrorInit) {
-    super('The card issuer did not answer in time.', init);
+  /**
+   * `requestDeadline`: the whole request's time (REQUEST_TIMEOUT_MS) ran
+   * out, before or during this call, rather than the call's own.
+   */
+  constructor(init?: UpstreamErrorInit & { requestDeadline?: boolean }) {
+    super(
+      init?.requestDeadline
+        ? 'The request ran out of time before the card issuer answered.'
+        : 'The card issuer did not answer in time.',
+      init,
+    );
   }
 }
 

@@ -116,8 +116,9 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitStateName> = {
  * knows the call's deadline), bulkhead, the call's admission (its budget),
  * circuit breaker, the attempt. An attempt holds a bulkhead slot only while
  * it talks to the issuer, never while it sleeps between attempts. The
- * breaker counts every failed attempt except a failed connection that is
- * retried and a timeout of an attempt the queue left too little time.
+ * breaker counts a call's last failed attempt only, and not a timeout of
+ * an attempt that the queue, or its request's deadline, left too little
+ * time, nor a failure of one sent before the circuit last opened.
  *
  * Only GETs go through here (the client makes nothing else), so every
  * attempt is safe to repeat.
@@ -206,7 +207,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
   }
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
-    const { signal, deadline, admit } = call;
+    const { signal, deadline, curtailed, admit } = call;
     try {
       return await this.#retry.execute(({ attempt: n }) => {
         const queuedAt = performance.now();
@@ -250,7 +251,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                   // that opened it said as much, and the probe has spoken
                   // for the issuer since.
                   const late = !probe && this.#opened !== openedBefore;
-                  const forgiven = late || again || (starved && isTimeout(error));
+                  const forgiven = late || again || ((starved || curtailed) && isTimeout(error));
                   if (forgiven) this.#forgiven.add(error);
                 }
                 throw error;

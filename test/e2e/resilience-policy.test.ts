@@ -281,6 +281,59 @@ describe('the per-operation call budget', () => {
   });
 });
 
+describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
+  let harness: Harness;
+  const LATENCY_MS = 500;
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      upstreamTimeoutMs: 1000,
+      // Two calls of 500 ms fit; the third of the chain would end at 1500.
+      env: { REQUEST_TIMEOUT_MS: '1250', ENFUCE_BREAKER_THRESHOLD: '1' },
+      simulator: { latency: { fixedMs: LATENCY_MS } },
+    });
+  });
+  afterAll(() => harness.close());
+
+  it('cuts off the call still running when the request’s time is up, without counting it against the issuer', async () => {
+    const reply = await harness.execute(
+      /* GraphQL */ `
+        query ($id: ID!) {
+          account(id: $id) {
+            name
+            parent {
+              name
+              parent {
+                name
+              }
+            }
+          }
+        }
+      `,
+      { id: FIXTURES.accountWithGrandparent },
+    );
+    expect(reply.status).toBe(200);
+    // Each call alone fits ENFUCE_TIMEOUT_MS; the chain does not fit the request's.
+    expect(reply.data.account).toEqual({
+      name: expect.any(String),
+      parent: { name: expect.any(String), parent: null },
+    });
+    expect(reply.errors).toEqual([
+      expect.objectContaining({
+        message: 'The request ran out of time before the card issuer answered.',
+        path: ['account', 'parent', 'parent'],
+        extensions: expect.objectContaining({ code: 'UPSTREAM_TIMEOUT' }),
+      }),
+    ]);
+    expect(harness.simulator.log.count('accountV4')).toBe(3);
+
+    // With a breaker threshold of 1, a counted timeout would have opened the circuit.
+    const next = await harness.execute(ACCOUNT, { id: ID });
+    expect(next.errors).toBeUndefined();
+    expect(next.data).toEqual({ account: { id: ID, number: expect.any(String) } });
+  });
+});
+
 describe('L6, L8, L9 in the small', () => {
   let harness: Harness;
   const TIMEOUT_MS = 400;

@@ -158,6 +158,21 @@ describe('upstream credentials and retries', () => {
         .retryBackoffMs,
     ).toBe(100);
   });
+
+  it.each([
+    [{}, 30_000],
+    [{ ENFUCE_TIMEOUT_MS: '45000' }, 45_000],
+    [{ REQUEST_TIMEOUT_MS: '0' }, 0],
+    [{ REQUEST_TIMEOUT_MS: '10000' }, 10_000],
+  ])('gives a request %j a deadline of %i ms in all', (env, expected) => {
+    expect(loadConfig(env).upstream.requestTimeoutMs).toBe(expected);
+  });
+
+  it('refuses a request deadline shorter than one call may take', () => {
+    expect(refusal({ REQUEST_TIMEOUT_MS: '9999' })).toBe(
+      'REQUEST_TIMEOUT_MS must be 0 (no limit) or at least ENFUCE_TIMEOUT_MS (10000), the time one call may take (got 9999)',
+    );
+  });
 });
 
 describe('AUTH_DISABLED beside a key set', () => {

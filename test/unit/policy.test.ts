@@ -8,8 +8,13 @@ import {
 } from '../../src/upstream/errors.js';
 import { UpstreamPolicy } from '../../src/upstream/policy.js';
 
-function call(ms: number) {
-  return { signal: AbortSignal.timeout(ms), deadline: performance.now() + ms, admit: () => {} };
+function call(ms: number, { curtailed = false } = {}) {
+  return {
+    signal: AbortSignal.timeout(ms),
+    deadline: performance.now() + ms,
+    curtailed,
+    admit: () => {},
+  };
 }
 
 const unavailable = async (): Promise<never> => {
@@ -177,6 +182,23 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
+  it("does not count the timeout of a call cut short by its request's deadline", async () => {
+    const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1 });
+    const hangs = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    await expect(policy.execute(hangs, call(30, { curtailed: true }))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(policy.state().circuit).toBe('closed');
+    // A failure other than a timeout still counts, curtailed or not.
+    await expect(
+      policy.execute(unavailable, call(1000, { curtailed: true })),
+    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    expect(policy.state().circuit).toBe('open');
+  });
+
   it('keeps the circuit open when the caller of a half-open probe goes away', async () => {
     const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, halfOpenAfterMs: 0 });
     await failOnce(policy);
@@ -243,7 +265,12 @@ describe('UpstreamPolicy', () => {
       const controller = new AbortController();
       const deadline = performance.now() + 5000;
       const outcome = policy
-        .execute(refused, { signal: controller.signal, deadline, admit: () => {} })
+        .execute(refused, {
+          signal: controller.signal,
+          deadline,
+          curtailed: false,
+          admit: () => {},
+        })
         .catch(() => undefined);
       return { controller, outcome };
     });

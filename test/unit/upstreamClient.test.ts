@@ -188,6 +188,27 @@ describe('EnfuceClient transport mapping', () => {
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
   });
 
+  it("ends a call at its request's deadline, when that comes first, and makes none past it", async () => {
+    pool
+      .intercept({ path: accountPath(ID) })
+      .reply(200, ACCOUNT)
+      .delay(1000);
+    const cut = await failure(
+      client({ timeoutMs: 2000 }).getAccount(ID, {
+        ...scope(),
+        deadline: performance.now() + 100,
+      }),
+    );
+    expect(cut.code).toBe('UPSTREAM_TIMEOUT');
+    expect(cut.message).toBe('The request ran out of time before the card issuer answered.');
+
+    // No interceptor is left: a call that went out would fail as unavailable, and count.
+    const late = Object.assign(countingScope(), { deadline: performance.now() });
+    const refused = await failure(client().getAccount(ID, late));
+    expect(refused.code).toBe('UPSTREAM_TIMEOUT');
+    expect(late.calls).toBe(0);
+  });
+
   it('refuses an id that is not 1 to 32 digits before building a path', async () => {
     await expect(client().getAccount('../admin', scope())).rejects.toThrow(TypeError);
   });
