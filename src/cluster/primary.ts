@@ -186,6 +186,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     logger.info(signal ? { signal } : {}, 'stopping workers');
     setTimeout(() => {
       logger.error({ graceMs: shutdownGraceMs }, 'workers still running after the grace period');
+      // A worker stuck in a loop, or stopped, never reads the channel's
+      // close: outside a container nothing else would end it.
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker !== undefined && !worker.isDead()) worker.process.kill('SIGKILL');
+      }
       process.exit(1);
     }, shutdownGraceMs + 1000).unref();
     const exited = Object.values(cluster.workers ?? {}).map(

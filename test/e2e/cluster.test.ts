@@ -254,6 +254,29 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
     expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
   }, 60_000);
 
+  it('kills a worker still running at the end of the grace period before it exits', async () => {
+    gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000' });
+    await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
+    const [, stuck] = [
+      ...gateway.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g),
+    ].map((m) => Number(m[1]));
+    // Stopped, it reads neither SIGTERM nor the channel's close.
+    process.kill(stuck!, 'SIGSTOP');
+    try {
+      gateway.kill('SIGTERM');
+      expect(await gateway.exited).toBe(1);
+      expect(gateway.output()).toContain('workers still running after the grace period');
+      await vi.waitFor(() => expect(() => process.kill(stuck!, 0)).toThrow(), { timeout: 5000 });
+    } finally {
+      // Not left behind, stopped, when the test fails.
+      try {
+        process.kill(stuck!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }, 30_000);
+
   it('exits 1 when a worker had to cut requests off at SHUTDOWN_GRACE_MS', async () => {
     gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000', ENFUCE_TIMEOUT_MS: '60000' });
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
