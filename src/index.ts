@@ -119,9 +119,12 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     // the grace period bounds it, less a margin for the lines below.
     if (stopTracing) {
       const left = AbortSignal.timeout(Math.max(0, deadline - Date.now() - margin / 2));
-      await untilAborted(stopTracing(), left).catch((error: Error) =>
-        logger.warn({ reason: error.message }, 'could not send the last spans'),
-      );
+      // Its code or name alone: the exporter's message names the collector,
+      // and may quote its answer.
+      await untilAborted(stopTracing(), left).catch((error: unknown) => {
+        const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+        logger.warn({ reason: code ?? name }, 'could not send the last spans');
+      });
     }
     await simulator?.close();
     logger.info('stopped');

@@ -84,6 +84,11 @@ describe('the process entry', () => {
     const gateway = await spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: collector });
     await answerOneThenStop(gateway);
     expect(gateway.output()).toContain('could not send the last spans');
+    // The exporter's message names the collector, and may quote its answer.
+    expect(gateway.output()).toMatch(
+      /"reason":"ECONNREFUSED","msg":"could not send the last spans"/,
+    );
+    expect(gateway.output()).not.toContain(new URL(collector).host);
     expect(gateway.output()).toContain('"msg":"stopped"');
   });
 
