@@ -93,7 +93,11 @@ export interface UpstreamPolicyState {
 export type UpstreamPolicyEvent =
   | { type: 'retry'; attempt: number; delayMs: number }
   | { type: 'circuit'; state: CircuitStateName }
-  | { type: 'rejected'; reason: 'circuit-open' | 'bulkhead-full' };
+  /**
+   * `queue-timeout`: the call's deadline passed while it waited for a slot;
+   * told once a slot is free, as the call gives it back unused.
+   */
+  | { type: 'rejected'; reason: 'circuit-open' | 'bulkhead-full' | 'queue-timeout' };
 
 /** The read-only face of the policy, for whoever publishes metrics. */
 export interface UpstreamPolicyView {
@@ -217,7 +221,12 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         // queue stalls when a queued call is aborted; the deadline is
         // checked once a slot is free, so a late call gives it back at once.
         const inSlot = () => {
-          signal.throwIfAborted();
+          if (signal.aborted) {
+            if (queued && isTimeout(signal.reason)) {
+              this.#emit({ type: 'rejected', reason: 'queue-timeout' });
+            }
+            throw signal.reason;
+          }
           // cockatiel lets calls wait for a half-open probe's outcome, each
           // holding its slot for as long as the probe takes: up to the
           // deadline when the issuer hangs. They fail at once instead.
@@ -263,8 +272,10 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
         // slot: bound, it runs in its own request's async context, so its
         // span and traceparent stay in its own trace. A call with a free
         // slot runs at once, here, in its own.
-        const queues = this.#keepAsyncContext && this.#bulkhead.executionSlots === 0;
-        return this.#bulkhead.execute(queues ? AsyncResource.bind(inSlot) : inSlot);
+        const queued = this.#bulkhead.executionSlots === 0;
+        return this.#bulkhead.execute(
+          this.#keepAsyncContext && queued ? AsyncResource.bind(inSlot) : inSlot,
+        );
       }, signal);
     } catch (error) {
       throw this.#translate(error);

@@ -6,7 +6,7 @@ import {
   UpstreamResponseError,
   UpstreamUnavailableError,
 } from '../../src/upstream/errors.js';
-import { UpstreamPolicy } from '../../src/upstream/policy.js';
+import { UpstreamPolicy, type UpstreamPolicyEvent } from '../../src/upstream/policy.js';
 
 function call(ms: number, { curtailed = false } = {}) {
   return {
@@ -180,6 +180,35 @@ describe('UpstreamPolicy', () => {
     // The same hang with all of its time does count.
     await expect(policy.execute(hangs, call(50))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(policy.state().circuit).toBe('open');
+  });
+
+  it('tells of a call whose deadline passed while it waited for a slot, once the slot is free', async () => {
+    const policy = new UpstreamPolicy({ retries: 0, maxConcurrent: 1 });
+    const events: UpstreamPolicyEvent[] = [];
+    policy.onEvent((event) => events.push(event));
+    let sent = 0;
+    const first = policy.execute(async () => {
+      sent++;
+      await sleep(150);
+      return 'first';
+    }, call(1000));
+    const late = policy.execute(async () => {
+      sent++;
+      return 'late';
+    }, call(50));
+    // The deadline's own abort reaches the caller at once, through the client.
+    expect(await first).toBe('first');
+    await expect(late).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(sent).toBe(1);
+    expect(events).toEqual([{ type: 'rejected', reason: 'queue-timeout' }]);
+
+    // A call cut off on the wire, not in the queue, is the issuer's timeout, not the queue's.
+    const hangs = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+    await expect(policy.execute(hangs, call(30))).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(events).toHaveLength(1);
   });
 
   it("does not count the timeout of a call cut short by its request's deadline", async () => {
