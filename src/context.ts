@@ -7,6 +7,8 @@ import type { EnfuceClient, UpstreamScope } from './upstream/client.js';
 /** What every resolver receives; built fresh for each request (codegen `contextType`). */
 export interface GatewayContext {
   caller: Caller;
+  /** The request's id, as its log line and `x-request-id` carry it. */
+  requestId: string;
   /** Bound to this request's upstream scope: its `auditUser`, request id, call count and signal. */
   loaders: Loaders;
   cursors: CursorCodec;
@@ -60,6 +62,7 @@ export function createContextFactory({
     };
     return {
       caller,
+      requestId: headers.requestId,
       loaders: createLoaders(client, scope),
       cursors,
       upstreamCalls,

@@ -97,13 +97,8 @@ const PUBLIC_EXTENSIONS: readonly string[] = ['validationErrorCode', 'stacktrace
 export function createFormatError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const code = isArgumentError(original)
-      ? 'BAD_USER_INPUT'
-      : (codeOf(original) ??
-        (formatted.path === undefined && isRequestRefusal(original)
-          ? 'BAD_REQUEST'
-          : formatted.extensions?.code));
-    if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    const code = publicCode(original, formatted.path, formatted.extensions?.code);
+    if (code !== undefined) {
       // Only listed extensions leave: an error's other extensions may hold
       // anything its thrower attached (statuses, URLs, causes).
       const extensions: Record<string, unknown> = { code };
@@ -132,6 +127,27 @@ export function createFormatError(log: (error: unknown) => void) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * The error a resolver or a rule threw, when formatError will mask it as
+ * INTERNAL_SERVER_ERROR (a bug, or a failure without a contract code);
+ * undefined when it carries a code a client may see.
+ */
+export function unexpectedOriginal(error: GraphQLError): unknown {
+  const original = unwrapResolverError(error);
+  return publicCode(original, error.path, error.extensions.code) === undefined
+    ? original
+    : undefined;
+}
+
+/** The code a client may see for `original`, or undefined: it is masked. */
+function publicCode(original: unknown, path: unknown, code: unknown): string | undefined {
+  const shown = isArgumentError(original)
+    ? 'BAD_USER_INPUT'
+    : (codeOf(original) ??
+      (path === undefined && isRequestRefusal(original) ? 'BAD_REQUEST' : code));
+  return typeof shown === 'string' && KNOWN_CODES.has(shown) ? shown : undefined;
 }
 
 // graphql-js's words when validation ran out of the work it allows (in

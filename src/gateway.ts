@@ -45,6 +45,7 @@ import { logCircuitChanges, logRequests, logUpstreamFailures } from './observabi
 import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
 import { resultFieldsLimit } from './plugins/resultFieldsLimit.js';
 import { upstreamCallsExtension } from './plugins/upstreamCalls.js';
+import { unexpectedErrors } from './plugins/unexpectedErrors.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
@@ -272,6 +273,7 @@ function createApollo(
   onSimulator: boolean,
 ): ApolloServer<GatewayContext> {
   const schema = createSchema();
+  const unexpected = unexpectedErrors(logger);
   return new ApolloServer<GatewayContext>({
     // GRAPHQL_JIT: the same schema, executed by compiled queries.
     ...(config.graphqlJit
@@ -287,8 +289,9 @@ function createApollo(
     allowBatchedHttpRequests: false,
     // index.ts owns SIGTERM/SIGINT: readiness first, then the drain, bounded by a grace period.
     stopOnTerminationSignals: false,
-    formatError: createFormatError((error) => logger.error({ err: error }, 'unexpected error')),
+    formatError: createFormatError(unexpected.log),
     plugins: [
+      unexpected.plugin,
       requestSummaryPlugin(),
       operationChecksPlugin([
         refuseInexactIds,

@@ -1,0 +1,55 @@
+/**
+ * The errors formatError masks as INTERNAL_SERVER_ERROR (a bug, or a
+ * failure without a contract code) are the gateway's to look into: their
+ * stack goes to the log, and only there. One line per request, with the
+ * request's id, so that the stack leads to the request and its log line;
+ * and one line however many fields failed alike, so that a bug 100 fields
+ * run into, which a caller can repeat at will, writes 1 line, not 100.
+ */
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { GatewayContext } from '../context.js';
+import { unexpectedOriginal } from '../errors.js';
+
+export interface UnexpectedErrors {
+  plugin: ApolloServerPlugin<GatewayContext>;
+  /**
+   * For formatError: logs an error the plugin has not logged with its
+   * request, such as one thrown by the context function, before any
+   * operation ran.
+   */
+  log(error: unknown): void;
+}
+
+export function unexpectedErrors(logger: Logger): UnexpectedErrors {
+  const logged = new WeakSet<object>();
+  const listener: GraphQLRequestListener<GatewayContext> = {
+    async didEncounterErrors({ errors, contextValue }) {
+      let first: unknown;
+      let count = 0;
+      for (const error of errors) {
+        const original = unexpectedOriginal(error);
+        if (original === undefined) continue;
+        if (typeof original === 'object' && original !== null) logged.add(original);
+        if (count++ === 0) first = original;
+      }
+      if (count > 0) {
+        logger.error(
+          { err: first, requestId: contextValue.requestId, errors: count },
+          'unexpected error',
+        );
+      }
+    },
+  };
+  return {
+    plugin: {
+      async requestDidStart() {
+        return listener;
+      },
+    },
+    log(error) {
+      if (typeof error === 'object' && error !== null && logged.has(error)) return;
+      logger.error({ err: error }, 'unexpected error');
+    },
+  };
+}
