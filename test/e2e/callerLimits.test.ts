@@ -47,7 +47,7 @@ describe('caller limits: requests running at once (CALLER_MAX_IN_FLIGHT)', () =>
     const alice = await headersOf('alice');
     const ask = (headers: Record<string, string>) =>
       harness.execute(CUSTOMER, { id: FIXTURES.privateCustomer }, headers);
-    sim().faults.add({ route: 'customer', latencyMs: 400 });
+    sim().faults.add({ route: 'customer', latencyMs: 2000 });
     const held = ask(alice);
     await vi.waitFor(() => expect(sim().stats.inFlight).toBe(1), { timeout: 2000, interval: 5 });
 
@@ -162,7 +162,7 @@ describe('caller limits and the load-shedding door', () => {
   it('neither holds a place nor charges a call for a request the door sheds', async () => {
     const ask = async (sub: string) =>
       harness.execute(CUSTOMER, { id: FIXTURES.privateCustomer }, await headersOf(sub));
-    sim().faults.add({ route: 'customer', latencyMs: 400 });
+    sim().faults.add({ route: 'customer', latencyMs: 2000 });
     const held = [ask('bob'), ask('carol')];
     await vi.waitFor(
       () => expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 1, queued: 1 }),

@@ -471,7 +471,9 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
 
     it("counts a caller's requests on every worker against one share", async () => {
       const { gateway, ask } = await clusterWithLimits();
-      simulator.faults.add({ route: 'customer', latencyMs: 1500 });
+      // Held while four requests, each with its token checked and its share
+      // asked of the primary, are refused, on a machine that may be loaded.
+      simulator.faults.add({ route: 'customer', latencyMs: 5000 });
       const held = ask();
       await vi.waitFor(() => expect(simulator.stats.inFlight).toBe(1), { timeout: 5000 });
 
@@ -487,7 +489,7 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
           .map((line) => line['worker']);
         expect(refusedBy).toHaveLength(4);
         expect(new Set(refusedBy).size).toBe(2);
-      });
+      }, 5000);
       expect(simulator.log.count()).toBe(1);
 
       expect((await held).status).toBe(200);

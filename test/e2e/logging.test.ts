@@ -208,7 +208,8 @@ describe('request logging and request ids', () => {
 
   it('logs a request whose caller hung up as abandoned, with its call cut off', async () => {
     harness.simulator.setLatency({ fixedMs: 2000 });
-    const hungUp = await request(`${harness.url}/graphql`, {
+    const caller = new AbortController();
+    const hungUp = request(`${harness.url}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -216,9 +217,12 @@ describe('request logging and request ids', () => {
         'x-request-id': 'hung-up-1',
       },
       body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
-      signal: AbortSignal.timeout(100),
+      signal: caller.signal,
     }).catch((error: Error) => error);
-    expect(hungUp).toBeInstanceOf(Error);
+    // Hangs up once its call has reached the issuer.
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 1500 });
+    caller.abort();
+    expect(await hungUp).toBeInstanceOf(Error);
 
     await vi.waitFor(() => expect(requestLines()).toHaveLength(1), { timeout: 3000 });
     expect(requestLines()[0]).toMatchObject({

@@ -252,13 +252,17 @@ describe('/metrics', () => {
   it('cuts off the upstream call of a caller that hung up, and counts the request as abandoned', async () => {
     const before = await scrape(harness.url);
     harness.simulator.setLatency({ fixedMs: 2000 });
-    const hungUp = await request(`${harness.url}/graphql`, {
+    const caller = new AbortController();
+    const hungUp = request(`${harness.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
-      signal: AbortSignal.timeout(100),
+      signal: caller.signal,
     }).catch((error: Error) => error);
-    expect(hungUp).toBeInstanceOf(Error);
+    // Hangs up once its call has reached the issuer.
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 1500 });
+    caller.abort();
+    expect(await hungUp).toBeInstanceOf(Error);
     const hungUpAt = performance.now();
 
     const labels = { operation: 'OneAccount', outcome: 'abandoned' };
@@ -273,7 +277,7 @@ describe('/metrics', () => {
         after.value('gateway_upstream_requests_total', cancelled) -
           before.value('gateway_upstream_requests_total', cancelled),
       ).toBe(1);
-    });
+    }, 1400);
     // Long before the issuer would have answered.
     expect(performance.now() - hungUpAt).toBeLessThan(1500);
     expect(harness.simulator.log.count('accountV4')).toBe(1);

@@ -15,7 +15,8 @@ import { anyCustomerToken, bearer } from '../helpers/tokens.js';
 
 const ACCOUNT = 'query OneAccount($id: ID!) { account(id: $id) { id } }';
 const ID = FIXTURES.accountExactAmounts;
-const SLOW_MS = 400;
+// Long enough that a loaded machine checks what it must while the calls are still held.
+const SLOW_MS = 1000;
 
 describe('load shedding', () => {
   let harness: Harness;
@@ -251,7 +252,7 @@ describe('waiting at the door for the upstream queue', () => {
 
   it('forgets a waiting request whose caller hangs up: it makes no call and counts as cancelled, not shed', async () => {
     // Long enough that the line is looked at well before the queue drains.
-    sim().faults.add({ route: 'accountV4', latencyMs: SLOW_MS * 3 });
+    sim().faults.add({ route: 'accountV4', latencyMs: 1200 });
     const fanOut = ask(FAN_OUT, { ids: threeIds(harness) });
     await queueHalfFull(harness);
 

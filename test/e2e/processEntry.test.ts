@@ -17,13 +17,18 @@ import {
 
 /** One traced request answered, then SIGTERM: the process must exit 0. */
 async function answerOneThenStop(gateway: SpawnedGateway): Promise<void> {
-  const reply = await gateway.post({
-    query: 'query Traced($id: ID!) { account(id: $id) { id } }',
-    variables: { id: FIXTURES.accountExactAmounts },
-  });
-  expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
-  gateway.kill('SIGTERM');
-  expect(await gateway.exited).toBe(0);
+  try {
+    const reply = await gateway.post({
+      query: 'query Traced($id: ID!) { account(id: $id) { id } }',
+      variables: { id: FIXTURES.accountExactAmounts },
+    });
+    expect(reply.json.data.account.id).toBe(FIXTURES.accountExactAmounts);
+    gateway.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+  } finally {
+    // Never left running when the test fails (a no-op once it has exited).
+    gateway.kill('SIGKILL');
+  }
 }
 
 describe('the process entry', () => {

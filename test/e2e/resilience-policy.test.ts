@@ -93,7 +93,8 @@ describe('U4, U5: retries', () => {
 
 describe('U6: the circuit breaker', () => {
   let harness: Harness;
-  const HALF_OPEN_MS = 400;
+  // Long enough that the requests between opening and the probe never outlast it.
+  const HALF_OPEN_MS = 1500;
   let events: UpstreamPolicyEvent[];
   let logged: { level: number; msg: string; circuit?: string }[];
 
@@ -138,7 +139,7 @@ describe('U6: the circuit breaker', () => {
     await ready.body?.cancel();
 
     // After the pause, three concurrent requests share one probe; it fails, so it reopens.
-    await sleep(HALF_OPEN_MS + 100);
+    await sleep(HALF_OPEN_MS + 200);
     const ids = sim().data.accountsOf(FIXTURES.customerWith30).slice(0, 3);
     const replies = await Promise.all(ids.map(({ id }) => harness.execute(ACCOUNT, { id })));
     expect(replies.flatMap(codesOf)).toEqual(Array(3).fill('UPSTREAM_UNAVAILABLE'));
@@ -147,7 +148,7 @@ describe('U6: the circuit breaker', () => {
 
     // The issuer recovers; after the next pause one probe succeeds and the circuit closes.
     sim().faults.remove(fault);
-    await sleep(HALF_OPEN_MS + 100);
+    await sleep(HALF_OPEN_MS + 200);
     const probe = await harness.execute(ACCOUNT, { id: ID });
     expect(probe.errors).toBeUndefined();
     expect(probe.data.account.id).toBe(ID);
@@ -197,7 +198,7 @@ describe('U6: the circuit breaker', () => {
     await harness.execute(ACCOUNT, { id: ID });
     expect(sim().log.count('accountV4')).toBe(15);
     sim().reset();
-    await sleep(HALF_OPEN_MS + 100);
+    await sleep(HALF_OPEN_MS + 200);
     expect((await harness.execute(ACCOUNT, { id: ID })).errors).toBeUndefined();
   });
 });
@@ -336,7 +337,7 @@ describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
 
 describe('L6, L8, L9 in the small', () => {
   let harness: Harness;
-  const TIMEOUT_MS = 400;
+  const TIMEOUT_MS = 1000;
 
   beforeAll(async () => {
     harness = await startHarness({
@@ -406,36 +407,42 @@ describe('L6, L8, L9 in the small', () => {
 describe('a caller that hangs up', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ simulator: { latency: { fixedMs: 300 } } });
+    harness = await startHarness({ simulator: { latency: { fixedMs: LATENCY_MS } } });
   });
   afterAll(() => harness.close());
+  const LATENCY_MS = 2000;
 
   it('makes no further upstream call for it, and cuts off the one on its way', async () => {
     // Answering it takes a page read, then a call per account (segment) and parent.
     const query = `{ customer(id: "${FIXTURES.customerWith75}") {
       accounts(first: 30) { nodes { segment parent { number } } } } }`;
-    const hungUp = await fetch(`${harness.url}/graphql`, {
+    const caller = new AbortController();
+    const hungUp = fetch(`${harness.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),
-      signal: AbortSignal.timeout(100),
+      signal: caller.signal,
     }).catch((error: Error) => error);
-    expect(hungUp).toBeInstanceOf(Error);
+    // Hangs up once the page read is on its way.
+    await vi.waitFor(() => expect(harness.simulator.stats.inFlight).toBe(1), { timeout: 1500 });
+    caller.abort();
+    expect(await hungUp).toBeInstanceOf(Error);
 
     // The simulator can see the socket close before the gateway's side of the
-    // cut-off call has settled, so both are waited for.
+    // cut-off call has settled, so both are waited for; well before the
+    // page read would have been answered.
     await vi.waitFor(
       () => {
         expect(harness.simulator.stats.inFlight).toBe(0);
         expect(harness.gateway.upstreamPolicy!.state().active).toBe(0);
       },
-      { timeout: 250 },
+      { timeout: 1500 },
     );
     // Past the time the page read would have taken, and its follow-up calls with it.
-    await sleep(600);
+    await sleep(LATENCY_MS + 300);
     expect(harness.simulator.log.count()).toBe(1);
-    // Cut off: the simulator never sent its answer (300 ms), which it would
-    // have by now had the call gone on.
+    // Cut off: the simulator never sent its answer, which it would have by
+    // now had the call gone on.
     expect(harness.simulator.log.entries()[0]!.status).toBeUndefined();
   });
 });
