@@ -14,6 +14,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -22,6 +23,8 @@ export interface Measure {
   field(node: FieldNode, inner: () => number): number;
   /** How sibling values combine: `Math.max` for depth, a sum for counts. */
   combine(a: number, b: number): number;
+  /** Selections left out (by `@skip` or `@include`, once variables are known). @default none */
+  skips?(selection: SelectionNode): boolean;
 }
 
 export function createMeasurer(
@@ -34,6 +37,7 @@ export function createMeasurer(
   const walk = (selectionSet: SelectionSetNode): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
+      if (measure.skips?.(selection)) continue;
       let value: number;
       if (selection.kind === Kind.FIELD) {
         const inner = selection.selectionSet;

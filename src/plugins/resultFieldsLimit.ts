@@ -15,7 +15,7 @@
  * once per cached document, so such operations cost a lookup per request.
  */
 import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { intValue, listLength, type Variables } from '../limits/argumentValues.js';
+import { intValue, isSkipped, listLength, type Variables } from '../limits/argumentValues.js';
 import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
 import { limitErrorBeforeExecution } from '../limits/limitError.js';
 import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
@@ -59,6 +59,9 @@ function measure(
   const walk = createMeasurer((name) => fragments.get(name), {
     field: (node, inner) => listSize(node, variables) * (1 + inner()),
     combine: (a, b) => a + b,
+    // What execution leaves out is not in the answer; a condition not known
+    // yet counts as included.
+    skips: (selection) => isSkipped(selection, variables ?? NO_VARIABLES),
   });
   return walk(operation.selectionSet);
 }

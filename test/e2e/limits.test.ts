@@ -160,13 +160,39 @@ describe('operation limits with the default settings', () => {
       );
     });
 
-    it('counts root fields inside fragments on Query', async () => {
-      const reply = await harness.execute(`
-        { ...Six ... on Query { ...Six } }
-        fragment Six on Query { a: customer(id: "1") { id } b: customer(id: "2") { id }
+    it('counts root fields inside fragments on Query, once per response key, as they run', async () => {
+      const six = `fragment Six on Query { a: customer(id: "1") { id } b: customer(id: "2") { id }
           c: customer(id: "3") { id } d: customer(id: "4") { id }
-          e: customer(id: "5") { id } f: customer(id: "6") { id } }`);
-      expectRefused(reply, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ROOT_FIELDS');
+          e: customer(id: "5") { id } f: customer(id: "6") { id } }`;
+      const refused = await harness.execute(`
+        { ...Six ... on Query { ...Five } }
+        ${six}
+        fragment Five on Query { g: customer(id: "7") { id } h: customer(id: "8") { id }
+          i: customer(id: "9") { id } j: customer(id: "10") { id } k: customer(id: "11") { id } }`);
+      expectRefused(refused, 'GRAPHQL_VALIDATION_FAILED', 'MAX_ROOT_FIELDS');
+      expect(refused.errors![0]!.message).toBe(
+        'The operation asks for 11 root fields; at most 10 are allowed.',
+      );
+
+      // The same fields spread twice run once.
+      const twice = await harness.execute(`{ ...Six ... on Query { ...Six } } ${six}`);
+      expect(twice.status).toBe(200);
+      expect(Object.keys(twice.data)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    });
+
+    it('counts once a root field that many colocated fragments select alike', async () => {
+      const names = Array.from({ length: 12 }, (_, i) => `Part${i}`);
+      const reply = await harness.execute(
+        `query ($id: ID!) { ${names.map((name) => `...${name}`).join(' ')} }
+        ${names
+          .map((name, i) => `fragment ${name} on Query { customer(id: $id) { id f${i}: id } }`)
+          .join('\n')}`,
+        { id: FIXTURES.privateCustomer },
+      );
+      expect(reply.status).toBe(200);
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.customer.id).toBe(FIXTURES.privateCustomer);
+      expect(reply.data.customer.f11).toBe(FIXTURES.privateCustomer);
     });
   });
 
@@ -235,6 +261,35 @@ describe('operation limits with the default settings', () => {
       const large = await harness.execute(ACCOUNTS_OF_ACCOUNTS, { first: 100, ids });
       expectRefused(large, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
       expect(large.errors![0]!.message).toContain('could hold up to 40200 fields');
+      expect(harness.simulator.log.count()).toBe(0);
+    });
+
+    it('leaves out what @skip and @include leave out, once the variables say so', async () => {
+      const query = /* GraphQL */ `
+        query ($deep: Boolean = false, $shallow: Boolean!) {
+          customer(id: "${CUSTOMER}") {
+            accounts(first: 100) {
+              nodes {
+                id
+                customer @include(if: $deep) { accounts(first: 100) { nodes { id number } } }
+                more: customer @skip(if: $shallow) { accounts(first: 100) { nodes { id } } }
+              }
+            }
+          }
+        }
+      `;
+      const shallow = await harness.execute(query, { shallow: true });
+      expect(shallow.status).toBe(200);
+      expect(shallow.errors).toBeUndefined();
+      expect(shallow.data.customer.accounts.nodes).toHaveLength(75);
+      expect(shallow.data.customer.accounts.nodes[0]).toEqual({ id: expect.any(String) });
+      harness.simulator.log.clear();
+
+      // Either branch taken counts in full again.
+      for (const variables of [{ deep: true, shallow: true }, { shallow: false }]) {
+        const deep = await harness.execute(query, variables);
+        expectRefused(deep, 'GRAPHQL_VALIDATION_FAILED', 'MAX_RESULT_FIELDS');
+      }
       expect(harness.simulator.log.count()).toBe(0);
     });
 
@@ -514,6 +569,23 @@ describe('in production (NODE_ENV=production)', () => {
     expect(reply.status).toBe(200);
     expect(reply.json.errors).toBeUndefined();
     expect(reply.json.data.__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it('refuses introspection whose lists nest deep enough to grow without bound', async () => {
+    // Exempt from MAX_DEPTH, each `fields` level multiplies the answer; graphql-js's
+    // MaxIntrospectionDepthRule stops at three nested lists, before anything runs.
+    let selection = 'name';
+    for (let level = 0; level < 30; level++) {
+      selection = `fields { type { ofType { ofType { ${selection} } } } }`;
+    }
+    const reply = await open.post({ query: `{ __type(name: "__Type") { ${selection} } }` });
+    expect(reply.status).toBe(400);
+    expect(reply.json.errors).toMatchObject([
+      {
+        message: 'Maximum introspection depth exceeded',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
+    ]);
   });
 
   it.each([
