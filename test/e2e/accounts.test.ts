@@ -183,6 +183,35 @@ describe('Query.account and Query.accounts', () => {
     },
   );
 
+  it.each([
+    [
+      'at the root',
+      'query ($s: Boolean = false) { first: account(id: "ID") { id } b: account(id: "ID") @skip(if: $s) { id } }',
+      '`@skip(if:)` must not be null, and `$s` was sent as null.',
+    ],
+    [
+      'in a fragment, below a field',
+      'query ($s: Boolean = true) { first: account(id: "ID") { id ...P } } fragment P on Account { parent @include(if: $s) { id } }',
+      '`@include(if:)` must not be null, and `$s` was sent as null.',
+    ],
+  ])(
+    'refuses a null @skip or @include condition %s before anything runs: HTTP 400, no upstream call',
+    async (_name, query, message) => {
+      const reply = await harness.execute(query.replaceAll('ID', FIXTURES.accountTopLevel), {
+        s: null,
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.data).toBeUndefined();
+      expect(reply.errors).toMatchObject([{ message, extensions: { code: 'BAD_USER_INPUT' } }]);
+      expect(harness.simulator.log.count()).toBe(0);
+
+      // Left out, the default decides, as graphql-js has it.
+      const answered = await harness.execute(query.replaceAll('ID', FIXTURES.accountTopLevel));
+      expect(answered.status).toBe(200);
+      expect(answered.errors).toBeUndefined();
+    },
+  );
+
   it('leaves accounts(ids) that @skip or @include leaves out to run as nothing', async () => {
     const { status, data, errors } = await harness.execute(
       `query ($ids: [ID!]!, $no: Boolean!) {
