@@ -85,8 +85,13 @@ const files: Record<string, string> = {
     `# its own span as the parent (traceparent). The router redacts subgraph\n` +
     `# errors by default, codes and all; the gateway's carry fixed messages and\n` +
     `# the contract's codes, which clients match on, so they pass through.\n` +
+    `# The router waits longer than the gateway's own request deadline\n` +
+    `# (REQUEST_TIMEOUT_MS, 30 s by default), so a slow issuer's fields come\n` +
+    `# back with the gateway's UPSTREAM_TIMEOUT and the rest of the answer,\n` +
+    `# not as the router's timeout of the whole fetch.\n` +
     stringify({
       supergraph: { listen: '0.0.0.0:4100' },
+      traffic_shaping: { router: { timeout: '40s' }, all: { timeout: '35s' } },
       include_subgraph_errors: { subgraphs: { [name]: true } },
       telemetry: { exporters: { tracing: { propagation: { trace_context: true } } } },
       headers: {

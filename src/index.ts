@@ -123,7 +123,11 @@ async function serve(config: Config, logger: Logger): Promise<void> {
       // and may quote its answer.
       await untilAborted(stopTracing(), left).catch((error: unknown) => {
         const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
-        logger.warn({ reason: code ?? name }, 'could not send the last spans');
+        // A DOMException's `code` is a legacy number (23 for a timeout): its name says it.
+        logger.warn(
+          { reason: typeof code === 'string' ? code : name },
+          'could not send the last spans',
+        );
       });
     }
     await simulator?.close();

@@ -77,6 +77,9 @@ function readArgument(
   return fallback && { literal: fallback };
 }
 
+/** No variables sent and none declared with a default: for limits measured before they are known. */
+export const NO_VARIABLES: Variables = { given: {}, defaults: new Map() };
+
 /** Whether `@skip` or `@include` leaves `node` out, as execution decides. */
 export function isSkipped(
   node: { directives?: readonly DirectiveNode[] | undefined },

@@ -1,7 +1,8 @@
 /**
- * The root fields of an operation once its variables are known, for the
- * checks that run before execution (plugins/accountIds.ts,
- * plugins/entitiesLimit.ts).
+ * The root fields of an operation, for the checks that run before execution
+ * once its variables are known (plugins/accountIds.ts,
+ * plugins/entitiesLimit.ts), and for MAX_ROOT_FIELDS in validation, before
+ * they are (rootFields.ts).
  */
 import {
   Kind,

@@ -1,4 +1,5 @@
 import type { ValidationRule } from 'graphql';
+import { NO_VARIABLES } from './argumentValues.js';
 import { limitError } from './limitError.js';
 import { rootFieldsOf } from './operationRoot.js';
 
@@ -29,5 +30,3 @@ export function maxRootFieldsRule(max: number): ValidationRule {
     },
   });
 }
-
-const NO_VARIABLES = { given: {}, defaults: new Map() };

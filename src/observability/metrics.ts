@@ -160,7 +160,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
 
   const policyEvents = new Counter({
     name: 'gateway_upstream_policy_events_total',
-    help: 'Retries, circuit state changes and calls refused by the circuit or the bulkhead.',
+    help: 'Retries, circuit state changes, and calls refused by the circuit or the bulkhead or whose deadline passed while they queued.',
     labelNames: ['event'],
     registers,
   });

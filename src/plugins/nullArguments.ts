@@ -6,10 +6,13 @@
  * the field being non-null, its error would null the whole answer after
  * the fields beside it had made their calls. Refused here, none are made.
  *
- * The same for `@skip(if:)` and `@include(if:)`, anywhere in the document:
- * graphql-js refuses a null condition as it gathers a selection's fields,
- * which at the root fails the whole answer with HTTP 200, and deeper fails
- * the parent field after its upstream call was made.
+ * The same for `@skip(if:)` and `@include(if:)`, anywhere in the operation
+ * or the fragments it spreads: graphql-js refuses a null condition as it
+ * gathers a selection's fields, which at the root fails the whole answer
+ * with HTTP 200, and deeper fails the parent field after its upstream call
+ * was made. Refused here even where execution would never reach it (under
+ * a parent that turns out null): a null condition is a mistake wherever
+ * it stands.
  */
 import {
   isListType,

@@ -15,7 +15,13 @@
  * once per cached document, so such operations cost a lookup per request.
  */
 import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode } from 'graphql';
-import { intValue, isSkipped, listLength, type Variables } from '../limits/argumentValues.js';
+import {
+  intValue,
+  isSkipped,
+  listLength,
+  NO_VARIABLES,
+  type Variables,
+} from '../limits/argumentValues.js';
 import { createMeasurer, fragmentsOf } from '../limits/fragments.js';
 import { limitErrorBeforeExecution } from '../limits/limitError.js';
 import { DEFAULT_FIRST, MAX_FIRST, MAX_IDS } from '../resolvers/args.js';
@@ -80,5 +86,3 @@ function listSize(node: FieldNode, variables: Variables | undefined): number {
   // `Customer.accounts` without `first` (`Query.accounts` always has `ids`).
   return node.name.value === 'accounts' ? DEFAULT_FIRST : 1;
 }
-
-const NO_VARIABLES: Variables = { given: {}, defaults: new Map() };

@@ -86,8 +86,8 @@ export interface PolicyCall {
   /** The same deadline on `performance.now()`'s clock, for "does a wait still fit". */
   deadline: number;
   /**
-   * The request's deadline comes before the call's own: the issuer was not
-   * given its whole `ENFUCE_TIMEOUT_MS`, so a timeout says little about it.
+   * The request's deadline left the call less than half of its
+   * `ENFUCE_TIMEOUT_MS`, so a timeout says little about the issuer.
    */
   curtailed: boolean;
   /**
@@ -274,9 +274,13 @@ export class EnfuceClient {
     // Past the budget, fail before waiting for a bulkhead slot.
     this.#checkBudget(scope);
     const now = performance.now();
-    const curtailed = scope.deadline !== undefined && scope.deadline < now + this.#timeoutMs;
-    const timeoutMs = curtailed ? scope.deadline! - now : this.#timeoutMs;
-    if (timeoutMs <= 0) throw new UpstreamTimeoutError({ requestDeadline: true });
+    const left = scope.deadline === undefined ? Infinity : scope.deadline - now;
+    if (left <= 0) throw new UpstreamTimeoutError({ requestDeadline: true });
+    const timeoutMs = Math.min(this.#timeoutMs, left);
+    // Less than half of its own time: a timeout then is the request's doing
+    // more than the issuer's. Not when it falls a little short, as every
+    // call does with REQUEST_TIMEOUT_MS equal to ENFUCE_TIMEOUT_MS.
+    const curtailed = left < this.#timeoutMs / 2;
     const { signal: deadline, release } = callSignal(timeoutMs, curtailed, scope.signal);
     const call: PolicyCall = {
       signal: deadline,
@@ -436,9 +440,9 @@ function bodyText(answer: Answer, signal: AbortSignal): string {
 
 /**
  * The signal of one call: aborted at its deadline with a TimeoutError, as
- * `AbortSignal.timeout` would (with UpstreamTimeoutError when the deadline is
- * the request's), or with UpstreamCallCancelledError when the caller goes
- * first. `release` once the call is over.
+ * `AbortSignal.timeout` would (with UpstreamTimeoutError when the request's
+ * deadline curtailed it), or with UpstreamCallCancelledError when the caller
+ * goes first. `release` once the call is over.
  */
 function callSignal(
   timeoutMs: number,

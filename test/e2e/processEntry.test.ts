@@ -113,7 +113,9 @@ describe('the process entry', () => {
       });
       await answerOneThenStop(gateway);
       expect(held.size).toBeGreaterThan(0);
-      expect(gateway.output()).toContain('could not send the last spans');
+      expect(gateway.output()).toContain(
+        '"reason":"TimeoutError","msg":"could not send the last spans"',
+      );
       expect(gateway.output()).toContain('"msg":"stopped"');
       expect(gateway.output()).not.toContain(
         'requests still open at the end of the grace period were cut off',

@@ -284,13 +284,14 @@ describe('the per-operation call budget', () => {
 
 describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
   let harness: Harness;
-  const LATENCY_MS = 500;
+  const LATENCY_MS = 1000;
 
   beforeAll(async () => {
     harness = await startHarness({
-      upstreamTimeoutMs: 1000,
-      // Two calls of 500 ms fit; the third of the chain would end at 1500.
-      env: { REQUEST_TIMEOUT_MS: '1250', ENFUCE_BREAKER_THRESHOLD: '1' },
+      upstreamTimeoutMs: 2000,
+      // Two calls of 1 s fit; the third of the chain starts with about 500 ms
+      // left, less than half its own 2 s, and would end at 3 s.
+      env: { REQUEST_TIMEOUT_MS: '2500', ENFUCE_BREAKER_THRESHOLD: '1' },
       simulator: { latency: { fixedMs: LATENCY_MS } },
     });
   });

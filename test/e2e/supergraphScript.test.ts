@@ -16,6 +16,7 @@ import { parse } from 'graphql';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../src/config.js';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -112,6 +113,11 @@ describe('npm run supergraph', () => {
     expect(router.telemetry.exporters.tracing.propagation).toEqual({ trace_context: true });
     // Apollo Router redacts subgraph errors, extensions.code included, unless told.
     expect(router.include_subgraph_errors).toEqual({ subgraphs: { enfuce: true } });
+    // The gateway's own deadline ends first, so its partial answer reaches the client.
+    const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)![1]) * 1000;
+    const { router: whole, all: fetch } = router.traffic_shaping;
+    expect(seconds(fetch.timeout)).toBeGreaterThan(DEFAULT_REQUEST_TIMEOUT_MS);
+    expect(seconds(whole.timeout)).toBeGreaterThan(seconds(fetch.timeout));
     const hive = await read('gateway.config.ts');
     expect(hive).toContain("supergraph: './supergraph.graphql'");
     for (const header of ['authorization', 'x-request-id', 'traceparent', 'tracestate']) {

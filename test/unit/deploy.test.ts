@@ -158,9 +158,10 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const { shutdownGraceMs, shutdownDelayMs } = config.operations;
     expect(termination).toBeGreaterThan(shutdownGraceMs);
     expect(shutdownDelayMs).toBeGreaterThan(0);
-    // From the end of the delay to the cut-off, a request waits out the issuer's timeout.
+    // From the end of the delay to the cut-off, a request started then runs to its deadline.
     const cutOff = shutdownGraceMs - cutOffMarginMs(shutdownGraceMs);
-    expect(cutOff - shutdownDelayMs).toBeGreaterThanOrEqual(config.upstream.timeoutMs);
+    expect(config.upstream.requestTimeoutMs).toBeGreaterThan(0);
+    expect(cutOff - shutdownDelayMs).toBeGreaterThanOrEqual(config.upstream.requestTimeoutMs);
     // Nothing weakened: what is left to drain fits a request that waits out
     // the issuer's timeout, tokens are bound to an issuer and an audience, cursors sealed.
     expect(configWarnings(config)).toEqual([]);

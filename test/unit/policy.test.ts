@@ -17,6 +17,12 @@ function call(ms: number, { curtailed = false } = {}) {
   };
 }
 
+/** An attempt the issuer never answers: it ends when its signal aborts. */
+const hangs = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+  );
+
 const unavailable = async (): Promise<never> => {
   throw new UpstreamUnavailableError({ status: 503 });
 };
@@ -163,10 +169,6 @@ describe('UpstreamPolicy', () => {
 
   it('does not count the timeout of an attempt that the queue left less than half of its time', async () => {
     const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1, maxConcurrent: 1 });
-    const hangs = (signal: AbortSignal) =>
-      new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
     const first = policy.execute(async () => {
       await sleep(150);
       return 'first';
@@ -203,20 +205,12 @@ describe('UpstreamPolicy', () => {
     expect(events).toEqual([{ type: 'rejected', reason: 'queue-timeout' }]);
 
     // A call cut off on the wire, not in the queue, is the issuer's timeout, not the queue's.
-    const hangs = (signal: AbortSignal) =>
-      new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
     await expect(policy.execute(hangs, call(30))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(events).toHaveLength(1);
   });
 
   it("does not count the timeout of a call cut short by its request's deadline", async () => {
     const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1 });
-    const hangs = (signal: AbortSignal) =>
-      new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
     await expect(policy.execute(hangs, call(30, { curtailed: true }))).rejects.toMatchObject({
       name: 'TimeoutError',
     });

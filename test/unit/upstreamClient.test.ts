@@ -209,6 +209,23 @@ describe('EnfuceClient transport mapping', () => {
     expect(late.calls).toBe(0);
   });
 
+  it("reads a timeout as the issuer's when the request's deadline left the call most of its time", async () => {
+    pool
+      .intercept({ path: accountPath(ID) })
+      .reply(200, ACCOUNT)
+      .delay(1000);
+    const shared = new UpstreamPolicy({ retries: 0, breakerThreshold: 1 });
+    // As with REQUEST_TIMEOUT_MS equal to ENFUCE_TIMEOUT_MS: a few ms short.
+    const error = await failure(
+      client({ timeoutMs: 100, policy: shared }).getAccount(ID, {
+        ...scope(),
+        deadline: performance.now() + 95,
+      }),
+    );
+    expect(error.message).toBe('The card issuer did not answer in time.');
+    expect(shared.state().circuit).toBe('open');
+  });
+
   it('refuses an id that is not 1 to 32 digits before building a path', async () => {
     await expect(client().getAccount('../admin', scope())).rejects.toThrow(TypeError);
   });
