@@ -44,9 +44,10 @@ COPY package.json ./
 # The official image's unprivileged user (uid 1000).
 USER node
 EXPOSE 4000
-# Liveness only: readiness belongs to the orchestrator (see deploy/).
+# Liveness only: readiness belongs to the orchestrator (see deploy/). On
+# loopback when the gateway listens on every address, else where HOST says.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const h=process.env.HOST||'0.0.0.0';const a=h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+a+':'+(process.env.PORT||4000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node as PID 1 receives SIGTERM itself, so the drain in src/index.ts runs.
 # Allocation-site pretenuring off: see the README's "Performance" (Node.js
 # refuses this flag in NODE_OPTIONS, so it goes on the command).

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { NODE_FLAGS } from '../../bench/lib/contenders.js';
 import { configWarnings, cutOffMarginMs, loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
+import { startHarness } from '../helpers/harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const K8S = `${ROOT}deploy/kubernetes/`;
@@ -260,6 +262,28 @@ describe('Dockerfile', () => {
     const port = loadConfig({}).port;
     expect(final).toContain(`EXPOSE ${port}`);
     expect(final.join('\n')).toMatch(new RegExp(`PORT=${port}\\b`));
+  });
+
+  it('checks health where the gateway listens: loopback for every address, else HOST', async () => {
+    const healthcheck = final.find((line) => line.startsWith('HEALTHCHECK '))!;
+    const [node, flag, script] = JSON.parse(/ CMD (\[.*\])$/.exec(healthcheck)![1]!) as string[];
+    expect([node, flag]).toEqual(['node', '-e']);
+    // Another loopback address than 127.0.0.1: only a check that reads HOST finds it.
+    const harness = await startHarness({ env: { HOST: '127.0.0.2' } });
+    const port = new URL(harness.url).port;
+    const exitCode = (env: Record<string, string>) =>
+      new Promise<number | null>((resolve) =>
+        execFile(process.execPath, ['-e', script!], { env: { ...env, PORT: port } }, (error) =>
+          resolve(error ? ((error as { code?: number }).code ?? null) : 0),
+        ),
+      );
+    try {
+      expect(await exitCode({ HOST: '127.0.0.2' })).toBe(0);
+      // Every address: the check asks 127.0.0.1, where nothing listens here.
+      expect(await exitCode({ HOST: '0.0.0.0' })).toBe(1);
+    } finally {
+      await harness.close();
+    }
   });
 
   it('runs Node.js with the flags `npm start` uses, which the benchmark measures', () => {
