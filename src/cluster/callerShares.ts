@@ -97,74 +97,132 @@ export class HostCallerShares {
   }
 }
 
+/** How a worker talks to its primary: the IPC channel `process` holds. */
+export interface PrimaryChannel {
+  readonly connected: boolean;
+  send(message: CallerEnter | CallerLeave, done: (error: Error | null) => void): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+const processChannel: PrimaryChannel = {
+  get connected() {
+    return process.connected;
+  },
+  send: (message, done) => void process.send!(message, undefined, undefined, done),
+  onMessage: (listener) => void process.on('message', listener),
+};
+
 /**
  * In a worker: the primary's count, asked over the IPC channel. A request
  * whose answer does not come within `ENTER_TIMEOUT_MS` is let in rather
  * than held: the limits are a fair share, not an access check, and a
  * request that waits on a lost answer would hold its place at the door.
+ * Its answer, when it comes, still settles the count: a place granted late
+ * is given back when the request ends, with its calls, or at once if it has
+ * ended already.
  */
 export class CallerSharesViaPrimary implements CallerLedger {
+  readonly #channel: PrimaryChannel;
   #nextId = 0;
   #listening = false;
   readonly #pending = new Map<number, (refusal?: Refusal) => void>();
+  /** Requests let in before their answer came, by id: the answer still counts. */
+  readonly #unanswered = new Map<number, string>();
   /**
    * Places the primary granted this worker and not given back, by caller:
-   * only those go back. A request let in without one (its answer late)
-   * may give back the place of another of its caller's requests early,
-   * which that one then does not give back: the count is right again once
-   * both have ended.
+   * only those go back. Requests of one caller are told apart by none of
+   * this: whichever ends gives back one of its caller's places, and the
+   * count is right again once all have ended.
    */
   readonly #granted = new Map<string, number>();
+  /** By caller: requests let in without an answer and still running. */
+  readonly #running = new Map<string, number>();
+  /** By caller: what requests that ended before their answer came report once it does. */
+  readonly #owed = new Map<string, (number | 'excused')[]>();
+
+  constructor(channel: PrimaryChannel = processChannel) {
+    this.#channel = channel;
+  }
 
   enter(sub: string): Promise<Refusal | undefined> | undefined {
-    if (!process.connected) return undefined;
+    if (!this.#channel.connected) return undefined;
     if (!this.#listening) {
       // For good: an answer that comes after its wait is over still counts.
-      process.on('message', this.#onAnswer);
+      this.#channel.onMessage(this.#onAnswer);
       this.#listening = true;
     }
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(), ENTER_TIMEOUT_MS);
       const settle = (refusal?: Refusal) => {
         clearTimeout(timer);
         this.#pending.delete(id);
         resolve(refusal);
       };
+      const timer = setTimeout(() => {
+        this.#unanswered.set(id, sub);
+        countUp(this.#running, sub);
+        settle();
+      }, ENTER_TIMEOUT_MS);
       this.#pending.set(id, settle);
-      const message: CallerEnter = { type: 'gateway:caller-enter', id, sub };
-      process.send!(message, undefined, undefined, (error: Error | null) => {
-        if (error) settle();
+      this.#channel.send({ type: 'gateway:caller-enter', id, sub }, (error) => {
+        // Never sent: no answer will come, and no place is held.
+        if (!error) return;
+        if (this.#pending.has(id)) settle();
+        else this.#answeredLate(id, false);
       });
     });
   }
 
   leave(sub: string, callsBeyondFirst: number): void {
-    if (countDown(this.#granted, sub)) {
-      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
-    }
+    this.#end(sub, callsBeyondFirst);
   }
 
   excuse(sub: string): void {
+    this.#end(sub, 'excused');
+  }
+
+  #end(sub: string, callsBeyondFirst: number | 'excused'): void {
     if (countDown(this.#granted, sub)) {
-      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: 'excused' });
+      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
+    } else if (countDown(this.#running, sub)) {
+      // Its answer has not come: it reports when it does.
+      const owed = this.#owed.get(sub) ?? [];
+      owed.push(callsBeyondFirst);
+      this.#owed.set(sub, owed);
     }
   }
 
   #tell(message: CallerLeave): void {
     // With the channel closed the primary is gone, and its count with it.
-    if (process.connected) process.send!(message, undefined, undefined, () => {});
+    if (this.#channel.connected) this.#channel.send(message, () => {});
   }
 
-  readonly #onAnswer = (message: CallerEntered | null | undefined): void => {
+  readonly #onAnswer = (received: unknown): void => {
+    const message = received as CallerEntered | null | undefined;
     if (message?.type !== 'gateway:caller-entered') return;
     const settle = this.#pending.get(message.id);
-    if (!message.refusal) {
-      // Granted: counted here even when the wait is over, so that a late
-      // grant goes straight back.
-      countUp(this.#granted, message.sub);
-      if (!settle) this.excuse(message.sub);
+    if (settle) {
+      if (!message.refusal) countUp(this.#granted, message.sub);
+      settle(message.refusal);
+      return;
     }
-    settle?.(message.refusal);
+    this.#answeredLate(message.id, !message.refusal);
   };
+
+  /** The answer to a request let in without it: a place `granted`, or none. */
+  #answeredLate(id: number, granted: boolean): void {
+    const sub = this.#unanswered.get(id);
+    if (sub === undefined) return;
+    this.#unanswered.delete(id);
+    const owed = this.#owed.get(sub);
+    const ended = owed?.shift();
+    if (owed?.length === 0) this.#owed.delete(sub);
+    if (ended === undefined) {
+      // Still running: it holds the place granted, or none.
+      countDown(this.#running, sub);
+      if (granted) countUp(this.#granted, sub);
+    } else if (granted) {
+      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: ended });
+    }
+  }
 }

@@ -1,13 +1,17 @@
 /**
  * The cluster primary's count of caller shares (src/cluster/callerShares.ts),
  * driven as primary.ts drives it: workers' messages in, answers out through
- * `send`, and `forget` when a worker dies. Over real processes in
- * test/e2e/cluster.test.ts.
+ * `send`, and `forget` when a worker dies; then a worker's side of it. Over
+ * real processes in test/e2e/cluster.test.ts.
  */
 import type { Worker } from 'node:cluster';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { describe, expect, it, vi } from 'vitest';
-import { HostCallerShares } from '../../src/cluster/callerShares.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CallerSharesViaPrimary,
+  HostCallerShares,
+  type PrimaryChannel,
+} from '../../src/cluster/callerShares.js';
 import type { CallerEntered } from '../../src/cluster/messages.js';
 
 function hostOf(maxInFlight: number, callsPerMinute: number) {
@@ -101,5 +105,92 @@ describe("the cluster primary's count of caller shares", () => {
     const { host } = hostOf(1, 0);
     expect(host.receive(workerA, { type: 'gateway:metrics-answer' })).toBe(false);
     expect(host.receive(workerA, undefined)).toBe(false);
+  });
+});
+
+/**
+ * A worker's side (CallerSharesViaPrimary) wired to the primary's count over
+ * a channel whose answers can be held back, as a primary busy for over a
+ * second holds them.
+ */
+function workerOver(policy: { maxInFlight: number; callsPerMinute: number }) {
+  const held: CallerEntered[] = [];
+  const link = { holding: false };
+  let deliver: (message: unknown) => void = () => undefined;
+  const host = new HostCallerShares(policy, (_worker, answer) => {
+    if (link.holding) held.push(answer);
+    else deliver(answer);
+  });
+  const channel: PrimaryChannel = {
+    connected: true,
+    send: (message, done) => {
+      host.receive(workerA, message);
+      done(null);
+    },
+    onMessage: (listener) => {
+      deliver = listener;
+    },
+  };
+  const shares = new CallerSharesViaPrimary(channel);
+  const release = () => {
+    link.holding = false;
+    for (const answer of held.splice(0)) deliver(answer);
+  };
+  return { shares, link, release };
+}
+
+describe("a worker's view of the primary's count", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** Resolves `entered`, letting the primary's answer (or the wait's end) come first. */
+  async function settled<T>(entered: Promise<T> | T, advanceMs = 0): Promise<T> {
+    await vi.advanceTimersByTimeAsync(advanceMs);
+    return entered;
+  }
+
+  it('charges the calls of a request let in before its answer came, whenever that answer comes', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 0, callsPerMinute: 100 });
+    // B is let in by the primary; A's answer is held past the worker's wait.
+    expect(await settled(shares.enter('alice'))).toBeUndefined();
+    link.holding = true;
+    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
+
+    // A ends before its answer comes, then the answer, then B ends.
+    shares.leave('alice', 49);
+    release();
+    await settled(undefined);
+    shares.leave('alice', 29);
+    await settled(undefined);
+
+    // 1 + 1 first calls, 49 + 29 more: 80 of 100 spent, so 20 requests left.
+    for (let i = 0; i < 20; i++) {
+      expect(await settled(shares.enter('alice'))).toBeUndefined();
+    }
+    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'calls' });
+  });
+
+  it('gives back the place of a request whose late answer comes after it ended', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+    link.holding = true;
+    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
+    shares.leave('alice', 0);
+    release();
+    await settled(undefined);
+    // Its place, granted late, went back as soon as it came: one may run again.
+    expect(await settled(shares.enter('alice'))).toBeUndefined();
+    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'in_flight' });
+  });
+
+  it('holds the place granted late for a request still running, until it ends', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+    link.holding = true;
+    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
+    release();
+    await settled(undefined);
+    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'in_flight' });
+    shares.leave('alice', 0);
+    await settled(undefined);
+    expect(await settled(shares.enter('alice'))).toBeUndefined();
   });
 });
