@@ -335,7 +335,9 @@ describe('Apollo Studio as a cross-origin explorer', () => {
     });
     try {
       const alice = await anyCustomerToken({ sub: 'alice' });
-      harness.simulator.faults.add({ route: 'customer', latencyMs: 2000 });
+      // Held while a browser starts and sends the second request, which a
+      // loaded machine can take seconds to do.
+      harness.simulator.faults.add({ route: 'customer', latencyMs: 8000 });
       const held = harness.execute(
         `{ customer(id: "${FIXTURES.privateCustomer}") { displayName } }`,
         undefined,
