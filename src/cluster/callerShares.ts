@@ -112,39 +112,39 @@ const processChannel: PrimaryChannel = {
   onMessage: (listener) => void process.on('message', listener),
 };
 
+/** One request of a caller, as a worker knows it. */
+interface Admission {
+  readonly sub: string;
+  /** The primary's answer: a place, none, or not come yet. */
+  granted: boolean | undefined;
+  /** What the request reported as it ended before its answer came. */
+  ended?: number | 'excused';
+}
+
 /**
  * In a worker: the primary's count, asked over the IPC channel. A request
  * whose answer does not come within `ENTER_TIMEOUT_MS` is let in rather
  * than held: the limits are a fair share, not an access check, and a
  * request that waits on a lost answer would hold its place at the door.
  * Its answer, when it comes, still settles the count: a place granted late
- * is given back when the request ends, with its calls, or at once if it has
- * ended already.
+ * goes back when the request ends, with its calls, or at once if it has
+ * ended already. Each request is known by its own object, so that one
+ * caller's requests never give back each other's places.
  */
 export class CallerSharesViaPrimary implements CallerLedger {
   readonly #channel: PrimaryChannel;
   #nextId = 0;
   #listening = false;
   readonly #pending = new Map<number, (refusal?: Refusal) => void>();
-  /** Requests let in before their answer came, by id: the answer still counts. */
-  readonly #unanswered = new Map<number, string>();
-  /**
-   * Places the primary granted this worker and not given back, by caller:
-   * only those go back. Requests of one caller are told apart by none of
-   * this: whichever ends gives back one of its caller's places, and the
-   * count is right again once all have ended.
-   */
-  readonly #granted = new Map<string, number>();
-  /** By caller: requests let in without an answer and still running. */
-  readonly #running = new Map<string, number>();
-  /** By caller: what requests that ended before their answer came report once it does. */
-  readonly #owed = new Map<string, (number | 'excused')[]>();
+  readonly #admissions = new WeakMap<object, Admission>();
+  /** Requests let in before their answer came, by the id the answer names. */
+  readonly #late = new Map<number, Admission>();
 
   constructor(channel: PrimaryChannel = processChannel) {
     this.#channel = channel;
   }
 
-  enter(sub: string): Promise<Refusal | undefined> | undefined {
+  enter(sub: string, request: object): Promise<Refusal | undefined> | undefined {
     if (!this.#channel.connected) return undefined;
     if (!this.#listening) {
       // For good: an answer that comes after its wait is over still counts.
@@ -152,6 +152,8 @@ export class CallerSharesViaPrimary implements CallerLedger {
       this.#listening = true;
     }
     const id = this.#nextId++;
+    const admission: Admission = { sub, granted: undefined };
+    this.#admissions.set(request, admission);
     return new Promise((resolve) => {
       const settle = (refusal?: Refusal) => {
         clearTimeout(timer);
@@ -159,70 +161,64 @@ export class CallerSharesViaPrimary implements CallerLedger {
         resolve(refusal);
       };
       const timer = setTimeout(() => {
-        this.#unanswered.set(id, sub);
-        countUp(this.#running, sub);
+        this.#late.set(id, admission);
         settle();
       }, ENTER_TIMEOUT_MS);
-      this.#pending.set(id, settle);
+      this.#pending.set(id, (refusal) => {
+        admission.granted = !refusal;
+        settle(refusal);
+      });
       this.#channel.send({ type: 'gateway:caller-enter', id, sub }, (error) => {
         // Never sent: no answer will come, and no place is held.
         if (!error) return;
-        if (this.#pending.has(id)) settle();
-        else this.#answeredLate(id, false);
+        if (this.#pending.has(id)) {
+          admission.granted = false;
+          settle();
+        } else {
+          this.#answeredLate(id, false);
+        }
       });
     });
   }
 
-  leave(sub: string, callsBeyondFirst: number): void {
-    this.#end(sub, callsBeyondFirst);
+  leave(_sub: string, callsBeyondFirst: number, request: object): void {
+    this.#end(request, callsBeyondFirst);
   }
 
-  excuse(sub: string): void {
-    this.#end(sub, 'excused');
+  excuse(_sub: string, request: object): void {
+    this.#end(request, 'excused');
   }
 
-  #end(sub: string, callsBeyondFirst: number | 'excused'): void {
-    if (countDown(this.#granted, sub)) {
-      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst });
-    } else if (countDown(this.#running, sub)) {
-      // Its answer has not come: it reports when it does.
-      const owed = this.#owed.get(sub) ?? [];
-      owed.push(callsBeyondFirst);
-      this.#owed.set(sub, owed);
-    }
+  #end(request: object, report: number | 'excused'): void {
+    const admission = this.#admissions.get(request);
+    if (admission === undefined) return;
+    this.#admissions.delete(request);
+    // Its answer has not come: it reports when it does.
+    if (admission.granted === undefined) admission.ended = report;
+    else if (admission.granted) this.#tell(admission.sub, report);
   }
 
-  #tell(message: CallerLeave): void {
+  #tell(sub: string, callsBeyondFirst: number | 'excused'): void {
     // With the channel closed the primary is gone, and its count with it.
-    if (this.#channel.connected) this.#channel.send(message, () => {});
+    if (this.#channel.connected) {
+      this.#channel.send({ type: 'gateway:caller-leave', sub, callsBeyondFirst }, () => {});
+    }
   }
 
   readonly #onAnswer = (received: unknown): void => {
     const message = received as CallerEntered | null | undefined;
     if (message?.type !== 'gateway:caller-entered') return;
     const settle = this.#pending.get(message.id);
-    if (settle) {
-      if (!message.refusal) countUp(this.#granted, message.sub);
-      settle(message.refusal);
-      return;
-    }
-    this.#answeredLate(message.id, !message.refusal);
+    if (settle) settle(message.refusal);
+    else this.#answeredLate(message.id, !message.refusal);
   };
 
   /** The answer to a request let in without it: a place `granted`, or none. */
   #answeredLate(id: number, granted: boolean): void {
-    const sub = this.#unanswered.get(id);
-    if (sub === undefined) return;
-    this.#unanswered.delete(id);
-    const owed = this.#owed.get(sub);
-    const ended = owed?.shift();
-    if (owed?.length === 0) this.#owed.delete(sub);
-    if (ended === undefined) {
-      // Still running: it holds the place granted, or none.
-      countDown(this.#running, sub);
-      if (granted) countUp(this.#granted, sub);
-    } else if (granted) {
-      this.#tell({ type: 'gateway:caller-leave', sub, callsBeyondFirst: ended });
-    }
+    const admission = this.#late.get(id);
+    if (admission === undefined) return;
+    this.#late.delete(id);
+    admission.granted = granted;
+    if (granted && admission.ended !== undefined) this.#tell(admission.sub, admission.ended);
   }
 }

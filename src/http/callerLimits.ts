@@ -54,7 +54,7 @@ export class CallerLimits {
    * Undefined when nothing is left to wait for, as without a call budget.
    */
   admit(context: GatewayContext): Promise<void> | undefined {
-    const entered = this.#ledger.enter(context.caller.sub);
+    const entered = this.#ledger.enter(context.caller.sub, context);
     if (entered instanceof Promise)
       return entered.then((refusal) => this.#settle(context, refusal));
     if (entered) return Promise.reject(this.#refuse(entered));
@@ -68,7 +68,7 @@ export class CallerLimits {
    * charged: the gateway's overload is not the caller's spending.
    */
   excuse(context: GatewayContext): void {
-    if (this.#admitted.delete(context)) this.#ledger.excuse(context.caller.sub);
+    if (this.#admitted.delete(context)) this.#ledger.excuse(context.caller.sub, context);
   }
 
   /** `handler`, handing every request it let in to `leave` once answered. */
@@ -93,7 +93,7 @@ export class CallerLimits {
    */
   #leave(context: GatewayContext): void {
     if (!this.#admitted.delete(context)) return;
-    this.#ledger.leave(context.caller.sub, context.upstreamCalls.count - 1);
+    this.#ledger.leave(context.caller.sub, context.upstreamCalls.count - 1, context);
   }
 
   #settle(context: GatewayContext, refusal: Refusal | undefined): void {

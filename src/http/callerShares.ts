@@ -23,17 +23,21 @@ export interface CallerSharesPolicy {
   callsPerMinute: number;
 }
 
-/** What callerLimits.ts needs of the count, wherever it is kept. */
+/**
+ * What callerLimits.ts needs of the count, wherever it is kept. `request`
+ * is the same object for one request's calls, for a count that must tell a
+ * caller's requests apart (cluster/callerShares.ts).
+ */
 export interface CallerLedger {
   /**
    * Takes a place for one request of `sub` and charges its first call; the
    * refusal instead when the caller has no place or no call left.
    */
-  enter(sub: string): Promise<Refusal | undefined> | Refusal | undefined;
+  enter(sub: string, request: object): Promise<Refusal | undefined> | Refusal | undefined;
   /** Gives the place back and charges the calls the request made beyond its first. */
-  leave(sub: string, callsBeyondFirst: number): void;
+  leave(sub: string, callsBeyondFirst: number, request: object): void;
   /** Gives the place and the first call back: the request never ran. */
-  excuse(sub: string): void;
+  excuse(sub: string, request: object): void;
 }
 
 /** The count itself, in this process. */

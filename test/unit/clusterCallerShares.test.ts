@@ -143,54 +143,116 @@ describe("a worker's view of the primary's count", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  /** Resolves `entered`, letting the primary's answer (or the wait's end) come first. */
+  /** `entered` once the primary's answer, or the worker's wait of 1 s, had its turn. */
   async function settled<T>(entered: Promise<T> | T, advanceMs = 0): Promise<T> {
     await vi.advanceTimersByTimeAsync(advanceMs);
     return entered;
   }
 
-  it('charges the calls of a request let in before its answer came, whenever that answer comes', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 0, callsPerMinute: 100 });
-    // B is let in by the primary; A's answer is held past the worker's wait.
-    expect(await settled(shares.enter('alice'))).toBeUndefined();
-    link.holding = true;
-    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
+  /** Requests of alice, each its own object, as each request's context is. */
+  function alice(shares: CallerSharesViaPrimary) {
+    return {
+      enter: (request: object, advanceMs = 0) => settled(shares.enter('alice', request), advanceMs),
+      leave: (request: object, calls: number) => shares.leave('alice', calls, request),
+      excuse: (request: object) => shares.excuse('alice', request),
+    };
+  }
 
-    // A ends before its answer comes, then the answer, then B ends.
-    shares.leave('alice', 49);
-    release();
-    await settled(undefined);
-    shares.leave('alice', 29);
-    await settled(undefined);
-
-    // 1 + 1 first calls, 49 + 29 more: 80 of 100 spent, so 20 requests left.
-    for (let i = 0; i < 20; i++) {
-      expect(await settled(shares.enter('alice'))).toBeUndefined();
+  /** Whether `n` more requests of one call each are let in, and the next is refused for its calls. */
+  async function callsLeft(shares: CallerSharesViaPrimary, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const request = {};
+      expect(await settled(shares.enter('alice', request))).toBeUndefined();
+      shares.leave('alice', 0, request);
     }
-    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'calls' });
-  });
+    expect(await settled(shares.enter('alice', {}))).toMatchObject({ reason: 'calls' });
+  }
 
-  it('gives back the place of a request whose late answer comes after it ended', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+  it('charges the calls of a request that ended before its late answer came, once it comes', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 100 });
+    const a = {};
+    const c = {};
+    const requests = alice(shares);
     link.holding = true;
-    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
-    shares.leave('alice', 0);
+    // A gets the one place, C is refused; neither answer comes in time.
+    const entered = [shares.enter('alice', a), shares.enter('alice', c)];
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await Promise.all(entered)).toEqual([undefined, undefined]);
+    requests.leave(c, 3);
+    requests.leave(a, 49);
     release();
     await settled(undefined);
-    // Its place, granted late, went back as soon as it came: one may run again.
-    expect(await settled(shares.enter('alice'))).toBeUndefined();
-    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'in_flight' });
+    // A's first call and its 49 more: 50 of 100 spent; C, refused, is charged nothing.
+    await callsLeft(shares, 50);
   });
 
-  it('holds the place granted late for a request still running, until it ends', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+  it("keeps a caller's requests apart: one answered late never gives back another's place", async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 2, callsPerMinute: 100 });
+    const b = {};
+    const a = {};
+    const requests = alice(shares);
+    expect(await requests.enter(b)).toBeUndefined();
     link.holding = true;
-    expect(await settled(shares.enter('alice'), 1000)).toBeUndefined();
+    expect(await requests.enter(a, 1000)).toBeUndefined();
+    // A ends, then is answered: B still holds its place, and A's came and went.
+    requests.leave(a, 49);
     release();
     await settled(undefined);
-    expect(await settled(shares.enter('alice'))).toMatchObject({ reason: 'in_flight' });
-    shares.leave('alice', 0);
+    const d = {};
+    expect(await requests.enter(d)).toBeUndefined();
+    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
+    requests.leave(b, 29);
+    requests.leave(d, 0);
     await settled(undefined);
-    expect(await settled(shares.enter('alice'))).toBeUndefined();
+    // Calls: 1 + 1 + 1 first calls, 49 + 29 more: 81 of 100.
+    await callsLeft(shares, 19);
+  });
+
+  it('holds a place granted late for a request still running, until it ends', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+    const a = {};
+    const requests = alice(shares);
+    link.holding = true;
+    expect(await requests.enter(a, 1000)).toBeUndefined();
+    release();
+    await settled(undefined);
+    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
+    requests.leave(a, 0);
+    await settled(undefined);
+    expect(await requests.enter({})).toBeUndefined();
+  });
+
+  it('gives back the first call of a request excused before its late answer came', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 0, callsPerMinute: 3 });
+    const a = {};
+    const requests = alice(shares);
+    link.holding = true;
+    expect(await requests.enter(a, 1000)).toBeUndefined();
+    requests.excuse(a);
+    release();
+    await settled(undefined);
+    await callsLeft(shares, 3);
+  });
+
+  it('sends nothing for a request refused late, and gives nothing back twice', async () => {
+    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+    const b = {};
+    const a = {};
+    const requests = alice(shares);
+    expect(await requests.enter(b)).toBeUndefined();
+    link.holding = true;
+    // Refused by the primary (B holds the one place), but let in by the wait.
+    expect(await requests.enter(a, 1000)).toBeUndefined();
+    requests.leave(a, 5);
+    release();
+    await settled(undefined);
+    // B still holds the place; A held none, so its end freed none.
+    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
+    requests.leave(b, 0);
+    requests.leave(b, 0);
+    await settled(undefined);
+    const c = {};
+    expect(await requests.enter(c)).toBeUndefined();
+    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
   });
 });
