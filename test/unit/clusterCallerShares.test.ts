@@ -7,11 +7,7 @@
 import type { Worker } from 'node:cluster';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  CallerSharesViaPrimary,
-  HostCallerShares,
-  type PrimaryChannel,
-} from '../../src/cluster/callerShares.js';
+import { CallerSharesViaPrimary, HostCallerShares } from '../../src/cluster/callerShares.js';
 import type { CallerEntered } from '../../src/cluster/messages.js';
 
 function hostOf(maxInFlight: number, callsPerMinute: number) {
@@ -111,17 +107,18 @@ describe("the cluster primary's count of caller shares", () => {
 /**
  * A worker's side (CallerSharesViaPrimary) wired to the primary's count over
  * a channel whose answers can be held back, as a primary busy for over a
- * second holds them.
+ * second holds them; driven for one caller, alice, under fake timers. Each
+ * request is an object of its own, as each request's context is.
  */
 function workerOver(policy: { maxInFlight: number; callsPerMinute: number }) {
   const held: CallerEntered[] = [];
-  const link = { holding: false };
+  let holding = false;
   let deliver: (message: unknown) => void = () => undefined;
   const host = new HostCallerShares(policy, (_worker, answer) => {
-    if (link.holding) held.push(answer);
+    if (holding) held.push(answer);
     else deliver(answer);
   });
-  const channel: PrimaryChannel = {
+  const shares = new CallerSharesViaPrimary({
     connected: true,
     send: (message, done) => {
       host.receive(workerA, message);
@@ -130,129 +127,110 @@ function workerOver(policy: { maxInFlight: number; callsPerMinute: number }) {
     onMessage: (listener) => {
       deliver = listener;
     },
+  });
+  /** Lets the primary's count, and what it answers, run. */
+  const turn = () => vi.advanceTimersByTimeAsync(0);
+  const enter = async (request: object = {}) => {
+    const entered = shares.enter('alice', request);
+    // A held answer: the worker's wait of 1 s lets the request in.
+    await vi.advanceTimersByTimeAsync(holding ? 1000 : 0);
+    return entered;
   };
-  const shares = new CallerSharesViaPrimary(channel);
-  const release = () => {
-    link.holding = false;
-    for (const answer of held.splice(0)) deliver(answer);
+  const leave = async (request: object, callsBeyondFirst = 0) => {
+    shares.leave('alice', callsBeyondFirst, request);
+    await turn();
   };
-  return { shares, link, release };
+  return {
+    enter,
+    leave,
+    excuse: async (request: object) => {
+      shares.excuse('alice', request);
+      await turn();
+    },
+    /** Answers from now on are held until `release`. */
+    hold: () => {
+      holding = true;
+    },
+    release: async () => {
+      holding = false;
+      for (const answer of held.splice(0)) deliver(answer);
+      await turn();
+    },
+    /** Whether `n` more requests of one call each are let in, and the next is refused for its calls. */
+    callsLeft: async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const request = {};
+        expect(await enter(request)).toBeUndefined();
+        await leave(request);
+      }
+      expect(await enter()).toMatchObject({ reason: 'calls' });
+    },
+  };
 }
 
 describe("a worker's view of the primary's count", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  /** `entered` once the primary's answer, or the worker's wait of 1 s, had its turn. */
-  async function settled<T>(entered: Promise<T> | T, advanceMs = 0): Promise<T> {
-    await vi.advanceTimersByTimeAsync(advanceMs);
-    return entered;
-  }
-
-  /** Requests of alice, each its own object, as each request's context is. */
-  function alice(shares: CallerSharesViaPrimary) {
-    return {
-      enter: (request: object, advanceMs = 0) => settled(shares.enter('alice', request), advanceMs),
-      leave: (request: object, calls: number) => shares.leave('alice', calls, request),
-      excuse: (request: object) => shares.excuse('alice', request),
-    };
-  }
-
-  /** Whether `n` more requests of one call each are let in, and the next is refused for its calls. */
-  async function callsLeft(shares: CallerSharesViaPrimary, n: number): Promise<void> {
-    for (let i = 0; i < n; i++) {
-      const request = {};
-      expect(await settled(shares.enter('alice', request))).toBeUndefined();
-      shares.leave('alice', 0, request);
-    }
-    expect(await settled(shares.enter('alice', {}))).toMatchObject({ reason: 'calls' });
-  }
-
   it('charges the calls of a request that ended before its late answer came, once it comes', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 100 });
-    const a = {};
-    const c = {};
-    const requests = alice(shares);
-    link.holding = true;
+    const worker = workerOver({ maxInFlight: 1, callsPerMinute: 100 });
+    const [a, c] = [{}, {}];
+    worker.hold();
     // A gets the one place, C is refused; neither answer comes in time.
-    const entered = [shares.enter('alice', a), shares.enter('alice', c)];
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(await Promise.all(entered)).toEqual([undefined, undefined]);
-    requests.leave(c, 3);
-    requests.leave(a, 49);
-    release();
-    await settled(undefined);
+    expect(await Promise.all([worker.enter(a), worker.enter(c)])).toEqual([undefined, undefined]);
+    await worker.leave(c, 3);
+    await worker.leave(a, 49);
+    await worker.release();
     // A's first call and its 49 more: 50 of 100 spent; C, refused, is charged nothing.
-    await callsLeft(shares, 50);
+    await worker.callsLeft(50);
   });
 
-  it("keeps a caller's requests apart: one answered late never gives back another's place", async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 2, callsPerMinute: 100 });
-    const b = {};
-    const a = {};
-    const requests = alice(shares);
-    expect(await requests.enter(b)).toBeUndefined();
-    link.holding = true;
-    expect(await requests.enter(a, 1000)).toBeUndefined();
-    // A ends, then is answered: B still holds its place, and A's came and went.
-    requests.leave(a, 49);
-    release();
-    await settled(undefined);
-    const d = {};
-    expect(await requests.enter(d)).toBeUndefined();
-    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
-    requests.leave(b, 29);
-    requests.leave(d, 0);
-    await settled(undefined);
-    // Calls: 1 + 1 + 1 first calls, 49 + 29 more: 81 of 100.
-    await callsLeft(shares, 19);
-  });
+  it.each([
+    // Granted late: A's place came and went with it, B keeps its own.
+    ['granted', 2, 1],
+    // Refused late: A held no place, so its end frees none of B's.
+    ['refused', 1, 0],
+  ])(
+    "keeps a caller's requests apart: one %s late never gives back another's place",
+    async (_answer, maxInFlight, placesLeft) => {
+      const worker = workerOver({ maxInFlight, callsPerMinute: 0 });
+      const [a, b] = [{}, {}];
+      expect(await worker.enter(b)).toBeUndefined();
+      worker.hold();
+      expect(await worker.enter(a)).toBeUndefined();
+      await worker.leave(a, 5);
+      await worker.release();
+      const others = [{}, {}];
+      for (const other of others.slice(0, placesLeft)) {
+        expect(await worker.enter(other)).toBeUndefined();
+      }
+      expect(await worker.enter()).toMatchObject({ reason: 'in_flight' });
+      // B's end, told twice, gives back its one place only.
+      await worker.leave(b);
+      await worker.leave(b);
+      expect(await worker.enter()).toBeUndefined();
+      expect(await worker.enter()).toMatchObject({ reason: 'in_flight' });
+    },
+  );
 
   it('holds a place granted late for a request still running, until it ends', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
+    const worker = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
     const a = {};
-    const requests = alice(shares);
-    link.holding = true;
-    expect(await requests.enter(a, 1000)).toBeUndefined();
-    release();
-    await settled(undefined);
-    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
-    requests.leave(a, 0);
-    await settled(undefined);
-    expect(await requests.enter({})).toBeUndefined();
+    worker.hold();
+    expect(await worker.enter(a)).toBeUndefined();
+    await worker.release();
+    expect(await worker.enter()).toMatchObject({ reason: 'in_flight' });
+    await worker.leave(a);
+    expect(await worker.enter()).toBeUndefined();
   });
 
   it('gives back the first call of a request excused before its late answer came', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 0, callsPerMinute: 3 });
+    const worker = workerOver({ maxInFlight: 0, callsPerMinute: 3 });
     const a = {};
-    const requests = alice(shares);
-    link.holding = true;
-    expect(await requests.enter(a, 1000)).toBeUndefined();
-    requests.excuse(a);
-    release();
-    await settled(undefined);
-    await callsLeft(shares, 3);
-  });
-
-  it('sends nothing for a request refused late, and gives nothing back twice', async () => {
-    const { shares, link, release } = workerOver({ maxInFlight: 1, callsPerMinute: 0 });
-    const b = {};
-    const a = {};
-    const requests = alice(shares);
-    expect(await requests.enter(b)).toBeUndefined();
-    link.holding = true;
-    // Refused by the primary (B holds the one place), but let in by the wait.
-    expect(await requests.enter(a, 1000)).toBeUndefined();
-    requests.leave(a, 5);
-    release();
-    await settled(undefined);
-    // B still holds the place; A held none, so its end freed none.
-    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
-    requests.leave(b, 0);
-    requests.leave(b, 0);
-    await settled(undefined);
-    const c = {};
-    expect(await requests.enter(c)).toBeUndefined();
-    expect(await requests.enter({})).toMatchObject({ reason: 'in_flight' });
+    worker.hold();
+    expect(await worker.enter(a)).toBeUndefined();
+    await worker.excuse(a);
+    await worker.release();
+    await worker.callsLeft(3);
   });
 });
