@@ -1,6 +1,10 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FIXTURES } from '../../src/simulator/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createGateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { FIXTURES, startSimulator } from '../../src/simulator/index.js';
+import { EnfuceClient } from '../../src/upstream/client.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { signToken } from '../helpers/tokens.js';
 
@@ -316,6 +320,62 @@ describe('request logging and request ids', () => {
     const basic = Buffer.from(`${simulator.username}:${PASSWORD}`).toString('base64');
     for (const secret of [PASSWORD, basic, 'Basic ', token, 'Bearer ', 'CANARY', simulator.url]) {
       expect(all).not.toContain(secret);
+    }
+  });
+});
+
+describe('an unexpected error', () => {
+  it('is logged once for its request, with the request id and how many fields failed', async () => {
+    const simulator = await startSimulator();
+    const written: string[] = [];
+    // A fault of the gateway's own, which no upstream answer can cause.
+    class BrokenClient extends EnfuceClient {
+      override async getAccount(): Promise<never> {
+        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      }
+    }
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const gateway = await createGateway(config, {
+      simulatorUrl: simulator.url,
+      client: new BrokenClient({
+        baseUrl: simulator.url,
+        username: 'u',
+        password: 'p',
+        timeoutMs: 1000,
+      }),
+      logger: createLogger('info', false, { write: (line: string) => void written.push(line) }),
+    });
+    try {
+      const url = await gateway.listen();
+      const ids = simulator.data
+        .accountsOf(FIXTURES.customerWith30)
+        .slice(0, 3)
+        .map((account) => account.id);
+      const response = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'broken-1' },
+        body: JSON.stringify({
+          query: 'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+          variables: { ids },
+        }),
+      });
+      const body = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((error) => error.extensions.code)).toEqual(
+        Array(3).fill('INTERNAL_SERVER_ERROR'),
+      );
+      const unexpected = written
+        .map((line) => JSON.parse(line) as LogLine)
+        .filter((line) => line.msg === 'unexpected error');
+      expect(unexpected).toEqual([
+        expect.objectContaining({
+          requestId: 'broken-1',
+          errors: 3,
+          err: expect.objectContaining({ type: 'TypeError' }),
+        }),
+      ]);
+    } finally {
+      await gateway.close();
+      await simulator.close();
     }
   });
 });
