@@ -264,7 +264,7 @@ describe('Dockerfile', () => {
     expect(final.join('\n')).toMatch(new RegExp(`PORT=${port}\\b`));
   });
 
-  it('checks health where the gateway listens: loopback for every address, else HOST', async () => {
+  it('checks health where HOST says the gateway listens', async () => {
     const healthcheck = final.find((line) => line.startsWith('HEALTHCHECK '))!;
     const [node, flag, script] = JSON.parse(/ CMD (\[.*\])$/.exec(healthcheck)![1]!) as string[];
     expect([node, flag]).toEqual(['node', '-e']);
@@ -278,9 +278,11 @@ describe('Dockerfile', () => {
         ),
       );
     try {
+      // Asking 127.0.0.1 instead fails: nothing listens there. (HOST=0.0.0.0's
+      // mapping to loopback cannot be told apart here: Linux connects a call
+      // to 0.0.0.0 to loopback too.)
       expect(await exitCode({ HOST: '127.0.0.2' })).toBe(0);
-      // Every address: the check asks 127.0.0.1, where nothing listens here.
-      expect(await exitCode({ HOST: '0.0.0.0' })).toBe(1);
+      expect(await exitCode({ HOST: '127.0.0.1' })).toBe(1);
     } finally {
       await harness.close();
     }
