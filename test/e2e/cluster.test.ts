@@ -292,7 +292,9 @@ describe('WEB_CONCURRENCY=2 over an issuer of its own', () => {
   }, 30_000);
 
   it('exits 1 when a worker had to cut requests off at SHUTDOWN_GRACE_MS', async () => {
-    gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '1000', ENFUCE_TIMEOUT_MS: '60000' });
+    // The cut-off comes 500 ms before the worker's own hard exit: room for a
+    // loaded machine to cut and log before it (at 1000 ms there were 250).
+    gateway = await clusterOver({ SHUTDOWN_GRACE_MS: '2000', ENFUCE_TIMEOUT_MS: '60000' });
     await vi.waitFor(() => expect(listening(gateway!.output())).toBe(2), { timeout: 20_000 });
     simulator.faults.add({ id: FIXTURES.accountNegativeBalance, latencyMs: 20_000 });
     const slow = gateway
