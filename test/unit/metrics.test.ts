@@ -42,6 +42,17 @@ describe('operation labels', () => {
     expect(metrics.operationLabel('x'.repeat(101))).toBe('(other)');
   });
 
+  it('give a request cut at the default 30 s deadline a bucket below +Inf', async () => {
+    const metrics = createGatewayMetrics();
+    metrics.requestDuration.observe({ operation: '(anonymous)', outcome: 'partial' }, 30.02);
+    const text = await metrics.registry.metrics();
+    const bucket = (le: string) =>
+      text.match(
+        new RegExp(`gateway_graphql_request_duration_seconds_bucket\\{le="${le}",[^}]*\\} (\\d+)`),
+      )?.[1];
+    expect([bucket('30'), bucket('60'), bucket('\\+Inf')]).toEqual(['0', '1', '1']);
+  });
+
   it('bound the series however many names arrive', async () => {
     const metrics = createGatewayMetrics({ maxOperationNames: 10 });
     for (let i = 0; i < 1000; i++) {
