@@ -28,6 +28,11 @@ export async function deliver(
 ): Promise<void> {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   res.writeHead(status, { ...headers, 'content-length': String(length) });
+  // Node holds the headers back until the first body write, which a drip
+  // makes only after its first tick: without this the headers of a 1 B/s
+  // body would come a second late, and a client's deadline would pass
+  // before it ever saw them.
+  if (options.bytesPerSecond) res.flushHeaders();
   const chunks = firstBytes(
     typeof body === 'string' ? [Buffer.from(body)] : body.chunks(),
     options.truncate ? Math.floor(length / 2) : length,

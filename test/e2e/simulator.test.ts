@@ -702,6 +702,24 @@ describe('faults', () => {
     expect(exact(text).id).toBe(FIXTURES.accountTopLevel);
   });
 
+  it('sends the headers of a dripped body before its first byte, even at 1 byte/s', async () => {
+    sim.faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 1 });
+    const socket = connect(sim.port, '127.0.0.1');
+    try {
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.write(
+        `GET ${accountPath}?auditUser=t HTTP/1.1\r\nHost: x\r\n` +
+          `Authorization: ${basicAuth(sim.username, sim.password)}\r\n\r\n`,
+      );
+      await expect.poll(() => received).toContain('\r\n\r\n');
+      // The first byte comes a second after the headers, not with them.
+      expect(received).toMatch(/^HTTP\/1.1 200 OK\r\n[^]*\r\n\r\n$/);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('sends invalid JSON, HTML and an overridden body', async () => {
     sim.faults.add({ route: 'accountV4', invalidJson: true, times: 1 });
     sim.faults.add({ route: 'accountV4', html: true, status: 502, times: 1 });
