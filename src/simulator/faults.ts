@@ -3,7 +3,7 @@
  * simulator misbehaves and how (see FaultRule).
  */
 import { parseFaultRule, type FaultRule } from './faultRule.js';
-import type { Random } from './random.js';
+import { createRandom, type Random } from './random.js';
 import type { RouteName } from './routes.js';
 
 export type { FaultRule } from './faultRule.js';
@@ -35,11 +35,14 @@ export interface FaultTarget {
 /** The run-time fault switchboard of one simulator. */
 export class FaultController {
   readonly #rules: FaultRuleState[] = [];
-  readonly #random: Random;
+  readonly #seed: number;
+  /** Probability draws only: latency jitter draws from a stream of its own. */
+  #random: Random;
   #nextId = 1;
 
-  constructor(random: Random) {
-    this.#random = random;
+  constructor(seed: number) {
+    this.#seed = seed;
+    this.#random = createRandom(seed);
   }
 
   /** Adds a rule after the existing ones and returns its id. Throws a TypeError for an invalid rule. */
@@ -58,9 +61,13 @@ export class FaultController {
     return true;
   }
 
-  /** Removes every rule. */
+  /**
+   * Removes every rule and restarts the probability draws, so that a test's
+   * draws are the same whatever ran before it.
+   */
   clear(): void {
     this.#rules.length = 0;
+    this.#random = createRandom(this.#seed);
   }
 
   /** The rules in matching order, spent ones included (with `remaining: 0`). */

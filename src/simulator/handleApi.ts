@@ -3,6 +3,7 @@
  * fault rule change it, wait out the latency, then answer (or not).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliver, type Body } from './deliver.js';
 import { hasBasicCredentials } from './basicAuth.js';
@@ -30,7 +31,10 @@ export interface ApiContext {
   log: RequestLog;
   faults: FaultController;
   gauge: ConcurrencyGauge;
-  random: Random;
+  /** The stream latency jitter draws from. */
+  jitter: () => Random;
+  /** The number of the connection a request came on (RequestLogEntry.connection). */
+  connectionOf: (socket: Socket) => number;
   latency: () => Latency;
   /** Aborted on close, so waits and drips stop. */
   signal: AbortSignal;
@@ -58,6 +62,7 @@ export async function handleApi(
     id: match?.id,
     query: queryRecord(url.searchParams),
     headers: req.headers,
+    connection: context.connectionOf(req.socket),
     startedAt: now(),
   });
   context.gauge.enter();
@@ -80,8 +85,8 @@ export async function handleApi(
   entry.faultId = fault?.ruleId;
   const delayMs =
     fault?.rule.latencyMs !== undefined
-      ? jittered(context.random, fault.rule.latencyMs, fault.rule.jitterMs ?? 0)
-      : jittered(context.random, context.latency().fixedMs, context.latency().jitterMs);
+      ? jittered(context.jitter(), fault.rule.latencyMs, fault.rule.jitterMs ?? 0)
+      : jittered(context.jitter(), context.latency().fixedMs, context.latency().jitterMs);
   if (delayMs > 0) {
     try {
       // Fixed and jitter each fit a timer; together they may not, and a longer timer fires at once.

@@ -12,6 +12,7 @@ import { ADMIN_PREFIX, handleAdmin, parseLatency } from './admin.js';
 import { FaultController } from './faults.js';
 import { ConcurrencyGauge } from './gauge.js';
 import { handleApi, type Latency } from './handleApi.js';
+import { closeIdleSockets } from './idleSockets.js';
 import { createRandom } from './random.js';
 import { RequestLog } from './requestLog.js';
 import { createSimulatorData, type SimulatorData } from './seed.js';
@@ -40,7 +41,11 @@ export interface SimulatorOptions {
   password?: string;
   /** Latency of every API answer: fixedMs plus a random [0, jitterMs); default 0/0. */
   latency?: { fixedMs?: number; jitterMs?: number };
-  /** Idle keep-alive timeout of server sockets in ms; default Node's 5000. */
+  /**
+   * Idle keep-alive timeout of server sockets in ms, closed without a
+   * `Keep-Alive` header announcing it, as many load balancers do; default
+   * Node's 5000, announced.
+   */
   keepAliveTimeoutMs?: number;
   /** Most request-log entries kept (older ones are dropped, counts stay exact); default 100 000. */
   maxLogEntries?: number;
@@ -81,10 +86,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const data = createSimulatorData(seed);
-  // Fault draws get their own stream so adding a probability rule never shifts the dataset.
-  const random = createRandom(seed ^ 0x5eed);
+  const connectionNumbers = new WeakMap<Socket, number>();
+  // Fault draws and latency jitter get streams of their own, so neither
+  // shifts the dataset or the other.
+  const faults = new FaultController(seed ^ 0x5eed);
+  let jitter = createRandom(seed ^ 0x717e);
   const log = new RequestLog({ maxEntries: options.maxLogEntries });
-  const faults = new FaultController(random);
   const gauge = new ConcurrencyGauge();
   const closing = new AbortController();
   // Every in-flight request's latency sleep watches it; hundreds is normal under load.
@@ -94,6 +101,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log.clear();
     gauge.reset();
     latency = { ...startLatency };
+    jitter = createRandom(seed ^ 0x717e);
   };
 
   const apiContext = {
@@ -102,7 +110,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log,
     faults,
     gauge,
-    random,
+    jitter: () => jitter,
+    connectionOf: (socket: Socket) => connectionNumbers.get(socket) ?? 0,
     latency: () => latency,
     signal: closing.signal,
   };
@@ -131,10 +140,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   if (options.keepAliveTimeoutMs !== undefined)
-    server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    closeIdleSockets(server, options.keepAliveTimeoutMs);
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
+  let accepted = 0;
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
+    connectionNumbers.set(socket, ++accepted);
     socket.once('close', () => sockets.delete(socket));
   });
 

@@ -21,6 +21,11 @@ export interface RequestLogEntry {
   /** Query parameters; a parameter given more than once holds all its values in order. */
   query: Record<string, string | string[]>;
   headers: IncomingHttpHeaders;
+  /**
+   * The connection it came on, numbered from 1 as the simulator accepted
+   * them: requests sharing a number reused a kept-alive socket.
+   */
+  connection: number;
   startedAt: number;
   /** When the response finished or the connection closed; `undefined` while open (e.g. hung). */
   endedAt: number | undefined;

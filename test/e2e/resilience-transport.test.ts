@@ -350,5 +350,9 @@ describe('U13: the issuer closes idle keep-alive sockets', () => {
       await new Promise((resolve) => setTimeout(resolve, 130 + (i % 4) * 10));
     }
     expect(codes).toEqual([]);
+    // Sockets were reused, so calls did meet sockets about to close (an
+    // issuer that announced its timeout would have had none reused).
+    const calls = harness.simulator.log.entries();
+    expect(new Set(calls.map((call) => call.connection)).size).toBeLessThan(calls.length);
   });
 });

@@ -32,7 +32,7 @@ async function keepAliveRequest(simulator: Simulator) {
   );
   const sentAt = performance.now();
   await expect.poll(() => received).toMatch(/^HTTP\/1.1 200 OK/);
-  return { socket, closed, sentAt };
+  return { socket, closed, sentAt, head: () => received.slice(0, received.indexOf('\r\n\r\n')) };
 }
 
 let sim: Simulator;
@@ -794,6 +794,22 @@ describe('faults', () => {
     expect(sim.faults.list()[0]?.hits).toBe(failures);
   });
 
+  it('draws the same faults after each clear, whatever jitter and earlier draws came first', async () => {
+    const statuses = async () => {
+      const seen: number[] = [];
+      for (let i = 0; i < 24; i++) seen.push((await simulatorGet(sim, accountPath)).status);
+      return seen.join();
+    };
+    sim.faults.add({ route: 'accountV4', status: 503, probability: 0.5 });
+    const first = await statuses();
+    sim.faults.clear();
+    sim.faults.add({ route: 'accountV4', status: 503, probability: 0.5 });
+    sim.setLatency({ jitterMs: 2 });
+    expect(await statuses()).toBe(first);
+    expect(first).toContain('503');
+    expect(first).toContain('200');
+  });
+
   it('adds latency globally, per rule, and with jitter', async () => {
     /** How long the simulator held the last request, by its own log. */
     const held = () => {
@@ -906,7 +922,14 @@ describe('request log and concurrency gauge', () => {
       const usual = await keepAliveRequest(sim);
       const brief = await keepAliveRequest(short);
       await brief.closed;
+      // At the time set, not Node's 1 s later.
       expect(performance.now() - brief.sentAt).toBeGreaterThanOrEqual(190);
+      expect(performance.now() - brief.sentAt).toBeLessThan(1000);
+      // Node's default announces its timeout; a set one closes unannounced,
+      // as a load balancer does, so a client cannot drop the socket first.
+      expect(usual.head()).toMatch(/^Keep-Alive: timeout=5$/im);
+      expect(brief.head()).toMatch(/^connection: keep-alive$/im);
+      expect(brief.head()).not.toMatch(/^keep-alive:/im);
       // Idle for longer, the connection to the default simulator is still open.
       expect(usual.socket.readyState).toBe('open');
       usual.socket.destroy();

@@ -1,0 +1,32 @@
+/**
+ * Closes kept-alive sockets the way an issuer's load balancer does: after
+ * a set idle time, exactly, and without announcing it.
+ *
+ * Node's own idle timeout does neither. It announces itself
+ * (`Keep-Alive: timeout=N`), and undici trusts the announcement, dropping
+ * a socket 2 s before the announced time, so under 2 s it never reuses
+ * one. And it closes 1 s after the time it announces. Either way a client
+ * never meets the race of RELIABILITY.md U13: a call written to a socket
+ * the server is closing.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export function closeIdleSockets(server: Server, idleMs: number): void {
+  // Off: no timer and no announcement of Node's own.
+  server.keepAliveTimeout = 0;
+  const timers = new WeakMap<Socket, NodeJS.Timeout>();
+  const stop = (socket: Socket): void => clearTimeout(timers.get(socket));
+  server.on('connection', (socket: Socket) => socket.once('close', () => stop(socket)));
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    stop(socket);
+    res.once('finish', () => {
+      if (!res.shouldKeepAlive || socket.destroyed) return;
+      timers.set(
+        socket,
+        setTimeout(() => socket.destroy(), idleMs),
+      );
+    });
+  });
+}
