@@ -194,7 +194,7 @@ export function generateAccount(
   const status: AccountStatus = rng.chance(0.85) ? 'ACCOUNT_OK' : rng.pick(STATUSES);
   const kind = rng.chance(0.75)
     ? 'CREDIT'
-    : rng.pick(['DEBIT', 'PREPAID', `MULTICURR_${country.currency}_${country.code.slice(0, 2)}`]);
+    : rng.pick(['DEBIT', 'PREPAID', `MULTICURR_${country.currency}_${country.alpha2}`]);
   const limitCents = kind === 'CREDIT' ? rng.pick(CREDIT_LIMITS) * 100 : 0;
   const balanceCents = kind === 'CREDIT' ? rng.int(-5000, limitCents) : -rng.int(0, 300000); // prepaid money shows as a negative balance
   // Whole amounts are sometimes printed without decimals, as in the issuer's examples ("available": 1000).

@@ -123,11 +123,12 @@ function respond(
 ): { status: number; headers: Record<string, string>; body: Body } {
   const rule = fault?.rule;
   const status = fault?.status;
+  const headers: Record<string, string> = {};
   if (rule?.redirectTo !== undefined) {
     const redirectStatus = status !== undefined && status >= 300 && status < 400 ? status : 302;
-    return { status: redirectStatus, headers: { location: rule.redirectTo }, body: '' };
+    if (rule.retryAfter !== undefined) headers['retry-after'] = rule.retryAfter;
+    return { status: redirectStatus, headers: { ...headers, location: rule.redirectTo }, body: '' };
   }
-  const headers: Record<string, string> = {};
   if (rule?.retryAfter !== undefined && status !== undefined && !isSuccess(status)) {
     headers['retry-after'] = rule.retryAfter;
   }

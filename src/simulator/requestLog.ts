@@ -74,6 +74,11 @@ export class RequestLog {
 
   constructor(options: RequestLogOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 100_000;
+    // Zero would keep every entry: trimming a tenth of nothing drops none.
+    if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 1)
+      throw new RangeError(
+        `maxEntries must be a whole number of at least 1, not ${this.#maxEntries}.`,
+      );
   }
 
   /** Records the arrival of a request; its handler fills in `endedAt` and `status` when it ends. */

@@ -5,7 +5,10 @@
 
 /** A country the generator places customers in, with what follows from it. */
 export interface Country {
+  /** ISO 3166 alpha-3, as addresses and nationalities are written. */
   code: string;
+  /** ISO 3166 alpha-2, as templates are named (`MULTICURR_SEK_SE`). */
+  alpha2: string;
   locales: readonly string[];
   currency: string;
   cities: readonly string[];
@@ -15,6 +18,7 @@ export interface Country {
 export const COUNTRIES: readonly Country[] = [
   {
     code: 'FIN',
+    alpha2: 'FI',
     locales: ['fi_FI', 'sv_FI'],
     currency: 'EUR',
     cities: ['Helsinki', 'Espoo', 'Tampere', 'Turku', 'Mariehamn'],
@@ -22,6 +26,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'SWE',
+    alpha2: 'SE',
     locales: ['sv_SE'],
     currency: 'SEK',
     cities: ['Stockholm', 'Göteborg', 'Malmö', 'Uppsala'],
@@ -29,6 +34,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'NOR',
+    alpha2: 'NO',
     locales: ['nb_NO', 'nn_NO'],
     currency: 'NOK',
     cities: ['Oslo', 'Bergen', 'Trondheim'],
@@ -36,6 +42,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'DNK',
+    alpha2: 'DK',
     locales: ['da_DK'],
     currency: 'DKK',
     cities: ['København', 'Aarhus', 'Odense'],
@@ -43,6 +50,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'POL',
+    alpha2: 'PL',
     locales: ['pl_PL'],
     currency: 'PLN',
     cities: ['Warszawa', 'Kraków', 'Gdańsk'],
@@ -50,6 +58,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'EST',
+    alpha2: 'EE',
     locales: ['et_EE'],
     currency: 'EUR',
     cities: ['Tallinn', 'Tartu'],
@@ -57,6 +66,7 @@ export const COUNTRIES: readonly Country[] = [
   },
   {
     code: 'GBR',
+    alpha2: 'GB',
     locales: ['en_GB'],
     currency: 'GBP',
     cities: ['London', 'Leeds', 'Bristol'],

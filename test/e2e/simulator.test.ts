@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasValidCheckDigit } from '../../src/domain/checkDigits.js';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { RequestLog } from '../../src/simulator/requestLog.js';
 import { createSimulatorData } from '../../src/simulator/seed.js';
 import { basicAuth, simulatorGet, simulatorUrl } from '../helpers/simulatorClient.js';
 
@@ -502,6 +503,26 @@ describe('the seeded dataset', () => {
     expect(c.account(FIXTURES.accountExactAmounts)?.balance).toBe('1234.50');
   });
 
+  it('keeps at most maxEntries log entries with exact counts, and refuses a maximum under 1', () => {
+    const log = new RequestLog({ maxEntries: 10 });
+    for (let i = 0; i < 25; i++) {
+      log.start({
+        method: 'GET',
+        path: `/account/v4/${i}`,
+        route: 'accountV4',
+        id: String(i),
+        query: {},
+        headers: {},
+        connection: 1,
+        startedAt: 0,
+      });
+    }
+    expect(log.entries().length).toBeLessThanOrEqual(10);
+    expect(log.entries().at(-1)?.id).toBe('24');
+    expect(log.count('accountV4')).toBe(25);
+    expect(() => new RequestLog({ maxEntries: 0 })).toThrow(RangeError);
+  });
+
   it('keeps nothing for ids it does not have: any caller may ask for any number of them', () => {
     const data = createSimulatorData(3);
     const unknown = ['9'.repeat(32), '8'.repeat(32)];
@@ -554,6 +575,21 @@ describe('the seeded dataset', () => {
     expect(crossCustomer.length).toBeGreaterThan(0);
     expect(new Set(generated.filter((a) => !a.parentId).map((a) => a.topLevelStyle))).toEqual(
       new Set(['omit', 'empty', 'null']),
+    );
+    // Named as ENFUCE_API.md has them: MULTICURR_<CCY>_<alpha-2 country>.
+    const multicurrency = new Set(
+      generated.flatMap(({ template }) => (template.startsWith('MULTICURR_') ? [template] : [])),
+    );
+    expect(multicurrency).toEqual(
+      new Set([
+        'MULTICURR_EUR_FI',
+        'MULTICURR_SEK_SE',
+        'MULTICURR_NOK_NO',
+        'MULTICURR_DKK_DK',
+        'MULTICURR_PLN_PL',
+        'MULTICURR_EUR_EE',
+        'MULTICURR_GBP_GB',
+      ]),
     );
   });
 
@@ -772,10 +808,15 @@ describe('faults', () => {
   });
 
   it('redirects', async () => {
-    sim.faults.add({ route: 'customer', redirectTo: 'http://127.0.0.1:9/elsewhere' });
+    sim.faults.add({
+      route: 'customer',
+      redirectTo: 'http://127.0.0.1:9/elsewhere',
+      retryAfter: '3',
+    });
     const response = await simulatorGet(sim, `/customer/v3/${FIXTURES.privateCustomer}`);
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('http://127.0.0.1:9/elsewhere');
+    expect(response.headers['retry-after']).toBe('3');
   });
 
   it('applies a rule with probability 0 never, 1 always, 0.2 to about a fifth', async () => {
