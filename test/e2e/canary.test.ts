@@ -140,9 +140,12 @@ describe('canary credentials and tokens (S1)', () => {
       simulator.faults.add({ ...fault, route: 'accountV4', id });
       const reply = await ask(gateway, id, auth(good));
       expect(reply.status).toBe(200);
+      // Every fault fails its field, so its error path is what was searched.
+      expect(reply.json.errors?.length, JSON.stringify(fault)).toBeGreaterThan(0);
       for (const error of reply.json.errors ?? []) codes.add(error.extensions.code);
       await ask(gateway, healthy, auth(good));
     }
+    expect(simulator.faults.list().map((rule) => rule.hits)).not.toContain(0);
     expect([...codes].sort()).toEqual(
       expect.arrayContaining(['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE']),
     );

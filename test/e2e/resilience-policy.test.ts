@@ -178,8 +178,13 @@ describe('U6: the circuit breaker', () => {
 
   it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {
     sim().faults.add({ route: 'accountV4', id: ID, status: 401 });
+    // Each kind in a row: a success between two failures would reset the
+    // breaker's count, and ten of either are past its threshold of 5.
     for (let i = 0; i < 10; i++) {
       expect(codesOf(await harness.execute(ACCOUNT, { id: ID }))).toEqual(['UPSTREAM_ERROR']);
+    }
+    expect(policy().state().circuit).toBe('closed');
+    for (let i = 0; i < 10; i++) {
       const missing = await harness.execute(ACCOUNT, { id: FIXTURES.unknownAccountId });
       expect(missing.errors).toBeUndefined();
     }

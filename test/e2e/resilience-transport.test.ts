@@ -92,8 +92,11 @@ describe('transport faults', () => {
     expect(harness.gateway.upstreamPolicy!.state()).toMatchObject({ active: 0, queued: 0 });
   });
 
-  it('U3: headers at once and a 1 byte/s body still end at the deadline with UPSTREAM_TIMEOUT', async () => {
-    sim().faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 1 });
+  it('U3: headers at once and a slow body still end at the deadline with UPSTREAM_TIMEOUT', async () => {
+    // Two bytes every 100 ms: a byte a second would let undici's own body
+    // timeout (between chunks, also ENFUCE_TIMEOUT_MS) end the call, and
+    // hide a deadline that stopped applying once the headers came.
+    sim().faults.add({ route: 'accountV4', slowBodyBytesPerSecond: 20 });
     const [reply, elapsed] = await timed(harness.execute(ACCOUNT, { id: ID }));
     expectFieldError(reply, 'UPSTREAM_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);

@@ -90,6 +90,18 @@ describe('parseJsonKeepingDigits', () => {
     expect(parseJsonKeepingDigits(' 12345678901234567890.10 ')).toBe('12345678901234567890.10');
   });
 
+  it.each([
+    ['the fast path', '{"__proto__": {"polluted": 1}, "id": 7}'],
+    // A number-like run inside a string sends it to lossless-json.
+    ['the fallback', '{"__proto__": {"polluted": 1}, "note": "[1]", "id": 7}'],
+  ])('keeps a "__proto__" key an own property on %s, the prototype untouched', (_, text) => {
+    const parsed = parseJsonKeepingDigits(text) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(parsed.polluted).toBeUndefined();
+    expect(parsed.id).toBe('7');
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
+  });
+
   it('refuses whatever lossless-json refuses, cut anywhere', () => {
     fc.assert(
       fc.property(jsonText, fc.nat(), ({ text }, at) => {

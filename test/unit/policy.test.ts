@@ -35,7 +35,7 @@ async function failOnce(policy: UpstreamPolicy): Promise<void> {
 }
 
 describe('UpstreamPolicy', () => {
-  it.each([429, 404, 400])(
+  it.each([429, 404, 400, 401, 403])(
     'never counts a %i against the issuer: the circuit stays closed',
     async (status) => {
       const policy = new UpstreamPolicy({ retries: 0, breakerThreshold: 1 });
