@@ -130,10 +130,11 @@ export function jitGateway(
   ): CompiledOperation | null => {
     const cached = compiledByOperation.get(operation);
     if (cached !== undefined) return cached;
-    const known = runsByOperation.get(operation) ?? 0;
+    const known = runsByOperation.get(operation);
     if (known === null) return null;
-    if (known < compileAfterRuns) {
-      runsByOperation.set(operation, known + 1);
+    const runs = known ?? 0;
+    if (runs < compileAfterRuns) {
+      runsByOperation.set(operation, runs + 1);
       return null;
     }
     const weight = weightOf(document, operation);
