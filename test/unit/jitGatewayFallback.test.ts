@@ -5,12 +5,13 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import type * as graphqlJit from 'graphql-jit';
 import { compileQuery } from 'graphql-jit';
 import { describe, expect, it, vi } from 'vitest';
 import { jitGateway } from '../../src/execution/jitGateway.js';
 
 vi.mock('graphql-jit', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('graphql-jit')>();
+  const actual = await importOriginal<typeof graphqlJit>();
   return { ...actual, compileQuery: vi.fn(actual.compileQuery) };
 });
 
