@@ -30,7 +30,8 @@ import { createSimulatorData } from '../src/simulator/index.js';
 import { startChild } from './lib/children.js';
 import { costPerRequest } from './lib/stats.js';
 import { CONTENDERS, nodeFlagsOf } from './lib/contenders.js';
-import { sendOnce, throughputPass, type Target } from './lib/load.js';
+import { throughputPass, type Target } from './lib/load.js';
+import { probe } from './lib/probe.js';
 import { parseOptions } from './lib/options.js';
 import {
   allocationSites,
@@ -93,7 +94,9 @@ const child = await startChild({
 });
 try {
   const target = { endpoint: `${child.url}/graphql`, operation, prefix: 'profile-' };
-  const expectBody = (await sendOnce(target)).text;
+  const answer = await probe(target);
+  if (!answer.ok) throw new Error(`${name} / ${shapeName}: ${answer.problem}`);
+  const expectBody = answer.text;
   if (windows > 0) await printWindows(target, expectBody);
   else await profile(target, expectBody);
 } finally {

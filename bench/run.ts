@@ -20,7 +20,8 @@ import {
 } from './lib/contenders.js';
 import { startEntry } from './lib/entryProcess.js';
 import { measureExactCost } from './lib/exactCost.js';
-import { sendOnce } from './lib/load.js';
+import { notMeasured } from './lib/notMeasured.js';
+import { probe, unlikeRaw } from './lib/probe.js';
 import { measureCell, type CellResult } from './lib/measure.js';
 import { runOpenLoop, summarizeOpenLoop } from './lib/openLoopPhase.js';
 import { isFullRun, parseOptions, type BenchOptions } from './lib/options.js';
@@ -88,35 +89,34 @@ async function main(options: BenchOptions): Promise<void> {
 
     // One probe per cell: the answer must be a 200 without errors; it then
     // becomes the body every later answer must equal.
-    const cells: { spec: ContenderSpec; child: Child; shape: Shape; expectBody: string }[] = [];
+    const cells: {
+      spec: ContenderSpec;
+      child: Child;
+      shape: Shape;
+      expectBody: string;
+      /** The answer's `data`, as JSON. */
+      data: string;
+    }[] = [];
     const problems: string[] = [];
     for (const { spec, child } of running) {
       for (const shape of shapes) {
         const operation = shape.operations[spec.dialect];
         if (!operation) continue;
-        const reply = await sendOnce({
+        const answer = await probe({
           endpoint: `${child.url}/graphql`,
           operation,
           prefix: 'probe-',
         });
-        const body = JSON.parse(reply.text) as {
-          errors?: unknown[];
-          data?: unknown;
-          extensions?: { upstream?: unknown };
-        };
-        if (reply.status !== 200 || body.errors || !body.data) {
-          problems.push(
-            `${spec.name} / ${shape.name}: HTTP ${reply.status} ${reply.text.slice(0, 300)}`,
-          );
+        if (!answer.ok) {
+          problems.push(notMeasured(spec.name, shape.name, answer.problem));
           continue;
         }
-        // Outside production the gateway counts its calls into every answer: not what ships.
-        if (body.extensions?.upstream !== undefined) {
-          problems.push(`${spec.name} / ${shape.name}: not running with NODE_ENV=production`);
-          continue;
-        }
-        cells.push({ spec, child, shape, expectBody: reply.text });
+        cells.push({ spec, child, shape, expectBody: answer.text, data: answer.data });
       }
+    }
+    for (const cell of unlikeRaw(cells)) {
+      problems.push(notMeasured(cell.spec.name, cell.shape.name, "its answer differs from raw's"));
+      cells.splice(cells.indexOf(cell), 1);
     }
     for (const problem of problems) log(`not measured: ${problem}`);
 

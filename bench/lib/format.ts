@@ -8,8 +8,16 @@ export const fmtSpread = (s: Spread | null, digits = 2) =>
 export const mb = (bytes: number) => (Number.isFinite(bytes) ? `${fmt(bytes / 1e6, 0)} MB` : 'n/a');
 
 export type Valued = { shape: string; value: number };
+/**
+ * The shape furthest from its goal; one without a finite value (not
+ * measured, or `null` as a run's JSON file keeps NaN) is the worst of all.
+ */
 export const worst = (values: Valued[], pick: 'min' | 'max') =>
-  values.reduce((a, b) => ((pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
+  values.reduce((a, b) => {
+    if (!Number.isFinite(a.value)) return a;
+    if (!Number.isFinite(b.value)) return b;
+    return (pick === 'min' ? b.value < a.value : b.value > a.value) ? b : a;
+  });
 export const describe = (values: Valued[], pick: 'min' | 'max', digits = 2) => {
   if (values.length === 1)
     return `${fmt(values[0]!.value, digits)} (one shape, ${values[0]!.shape})`;

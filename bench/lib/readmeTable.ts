@@ -82,7 +82,8 @@ function tableRows(targets: TargetRow[]): string[] {
 
 function cell({ measured, met }: TargetRow): string {
   if (met === null) return measured;
-  const verdict = met === 'rerun' ? 'rerun, rounds scatter' : met ? 'met' : 'not met';
+  // Why a rerun (the rounds scatter, or are too few) is in `measured`.
+  const verdict = met === 'rerun' ? 'rerun' : met ? 'met' : 'not met';
   return `**${verdict}**: ${measured}`;
 }
 

@@ -22,7 +22,6 @@ import type { SoakResult } from './soak.js';
 import { spread } from './stats.js';
 import type { CellSummary, ContenderTotals } from './summarize.js';
 import {
-  MAX_CV_PERCENT,
   OPEN_LOOP_PERCENT,
   describeCost,
   describeMinimum,
@@ -110,13 +109,7 @@ function describeEnvironment(): Record<string, string> {
 }
 
 const verdictText = (met: TargetRow['met']) =>
-  met === null
-    ? '–'
-    : met === 'rerun'
-      ? `rerun (CV ≥ ${MAX_CV_PERCENT} %)`
-      : met
-        ? 'yes'
-        : '**no**';
+  met === null ? '–' : met === 'rerun' ? 'rerun' : met ? 'yes' : '**no**';
 
 /** How much of the shared core the contenders not being measured took during load windows. */
 function bystanderText(cells: readonly CellResult[]): string {

@@ -11,6 +11,7 @@ import type { Child } from './children.js';
 import { CONTENDERS, type ContenderSpec } from './contenders.js';
 import type { BenchOptions } from './options.js';
 import { createShapes } from './shapes.js';
+import { failedRequests } from './load.js';
 import { slope } from './stats.js';
 import { stamp } from './report.js';
 
@@ -27,7 +28,7 @@ export interface SoakResult {
   minutes: number;
   connections: number;
   samples: SoakSample[];
-  /** MB per minute, second half. */
+  /** MB per minute, second half; NaN (null in the file) when no slope could be fitted. */
   heapGrowthMbPerMinute: number;
   rssPeak: number;
   errors: number;
@@ -53,7 +54,8 @@ export async function runSoak(
         .filter((operation) => operation !== undefined)
         .map((operation) => ({ method: 'POST' as const, body: JSON.stringify(operation) }));
       const samples: SoakSample[] = [];
-      const segments = Math.max(2, Math.round((options.minutes * 60) / SEGMENT_SECONDS));
+      // At least four, so that the second half has two points to fit a slope to.
+      const segments = Math.max(4, Math.round((options.minutes * 60) / SEGMENT_SECONDS));
       let n = 0;
       for (let segment = 1; segment <= segments; segment++) {
         const result = await autocannon({
@@ -79,7 +81,7 @@ export async function runSoak(
           rss: stats.rss,
           heapAfterGc: stats.heapUsed,
           perSecond: result.requests.total / result.duration,
-          errors: result.non2xx + result.errors + result.timeouts,
+          errors: failedRequests(result, 0),
         });
         process.stderr.write(
           `soak ${spec.name} ${samples.at(-1)!.minute.toFixed(1)} min: heap ${(stats.heapUsed / 1e6).toFixed(1)} MB, rss ${(stats.rss / 1e6).toFixed(0)} MB\n`,
@@ -92,8 +94,9 @@ export async function runSoak(
         minutes: options.minutes,
         connections,
         samples,
-        heapGrowthMbPerMinute:
-          slope(secondHalf.map((s) => ({ x: s.minute, y: s.heapAfterGc / 1e6 }))) || 0,
+        heapGrowthMbPerMinute: slope(
+          secondHalf.map((s) => ({ x: s.minute, y: s.heapAfterGc / 1e6 })),
+        ),
         rssPeak: final.maxRss,
         errors: samples.reduce((sum, s) => sum + s.errors, 0),
       });
