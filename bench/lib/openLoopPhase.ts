@@ -13,7 +13,7 @@ import type { Shape } from './shapes.js';
 import { percentile, shuffledInGroups, spread, type Spread } from './stats.js';
 import type { CellSummary } from './summarize.js';
 
-/** Fraction of saturation the phase runs at. */
+/** Fraction of raw's closed-loop req/s the phase runs at (raw is not always saturated there). */
 export const OPEN_LOOP_LOAD = 0.7;
 
 /** Whose closed-loop throughput set the rate: raw's (shared) or the contender's own. */

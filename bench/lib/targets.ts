@@ -628,7 +628,7 @@ function openLoopTargets(report: TargetInputs, name: string, label: string): Tar
   const mine = report.openLoop.summaries.filter((s) => s.contender === name);
   if (mine.length === 0) return [];
   const rows: TargetRow[] = roundRatioRow(
-    `Open-loop p99 ÷ raw baseline at ${OPEN_LOOP_PERCENT} of raw's saturation` + label,
+    `Open-loop p99 ÷ raw baseline at ${OPEN_LOOP_PERCENT} of raw's closed-loop req/s` + label,
     '≤ 1.5 (T6; stretch 1.2)',
     byShape(mine.map((s) => ({ shape: s.shape, ratio: s.p99VsRawByRound }))),
     { atMost: 1.5 },
@@ -636,7 +636,7 @@ function openLoopTargets(report: TargetInputs, name: string, label: string): Tar
   const errors = mine.reduce((sum, s) => sum + s.errors, 0);
   const sent = mine.reduce((sum, s) => sum + s.sent, 0);
   rows.push({
-    target: `Open-loop errors at ${OPEN_LOOP_PERCENT} of saturation` + label,
+    target: `Open-loop errors at ${OPEN_LOOP_PERCENT} of raw's closed-loop req/s` + label,
     goal: '0 (T6)',
     measured:
       `${errors} of ${sent} requests` +
