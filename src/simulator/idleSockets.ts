@@ -16,13 +16,19 @@ export function closeIdleSockets(server: Server, idleMs: number): void {
   // Off: no timer and no announcement of Node's own.
   server.keepAliveTimeout = 0;
   const timers = new WeakMap<Socket, NodeJS.Timeout>();
+  /** Requests read and not yet answered, by socket: a pipelining client has several. */
+  const open = new WeakMap<Socket, number>();
   const stop = (socket: Socket): void => clearTimeout(timers.get(socket));
   server.on('connection', (socket: Socket) => socket.once('close', () => stop(socket)));
   server.on('request', (req, res) => {
     const socket = req.socket;
     stop(socket);
-    res.once('finish', () => {
-      if (!res.shouldKeepAlive || socket.destroyed) return;
+    open.set(socket, (open.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (open.get(socket) ?? 1) - 1;
+      open.set(socket, left);
+      // Idle from when its last request is answered, as Node counts it.
+      if (left > 0 || !res.shouldKeepAlive || socket.destroyed) return;
       timers.set(
         socket,
         setTimeout(() => socket.destroy(), idleMs),

@@ -980,6 +980,28 @@ describe('request log and concurrency gauge', () => {
   });
 });
 
+describe('idle sockets', () => {
+  it('counts a pipelined socket idle only once its last request is answered', async () => {
+    const short = await startSimulator({ keepAliveTimeoutMs: 100 });
+    const socket = connect(short.port, '127.0.0.1');
+    try {
+      // The second request waits 400 ms, past the idle time after the first's answer.
+      short.faults.add({ route: 'customer', id: FIXTURES.corporateCustomer, latencyMs: 400 });
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      const get = (id: string) =>
+        `GET /customer/v3/${id}?auditUser=t HTTP/1.1\r\nHost: x\r\n` +
+        `Authorization: ${basicAuth(short.username, short.password)}\r\n\r\n`;
+      socket.write(get(FIXTURES.privateCustomer) + get(FIXTURES.corporateCustomer));
+      await once(socket, 'close');
+      expect(received.match(/HTTP\/1.1 200 OK/g)).toHaveLength(2);
+    } finally {
+      socket.destroy();
+      await short.close();
+    }
+  });
+});
+
 describe('admin endpoint', () => {
   const basic = () => `Basic ${Buffer.from(`${sim.username}:${sim.password}`).toString('base64')}`;
   const admin = async (
