@@ -27,7 +27,7 @@ export interface OpenLoopPass {
 }
 
 /**
- * More sockets than 70 % of saturation ever keeps busy (Little's law: some
+ * More sockets than 70 % of raw's closed-loop rate ever keeps busy (Little's law: some
  * hundred requests a second at tens of ms is a few dozen in flight). A
  * contender that falls further behind makes requests wait in the pool's
  * queue, which still counts from the scheduled time. The overload mode

@@ -1,6 +1,6 @@
 /**
  * The open-loop phase (PERFORMANCE.md T6), after the closed-loop rounds: every
- * contender answers each shape at 70 % of the raw baseline's saturation
+ * contender answers each shape at 70 % of the raw baseline's closed-loop
  * throughput measured in the same run, the same rate for all, one shape's
  * contenders back to back, in shuffled order per round. Without raw in the
  * run each contender runs at 70 % of its own throughput instead, and its p99

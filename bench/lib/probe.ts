@@ -15,7 +15,13 @@ export async function probe(target: Target): Promise<Probe> {
   } catch {
     return { ok: false, problem: `HTTP ${reply.status}, not JSON: ${reply.text.slice(0, 300)}` };
   }
-  if (reply.status !== 200 || body.errors || !body.data) {
+  if (
+    reply.status !== 200 ||
+    typeof body !== 'object' ||
+    body === null ||
+    body.errors ||
+    !body.data
+  ) {
     return { ok: false, problem: `HTTP ${reply.status} ${reply.text.slice(0, 300)}` };
   }
   // Outside production the gateway counts its calls into every answer: not what ships.

@@ -12,9 +12,11 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
+/** `idleMs` 0 keeps sockets open however long they idle, as Node's own 0 does. */
 export function closeIdleSockets(server: Server, idleMs: number): void {
   // Off: no timer and no announcement of Node's own.
   server.keepAliveTimeout = 0;
+  if (idleMs === 0) return;
   const timers = new WeakMap<Socket, NodeJS.Timeout>();
   /** Requests read and not yet answered, by socket: a pipelining client has several. */
   const open = new WeakMap<Socket, number>();

@@ -61,6 +61,9 @@ interface Outcome {
 /** Keeps `connections` keep-alive clients busy until a request can no longer be sent. */
 function load(url: string, connections: number, outcomes: Outcome[]): Promise<void> {
   const loops = Array.from({ length: connections }, async (_, loop) => {
+    // Staggered, so that requests go out all the time rather than in bursts
+    // one upstream latency apart: some are always in flight as the drain begins.
+    await new Promise((resolve) => setTimeout(resolve, loop * 35));
     let client = new Client(url);
     for (let i = 0; i < 200; i++) {
       const sentAt = performance.now();

@@ -981,6 +981,19 @@ describe('request log and concurrency gauge', () => {
 });
 
 describe('idle sockets', () => {
+  it('keeps them open however long they idle with keepAliveTimeoutMs 0, as Node does', async () => {
+    const never = await startSimulator({ keepAliveTimeoutMs: 0 });
+    try {
+      const kept = await keepAliveRequest(never);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(kept.socket.readyState).toBe('open');
+      expect(kept.head()).not.toMatch(/^keep-alive:/im);
+      kept.socket.destroy();
+    } finally {
+      await never.close();
+    }
+  });
+
   it('counts a pipelined socket idle only once its last request is answered', async () => {
     const short = await startSimulator({ keepAliveTimeoutMs: 100 });
     const socket = connect(short.port, '127.0.0.1');

@@ -222,6 +222,24 @@ describe("the benchmark report's ratio rows when a cell had errors", () => {
     }
   });
 
+  it('leave the count of upstream calls, taken apart from the load, to its own figures', () => {
+    const exactCost = [
+      {
+        contender: 'gateway',
+        shape: 'customerPage',
+        calls: [1, 1, 1],
+        waves: [1, 1, 1],
+        errors: 0,
+        minimum: { calls: 1, waves: 1 },
+      },
+    ];
+    const run = { ...report(cells({ contender: 'gateway', round: 2 })), exactCost } as RunReport;
+    const row = evaluateTargets(run, NO_LATER_FILES).find((r) =>
+      r.target.startsWith('Upstream calls and waves'),
+    );
+    expect([row?.measured, row?.met]).toEqual(['all 1 shape at the minimum', true]);
+  });
+
   it('leave the added latency unjudged by a request that failed', () => {
     const rows = evaluateTargets(
       report(cells({ contender: 'gateway', round: 3, latency: true })),
@@ -456,6 +474,7 @@ describe("the benchmark report's rows from the soak and overload files", () => {
     ]);
     // Too few samples for a slope: NaN in the run, null in its file.
     expect(soakRow(soak('gateway', NaN))).toEqual(['n/a MB/min over 5 min (soak-x.json)', null]);
+    expect(soakRow(soak('gateway', NaN, 1))[1]).toBe(false);
     expect(soakRow(soak('gateway', null))).toEqual(['n/a MB/min over 5 min (soak-x.json)', null]);
   });
 });
