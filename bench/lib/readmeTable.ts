@@ -44,7 +44,9 @@ export async function renderReadmeBlock(runFile: string): Promise<string> {
       `Node.js ${environment.node}, ${environment.cpu}; ${cellsText(options)}). ` +
       'Ratios are taken within each round; a row gives the median over shapes of their ' +
       "medians over rounds, and the worst shape. The first rows are the run's own noise: " +
-      "`raw-twin` runs raw's very code, so a ratio inside their range may be noise alone.",
+      "`raw-twin` runs raw's very code, so a ratio inside their range may be noise alone. " +
+      "The verdicts are recomputed from the run's JSON file by the rules of this checkout " +
+      "(bench/README.md), which may read stricter than the run's own report.",
     '',
     '| target | goal | default gateway | `GRAPHQL_JIT=true` |',
     '| --- | --- | --- | --- |',

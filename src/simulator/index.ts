@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   port?: number;
   /** Address to bind; default '127.0.0.1'. */
   host?: string;
-  /** Dataset and fault-draw seed; default 1. */
+  /** Seed of the dataset, the fault draws and the latency jitter; default 1. */
   seed?: number;
   /** Basic username the simulator accepts; default 'gateway'. */
   username?: string;

@@ -217,7 +217,12 @@ describe("the benchmark report's ratio rows when a cell had errors", () => {
       '1.15 (one shape, customerPage); 1 shape not measured (gateway)',
       false,
     ]);
-    for (const start of ['Throughput ÷ Hive', 'Upstream calls and waves', 'Added latency p50']) {
+    for (const start of [
+      'Throughput ÷ Hive',
+      'Peak RSS',
+      'Upstream calls and waves',
+      'Added latency p50',
+    ]) {
       expect(row(start)?.met, start).toBe(false);
     }
   });
