@@ -90,7 +90,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Fault draws and latency jitter get streams of their own, so neither
   // shifts the dataset or the other.
   const faults = new FaultController(seed ^ 0x5eed);
-  let jitter = createRandom(seed ^ 0x717e);
+  const startJitter = () => createRandom(seed ^ 0x717e);
+  let jitter = startJitter();
   const log = new RequestLog({ maxEntries: options.maxLogEntries });
   const gauge = new ConcurrencyGauge();
   const closing = new AbortController();
@@ -101,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log.clear();
     gauge.reset();
     latency = { ...startLatency };
-    jitter = createRandom(seed ^ 0x717e);
+    jitter = startJitter();
   };
 
   const apiContext = {
