@@ -349,8 +349,11 @@ describe('U13: the issuer closes idle keep-alive sockets', () => {
       const reply = await harness.execute(ACCOUNT, { id: ID });
       codes.push(...(reply.errors ?? []).map((error) => error.extensions?.code));
       expect(reply.data.account?.id).toBe(ID);
-      // Sleep right around the server's idle timeout, where a reused socket may already be closing.
-      await new Promise((resolve) => setTimeout(resolve, 130 + (i % 4) * 10));
+      // Mostly right around the server's idle timeout, where a reused socket
+      // may already be closing; one pause well inside it and one well past
+      // it, so that sockets are both reused and closed however slow the machine.
+      const pauses = [60, 130, 140, 150, 160, 240];
+      await new Promise((resolve) => setTimeout(resolve, pauses[i % pauses.length]));
     }
     expect(codes).toEqual([]);
     // Sockets were reused and sockets were closed, so calls could meet one
