@@ -44,6 +44,8 @@ export interface TargetInputs {
 
 /** `value` is at most `goal`: never when it was not measured (NaN, or null from a file). */
 const atMost = (value: number, goal: number) => Number.isFinite(value) && value <= goal;
+/** `value` is at least `goal`, likewise. */
+const atLeast = (value: number, goal: number) => Number.isFinite(value) && value >= goal;
 
 /** The latest `--soak` and `--overload` results, kept in files of their own. */
 export interface LaterFiles {
@@ -223,10 +225,7 @@ function tracingTargets(report: TargetInputs): TargetRow[] {
     rows.push({
       target: 'CPU per request, ftv1 asked for ÷ not asked (FEDERATED_TRACING=true, _entities)',
       goal: '≤ 1.15 (T8)',
-      measured:
-        fmtSpread(header) +
-        `, CV ${fmt(header.cv, 0)} %` +
-        (met === 'rerun' && header.n < MIN_ROUNDS ? fewRounds(header.n) : ''),
+      measured: fmtSpread(header) + `, CV ${fmt(header.cv, 0)} %` + fewRoundsNote(met, header.n),
       met,
     });
   }
@@ -295,9 +294,11 @@ const MAX_CV_PERCENT = 10;
 /** PERFORMANCE.md §10.3: fewer rounds than this show nothing either way. */
 const MIN_ROUNDS = 7;
 
-/** Why a met median asks for a rerun when it has too few rounds. */
-const fewRounds = (rounds: number) =>
-  `; ${rounds} round${rounds === 1 ? '' : 's'}, fewer than ${MIN_ROUNDS}`;
+/** Why a verdict of `rerun` over `rounds` rounds is one, when too few rounds are why. */
+const fewRoundsNote = (met: TargetRow['met'], rounds: number) =>
+  met === 'rerun' && rounds < MIN_ROUNDS
+    ? `; ${rounds} round${rounds === 1 ? '' : 's'}, fewer than ${MIN_ROUNDS}`
+    : '';
 
 /**
  * One ratio taken round by round: met when its median meets the goal and
@@ -321,7 +322,7 @@ function roundRatioRow(
   if (perShape.length === 0) return [];
   const [pick, meets] =
     'atLeast' in bound
-      ? (['min', (v: number) => Number.isFinite(v) && v >= bound.atLeast] as const)
+      ? (['min', (v: number) => atLeast(v, bound.atLeast)] as const)
       : (['max', (v: number) => atMost(v, bound.atMost)] as const);
   const verdicts = perShape.map(({ shape, ratio }) => ({
     shape,
@@ -349,7 +350,7 @@ function roundRatioRow(
           pick,
         ) +
         (widest ? `; CV over rounds up to ${fmt(widest.value, 0)} % (${widest.shape})` : '') +
-        (met === 'rerun' && rounds < MIN_ROUNDS ? fewRounds(rounds) : ''),
+        fewRoundsNote(met, rounds),
       met,
     },
   ];
