@@ -142,6 +142,12 @@ export interface Config {
    * while introspection is on.
    */
   corsOrigins: readonly string[];
+  /**
+   * The `Host` names /graphql answers, besides addresses and localhost
+   * names (http/allowedHosts.ts).
+   * @default undefined: any
+   */
+  allowedHosts: readonly string[] | undefined;
 }
 
 /**
@@ -216,6 +222,18 @@ const originList = z
     (origins) =>
       origins.every((o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o)),
     'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
+  );
+
+// Comma-separated DNS names, `.example.com` for the name and every name
+// under it (as Vite's `server.allowedHosts`). Letters, digits and hyphens
+// only: what a browser sends in `Host`, Unicode names turned into punycode.
+const HOST_NAME = /^\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+const hostList = z
+  .string()
+  .transform((value) => value.split(',').map((host) => host.trim()))
+  .refine(
+    (hosts) => hosts.every((host) => HOST_NAME.test(host)),
+    'must be comma-separated host names such as gateway.example.com or .example.com (no scheme or port)',
   );
 
 /** A GraphQL name short enough to be a metric label value. */
@@ -303,6 +321,7 @@ export const ENV_SCHEMA = z.object({
   MAX_RESULT_FIELDS: integer(100, 10_000_000).default(20_000),
   MAX_BODY_BYTES: integer(1024, 8 * 1024 * 1024).default(100 * 1024),
   CORS_ORIGINS: originList.default([]),
+  ALLOWED_HOSTS: hostList.optional(),
 });
 
 type Env = Record<string, string | undefined>;
@@ -393,7 +412,7 @@ function shutdownWarnings({ operations, upstream }: Config): string[] {
 }
 
 function upstreamWarnings(
-  { upstream, auth, cursorSecretSet, production }: Config,
+  { upstream, auth, cursorSecretSet, production, allowedHosts }: Config,
   underAnotherPrimary: boolean,
 ): string[] {
   if (upstream.baseUrl === undefined) {
@@ -434,6 +453,11 @@ function upstreamWarnings(
     warnings.push(
       `AUTH_DISABLED=true: every caller reaches the issuer without a token${ignored.length > 0 ? `; ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored` : ''}`,
     );
+    if (allowedHosts === undefined) {
+      warnings.push(
+        'AUTH_DISABLED=true without ALLOWED_HOSTS: a web page whose domain is made to resolve to the gateway (DNS rebinding) is same-origin with it and can read what it answers; set ALLOWED_HOSTS to the names callers use',
+      );
+    }
   }
   // Under another primary anotherPrimaryWarnings says it for that case.
   if (!cursorSecretSet && !underAnotherPrimary) {
@@ -579,6 +603,7 @@ export function loadConfig(env: Env = process.env): Config {
       disabled: e.AUTH_DISABLED,
     }),
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
+    allowedHosts: e.ALLOWED_HOSTS && Object.freeze(e.ALLOWED_HOSTS),
     limits: Object.freeze({
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,

@@ -200,6 +200,7 @@ export async function createGateway(
         new CallerLimits(deps.callerShares ?? new CallerShares(shares), (reason) =>
           instruments.requestsRateLimited.inc({ reason }),
         ),
+      allowedHosts: config.allowedHosts,
     },
   );
 

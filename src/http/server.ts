@@ -17,6 +17,7 @@ import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
 import type { CallerLimits } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
+import { refuseUnknownHosts } from './allowedHosts.js';
 import { corsPolicy } from './cors.js';
 import {
   GRAPHQL_METHODS,
@@ -159,9 +160,11 @@ export function mountGraphQL(
     shedding: SheddingPolicy;
     /** Each verified caller's share (callerLimits.ts); unset, callers are not told apart. */
     callers?: CallerLimits | undefined;
+    /** The `Host` names answered (allowedHosts.ts); unset, any. */
+    allowedHosts?: readonly string[] | undefined;
   },
 ): void {
-  const { shedding, callers } = options;
+  const { shedding, callers, allowedHosts } = options;
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
@@ -194,6 +197,7 @@ export function mountGraphQL(
     onRequest: [
       refuseLargeBodies(app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT),
       refuseUnreadableHost,
+      ...(allowedHosts ? [refuseUnknownHosts(allowedHosts)] : []),
       refuseUnacceptable,
     ],
     handler: shedder.guard(callers ? callers.guard(answer) : answer),

@@ -185,6 +185,7 @@ describe('AUTH_DISABLED beside a key set', () => {
           AUTH_DISABLED: 'true',
           AUTH_JWT_SECRET: SECRET,
           AUTH_JWKS_URL: 'http://idp.internal/jwks',
+          ALLOWED_HOSTS: 'gateway.example.com',
         }),
       ),
     ).toEqual([
@@ -388,6 +389,8 @@ describe('start-up warnings', () => {
   const warnings = (env: Record<string, string>) =>
     configWarnings(loadConfig({ ...UPSTREAM, ...env }));
   const SEALED = { CURSOR_SECRET: 'a-cursor-secret-0123456789' };
+  // Asked for with AUTH_DISABLED=true; its own warning is tested under ALLOWED_HOSTS.
+  const HOSTS = { ALLOWED_HOSTS: 'gateway.example.com' };
 
   it('has none over the simulator without auth keys', () => {
     expect(configWarnings(loadConfig({ AUTH_DISABLED: 'true' }))).toEqual([]);
@@ -410,9 +413,9 @@ describe('start-up warnings', () => {
 
   it.each([
     [{ AUTH_JWT_SECRET: SECRET }, /^CURSOR_SECRET is unset/],
-    [{ ...SEALED, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true: [^;]*$/],
+    [{ ...SEALED, ...HOSTS, AUTH_DISABLED: 'true' }, /^AUTH_DISABLED=true: [^;]*$/],
     [
-      { ...SEALED, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: SECRET },
+      { ...SEALED, ...HOSTS, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: SECRET },
       /^AUTH_DISABLED=true: every caller reaches the issuer without a token; AUTH_JWT_SECRET is ignored$/,
     ],
     [
@@ -509,5 +512,33 @@ describe('METRICS_OPERATION_NAMES', () => {
     expect(refusal({ METRICS_OPERATION_NAMES: 'Account,my-query' })).toMatch(
       /^METRICS_OPERATION_NAMES must be comma-separated GraphQL operation names/,
     );
+  });
+});
+
+describe('ALLOWED_HOSTS', () => {
+  it('takes names and dotted domains, trimmed, and is unset by default', () => {
+    expect(loadConfig({}).allowedHosts).toBeUndefined();
+    expect(
+      loadConfig({ ALLOWED_HOSTS: 'gateway.example.com, .corp.example' }).allowedHosts,
+    ).toEqual(['gateway.example.com', '.corp.example']);
+  });
+
+  it.each(['https://gateway.example.com', 'gateway.example.com:4000', 'a..b', 'a,', '*', '-a'])(
+    'refuses %j, naming the variable',
+    (value) => {
+      expect(refusal({ ALLOWED_HOSTS: value })).toMatch(
+        /^ALLOWED_HOSTS must be comma-separated host names such as gateway\.example\.com/,
+      );
+    },
+  );
+
+  it('is asked for when AUTH_DISABLED=true lets every caller in, and not once it is set', () => {
+    const env = { ...UPSTREAM, CURSOR_SECRET: 'a-cursor-secret-0123456789', AUTH_DISABLED: 'true' };
+    expect(configWarnings(loadConfig(env))).toContainEqual(
+      expect.stringMatching(/^AUTH_DISABLED=true without ALLOWED_HOSTS: /),
+    );
+    expect(configWarnings(loadConfig({ ...env, ALLOWED_HOSTS: 'gateway.example.com' }))).toEqual([
+      'AUTH_DISABLED=true: every caller reaches the issuer without a token',
+    ]);
   });
 });
