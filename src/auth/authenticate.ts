@@ -181,6 +181,7 @@ function callerFrom(payload: JWTPayload): Caller {
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   return {
     sub,
+    ...(typeof payload.iss === 'string' && { issuer: payload.iss }),
     // Without a usable customer_id the token reads nothing, unless it has no
     // customer_id at all and its scope says any.
     customerId: idFromJson(payload.customer_id) ?? null,

@@ -3,7 +3,7 @@
  * issuer against all callers together and cannot tell them apart: one
  * caller sending many costly requests at once fills the upstream queue, and
  * the door then sheds everyone else. These limits give each caller with a
- * verified token (by its `sub`) a share:
+ * verified token (by its issuer and `sub`) a share:
  *
  * - at most `maxInFlight` requests running at once; and
  * - at most `callsPerMinute` upstream calls in a minute, a request counted
@@ -54,7 +54,7 @@ export class CallerLimits {
    * Undefined when nothing is left to wait for, as without a call budget.
    */
   admit(context: GatewayContext): Promise<void> | undefined {
-    const entered = this.#ledger.enter(context.caller.sub, context);
+    const entered = this.#ledger.enter(shareOf(context), context);
     if (entered instanceof Promise)
       return entered.then((refusal) => this.#settle(context, refusal));
     if (entered) return Promise.reject(this.#refuse(entered));
@@ -68,7 +68,7 @@ export class CallerLimits {
    * charged: the gateway's overload is not the caller's spending.
    */
   excuse(context: GatewayContext): void {
-    if (this.#admitted.delete(context)) this.#ledger.excuse(context.caller.sub, context);
+    if (this.#admitted.delete(context)) this.#ledger.excuse(shareOf(context), context);
   }
 
   /** `handler`, handing every request it let in to `leave` once answered. */
@@ -93,7 +93,7 @@ export class CallerLimits {
    */
   #leave(context: GatewayContext): void {
     if (!this.#admitted.delete(context)) return;
-    this.#ledger.leave(context.caller.sub, context.upstreamCalls.count - 1, context);
+    this.#ledger.leave(shareOf(context), context.upstreamCalls.count - 1, context);
   }
 
   #settle(context: GatewayContext, refusal: Refusal | undefined): void {
@@ -116,4 +116,13 @@ export class CallerLimits {
       },
     );
   }
+}
+
+/**
+ * Whose share a request draws on: the caller's `sub` within its token's
+ * issuer, so that two issuers' equal `sub`s (a key set holding several
+ * issuers' keys, `AUTH_ISSUER` unset) are two callers.
+ */
+function shareOf({ caller }: GatewayContext): string {
+  return JSON.stringify([caller.issuer ?? null, caller.sub]);
 }

@@ -65,11 +65,18 @@ describe('caller limits: requests running at once (CALLER_MAX_IN_FLIGHT)', () =>
     // Only the held request reached the issuer.
     expect(sim().log.count()).toBe(1);
 
-    const bob = await ask(await headersOf('bob'));
-    expect(bob.status).toBe(200);
-    expect(bob.data).toEqual({
-      customer: { id: FIXTURES.privateCustomer, displayName: expect.any(String) },
-    });
+    // Asked while alice's first request runs: another issuer's alice (a key
+    // set may hold several issuers' keys) is another caller.
+    const [bob, otherAlice] = await Promise.all([
+      ask(await headersOf('bob')),
+      ask(bearer(await anyCustomerToken({ sub: 'alice' }, { issuer: 'https://idp-b.example/' }))),
+    ]);
+    for (const served of [bob, otherAlice]) {
+      expect(served.status).toBe(200);
+      expect(served.data).toEqual({
+        customer: { id: FIXTURES.privateCustomer, displayName: expect.any(String) },
+      });
+    }
 
     expect((await held).data).toEqual({
       customer: { id: FIXTURES.privateCustomer, displayName: expect.any(String) },
