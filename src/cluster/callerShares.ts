@@ -43,7 +43,7 @@ export class HostCallerShares {
       return true;
     }
     if (sent?.type === 'gateway:caller-leave') {
-      this.#release(worker, sent.sub, sent.callsBeyondFirst);
+      this.#release(worker, sent.caller, sent.callsBeyondFirst);
       return true;
     }
     return false;
@@ -56,44 +56,44 @@ export class HostCallerShares {
   forget(worker: Worker): void {
     const held = this.#held.get(worker);
     this.#held.delete(worker);
-    for (const [sub, places] of held ?? []) {
-      for (let i = 0; i < places; i++) this.#shares.leave(sub, 0);
+    for (const [caller, places] of held ?? []) {
+      for (let i = 0; i < places; i++) this.#shares.leave(caller, 0);
     }
   }
 
-  async #enter(worker: Worker, { id, sub }: CallerEnter): Promise<void> {
+  async #enter(worker: Worker, { id, caller }: CallerEnter): Promise<void> {
     // A count that fails (the in-memory limiter does not) lets the request
     // in rather than take the primary, and every worker with it, down. It
     // holds no place then: the failed count gave its place back.
     let counted = true;
-    const refusal = await Promise.resolve(this.#shares.enter(sub)).catch(() => {
+    const refusal = await Promise.resolve(this.#shares.enter(caller)).catch(() => {
       counted = false;
       return undefined;
     });
     if (!refusal && counted) {
       const held = this.#held.get(worker) ?? new Map<string, number>();
-      countUp(held, sub);
+      countUp(held, caller);
       this.#held.set(worker, held);
     }
     const answer: CallerEntered = {
       type: 'gateway:caller-entered',
       id,
-      sub,
+      caller,
       ...(refusal && { refusal }),
     };
     // A worker gone before the answer never ran the request.
     this.#send(worker, answer, () => {
-      if (!refusal && counted) this.#release(worker, sub, 'excused');
+      if (!refusal && counted) this.#release(worker, caller, 'excused');
     });
   }
 
-  /** Gives back one place `worker` holds for `sub`; nothing when it holds none. */
-  #release(worker: Worker, sub: string, callsBeyondFirst: number | 'excused'): void {
+  /** Gives back one place `worker` holds for `caller`; nothing when it holds none. */
+  #release(worker: Worker, caller: string, callsBeyondFirst: number | 'excused'): void {
     const held = this.#held.get(worker);
-    if (!held || !countDown(held, sub)) return;
+    if (!held || !countDown(held, caller)) return;
     if (held.size === 0) this.#held.delete(worker);
-    if (callsBeyondFirst === 'excused') this.#shares.excuse(sub);
-    else this.#shares.leave(sub, callsBeyondFirst);
+    if (callsBeyondFirst === 'excused') this.#shares.excuse(caller);
+    else this.#shares.leave(caller, callsBeyondFirst);
   }
 }
 
@@ -114,7 +114,7 @@ const processChannel: PrimaryChannel = {
 
 /** One request of a caller, as a worker knows it. */
 interface Admission {
-  readonly sub: string;
+  readonly caller: string;
   /** The primary's answer: a place, none, or not come yet. */
   granted: boolean | undefined;
   /** What the request reported as it ended before its answer came. */
@@ -144,7 +144,7 @@ export class CallerSharesViaPrimary implements CallerLedger {
     this.#channel = channel;
   }
 
-  enter(sub: string, request: object): Promise<Refusal | undefined> | undefined {
+  enter(caller: string, request: object): Promise<Refusal | undefined> | undefined {
     if (!this.#channel.connected) return undefined;
     if (!this.#listening) {
       // For good: an answer that comes after its wait is over still counts.
@@ -152,7 +152,7 @@ export class CallerSharesViaPrimary implements CallerLedger {
       this.#listening = true;
     }
     const id = this.#nextId++;
-    const admission: Admission = { sub, granted: undefined };
+    const admission: Admission = { caller, granted: undefined };
     this.#admissions.set(request, admission);
     return new Promise((resolve) => {
       const settle = (refusal?: Refusal) => {
@@ -168,7 +168,7 @@ export class CallerSharesViaPrimary implements CallerLedger {
         admission.granted = !refusal;
         settle(refusal);
       });
-      this.#channel.send({ type: 'gateway:caller-enter', id, sub }, (error) => {
+      this.#channel.send({ type: 'gateway:caller-enter', id, caller }, (error) => {
         // Never sent: no answer will come, and no place is held.
         if (!error) return;
         if (this.#pending.has(id)) {
@@ -181,11 +181,11 @@ export class CallerSharesViaPrimary implements CallerLedger {
     });
   }
 
-  leave(_sub: string, callsBeyondFirst: number, request: object): void {
+  leave(_caller: string, callsBeyondFirst: number, request: object): void {
     this.#end(request, callsBeyondFirst);
   }
 
-  excuse(_sub: string, request: object): void {
+  excuse(_caller: string, request: object): void {
     this.#end(request, 'excused');
   }
 
@@ -195,13 +195,13 @@ export class CallerSharesViaPrimary implements CallerLedger {
     this.#admissions.delete(request);
     // Its answer has not come: it reports when it does.
     if (admission.granted === undefined) admission.ended = report;
-    else if (admission.granted) this.#tell(admission.sub, report);
+    else if (admission.granted) this.#tell(admission.caller, report);
   }
 
-  #tell(sub: string, callsBeyondFirst: number | 'excused'): void {
+  #tell(caller: string, callsBeyondFirst: number | 'excused'): void {
     // With the channel closed the primary is gone, and its count with it.
     if (this.#channel.connected) {
-      this.#channel.send({ type: 'gateway:caller-leave', sub, callsBeyondFirst }, () => {});
+      this.#channel.send({ type: 'gateway:caller-leave', caller, callsBeyondFirst }, () => {});
     }
   }
 
@@ -219,6 +219,6 @@ export class CallerSharesViaPrimary implements CallerLedger {
     if (admission === undefined) return;
     this.#late.delete(id);
     admission.granted = granted;
-    if (granted && admission.ended !== undefined) this.#tell(admission.sub, admission.ended);
+    if (granted && admission.ended !== undefined) this.#tell(admission.caller, admission.ended);
   }
 }

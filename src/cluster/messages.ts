@@ -38,21 +38,21 @@ export type MetricsReply = Omit<MetricsAnswer, 'type' | 'id'>;
 export interface CallerEnter {
   type: 'gateway:caller-enter';
   id: number;
-  sub: string;
+  caller: string;
 }
 
 /** The primary's answer: let in, or the refusal. */
 export interface CallerEntered {
   type: 'gateway:caller-entered';
   id: number;
-  sub: string;
+  caller: string;
   refusal?: Refusal;
 }
 
 /** A worker giving a place back: its request answered, or excused. */
 export interface CallerLeave {
   type: 'gateway:caller-leave';
-  sub: string;
+  caller: string;
   /** The calls its request made beyond its first; `excused` when it never ran. */
   callsBeyondFirst: number | 'excused';
 }

@@ -1,9 +1,10 @@
 /**
  * The count behind each caller's share (callerLimits.ts): requests running
- * and upstream calls spent this minute, by `sub`. A single process keeps it
- * itself; with `WEB_CONCURRENCY` the cluster primary keeps the one count for
- * every worker (cluster/callerShares.ts), so a caller's share is the host's
- * and not each worker's.
+ * and upstream calls spent this minute, by caller (a key of its token's
+ * issuer and `sub`). A single process keeps it itself; with
+ * `WEB_CONCURRENCY` the cluster primary keeps the one count for every
+ * worker (cluster/callerShares.ts), so a caller's share is the host's and
+ * not each worker's.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -30,14 +31,14 @@ export interface CallerSharesPolicy {
  */
 export interface CallerLedger {
   /**
-   * Takes a place for one request of `sub` and charges its first call; the
+   * Takes a place for one request of `caller` and charges its first call; the
    * refusal instead when the caller has no place or no call left.
    */
-  enter(sub: string, request: object): Promise<Refusal | undefined> | Refusal | undefined;
+  enter(caller: string, request: object): Promise<Refusal | undefined> | Refusal | undefined;
   /** Gives the place back and charges the calls the request made beyond its first. */
-  leave(sub: string, callsBeyondFirst: number, request: object): void;
+  leave(caller: string, callsBeyondFirst: number, request: object): void;
   /** Gives the place and the first call back: the request never ran. */
-  excuse(sub: string, request: object): void;
+  excuse(caller: string, request: object): void;
 }
 
 /** The count itself, in this process. */
@@ -55,52 +56,52 @@ export class CallerShares implements CallerLedger {
         : undefined;
   }
 
-  enter(sub: string): Promise<Refusal | undefined> | Refusal | undefined {
+  enter(caller: string): Promise<Refusal | undefined> | Refusal | undefined {
     // The place first, in this turn, so requests of one caller that arrive
     // together are weighed against each other.
-    const noPlace = this.#takePlace(sub);
+    const noPlace = this.#takePlace(caller);
     const calls = this.#calls;
     if (!calls) return noPlace;
     if (noPlace) {
       // A caller whose minute is spent is told so, with the seconds left,
       // rather than to retry in 1 s only to hear it then.
       return calls
-        .get(sub)
+        .get(caller)
         .then((used) => (used && used.remainingPoints === 0 ? callsSpent(used) : noPlace));
     }
     // The request's first call, charged now so that a caller's minute runs
     // out even with requests that make none.
-    return calls.consume(sub).then(
+    return calls.consume(caller).then(
       () => undefined,
       (spent: unknown) => {
         // The place is freed whatever failed: the request does not run.
-        this.#freePlace(sub);
+        this.#freePlace(caller);
         if (!(spent instanceof RateLimiterRes)) throw spent;
         return callsSpent(spent);
       },
     );
   }
 
-  leave(sub: string, callsBeyondFirst: number): void {
-    this.#freePlace(sub);
-    if (this.#calls && callsBeyondFirst > 0) void this.#calls.penalty(sub, callsBeyondFirst);
+  leave(caller: string, callsBeyondFirst: number): void {
+    this.#freePlace(caller);
+    if (this.#calls && callsBeyondFirst > 0) void this.#calls.penalty(caller, callsBeyondFirst);
   }
 
-  excuse(sub: string): void {
-    this.#freePlace(sub);
-    void this.#calls?.reward(sub, 1);
+  excuse(caller: string): void {
+    this.#freePlace(caller);
+    void this.#calls?.reward(caller, 1);
   }
 
-  #takePlace(sub: string): Refusal | undefined {
-    if (this.#maxInFlight > 0 && (this.#inFlight.get(sub) ?? 0) >= this.#maxInFlight) {
+  #takePlace(caller: string): Refusal | undefined {
+    if (this.#maxInFlight > 0 && (this.#inFlight.get(caller) ?? 0) >= this.#maxInFlight) {
       return { reason: 'in_flight', retryAfterSeconds: 1 };
     }
-    countUp(this.#inFlight, sub);
+    countUp(this.#inFlight, caller);
     return undefined;
   }
 
-  #freePlace(sub: string): void {
-    countDown(this.#inFlight, sub);
+  #freePlace(caller: string): void {
+    countDown(this.#inFlight, caller);
   }
 }
 

@@ -19,17 +19,17 @@ function hostOf(maxInFlight: number, callsPerMinute: number) {
     else lost();
   });
   let nextId = 0;
-  /** One worker's request for `sub`: what the primary answered. */
-  const enter = async (worker: Worker, sub: string) => {
+  /** One worker's request for `caller`: what the primary answered. */
+  const enter = async (worker: Worker, caller: string) => {
     const id = nextId++;
-    expect(host.receive(worker, { type: 'gateway:caller-enter', id, sub })).toBe(true);
+    expect(host.receive(worker, { type: 'gateway:caller-enter', id, caller })).toBe(true);
     await new Promise((resolve) => setImmediate(resolve));
     const answer = answers.get(id);
     if (!answer) return 'no answer';
     return answer.refusal?.reason ?? 'let in';
   };
-  const leave = (worker: Worker, sub: string, callsBeyondFirst: number | 'excused' = 0) =>
-    host.receive(worker, { type: 'gateway:caller-leave', sub, callsBeyondFirst });
+  const leave = (worker: Worker, caller: string, callsBeyondFirst: number | 'excused' = 0) =>
+    host.receive(worker, { type: 'gateway:caller-leave', caller, callsBeyondFirst });
   return { host, link, enter, leave };
 }
 
