@@ -12,8 +12,6 @@ export type Dialect = 'gateway' | 'mesh';
 export interface Operation {
   query: string;
   variables?: Record<string, unknown>;
-  /** Why this contender's answer may carry errors next to its data, when it may. */
-  knownErrors?: string;
   /** Headers sent with every request besides the per-request id and audit user. */
   headers?: Record<string, string>;
 }

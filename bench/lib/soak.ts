@@ -2,6 +2,7 @@
  * Soak mode: one contender (the gateway unless `--only` names others) under
  * steady load for `--minutes`, its heap measured after forced GC every
  * segment; growth is the least-squares slope over the second half (T7).
+ * A request fails on its status, or on an answer other than the first.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import autocannon from 'autocannon';
@@ -11,7 +12,8 @@ import type { Child } from './children.js';
 import { CONTENDERS, type ContenderSpec } from './contenders.js';
 import type { BenchOptions } from './options.js';
 import { createShapes } from './shapes.js';
-import { failedRequests } from './load.js';
+import { failedRequests, headersFor, sameAnswer } from './load.js';
+import { probe } from './probe.js';
 import { slope } from './stats.js';
 import { stamp } from './report.js';
 
@@ -20,6 +22,7 @@ export interface SoakSample {
   rss: number;
   heapAfterGc: number;
   perSecond: number;
+  /** Non-2xx, socket errors, timeouts and answers other than the first. */
   errors: number;
 }
 
@@ -48,30 +51,39 @@ export async function runSoak(
   for (const spec of CONTENDERS.filter((c) => names.includes(c.name))) {
     const child = await start(spec);
     try {
-      const requests = shapes
-        .filter((shape) => !shape.optIn)
-        .map((shape) => shape.operations[spec.dialect])
-        .filter((operation) => operation !== undefined)
-        .map((operation) => ({ method: 'POST' as const, body: JSON.stringify(operation) }));
+      const endpoint = `${child.url}/graphql`;
+      // Every later answer must be the first one, as in the comparison: a
+      // contender that starts failing or answering wrongly is not "steady".
+      const requests = await Promise.all(
+        shapes
+          .filter((shape) => !shape.optIn && shape.operations[spec.dialect] !== undefined)
+          .map(async (shape) => {
+            const operation = shape.operations[spec.dialect]!;
+            const first = await probe({ endpoint, operation, prefix: 'soak-probe-' });
+            if (!first.ok) throw new Error(`soak: ${spec.name} on ${shape.name}: ${first.problem}`);
+            return { operation, expectBody: first.text };
+          }),
+      );
       const samples: SoakSample[] = [];
       // At least four, so that the second half has two points to fit a slope to.
       const segments = Math.max(4, Math.round((options.minutes * 60) / SEGMENT_SECONDS));
       let n = 0;
       for (let segment = 1; segment <= segments; segment++) {
+        let mismatches = 0;
         const result = await autocannon({
-          url: `${child.url}/graphql`,
+          url: endpoint,
           connections,
           duration: SEGMENT_SECONDS,
-          requests: requests.map((request) => ({
-            ...request,
+          requests: requests.map(({ operation, expectBody }) => ({
+            method: 'POST' as const,
+            body: JSON.stringify(operation),
             setupRequest: (req) => ({
               ...req,
-              headers: {
-                'content-type': 'application/json',
-                'x-request-id': `soak-${n}`,
-                'x-audit-user': `soak-${n++}`,
-              },
+              headers: headersFor(`soak-${n++}`, operation.headers),
             }),
+            onResponse: (status, answer) => {
+              if (status === 200 && !sameAnswer(answer, expectBody)) mismatches++;
+            },
           })),
         });
         await simulator.call('clear');
@@ -81,7 +93,7 @@ export async function runSoak(
           rss: stats.rss,
           heapAfterGc: stats.heapUsed,
           perSecond: result.requests.total / result.duration,
-          errors: failedRequests(result, 0),
+          errors: failedRequests(result, mismatches),
         });
         process.stderr.write(
           `soak ${spec.name} ${samples.at(-1)!.minute.toFixed(1)} min: heap ${(stats.heapUsed / 1e6).toFixed(1)} MB, rss ${(stats.rss / 1e6).toFixed(0)} MB\n`,

@@ -82,7 +82,12 @@ export function createAccountPageLoader(
 
   const readOwn = (reads: PageRead[], key: AccountPageKey, start: number, end: number) => {
     const accounts = fetchPage(key);
-    reads.push({ start, end, accounts });
+    const read: PageRead = { start, end, accounts, endsList: false };
+    reads.push(read);
+    accounts.then(
+      (list) => (read.endsList = list.length < key.size),
+      () => {},
+    );
     return accounts;
   };
 
@@ -122,10 +127,17 @@ interface PageRead {
   start: number;
   end: number;
   accounts: Promise<AccountRecord[]>;
+  /** Whether it came back short: the customer has no accounts after it. */
+  endsList: boolean;
 }
 
+/**
+ * Whether `read` answers the page: it spans the page, or it came back
+ * short and the page starts inside it or past the list's end, where the
+ * issuer has only what the read has (or nothing).
+ */
 function holds(read: PageRead, { page, size }: AccountPageKey): boolean {
-  return read.start <= page * size && (page + 1) * size <= read.end;
+  return read.start <= page * size && (read.endsList || (page + 1) * size <= read.end);
 }
 
 /**

@@ -6,10 +6,11 @@
  * The window plus the look-ahead is `first + 1` accounts starting at
  * `offset`. Most of the time some page size up to 100 has one page that
  * holds all of them (from the start: size `first + 1`, page 0): one call.
- * When none does, a page of size `first + 1` (at most 100) holds the start,
- * and a second page, starting where it ends and as small as the rest
- * allows, holds the rest: two calls, the second skipped when the first came
- * back short. `first: 100` from the start reads 100 accounts, then 2.
+ * When none does, a first page holds the start and a second page, starting
+ * where it ends and as small as the rest allows, holds the rest. The second
+ * is read only when the first comes back full, so the first is the one that
+ * ends last: a list that ends before it then costs one call, not two.
+ * `first: 100` from the start reads 100 accounts, then 2.
  */
 import { MAX_PAGE_SIZE, pageHolding, type PageSpan } from '../loaders/accountPage.js';
 
@@ -20,21 +21,35 @@ export function planPages(offset: number, first: number): PagePlan {
   const end = offset + first + 1;
   const holding = pageHolding(offset, end);
   if (holding) return [holding];
-  const size = Math.min(first + 1, MAX_PAGE_SIZE);
-  const page = Math.floor(offset / size);
-  return [{ page, size }, pageFrom((page + 1) * size, end)];
+  // Every page that holds `offset`, latest end first, the smaller of two
+  // that end together first (fewer accounts to read); the first that a
+  // second page can follow. Size `first + 1` (at most 100) always can: the
+  // next page of its size reaches `end`.
+  const candidates: PageSpan[] = [];
+  for (let size = 2; size <= MAX_PAGE_SIZE; size++) {
+    candidates.push({ page: Math.floor(offset / size), size });
+  }
+  candidates.sort((a, b) => endOf(b) - endOf(a) || a.size - b.size);
+  for (const page of candidates) {
+    const next = pageFrom(endOf(page), end);
+    if (next) return [page, next];
+  }
+  throw new Error(`No two issuer pages hold accounts ${offset} to ${end}.`);
 }
 
+const endOf = ({ page, size }: PageSpan) => (page + 1) * size;
+
 /**
- * The smallest issuer page that starts exactly at `start` and reaches `end`.
- * Called with `start` a multiple of a size that reaches `end`, so one exists.
+ * The smallest issuer page that starts exactly at `start` and reaches `end`,
+ * if one of at most 100 does.
  */
-function pageFrom(start: number, end: number): PageSpan {
+function pageFrom(start: number, end: number): PageSpan | undefined {
   // Never size 1, the one size no plan asked for before this page: the
   // issuer's prose caps the size at 100 and the gateway relies on that, but
   // some renderings of its docs give the range as `1 < x < 100`, and the
   // lower end costs nothing to keep clear of.
-  let size = Math.max(2, end - start);
-  while (start % size !== 0) size++;
-  return { page: start / size, size };
+  for (let size = Math.max(2, end - start); size <= MAX_PAGE_SIZE; size++) {
+    if (start % size === 0) return { page: start / size, size };
+  }
+  return undefined;
 }

@@ -223,6 +223,50 @@ describe('Customer.accounts', () => {
     ]);
   });
 
+  it('reads the second page of 50 of a 75-account list in one call: the first read ends the list', async () => {
+    const id = FIXTURES.customerWith75;
+    const head = await harness.execute(PAGE, { id, first: 50 });
+    harness.simulator.log.clear();
+    const { data, errors } = await harness.execute(PAGE, {
+      id,
+      first: 50,
+      after: head.data.customer.accounts.pageInfo.endCursor,
+    });
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(id).map((a) => a.id);
+    expect(data.customer.accounts.edges.map((e: any) => e.node.id)).toEqual(ids.slice(50));
+    expect(data.customer.accounts.pageInfo.hasNextPage).toBe(false);
+    // Accounts 50 to 99 come back as 25: no second page is needed.
+    expect(harness.simulator.log.pageReads()).toEqual([
+      expect.objectContaining({ customerId: id, page: 1, size: 50 }),
+    ]);
+  });
+
+  it('answers a later, longer window from an earlier page that came back short', async () => {
+    const id = FIXTURES.privateCustomer;
+    const { data, errors } = await harness.execute(/* GraphQL */ `{
+      customer(id: "${id}") {
+        accounts(first: 5) {
+          nodes { id customer { accounts(first: 10) { nodes { id } pageInfo { hasNextPage } } } }
+        }
+      }
+    }`);
+    expect(errors).toBeUndefined();
+    const ids = harness.simulator.data.accountsOf(id).map((a) => a.id);
+    expect(ids).toHaveLength(3);
+    expect(data.customer.accounts.nodes.map((n: any) => n.id)).toEqual(ids);
+    for (const node of data.customer.accounts.nodes) {
+      expect(node.customer.accounts).toEqual({
+        nodes: ids.map((accountId) => ({ id: accountId })),
+        pageInfo: { hasNextPage: false },
+      });
+    }
+    // Wave 1 read 3 of 6: the list ends there, so wave 2's page of 11 needs no call.
+    expect(harness.simulator.log.pageReads()).toEqual([
+      expect.objectContaining({ customerId: id, page: 0, size: 6 }),
+    ]);
+  });
+
   it('reads three pages asked in one query as two calls when one issuer page holds two of them', async () => {
     const id = FIXTURES.customerWith250;
     const head = await harness.execute(PAGE, { id, first: 100 });

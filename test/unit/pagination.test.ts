@@ -25,12 +25,22 @@ describe('planPages', () => {
         { page: 4, size: 25 },
       ],
     ],
+    // The first page ends as late as any holding the start: 99 to 197, not 0 to 99.
     [
       99,
       100,
       [
-        { page: 0, size: 100 },
-        { page: 1, size: 100 },
+        { page: 1, size: 99 },
+        { page: 99, size: 2 },
+      ],
+    ],
+    // Page 2 of 50: accounts 50 to 99 first, so a list of 51 to 99 costs one call.
+    [
+      50,
+      50,
+      [
+        { page: 1, size: 50 },
+        { page: 50, size: 2 },
       ],
     ],
   ];
@@ -63,6 +73,30 @@ describe('planPages', () => {
           expect(two.size).toBeGreaterThanOrEqual(2);
           for (let size = Math.max(2, offset + first + 1 - end); size < two.size; size++) {
             expect(end % size).not.toBe(0);
+          }
+        },
+      ),
+    );
+  });
+
+  it('starts with the page that ends last, so that a list ending before it costs one call', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 1, max: 100 }),
+        (offset, first) => {
+          const [one, two] = planPages(offset, first);
+          if (two === undefined) return;
+          const end = offset + first + 1;
+          const firstEnd = (one.page + 1) * one.size;
+          // No page of 2 to 100 holding the start, with a page of 2 to 100
+          // starting where it ends and reaching the end, ends later.
+          for (let size = 2; size <= MAX_PAGE_SIZE; size++) {
+            const later = (Math.floor(offset / size) + 1) * size;
+            if (later <= firstEnd) continue;
+            for (let next = Math.max(2, end - later); next <= MAX_PAGE_SIZE; next++) {
+              expect(later % next).not.toBe(0);
+            }
           }
         },
       ),
