@@ -35,11 +35,12 @@ declare module 'fastify' {
     /** The GraphQL context, once built; the request log and metrics read it after the answer. */
     gatewayContext: GatewayContext | null;
     /**
-     * On /graphql: aborts when the caller hangs up before the answer was
-     * written. Upstream calls stop (client.ts) and the request is summarized
-     * as abandoned (requestSummary.ts).
+     * On /graphql: aborts once nobody waits for more of the request's work:
+     * the caller hung up before the answer was written (the request is
+     * summarized as abandoned, requestSummary.ts), or the answer is out.
+     * Either way its upstream calls stop (client.ts).
      */
-    callerGone: AbortSignal | null;
+    nobodyWaiting: AbortSignal | null;
     /** A GET on /graphql answered with the landing page: not a GraphQL request. */
     landingPage: boolean;
     /**
@@ -102,7 +103,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: false,
   });
   app.decorateRequest('gatewayContext', null);
-  app.decorateRequest('callerGone', null);
+  app.decorateRequest('nobodyWaiting', null);
   app.decorateRequest('landingPage', false);
   app.decorateRequest('traceId', null);
   app.decorateRequest('graphql', false);
@@ -113,7 +114,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS') {
       request.landingPage = options.landingPage === true && prefersLandingPage(request);
       request.graphql = !request.landingPage;
-      if (request.graphql) request.callerGone = callerGone(reply.raw);
+      if (request.graphql) request.nobodyWaiting = nobodyWaiting(reply.raw);
     }
     done();
   });
@@ -172,7 +173,7 @@ export function mountGraphQL(
         authorization: authorizationOf(request.raw),
         auditUser: headerValue(request.headers['x-audit-user']),
         requestId: request.id,
-        signal: request.callerGone ?? undefined,
+        signal: request.nobodyWaiting ?? undefined,
       });
       // Before the wait, so a request shed there is logged with its caller.
       request.gatewayContext = context;
@@ -181,7 +182,7 @@ export function mountGraphQL(
       if (admitted) await admitted;
       // Last of the context's work: parsing, validation and the operation
       // follow at once, so its first calls queue right after the wait.
-      const wait = shedder.waitToStart(request.callerGone);
+      const wait = shedder.waitToStart(request.nobodyWaiting);
       if (wait) {
         await wait.catch((error: unknown) => {
           callers?.excuse(context);
@@ -220,13 +221,18 @@ function authorizationOf(raw: IncomingMessage): string | undefined {
   return values && values.length > 1 ? values.join(', ') : raw.headers.authorization;
 }
 
-/** Aborts when the connection closes before the answer was written: the caller hung up. */
-function callerGone(response: ServerResponse): AbortSignal {
-  const gone = new YoungAbortController();
+/**
+ * Aborts when the response closes: before the answer was written, the
+ * caller hung up; after, the answer is out, and a call still running serves
+ * no one. That happens when a field's error nulls its parent while a
+ * sibling field is still waiting on the issuer (graphql-js answers at the
+ * first rejection): without this its calls, retries and the calls they
+ * lead to would go on for up to REQUEST_TIMEOUT_MS, on nobody's count.
+ */
+function nobodyWaiting(response: ServerResponse): AbortSignal {
+  const done = new YoungAbortController();
   // Every upstream call of the request listens to it.
-  setMaxListeners(0, gone.signal);
-  response.once('close', () => {
-    if (!response.writableFinished) gone.abort();
-  });
-  return gone.signal;
+  setMaxListeners(0, done.signal);
+  response.once('close', () => done.abort());
+  return done.signal;
 }

@@ -164,4 +164,34 @@ describe('U14: partial results', () => {
       extensions: { code: 'UPSTREAM_UNAVAILABLE' },
     });
   });
+
+  it('stops the calls of a sibling still running once an error nulled the parent and the answer went out', async () => {
+    const child = FIXTURES.accountWithParentOtherCustomer;
+    // The child's page fails (500, not retried) while its parent is still on its way.
+    sim().faults.add({ route: 'accountsOfCustomerV4', id: FIXTURES.customerWith75, status: 500 });
+    sim().faults.add({ route: 'accountV4', id: FIXTURES.accountTopLevel, latencyMs: 400 });
+    const reply = await harness.execute(/* GraphQL */ `{
+      account(id: "${child}") {
+        id
+        parent { number customer { accounts(first: 5) { nodes { id } } } }
+        customer { accounts(first: 2) { nodes { id } } }
+      }
+    }`);
+    // `customer` and `accounts` are non-null: the page's failure nulls the account.
+    expect(reply.data).toEqual({ account: null });
+    expect(reply.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    // Past the parent's latency: had its call gone on, the parent's customer
+    // page would have followed, made for an answer already sent.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const parentRead = sim()
+      .log.entries('accountV4')
+      .find((e) => e.id === FIXTURES.accountTopLevel);
+    expect(parentRead?.status).toBeUndefined();
+    expect(
+      sim()
+        .log.pageReads()
+        .map((read) => read.customerId),
+    ).toEqual([FIXTURES.customerWith75]);
+    expect(sim().log.count()).toBe(reply.extensions?.upstream?.calls);
+  });
 });
