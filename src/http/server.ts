@@ -233,6 +233,10 @@ function nobodyWaiting(response: ServerResponse): AbortSignal {
   const done = new YoungAbortController();
   // Every upstream call of the request listens to it.
   setMaxListeners(0, done.signal);
-  response.once('close', () => done.abort());
+  response.once('close', () => done.abort(NOBODY_WAITING));
   return done.signal;
 }
+
+// One reason for every request: it aborts once per request, and nothing
+// reads it (each call aborts with its own error), so none is made each time.
+const NOBODY_WAITING = new DOMException('Nobody waits for this request any more.', 'AbortError');
