@@ -125,6 +125,7 @@ export async function createGateway(
     bodyLimit: config.limits.maxBodyBytes,
     cors: corsPolicy({ origins: config.corsOrigins, introspection: config.introspection }),
     landingPage: !config.production,
+    onParserRefusal: (status) => instruments.httpParserRefusals.inc({ status: String(status) }),
   });
   cutUnfinishedRequestsOnClose(app);
   const summaryListeners = [

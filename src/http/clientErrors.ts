@@ -27,8 +27,12 @@ export function maxHeaderBytes(maxBodyBytes: number): number {
   return maxBodyBytes + 16 * 1024;
 }
 
-/** fastify's `clientErrorHandler`, for a server whose `maxHeaderSize` is `limit`. */
-export function answerClientError(limit: number) {
+/**
+ * fastify's `clientErrorHandler`, for a server whose `maxHeaderSize` is
+ * `limit`. `onAnswered` hears of every answer: most of these requests never
+ * reach fastify, so no request log line or request metric tells of them.
+ */
+export function answerClientError(limit: number, onAnswered?: (status: number) => void) {
   return (error: Error & { code?: string }, socket: Socket): void => {
     // A reset connection has no one to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
@@ -38,22 +42,23 @@ export function answerClientError(limit: number) {
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? [431, `The request line and headers are larger than ${limit} bytes.`]
           : [400, 'The HTTP request is malformed.'];
-    answer(socket, status, message);
+    if (answer(socket, status, message)) onAnswered?.(status);
     socket.destroy(error);
   };
 }
 
-function answer(socket: Socket, status: number, message: string): void {
+/** Writes the answer, unless the socket cannot take one; whether it did. */
+function answer(socket: Socket, status: number, message: string): boolean {
   // Node's own rule: no answer into a response already under way.
   const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (socket.writable && !response?.headersSent) {
-    answered.set(socket, status);
-    const body = JSON.stringify(errorBody(message, 'BAD_REQUEST'));
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Connection: close\r\n\r\n${body}`,
-    );
-  }
+  if (!socket.writable || response?.headersSent) return false;
+  answered.set(socket, status);
+  const body = JSON.stringify(errorBody(message, 'BAD_REQUEST'));
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+  return true;
 }

@@ -15,9 +15,10 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
+import { noteContextFailure } from '../plugins/unexpectedErrors.js';
+import { refuseUnknownHosts } from './allowedHosts.js';
 import type { CallerLimits } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
-import { refuseUnknownHosts } from './allowedHosts.js';
 import { corsPolicy } from './cors.js';
 import {
   GRAPHQL_METHODS,
@@ -65,6 +66,8 @@ export interface HttpServerOptions {
   cors?: FastifyCorsOptions;
   /** Whether a GET that prefers HTML gets the landing page (outside production). @default false */
   landingPage?: boolean;
+  /** Told the status of every request Node's parser refused (clientErrors.ts). */
+  onParserRefusal?: (status: number) => void;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -97,7 +100,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     requestTimeout: 30_000,
     // What Node refuses before fastify routes (a 431, a 408), shaped like the rest.
-    clientErrorHandler: answerClientError(headerLimit),
+    clientErrorHandler: answerClientError(headerLimit, options.onParserRefusal),
     // While draining, a request that still arrives on an open connection is
     // served (with `Connection: close`) rather than refused: it was accepted.
     return503OnClosing: false,
@@ -169,27 +172,34 @@ export function mountGraphQL(
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
-      const context = await createContext({
-        authorization: authorizationOf(request.raw),
-        auditUser: headerValue(request.headers['x-audit-user']),
-        requestId: request.id,
-        signal: request.nobodyWaiting ?? undefined,
-      });
-      // Before the wait, so a request shed there is logged with its caller.
-      request.gatewayContext = context;
-      // Before the door: a caller past its share does not wait in line.
-      const admitted = callers?.admit(context);
-      if (admitted) await admitted;
-      // Last of the context's work: parsing, validation and the operation
-      // follow at once, so its first calls queue right after the wait.
-      const wait = shedder.waitToStart(request.nobodyWaiting);
-      if (wait) {
-        await wait.catch((error: unknown) => {
-          callers?.excuse(context);
-          throw error;
+      try {
+        const context = await createContext({
+          authorization: authorizationOf(request.raw),
+          auditUser: headerValue(request.headers['x-audit-user']),
+          requestId: request.id,
+          signal: request.nobodyWaiting ?? undefined,
         });
+        // Before the wait, so a request shed there is logged with its caller.
+        request.gatewayContext = context;
+        // Before the door: a caller past its share does not wait in line.
+        const admitted = callers?.admit(context);
+        if (admitted) await admitted;
+        // Last of the context's work: parsing, validation and the operation
+        // follow at once, so its first calls queue right after the wait.
+        const wait = shedder.waitToStart(request.nobodyWaiting);
+        if (wait) {
+          await wait.catch((error: unknown) => {
+            callers?.excuse(context);
+            throw error;
+          });
+        }
+        return context;
+      } catch (error) {
+        // Apollo hands formatError the error alone: an unexpected one is
+        // logged there, and this tells it which request it came from.
+        noteContextFailure(error, request.id);
+        throw error;
       }
-      return context;
     },
   });
   app.route({

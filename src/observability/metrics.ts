@@ -75,6 +75,8 @@ export interface GatewayMetrics {
   requestsWaiting: Gauge;
   requestsShed: Counter<'reason'>;
   requestsRateLimited: Counter<'reason'>;
+  /** Requests Node's HTTP parser refused before fastify had one (http/clientErrors.ts). */
+  httpParserRefusals: Counter<'status'>;
   graphqlErrors: Counter<'code'>;
   upstreamCallsPerOperation: Histogram<'operation'>;
   upstreamCalls: Counter<'endpoint' | 'status'>;
@@ -196,6 +198,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       name: 'gateway_graphql_requests_rate_limited_total',
       help: 'GraphQL requests answered 429 because their caller had CALLER_MAX_IN_FLIGHT requests running (in_flight) or had spent CALLER_CALLS_PER_MINUTE (calls).',
       labelNames: ['reason'],
+      registers,
+    }),
+    httpParserRefusals: new Counter({
+      name: 'gateway_http_parser_refusals_total',
+      help: 'Requests answered before they could be routed: 431 (request line and headers too large), 408 (not in time), 400 (not HTTP).',
+      labelNames: ['status'],
       registers,
     }),
     graphqlErrors: new Counter({

@@ -7,6 +7,7 @@
  * run into, which a caller can repeat at will, writes 1 line, not 100.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
 import { unexpectedOriginal } from '../errors.js';
@@ -49,7 +50,26 @@ export function unexpectedErrors(logger: Logger): UnexpectedErrors {
     },
     log(error) {
       if (typeof error === 'object' && error !== null && logged.has(error)) return;
-      logger.error({ err: error }, 'unexpected error');
+      // Apollo wraps what the context function threw ("Context creation
+      // failed: …"); the error itself names its type and its request.
+      const thrown = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      const requestId = requestOf(thrown);
+      logger.error(
+        { err: requestId === undefined ? error : thrown, requestId: requestId ?? null },
+        'unexpected error',
+      );
     },
   };
+}
+
+/** The request whose context function threw each error: formatError is told only the error. */
+const failedContexts = new WeakMap<object, string>();
+
+/** Ties an error the context function threw to its request, for its `unexpected error` line. */
+export function noteContextFailure(error: unknown, requestId: string): void {
+  if (typeof error === 'object' && error !== null) failedContexts.set(error, requestId);
+}
+
+function requestOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? failedContexts.get(error) : undefined;
 }

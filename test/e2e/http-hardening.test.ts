@@ -628,6 +628,9 @@ describe("what Node's HTTP parser refuses", () => {
   });
 
   it('answers a request line beyond a body of the limit with 431 and a GraphQL error', async () => {
+    const before = (await scrape(harness.url)).value('gateway_http_parser_refusals_total', {
+      status: '431',
+    });
     const answer = parsed(
       // Just past the limit, in one write the server reads whole: bytes left
       // unread when it closes would make the close a reset.
@@ -643,12 +646,19 @@ describe("what Node's HTTP parser refuses", () => {
         },
       ],
     });
+    // No request reached fastify, so no request line or request metric tells of it: this does.
+    const after = await scrape(harness.url);
+    expect(after.value('gateway_http_parser_refusals_total', { status: '431' })).toBe(before + 1);
   });
 
-  it('answers bytes that are not HTTP with 400 and a GraphQL error', async () => {
+  it('answers bytes that are not HTTP with 400 and a GraphQL error, and counts it', async () => {
+    const counted = async () =>
+      (await scrape(harness.url)).value('gateway_http_parser_refusals_total', { status: '400' });
+    const before = await counted();
     const answer = parsed(await raw('HELLO /graphql SMTP/2\r\n\r\n'));
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(await counted()).toBe(before + 1);
   });
 
   it('answers a body that stops arriving with 408, and logs the request as 408', async () => {

@@ -5,7 +5,7 @@ import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES, startSimulator } from '../../src/simulator/index.js';
 import { EnfuceClient } from '../../src/upstream/client.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, TEST_JWT_SECRET, type Harness } from '../helpers/harness.js';
 import { signToken } from '../helpers/tokens.js';
 
 const PASSWORD = 'CANARY-p4ss-logging';
@@ -373,6 +373,60 @@ describe('an unexpected error', () => {
           err: expect.objectContaining({ type: 'TypeError' }),
         }),
       ]);
+    } finally {
+      await gateway.close();
+      await simulator.close();
+    }
+  });
+
+  it('thrown while the request was let in is logged with its request id', async () => {
+    const simulator = await startSimulator();
+    const written: string[] = [];
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ENFUCE_BASE_URL: simulator.url,
+      ENFUCE_USERNAME: simulator.username,
+      ENFUCE_PASSWORD: simulator.password,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      CALLER_MAX_IN_FLIGHT: '1',
+    });
+    const gateway = await createGateway(config, {
+      // A fault of the gateway's own in the context function, before any operation.
+      callerShares: {
+        enter() {
+          throw new TypeError('the count is broken');
+        },
+        leave() {},
+        excuse() {},
+      },
+      logger: createLogger('info', false, { write: (line: string) => void written.push(line) }),
+    });
+    try {
+      const url = await gateway.listen();
+      const response = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': 'broken-context-1',
+          authorization: `Bearer ${await signToken({ scope: 'accounts:read:any' })}`,
+        },
+        body: JSON.stringify({ query: ACCOUNT, variables: { id: FIXTURES.accountExactAmounts } }),
+      });
+      const body = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((error) => error.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(
+        written
+          .map((line) => JSON.parse(line) as LogLine)
+          .filter((line) => line.msg === 'unexpected error'),
+      ).toEqual([
+        expect.objectContaining({
+          requestId: 'broken-context-1',
+          err: expect.objectContaining({ type: 'TypeError', message: 'the count is broken' }),
+        }),
+      ]);
+      expect(simulator.log.count()).toBe(0);
     } finally {
       await gateway.close();
       await simulator.close();
