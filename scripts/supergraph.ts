@@ -107,7 +107,7 @@ const files: Record<string, string> = {
     }),
 
   'gateway.config.ts': `// ${GENERATED}
-// npx hive-gateway supergraph   (reads gateway.config.ts and supergraph.graphql here)
+// npm i @graphql-hive/gateway@2 && npx hive-gateway supergraph   (reads gateway.config.ts and supergraph.graphql here)
 import { defineConfig } from '@graphql-hive/gateway';
 
 export const gatewayConfig = defineConfig({

@@ -1,5 +1,5 @@
 // Written by `npm run supergraph`; edit the options there, not this file.
-// npx hive-gateway supergraph   (reads gateway.config.ts and supergraph.graphql here)
+// npm i @graphql-hive/gateway@2 && npx hive-gateway supergraph   (reads gateway.config.ts and supergraph.graphql here)
 import { defineConfig } from '@graphql-hive/gateway';
 
 export const gatewayConfig = defineConfig({
