@@ -13,8 +13,9 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /**
-   * A decimal number sent as a JSON string, holding exactly the digits the issuer
-   * sent (`"1234.50"` stays `"1234.50"`). Never passes through binary floating point.
+   * A decimal number sent as a JSON string, holding exactly the digits it was
+   * written with (`"1234.50"` stays `"1234.50"`), an exponent too when it had one
+   * (`"1.5E+3"`). Never passes through binary floating point.
    */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
@@ -28,9 +29,14 @@ export type Account = {
   __typename?: 'Account';
   /** The account's own postal address, overriding the customer's. Fetched from the full account record when selected. */
   address?: Maybe<Address>;
-  /** The amount the customer can spend now. */
+  /**
+   * The amount the customer can spend now. Null when the issuer sent none; an
+   * amount that is not a decimal number, or one without the account's
+   * currency, fails this field alone with `UPSTREAM_ERROR`. As are `balance`
+   * and `creditLimit`.
+   */
   available?: Maybe<Money>;
-  /** The account balance. */
+  /** The account balance, with the issuer's sign. */
   balance?: Maybe<Money>;
   /** The credit limit. */
   creditLimit?: Maybe<Money>;
@@ -52,11 +58,22 @@ export type Account = {
   parent?: Maybe<Account>;
   /** The parent account's id; null for a top-level account. */
   parentId?: Maybe<Scalars['ID']['output']>;
-  /** The number incoming payments must quote to be mapped to this account. */
+  /**
+   * The number incoming payments must quote to be mapped to this account. Null
+   * when the issuer sent none, or one this gateway cannot read (counted in
+   * `gateway_upstream_unreadable_values_total`).
+   */
   paymentReference?: Maybe<PaymentReference>;
-  /** The issuer's customer segment (exported only). Fetched from the full account record when selected. */
+  /**
+   * The issuer's customer segment (exported only). This and the four fields
+   * below come from the full account record: one upstream call per account,
+   * shared by them, unless the account was read by id.
+   */
   segment?: Maybe<Scalars['String']['output']>;
-  /** The account's status at the issuer. */
+  /**
+   * The account's status at the issuer. A status this gateway does not know
+   * fails this field alone with `UPSTREAM_ERROR`, rather than read as none.
+   */
   status?: Maybe<AccountStatus>;
   /** The reason for the last status change. Fetched from the full account record when selected. */
   statusReason?: Maybe<Scalars['String']['output']>;
@@ -73,7 +90,7 @@ export type AccountConnection = {
   edges: Array<AccountEdge>;
   /** The accounts of this page, without cursors. */
   nodes: Array<Account>;
-  /** Where this page sits in the whole list. */
+  /** Where this page sits in the whole list. `hasNextPage` is exact: the gateway reads one account ahead. */
   pageInfo: PageInfo;
 };
 
@@ -130,18 +147,28 @@ export type Customer = {
   __typename?: 'Customer';
   /**
    * The customer's card accounts, in the issuer's order, as a Relay-style
-   * connection. One upstream call per page in the common case, never more than two.
+   * connection. One upstream call per page in the common case, never more than
+   * two. Non-null: when the page cannot be read, the error nulls this customer
+   * (or, under `Account.customer`, that account), its other fields with it.
    */
   accounts: AccountConnection;
   /** The issuer's customer number (letters, digits and dashes). */
   customerNumber?: Maybe<Scalars['String']['output']>;
   /** The display name: the company name, or the person's first and last name. */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** The issuer's customer id, exactly as the issuer sent it. */
+  /**
+   * The issuer's customer id: as the issuer sent it, or, where no issuer
+   * record was read (`customer(id:)`, `_entities`), as asked for without
+   * leading zeros.
+   */
   id: Scalars['ID']['output'];
   /** The customer's locale, e.g. `fi_FI`. */
   locale?: Maybe<Scalars['String']['output']>;
-  /** Whether the customer is a company or a private person. */
+  /**
+   * Whether the customer is a company or a private person. Null when the
+   * issuer sent none, or a role this gateway does not know (counted in
+   * `gateway_upstream_unreadable_values_total`).
+   */
   role?: Maybe<CustomerRole>;
 };
 
@@ -171,25 +198,25 @@ export type MinimumToPay = {
   percentage?: Maybe<Scalars['Decimal']['output']>;
 };
 
-/** An amount of money, exact to the last digit the issuer sent. */
+/** An amount of money, exact to the last digit. */
 export type Money = {
   __typename?: 'Money';
-  /** The amount, as a decimal string with exactly the issuer's digits. */
+  /** The amount, as a decimal string. */
   amount: Scalars['Decimal']['output'];
   /** ISO 4217 currency code. */
   currency: Scalars['String']['output'];
 };
 
-/** Where a page sits in the whole list. */
+/** Where a page sits in the whole list (Relay's connection spec). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last account of this page; null when the page is empty. */
+  /** The cursor of the last item of this page; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** Whether more accounts follow this page. Exact: the gateway looks one account ahead. */
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** Whether accounts come before this page. */
+  /** Whether items come before this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first account of this page; null when the page is empty. */
+  /** The cursor of the first item of this page; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -233,7 +260,11 @@ export type PaymentReferenceType =
 
 export type Query = {
   __typename?: 'Query';
-  /** One card account by the issuer's account id; null when the issuer has no such account. */
+  /**
+   * One card account by the issuer's account id; null when the issuer has no
+   * such account. A caller limited to one customer gets null with `FORBIDDEN`
+   * for another customer's account and for a missing one alike.
+   */
   account?: Maybe<Account>;
   /**
    * Several accounts at once, in the order of `ids`, with null where the issuer
@@ -244,7 +275,8 @@ export type Query = {
   /**
    * A customer of the card programme, by the issuer's customer id. Makes no
    * upstream call by itself: the customer's accounts are fetched only when
-   * selected.
+   * selected. So it is never null for an id the caller may read: a customer
+   * the issuer does not know reads as one with no accounts and null details.
    */
   customer?: Maybe<Customer>;
 };
@@ -288,7 +320,10 @@ export type UsageLimitValue = {
   availableCount?: Maybe<Scalars['Int']['output']>;
   /** The channel code, e.g. `ATM`. */
   code: Scalars['String']['output'];
-  /** The largest number of transactions allowed in the period. */
+  /**
+   * The largest number of transactions allowed in the period. Null when the
+   * issuer did not say, or sent a number GraphQL's Int cannot hold.
+   */
   count?: Maybe<Scalars['Int']['output']>;
   /** Whether the counter resets at the end of the period. */
   reset?: Maybe<Scalars['Boolean']['output']>;
