@@ -213,40 +213,38 @@ const httpUrl = ({ query }: { query: 'allowed' | 'refused' }) =>
     }
   });
 
-// Comma-separated browser origins, each exactly as a browser sends it in
-// `Origin` (scheme, host, optional port; no path), so matching stays exact.
-const originList = z
-  .string()
-  .transform((value) => value.split(',').map((origin) => origin.trim()))
-  .refine(
-    (origins) =>
-      origins.every((o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o)),
-    'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
-  );
+/** A comma-separated list, each item trimmed and `valid`, or refused with `message`. */
+const commaList = (valid: (item: string) => boolean, message: string) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()))
+    .refine((items) => items.every(valid), message);
 
-// Comma-separated DNS names, `.example.com` for the name and every name
-// under it (as Vite's `server.allowedHosts`). Letters, digits and hyphens
-// only: what a browser sends in `Host`, Unicode names turned into punycode.
-const HOST_NAME = /^\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
-const hostList = z
-  .string()
-  .transform((value) => value.split(',').map((host) => host.trim()))
-  .refine(
-    (hosts) => hosts.every((host) => HOST_NAME.test(host)),
-    'must be comma-separated host names such as gateway.example.com or .example.com (no scheme or port)',
-  );
+// Browser origins, each exactly as a browser sends it in `Origin` (scheme,
+// host, optional port; no path), so matching stays exact.
+const originList = commaList(
+  (o) => URL.canParse(o) && new URL(o).origin === o && /^https?:/.test(o),
+  'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
+);
+
+// DNS names, `.example.com` for the name and every name under it (as
+// Vite's `server.allowedHosts`). Letters, digits and hyphens only: what a
+// browser sends in `Host`, Unicode names turned into punycode. A final dot
+// (a fully qualified name) names the same host.
+const HOST_NAME = /^\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$/i;
+const hostList = commaList(
+  (host) => HOST_NAME.test(host),
+  'must be comma-separated host names such as gateway.example.com or .example.com (no scheme or port)',
+);
 
 /** A GraphQL name short enough to be a metric label value. */
 export const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
-// Comma-separated GraphQL operation names, for metric labels.
-const nameList = z
-  .string()
-  .transform((value) => value.split(',').map((name) => name.trim()))
-  .refine(
-    (names) => names.every((name) => OPERATION_NAME.test(name)),
-    'must be comma-separated GraphQL operation names such as CustomerAccounts,Account',
-  );
+// GraphQL operation names, for metric labels.
+const nameList = commaList(
+  (name) => OPERATION_NAME.test(name),
+  'must be comma-separated GraphQL operation names such as CustomerAccounts,Account',
+);
 
 // Values of these variables are never repeated in error messages: secrets,
 // URLs, which may carry credentials, and the user name, which holds the

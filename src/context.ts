@@ -12,8 +12,11 @@ export interface GatewayContext {
   /** Bound to this request's upstream scope: its `auditUser`, request id, call count and signal. */
   loaders: Loaders;
   cursors: CursorCodec;
-  /** Upstream calls made so far for this request. */
-  upstreamCalls: { count: number };
+  /**
+   * Upstream calls made so far for this request; `closed` once its answer
+   * is made (plugins/upstreamCalls.ts), after which no call starts.
+   */
+  upstreamCalls: { count: number; closed: boolean };
 }
 
 export interface ContextDependencies {
@@ -49,7 +52,7 @@ export function createContextFactory({
     // Before the token check: fetching a key set is part of the wait.
     const deadline = requestTimeoutMs > 0 ? performance.now() + requestTimeoutMs : undefined;
     const caller = await authenticate(headers);
-    const upstreamCalls = { count: 0 };
+    const upstreamCalls = { count: 0, closed: false };
     const scope: UpstreamScope = {
       auditUser: caller.sub,
       requestId: headers.requestId,
@@ -57,6 +60,7 @@ export function createContextFactory({
         upstreamCalls.count++;
       },
       onBatch,
+      closed: () => upstreamCalls.closed,
       signal: headers.signal,
       deadline,
     };

@@ -44,8 +44,8 @@ import {
 import { logCircuitChanges, logRequests, logUpstreamFailures } from './observability/requestLog.js';
 import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
 import { resultFieldsLimit } from './plugins/resultFieldsLimit.js';
-import { upstreamCallsExtension } from './plugins/upstreamCalls.js';
-import { unexpectedErrors } from './plugins/unexpectedErrors.js';
+import { upstreamCallsPlugin } from './plugins/upstreamCalls.js';
+import { noteContextFailure, unexpectedErrors } from './plugins/unexpectedErrors.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
@@ -202,6 +202,7 @@ export async function createGateway(
           instruments.requestsRateLimited.inc({ reason }),
         ),
       allowedHosts: config.allowedHosts,
+      onContextFailure: noteContextFailure,
     },
   );
 
@@ -302,7 +303,7 @@ function createApollo(
         refuseTooManyRepresentations,
         resultFieldsLimit(config.limits.maxResultFields),
       ]),
-      ...(config.production ? [] : [upstreamCallsExtension()]),
+      upstreamCallsPlugin({ extension: !config.production }),
       // Per-field work nobody here reads.
       ApolloServerPluginCacheControlDisabled(),
       // Off unless asked for: any client may send the trace header, and a

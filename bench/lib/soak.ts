@@ -59,7 +59,7 @@ export async function runSoak(
           .filter((shape) => !shape.optIn && shape.operations[spec.dialect] !== undefined)
           .map(async (shape) => {
             const operation = shape.operations[spec.dialect]!;
-            const first = await probe({ endpoint, operation, prefix: 'soak-probe-' });
+            const first = await probe({ endpoint, operation, prefix: `soak-${shape.name}-` });
             if (!first.ok) throw new Error(`soak: ${spec.name} on ${shape.name}: ${first.problem}`);
             return { operation, expectBody: first.text };
           }),
@@ -92,7 +92,8 @@ export async function runSoak(
           minute: (segment * SEGMENT_SECONDS) / 60,
           rss: stats.rss,
           heapAfterGc: stats.heapUsed,
-          perSecond: result.requests.total / result.duration,
+          // `total` counts responses; socket errors and timeouts never had one.
+          perSecond: (result.requests.total - result.non2xx - mismatches) / result.duration,
           errors: failedRequests(result, mismatches),
         });
         process.stderr.write(

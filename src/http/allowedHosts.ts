@@ -12,20 +12,40 @@ import { isIP } from 'node:net';
 import type { onRequestHookHandler } from 'fastify';
 import { errorBody } from './hardening.js';
 
+/** ALLOWED_HOSTS, read once: exact names, and domains that take their subdomains too. */
+interface HostList {
+  names: ReadonlySet<string>;
+  /** `.example.com` for `example.com` and every name under it. */
+  domains: readonly string[];
+}
+
+function hostList(entries: readonly string[]): HostList {
+  const names = new Set<string>();
+  const domains: string[] = [];
+  for (const entry of entries) {
+    const name = entry.toLowerCase().replace(/\.$/, '');
+    if (name.startsWith('.')) {
+      names.add(name.slice(1));
+      domains.push(name);
+    } else {
+      names.add(name);
+    }
+  }
+  return { names, domains };
+}
+
 /**
  * Whether `hostname` (a `Host` header without its port) is one to answer.
  * Addresses and localhost names always are: no page can rebind them, since
  * the browser resolves them without asking DNS.
  */
-export function isAllowedHost(hostname: string, allowed: readonly string[]): boolean {
+function isAllowedHost(hostname: string, { names, domains }: HostList): boolean {
   // A fully qualified name's final dot names the same host.
   const name = hostname.toLowerCase().replace(/\.$/, '');
   const address = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
   if (isIP(address) !== 0) return true;
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  return allowed.some((entry) =>
-    entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry,
-  );
+  return names.has(name) || domains.some((domain) => name.endsWith(domain));
 }
 
 /**
@@ -35,9 +55,9 @@ export function isAllowedHost(hostname: string, allowed: readonly string[]): boo
  * header is there and parses.
  */
 export function refuseUnknownHosts(allowed: readonly string[]): onRequestHookHandler {
-  const names = allowed.map((entry) => entry.toLowerCase());
+  const list = hostList(allowed);
   return (request, reply, done) => {
-    if (isAllowedHost(request.hostname, names)) return done();
+    if (isAllowedHost(request.hostname, list)) return done();
     void reply
       .code(421)
       .send(

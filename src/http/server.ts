@@ -15,7 +15,6 @@ import type { Registry } from 'prom-client';
 import { YoungAbortController } from '../abort.js';
 import type { GatewayContext, RequestHeaders } from '../context.js';
 import { headerValue } from '../headers.js';
-import { noteContextFailure } from '../plugins/unexpectedErrors.js';
 import { refuseUnknownHosts } from './allowedHosts.js';
 import type { CallerLimits } from './callerLimits.js';
 import { answerClientError, maxHeaderBytes } from './clientErrors.js';
@@ -36,12 +35,11 @@ declare module 'fastify' {
     /** The GraphQL context, once built; the request log and metrics read it after the answer. */
     gatewayContext: GatewayContext | null;
     /**
-     * On /graphql: aborts once nobody waits for more of the request's work:
-     * the caller hung up before the answer was written (the request is
-     * summarized as abandoned, requestSummary.ts), or the answer is out.
-     * Either way its upstream calls stop (client.ts).
+     * On /graphql: aborts when the caller hangs up before the answer was
+     * written. Upstream calls stop (client.ts) and the request is summarized
+     * as abandoned (requestSummary.ts).
      */
-    nobodyWaiting: AbortSignal | null;
+    callerGone: AbortSignal | null;
     /** A GET on /graphql answered with the landing page: not a GraphQL request. */
     landingPage: boolean;
     /**
@@ -106,7 +104,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     return503OnClosing: false,
   });
   app.decorateRequest('gatewayContext', null);
-  app.decorateRequest('nobodyWaiting', null);
+  app.decorateRequest('callerGone', null);
   app.decorateRequest('landingPage', false);
   app.decorateRequest('traceId', null);
   app.decorateRequest('graphql', false);
@@ -117,7 +115,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (request.routeOptions.url === '/graphql' && request.method !== 'OPTIONS') {
       request.landingPage = options.landingPage === true && prefersLandingPage(request);
       request.graphql = !request.landingPage;
-      if (request.graphql) request.nobodyWaiting = nobodyWaiting(reply.raw);
+      if (request.graphql) request.callerGone = callerGone(reply.raw);
     }
     done();
   });
@@ -166,9 +164,14 @@ export function mountGraphQL(
     callers?: CallerLimits | undefined;
     /** The `Host` names answered (allowedHosts.ts); unset, any. */
     allowedHosts?: readonly string[] | undefined;
+    /**
+     * Told what the context function threw, and for which request: Apollo
+     * hands formatError, which logs an unexpected error, the error alone.
+     */
+    onContextFailure?: (error: unknown, requestId: string) => void;
   },
 ): void {
-  const { shedding, callers, allowedHosts } = options;
+  const { shedding, callers, allowedHosts, onContextFailure } = options;
   const shedder = new LoadShedder(shedding);
   const answer = fastifyApolloHandler<GatewayContext>(apollo, {
     context: async (request) => {
@@ -177,7 +180,7 @@ export function mountGraphQL(
           authorization: authorizationOf(request.raw),
           auditUser: headerValue(request.headers['x-audit-user']),
           requestId: request.id,
-          signal: request.nobodyWaiting ?? undefined,
+          signal: request.callerGone ?? undefined,
         });
         // Before the wait, so a request shed there is logged with its caller.
         request.gatewayContext = context;
@@ -186,7 +189,7 @@ export function mountGraphQL(
         if (admitted) await admitted;
         // Last of the context's work: parsing, validation and the operation
         // follow at once, so its first calls queue right after the wait.
-        const wait = shedder.waitToStart(request.nobodyWaiting);
+        const wait = shedder.waitToStart(request.callerGone);
         if (wait) {
           await wait.catch((error: unknown) => {
             callers?.excuse(context);
@@ -195,9 +198,7 @@ export function mountGraphQL(
         }
         return context;
       } catch (error) {
-        // Apollo hands formatError the error alone: an unexpected one is
-        // logged there, and this tells it which request it came from.
-        noteContextFailure(error, request.id);
+        onContextFailure?.(error, request.id);
         throw error;
       }
     },
@@ -231,22 +232,13 @@ function authorizationOf(raw: IncomingMessage): string | undefined {
   return values && values.length > 1 ? values.join(', ') : raw.headers.authorization;
 }
 
-/**
- * Aborts when the response closes: before the answer was written, the
- * caller hung up; after, the answer is out, and a call still running serves
- * no one. That happens when a field's error nulls its parent while a
- * sibling field is still waiting on the issuer (graphql-js answers at the
- * first rejection): without this its calls, retries and the calls they
- * lead to would go on for up to REQUEST_TIMEOUT_MS, on nobody's count.
- */
-function nobodyWaiting(response: ServerResponse): AbortSignal {
-  const done = new YoungAbortController();
+/** Aborts when the connection closes before the answer was written: the caller hung up. */
+function callerGone(response: ServerResponse): AbortSignal {
+  const gone = new YoungAbortController();
   // Every upstream call of the request listens to it.
-  setMaxListeners(0, done.signal);
-  response.once('close', () => done.abort(NOBODY_WAITING));
-  return done.signal;
+  setMaxListeners(0, gone.signal);
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }
-
-// One reason for every request: it aborts once per request, and nothing
-// reads it (each call aborts with its own error), so none is made each time.
-const NOBODY_WAITING = new DOMException('Nobody waits for this request any more.', 'AbortError');

@@ -75,7 +75,7 @@ export interface GatewayMetrics {
   requestsWaiting: Gauge;
   requestsShed: Counter<'reason'>;
   requestsRateLimited: Counter<'reason'>;
-  /** Requests Node's HTTP parser refused before fastify had one (http/clientErrors.ts). */
+  /** Requests Node's HTTP parser refused, most before fastify had one (http/clientErrors.ts). */
   httpParserRefusals: Counter<'status'>;
   graphqlErrors: Counter<'code'>;
   upstreamCallsPerOperation: Histogram<'operation'>;
@@ -202,7 +202,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     }),
     httpParserRefusals: new Counter({
       name: 'gateway_http_parser_refusals_total',
-      help: 'Requests answered before they could be routed: 431 (request line and headers too large), 408 (not in time), 400 (not HTTP).',
+      help: "Requests Node's HTTP parser refused, most before there was a request to log: 431 (request line and headers too large), 408 (not in time), 400 (not HTTP).",
       labelNames: ['status'],
       registers,
     }),

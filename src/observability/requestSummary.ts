@@ -106,7 +106,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       upstreamCalls: context?.upstreamCalls.count ?? 0,
       errorCodes,
       outcome:
-        callerLeft(request, reply) && refusedByNode === undefined
+        request.callerGone?.aborted && refusedByNode === undefined
           ? 'abandoned'
           : outcomeOf(status, errorCodes, facts?.hasData ?? false),
     };
@@ -117,15 +117,15 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     if (!request.graphql) return done();
     const progress: Progress = { answerReady: false, summarized: false };
     progressByRequest.set(request, progress);
-    // nobodyWaiting is aborted by the HTTP server's own 'close' listener,
-    // added in its onRequest hook, which runs first. Until the answer is ready,
+    // callerGone is aborted by the HTTP server's own 'close' listener, added
+    // in its onRequest hook, which runs first. Until the answer is ready,
     // onSend summarizes instead. The response's 'close', not the signal's
     // 'abort': on Node 20 a listener left on the signal for the whole request
     // kept the request (context, records, result) alive through scavenges,
     // on Node's AbortSignal and on YoungAbortSignal alike: 19 KB promoted
     // per customer page against 4 KB (`bench/profile.ts`; bench/README.md).
     reply.raw.once('close', () => {
-      if (progress.answerReady && callerLeft(request, reply)) summarize(request, reply, progress);
+      if (progress.answerReady && request.callerGone?.aborted) summarize(request, reply, progress);
     });
     done();
   });
@@ -142,7 +142,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       progress.refusalCodes = codesInBody(payload);
     }
     progress.answerReady = true;
-    if (callerLeft(request, reply)) summarize(request, reply, progress);
+    if (request.callerGone?.aborted) summarize(request, reply, progress);
     done(null, payload);
   });
 
@@ -151,11 +151,6 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
     if (progress !== undefined) summarize(request, reply, progress);
     done();
   });
-}
-
-/** Whether the caller hung up before its answer was written. */
-function callerLeft(request: FastifyRequest, reply: FastifyReply): boolean {
-  return request.nobodyWaiting?.aborted === true && !reply.raw.writableFinished;
 }
 
 function outcomeOf(status: number, errorCodes: string[], hasData: boolean): RequestOutcome {

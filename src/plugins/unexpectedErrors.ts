@@ -7,7 +7,6 @@
  * run into, which a caller can repeat at will, writes 1 line, not 100.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context.js';
 import { unexpectedOriginal } from '../errors.js';
@@ -52,7 +51,9 @@ export function unexpectedErrors(logger: Logger): UnexpectedErrors {
       if (typeof error === 'object' && error !== null && logged.has(error)) return;
       // Apollo wraps what the context function threw ("Context creation
       // failed: …"); the error itself names its type and its request.
-      const thrown = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      // By shape, as errors.ts unwraps: with two copies of graphql loaded
+      // (ESM and CJS), `instanceof GraphQLError` fails.
+      const thrown = (error as { originalError?: unknown } | null)?.originalError ?? error;
       const requestId = requestOf(thrown);
       logger.error(
         { err: requestId === undefined ? error : thrown, requestId: requestId ?? null },

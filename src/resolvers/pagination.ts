@@ -21,20 +21,20 @@ export function planPages(offset: number, first: number): PagePlan {
   const end = offset + first + 1;
   const holding = pageHolding(offset, end);
   if (holding) return [holding];
-  // Every page that holds `offset`, latest end first, the smaller of two
-  // that end together first (fewer accounts to read); the first that a
-  // second page can follow. Size `first + 1` (at most 100) always can: the
-  // next page of its size reaches `end`.
-  const candidates: PageSpan[] = [];
+  // Of the pages that hold `offset`, the one that ends last and that a
+  // second page can follow; the smaller of two that end together (fewer
+  // accounts to read), as sizes rise. Size `first + 1` (at most 100) always
+  // qualifies: the next page of its size reaches `end`.
+  let plan: [PageSpan, PageSpan] | undefined;
   for (let size = 2; size <= MAX_PAGE_SIZE; size++) {
-    candidates.push({ page: Math.floor(offset / size), size });
+    const page = Math.floor(offset / size);
+    const pageEnd = (page + 1) * size;
+    if (plan !== undefined && pageEnd <= endOf(plan[0])) continue;
+    const next = pageFrom(pageEnd, end);
+    if (next) plan = [{ page, size }, next];
   }
-  candidates.sort((a, b) => endOf(b) - endOf(a) || a.size - b.size);
-  for (const page of candidates) {
-    const next = pageFrom(endOf(page), end);
-    if (next) return [page, next];
-  }
-  throw new Error(`No two issuer pages hold accounts ${offset} to ${end}.`);
+  if (plan === undefined) throw new Error(`No two issuer pages hold accounts ${offset} to ${end}.`);
+  return plan;
 }
 
 const endOf = ({ page, size }: PageSpan) => (page + 1) * size;

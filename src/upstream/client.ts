@@ -34,6 +34,15 @@ export interface UpstreamScope {
   /** Told the size of every DataLoader batch made for this request (for metrics). */
   onBatch?: (loader: string, size: number) => void;
   /**
+   * Whether the request's answer is made. graphql-js answers as soon as an
+   * error nulls a field's parent, while a sibling field may still be
+   * resolving: from then on, a call or retry that has not started never
+   * does, so no call goes uncounted by the answer, the log line and the
+   * caller's share. One under way finishes (a half-open probe cut short
+   * would reopen the circuit).
+   */
+  closed?: () => boolean;
+  /**
    * Aborts once the caller has hung up: calls not made yet are not made, and
    * calls on their way are cut off, so their slots and sockets go to callers
    * still waiting.
@@ -272,7 +281,7 @@ export class EnfuceClient {
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
     if (scope.signal?.aborted) throw new UpstreamCallCancelledError();
     // Past the budget, fail before waiting for a bulkhead slot.
-    this.#checkBudget(scope);
+    this.#admit(scope);
     const now = performance.now();
     const left = scope.deadline === undefined ? Infinity : scope.deadline - now;
     if (left <= 0) throw new UpstreamTimeoutError({ requestDeadline: true });
@@ -286,7 +295,7 @@ export class EnfuceClient {
       signal: deadline,
       deadline: now + timeoutMs,
       curtailed,
-      admit: () => this.#checkBudget(scope),
+      admit: () => this.#admit(scope),
     };
 
     try {
@@ -312,6 +321,12 @@ export class EnfuceClient {
     } finally {
       release();
     }
+  }
+
+  /** Lets a call or attempt start, unless its request was answered or its budget is spent. */
+  #admit(scope: UpstreamScope): void {
+    if (scope.closed?.()) throw new UpstreamCallCancelledError();
+    this.#checkBudget(scope);
   }
 
   #checkBudget(scope: UpstreamScope): void {

@@ -102,16 +102,18 @@ export class UpstreamCallBudgetError extends UpstreamError {
 }
 
 /**
- * The caller hung up before its answer was ready, so the call was not made,
- * or was cut off. Nobody reads this answer; the code keeps the request's log
- * line and the call metrics apart from the issuer's own failures.
+ * Nobody waits for the call any more: the caller hung up before its answer
+ * was ready, so the call was not made, or was cut off; or the request was
+ * answered without it, so it was not made. Nobody reads this answer; the
+ * code keeps the request's log line and the call metrics apart from the
+ * issuer's own failures.
  */
 export class UpstreamCallCancelledError extends UpstreamError {
   override name = 'UpstreamCallCancelledError';
   readonly code = 'REQUEST_CANCELLED';
 
   constructor() {
-    super('The caller went away before this call to the card issuer was finished.');
+    super('Nobody waits for this call to the card issuer any more.');
   }
 }
 

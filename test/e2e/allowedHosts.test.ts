@@ -27,12 +27,13 @@ async function post(harness: Harness, host: string) {
   };
 }
 
-describe('ALLOWED_HOSTS=gateway.example.com,.corp.example', () => {
+// Entries as an operator may write them: in capitals, fully qualified.
+describe('ALLOWED_HOSTS=Gateway.Example.com,.corp.example.', () => {
   let harness: Harness;
 
   beforeAll(async () => {
     harness = await startHarness({
-      env: { ALLOWED_HOSTS: 'gateway.example.com,.corp.example' },
+      env: { ALLOWED_HOSTS: 'Gateway.Example.com,.corp.example.' },
     });
   });
   afterAll(() => harness.close());

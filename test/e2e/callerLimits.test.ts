@@ -18,8 +18,9 @@ const TWO_CUSTOMERS = `query Two {
   b: customer(id: "${FIXTURES.privateCustomer}") { displayName }
 }`;
 
-async function headersOf(sub: string) {
-  return bearer(await anyCustomerToken({ sub }));
+/** A token of `sub` at `issuer`: AUTH_ISSUER is unset, so tokens of any issuer are taken. */
+async function headersOf(sub: string, issuer = 'https://idp-a.example/') {
+  return bearer(await anyCustomerToken({ sub }, { issuer }));
 }
 
 function loggedLine(logged: string[], requestId: unknown) {
@@ -69,7 +70,7 @@ describe('caller limits: requests running at once (CALLER_MAX_IN_FLIGHT)', () =>
     // set may hold several issuers' keys) is another caller.
     const [bob, otherAlice] = await Promise.all([
       ask(await headersOf('bob')),
-      ask(bearer(await anyCustomerToken({ sub: 'alice' }, { issuer: 'https://idp-b.example/' }))),
+      ask(await headersOf('alice', 'https://idp-b.example/')),
     ]);
     for (const served of [bob, otherAlice]) {
       expect(served.status).toBe(200);

@@ -3,7 +3,7 @@
  * the fields that needed it, and the null lands exactly where the README's
  * "Resilience" section says it does.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/seed.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
@@ -165,7 +165,7 @@ describe('U14: partial results', () => {
     });
   });
 
-  it('stops the calls of a sibling still running once an error nulled the parent and the answer went out', async () => {
+  it('starts no call once an error nulled the parent and the answer was made', async () => {
     const child = FIXTURES.accountWithParentOtherCustomer;
     // The child's page fails (500, not retried) while its parent is still on its way.
     sim().faults.add({ route: 'accountsOfCustomerV4', id: FIXTURES.customerWith75, status: 500 });
@@ -180,18 +180,19 @@ describe('U14: partial results', () => {
     // `customer` and `accounts` are non-null: the page's failure nulls the account.
     expect(reply.data).toEqual({ account: null });
     expect(reply.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    // Past the parent's latency: had its call gone on, the parent's customer
-    // page would have followed, made for an answer already sent.
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const parentRead = sim()
-      .log.entries('accountV4')
-      .find((e) => e.id === FIXTURES.accountTopLevel);
-    expect(parentRead?.status).toBeUndefined();
-    expect(
-      sim()
-        .log.pageReads()
-        .map((read) => read.customerId),
-    ).toEqual([FIXTURES.customerWith75]);
+    // Past the parent's latency: its call, under way, finishes. graphql-js
+    // answered before it did, and the parent's customer page it would lead
+    // to is not asked for after the answer: every call the issuer saw is in
+    // the answer's count. (graphql-jit answers once the parent's branch is
+    // done, its page read included.)
+    await vi.waitFor(() =>
+      expect(
+        sim()
+          .log.entries('accountV4')
+          .find((entry) => entry.id === FIXTURES.accountTopLevel)?.status,
+      ).toBe(200),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sim().log.count()).toBe(reply.extensions?.upstream?.calls);
   });
 });

@@ -14,7 +14,7 @@ import { CallerShares, type RateLimitReason } from '../../src/http/callerShares.
 function contextOf(sub: string): GatewayContext {
   return {
     caller: { sub, customerId: null, anyCustomer: true },
-    upstreamCalls: { count: 0 },
+    upstreamCalls: { count: 0, closed: false },
   } as unknown as GatewayContext;
 }
 

@@ -219,6 +219,54 @@ describe('per-request loaders', () => {
     expect(inside!.map((a) => a.id)).toEqual(accounts.slice(8, 16).map((a) => a.id));
   });
 
+  it('answers a later page, of any size, from a read that came back short', async () => {
+    const accounts = Array.from({ length: 12 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const loaders = createLoaders(client, scope);
+    // Accounts 10 to 19 asked for, 10 and 11 there: the list ends at 12.
+    expect(
+      (await loaders.accountPage.load({ customerId: '1', page: 1, size: 10 }))!.map((a) => a.id),
+    ).toEqual(['110', '111']);
+    const [overlapping, past] = await Promise.all([
+      loaders.accountPage.load({ customerId: '1', page: 1, size: 11 }),
+      loaders.accountPage.load({ customerId: '1', page: 3, size: 7 }),
+    ]);
+    expect(overlapping!.map((a) => a.id)).toEqual(['111']);
+    expect(past).toEqual([]);
+    expect(calls).toEqual(['page:1:1:10']);
+  });
+
+  it('reads a page that starts before a short read', async () => {
+    const accounts = Array.from({ length: 12 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const loaders = createLoaders(client, scope);
+    await loaders.accountPage.load({ customerId: '1', page: 1, size: 10 });
+    const before = await loaders.accountPage.load({ customerId: '1', page: 2, size: 4 });
+    expect(before!.map((a) => a.id)).toEqual(['108', '109', '110', '111']);
+    expect(calls).toEqual(['page:1:1:10', 'page:1:2:4']);
+  });
+
+  it('reads a later page asked while the first read is on its way: its end is not known yet', async () => {
+    const accounts = Array.from({ length: 12 }, (_, i) => account(String(100 + i)));
+    const { client, calls } = fakeClient(accounts);
+    const answers: (() => void)[] = [];
+    const slow = Object.assign(Object.create(client) as EnfuceClient, {
+      getAccountsOfCustomer: (customerId: string, page: number, size: number) =>
+        new Promise((resolve) => {
+          answers.push(() => resolve(client.getAccountsOfCustomer(customerId, page, size, scope)));
+        }),
+    });
+    const loaders = createLoaders(slow, scope);
+    const first = loaders.accountPage.load({ customerId: '1', page: 1, size: 10 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = loaders.accountPage.load({ customerId: '1', page: 3, size: 7 });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const answer of answers) answer();
+    expect((await first)!.map((a) => a.id)).toEqual(['110', '111']);
+    expect(await later).toEqual([]);
+    expect(calls).toEqual(['page:1:1:10', 'page:1:3:7']);
+  });
+
   it('asks for a page on its own when the page that held it was unusable', async () => {
     const accounts = Array.from({ length: 40 }, (_, i) => account(String(100 + i)));
     // The issuer's page of 30 holds an unusable record beyond the first 10.

@@ -264,6 +264,21 @@ describe('EnfuceClient with the UpstreamPolicy', () => {
     expect(counted.calls).toBe(3);
   });
 
+  it('makes no retry once the request is answered, and no call after', async () => {
+    let answered = false;
+    // The request is answered while the first attempt's 503 waits for its retry.
+    pool.intercept({ path: accountPath(ID) }).reply(503, () => {
+      answered = true;
+      return '';
+    });
+    const counted = Object.assign(countingScope(), { closed: () => answered });
+    const c = client({ policy: policy() });
+    expect((await failure(c.getAccount(ID, counted))).code).toBe('REQUEST_CANCELLED');
+    expect(counted.calls).toBe(1);
+    expect((await failure(c.getAccount(ID, counted))).code).toBe('REQUEST_CANCELLED');
+    expect(counted.calls).toBe(1);
+  });
+
   it.each([500, 400, 401, 404])('never retries %i', async (status) => {
     pool.intercept({ path: accountPath(ID) }).reply(status, '');
     const counted = countingScope();
