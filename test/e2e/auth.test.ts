@@ -861,8 +861,8 @@ describe('the audit trail', () => {
       const entries = openHarness.simulator.log.entries();
       expect(entries.length).toBeGreaterThanOrEqual(4);
       for (const entry of entries) {
+        // The simulator logs a repeated parameter as an array of its values.
         expect(entry.query.auditUser).toBe(value);
-        expect(Object.keys(entry.query).filter((key) => key === 'auditUser')).toHaveLength(1);
         expect(entry.headers['x-injected']).toBeUndefined();
       }
     },

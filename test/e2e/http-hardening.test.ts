@@ -245,7 +245,7 @@ describe('HTTP hardening of /graphql with auth on', () => {
     expect(reply.body.errors![0]!.message).toBe('The Content-Type must be application/json.');
   });
 
-  it('refuses a GET without a preflight header, and answers it with one (H5)', async () => {
+  it('refuses a GET without a preflight header, and lets one with it through to the token check (H5)', async () => {
     const search = `?query=${encodeURIComponent('{ __typename }')}`;
     const refused = await send(harness.url, { method: 'GET' }, search);
     expect(refused.status).toBe(400);

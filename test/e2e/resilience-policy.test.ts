@@ -176,6 +176,31 @@ describe('U6: the circuit breaker', () => {
     ]);
   });
 
+  it('L6 with the breaker on: a hanging issuer times out the calls under way, then fails the rest fast', async () => {
+    sim().faults.add({ route: 'accountV4', hang: true });
+    const ids = sim()
+      .data.accountsOf(FIXTURES.customerWith30)
+      .slice(0, 20)
+      .map((account) => account.id);
+    const timed = (id: string) => {
+      const started = performance.now();
+      return harness
+        .execute(ACCOUNT, { id })
+        .then((reply) => ({ codes: codesOf(reply), ms: performance.now() - started }));
+    };
+    // The calls under way when the issuer hangs: each waits out its deadline
+    // (ENFUCE_TIMEOUT_MS, 2000 here), and their timeouts open the circuit.
+    const first = await Promise.all(ids.slice(0, 10).map(timed));
+    expect(first.map((reply) => reply.codes)).toEqual(Array(10).fill(['UPSTREAM_TIMEOUT']));
+    expect(Math.min(...first.map((reply) => reply.ms))).toBeGreaterThanOrEqual(1900);
+    expect(policy().state().circuit).toBe('open');
+    // Every request after that fails at once, without a call, until the probe.
+    const rest = await Promise.all(ids.slice(10).map(timed));
+    expect(rest.map((reply) => reply.codes)).toEqual(Array(10).fill(['UPSTREAM_UNAVAILABLE']));
+    expect(Math.max(...rest.map((reply) => reply.ms))).toBeLessThan(HALF_OPEN_MS);
+    expect(sim().log.count('accountV4')).toBe(10);
+  });
+
   it('never counts 4xx: ten 401s and ten 404s leave the circuit closed', async () => {
     sim().faults.add({ route: 'accountV4', id: ID, status: 401 });
     // Each kind in a row: a success between two failures would reset the
@@ -378,11 +403,12 @@ describe('L6, L8, L9 in the small', () => {
       const reply = await harness.execute(ACCOUNT, { id: ID });
       if (reply.errors) failed++;
     }
-    // 3 attempts leave 0.8% per request; the simulator's fault draws are seeded.
+    // 3 attempts leave 0.8% per request; the simulator's fault draws are seeded. At most
+    // 1.3 calls per logical call, as RELIABILITY.md L8 asks (1 + 0.2 + 0.04 expected).
     expect(failed).toBe(0);
     const amplification = sim().log.count('accountV4') / REQUESTS;
     expect(amplification).toBeGreaterThan(1);
-    expect(amplification).toBeLessThanOrEqual(1.5);
+    expect(amplification).toBeLessThanOrEqual(1.3);
   });
 
   it('the deadline holds the retries too: slow 503s end in UPSTREAM_TIMEOUT at ENFUCE_TIMEOUT_MS', async () => {

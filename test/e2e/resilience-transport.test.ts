@@ -60,10 +60,16 @@ describe('U1: the issuer refuses connections', () => {
 });
 
 describe('transport faults', () => {
+  /** The gateway's log lines, as written. */
+  const logged: string[] = [];
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ upstreamTimeoutMs: TIMEOUT_MS, env });
+    harness = await startHarness({
+      upstreamTimeoutMs: TIMEOUT_MS,
+      env,
+      logDestination: { write: (line: string) => void logged.push(line) },
+    });
   });
   afterAll(() => harness.close());
   afterEach(() => harness.simulator.reset());
@@ -262,6 +268,23 @@ describe('transport faults', () => {
     );
     expect(reply.text).not.toContain('Basic ');
     expect(sim().log.count('accountV4')).toBe(1);
+    // The operator learns of it: the issuer's status, without the credentials.
+    const failures = logged
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['msg'] === 'upstream call failed' && line['status'] === 401);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        level: 40,
+        endpoint: '/account/v4/{id}',
+        code: 'UPSTREAM_ERROR',
+        requestId: reply.headers['x-request-id'],
+      }),
+    ]);
+    const all = logged.join('');
+    expect(all).not.toContain(sim().password);
+    expect(all).not.toContain(
+      Buffer.from(`${sim().username}:${sim().password}`).toString('base64'),
+    );
   });
 
   it('U8: an account status the gateway does not know fails that field alone', async () => {
