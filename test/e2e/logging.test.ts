@@ -325,59 +325,73 @@ describe('request logging and request ids', () => {
 });
 
 describe('an unexpected error', () => {
-  it('is logged once for its request, with the request id and how many fields failed', async () => {
-    const simulator = await startSimulator();
-    const written: string[] = [];
-    // A fault of the gateway's own, which no upstream answer can cause.
-    class BrokenClient extends EnfuceClient {
-      override async getAccount(): Promise<never> {
-        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+  it.each([
+    ['outside production', {}],
+    ['in production', { NODE_ENV: 'production' }],
+  ])(
+    'is logged once for its request, %s, and answered as an internal error alone',
+    async (_mode, mode) => {
+      const simulator = await startSimulator();
+      const written: string[] = [];
+      // A fault of the gateway's own, which no upstream answer can cause.
+      class BrokenClient extends EnfuceClient {
+        override async getAccount(): Promise<never> {
+          throw new TypeError(
+            'Cannot read properties of undefined at http://issuer.internal:8443/',
+          );
+        }
       }
-    }
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
-    const gateway = await createGateway(config, {
-      simulatorUrl: simulator.url,
-      client: new BrokenClient({
-        baseUrl: simulator.url,
-        username: 'u',
-        password: 'p',
-        timeoutMs: 1000,
-      }),
-      logger: createLogger('info', false, { write: (line: string) => void written.push(line) }),
-    });
-    try {
-      const url = await gateway.listen();
-      const ids = simulator.data
-        .accountsOf(FIXTURES.customerWith30)
-        .slice(0, 3)
-        .map((account) => account.id);
-      const response = await request(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': 'broken-1' },
-        body: JSON.stringify({
-          query: 'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
-          variables: { ids },
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...mode });
+      const gateway = await createGateway(config, {
+        simulatorUrl: simulator.url,
+        client: new BrokenClient({
+          baseUrl: simulator.url,
+          username: 'u',
+          password: 'p',
+          timeoutMs: 1000,
         }),
+        logger: createLogger('info', false, { write: (line: string) => void written.push(line) }),
       });
-      const body = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
-      expect(body.errors.map((error) => error.extensions.code)).toEqual(
-        Array(3).fill('INTERNAL_SERVER_ERROR'),
-      );
-      const unexpected = written
-        .map((line) => JSON.parse(line) as LogLine)
-        .filter((line) => line.msg === 'unexpected error');
-      expect(unexpected).toEqual([
-        expect.objectContaining({
-          requestId: 'broken-1',
-          errors: 3,
-          err: expect.objectContaining({ type: 'TypeError' }),
-        }),
-      ]);
-    } finally {
-      await gateway.close();
-      await simulator.close();
-    }
-  });
+      try {
+        const url = await gateway.listen();
+        const ids = simulator.data
+          .accountsOf(FIXTURES.customerWith30)
+          .slice(0, 3)
+          .map((account) => account.id);
+        const response = await request(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': 'broken-1' },
+          body: JSON.stringify({
+            query: 'query ($ids: [ID!]!) { accounts(ids: $ids) { id } }',
+            variables: { ids },
+          }),
+        });
+        const text = await response.body.text();
+        const body = JSON.parse(text) as { errors: { message: string; extensions: object }[] };
+        // The code and a fixed message only: no stack, no original text.
+        expect(body.errors.map(({ message, extensions }) => ({ message, extensions }))).toEqual(
+          Array(3).fill({
+            message: 'Internal server error',
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          }),
+        );
+        expect(text).not.toContain('issuer.internal');
+        const unexpected = written
+          .map((line) => JSON.parse(line) as LogLine)
+          .filter((line) => line.msg === 'unexpected error');
+        expect(unexpected).toEqual([
+          expect.objectContaining({
+            requestId: 'broken-1',
+            errors: 3,
+            err: expect.objectContaining({ type: 'TypeError' }),
+          }),
+        ]);
+      } finally {
+        await gateway.close();
+        await simulator.close();
+      }
+    },
+  );
 
   it('thrown while the request was let in is logged with its request id', async () => {
     const simulator = await startSimulator();
