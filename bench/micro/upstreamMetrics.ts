@@ -27,6 +27,7 @@ const summary: RequestSummary = {
   requestId: 'r',
   operationName: 'AccountsWithDuplicates',
   sub: 'user-42',
+  issuer: undefined,
   status: 200,
   durationMs: 9,
   upstreamCalls: CALLS,

@@ -24,6 +24,7 @@ export function logRequests(logger: Logger): SummaryListener {
         ...(request.traceId !== null && { traceId: request.traceId }),
         operation: summary.operationName ?? null,
         sub: summary.sub ?? null,
+        ...(summary.issuer !== undefined && { issuer: summary.issuer }),
         status: summary.status,
         outcome: summary.outcome,
         durationMs: round(summary.durationMs),

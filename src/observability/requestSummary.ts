@@ -22,6 +22,8 @@ export interface RequestSummary {
   operationName: string | null | undefined;
   /** The caller's `sub`; undefined when the request was refused before the caller was known. */
   sub: string | undefined;
+  /** Its token's `iss`, when it had one: a `sub` names a caller only within its issuer. */
+  issuer: string | undefined;
   status: number;
   durationMs: number;
   /** Upstream HTTP calls made for this request, retries included. */
@@ -101,6 +103,7 @@ export function observeRequests(app: FastifyInstance, listeners: SummaryListener
       requestId: request.id,
       operationName: facts?.operationName,
       sub: context?.caller.sub,
+      issuer: context?.caller.issuer,
       status,
       durationMs: reply.elapsedTime,
       upstreamCalls: context?.upstreamCalls.count ?? 0,

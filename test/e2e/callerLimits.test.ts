@@ -89,6 +89,7 @@ describe('caller limits: requests running at once (CALLER_MAX_IN_FLIGHT)', () =>
       expect(loggedLine(logged, refused.headers['x-request-id'])).toMatchObject({
         status: 429,
         sub: 'alice',
+        issuer: 'https://idp-a.example/',
         upstreamCalls: 0,
         errorCodes: ['RATE_LIMITED'],
       }),
