@@ -280,7 +280,7 @@ export class EnfuceClient {
     };
     if (scope.requestId) headers['x-request-id'] = scope.requestId;
     if (scope.signal?.aborted) throw new UpstreamCallCancelledError();
-    // Past the budget, fail before waiting for a bulkhead slot.
+    // Answered already, or past the budget: fail before waiting for a bulkhead slot.
     this.#admit(scope);
     const now = performance.now();
     const left = scope.deadline === undefined ? Infinity : scope.deadline - now;
