@@ -185,12 +185,14 @@ describe('U14: partial results', () => {
     // to is not asked for after the answer: every call the issuer saw is in
     // the answer's count. (graphql-jit answers once the parent's branch is
     // done, its page read included.)
-    await vi.waitFor(() =>
-      expect(
-        sim()
-          .log.entries('accountV4')
-          .find((entry) => entry.id === FIXTURES.accountTopLevel)?.status,
-      ).toBe(200),
+    await vi.waitFor(
+      () =>
+        expect(
+          sim()
+            .log.entries('accountV4')
+            .find((entry) => entry.id === FIXTURES.accountTopLevel)?.status,
+        ).toBe(200),
+      { timeout: 3000, interval: 20 },
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sim().log.count()).toBe(reply.extensions?.upstream?.calls);
