@@ -45,7 +45,7 @@ import { logCircuitChanges, logRequests, logUpstreamFailures } from './observabi
 import { observeRequests, requestSummaryPlugin } from './observability/requestSummary.js';
 import { resultFieldsLimit } from './plugins/resultFieldsLimit.js';
 import { upstreamCallsPlugin } from './plugins/upstreamCalls.js';
-import { noteContextFailure, unexpectedErrors } from './plugins/unexpectedErrors.js';
+import { unexpectedErrors, type UnexpectedErrors } from './plugins/unexpectedErrors.js';
 import { createCursorCodec } from './resolvers/cursor.js';
 import { jitGateway } from './execution/jitGateway.js';
 import { createSchema } from './schema.js';
@@ -138,7 +138,8 @@ export async function createGateway(
   }
   observeRequests(app, summaryListeners);
 
-  const apollo = createApollo(config, logger, onSimulator);
+  const unexpected = unexpectedErrors(logger);
+  const apollo = createApollo(config, logger, onSimulator, unexpected);
   // When close() began, and its grace; apollo.stop() called on its own starts the grace then.
   let closingAt: number | undefined;
   let graceMs = config.operations.shutdownGraceMs;
@@ -202,7 +203,7 @@ export async function createGateway(
           instruments.requestsRateLimited.inc({ reason }),
         ),
       allowedHosts: config.allowedHosts,
-      onContextFailure: noteContextFailure,
+      onContextFailure: unexpected.noteContextFailure,
     },
   );
 
@@ -274,9 +275,9 @@ function createApollo(
   config: Config,
   logger: Logger,
   onSimulator: boolean,
+  unexpected: UnexpectedErrors,
 ): ApolloServer<GatewayContext> {
   const schema = createSchema();
-  const unexpected = unexpectedErrors(logger);
   return new ApolloServer<GatewayContext>({
     // GRAPHQL_JIT: the same schema, executed by compiled queries.
     ...(config.graphqlJit

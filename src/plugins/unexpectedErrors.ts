@@ -19,10 +19,19 @@ export interface UnexpectedErrors {
    * operation ran.
    */
   log(error: unknown): void;
+  /**
+   * Ties an error the context function threw to its request, for its
+   * `unexpected error` line: formatError is told only the error.
+   */
+  noteContextFailure(error: unknown, requestId: string): void;
 }
 
 export function unexpectedErrors(logger: Logger): UnexpectedErrors {
   const logged = new WeakSet<object>();
+  // The request whose context function threw each error.
+  const failedContexts = new WeakMap<object, string>();
+  const requestOf = (error: unknown) =>
+    typeof error === 'object' && error !== null ? failedContexts.get(error) : undefined;
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didEncounterErrors({ errors, contextValue }) {
       let first: unknown;
@@ -60,17 +69,8 @@ export function unexpectedErrors(logger: Logger): UnexpectedErrors {
         'unexpected error',
       );
     },
+    noteContextFailure(error, requestId) {
+      if (typeof error === 'object' && error !== null) failedContexts.set(error, requestId);
+    },
   };
-}
-
-/** The request whose context function threw each error: formatError is told only the error. */
-const failedContexts = new WeakMap<object, string>();
-
-/** Ties an error the context function threw to its request, for its `unexpected error` line. */
-export function noteContextFailure(error: unknown, requestId: string): void {
-  if (typeof error === 'object' && error !== null) failedContexts.set(error, requestId);
-}
-
-function requestOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? failedContexts.get(error) : undefined;
 }

@@ -26,18 +26,19 @@ export function planPages(offset: number, first: number): PagePlan {
   // accounts to read), as sizes rise. Size `first + 1` (at most 100) always
   // qualifies: the next page of its size reaches `end`.
   let plan: [PageSpan, PageSpan] | undefined;
+  let planEnd = 0;
   for (let size = 2; size <= MAX_PAGE_SIZE; size++) {
     const page = Math.floor(offset / size);
     const pageEnd = (page + 1) * size;
-    if (plan !== undefined && pageEnd <= endOf(plan[0])) continue;
+    if (pageEnd <= planEnd) continue;
     const next = pageFrom(pageEnd, end);
-    if (next) plan = [{ page, size }, next];
+    if (next === undefined) continue;
+    plan = [{ page, size }, next];
+    planEnd = pageEnd;
   }
   if (plan === undefined) throw new Error(`No two issuer pages hold accounts ${offset} to ${end}.`);
   return plan;
 }
-
-const endOf = ({ page, size }: PageSpan) => (page + 1) * size;
 
 /**
  * The smallest issuer page that starts exactly at `start` and reaches `end`,

@@ -8,24 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
-const QUERY = JSON.stringify({
-  query: `{ account(id: "${FIXTURES.accountExactAmounts}") { id } }`,
-});
+const QUERY = `{ account(id: "${FIXTURES.accountExactAmounts}") { id } }`;
 
-async function post(harness: Harness, host: string) {
-  const response = await request(`${harness.url}/graphql`, {
-    method: 'POST',
-    headers: { host, 'content-type': 'application/json' },
-    body: QUERY,
-  });
-  return {
-    status: response.statusCode,
-    body: (await response.body.json()) as {
-      data?: { account: { id: string } };
-      errors?: { message: string; extensions: { code: string } }[];
-    },
-  };
-}
+const post = (harness: Harness, host: string) => harness.execute(QUERY, undefined, { host });
 
 // Entries as an operator may write them: in capitals, fully qualified.
 describe('ALLOWED_HOSTS=Gateway.Example.com,.corp.example.', () => {
@@ -42,16 +27,15 @@ describe('ALLOWED_HOSTS=Gateway.Example.com,.corp.example.', () => {
   it.each(['rebound.example', 'rebound.example:4000', 'xcorp.example', 'gateway.example.com.evil'])(
     'refuses Host %s with 421 and calls nothing',
     async (host) => {
-      expect(await post(harness, host)).toEqual({
-        status: 421,
-        body: {
-          errors: [
-            {
-              message: 'This gateway does not answer for the host the request names.',
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ],
-        },
+      const reply = await post(harness, host);
+      expect(reply.status).toBe(421);
+      expect(JSON.parse(reply.text)).toEqual({
+        errors: [
+          {
+            message: 'This gateway does not answer for the host the request names.',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
       });
       expect(harness.simulator.log.count()).toBe(0);
     },
@@ -70,7 +54,7 @@ describe('ALLOWED_HOSTS=Gateway.Example.com,.corp.example.', () => {
   ])('answers Host %s', async (host) => {
     const reply = await post(harness, host);
     expect(reply.status).toBe(200);
-    expect(reply.body.data?.account.id).toBe(FIXTURES.accountExactAmounts);
+    expect(reply.data.account.id).toBe(FIXTURES.accountExactAmounts);
   });
 
   it('refuses the Sandbox page for a host off the list too', async () => {
@@ -105,6 +89,6 @@ describe('ALLOWED_HOSTS unset', () => {
   it('answers any Host, as before', async () => {
     const reply = await post(harness, 'rebound.example');
     expect(reply.status).toBe(200);
-    expect(reply.body.data?.account.id).toBe(FIXTURES.accountExactAmounts);
+    expect(reply.data.account.id).toBe(FIXTURES.accountExactAmounts);
   });
 });

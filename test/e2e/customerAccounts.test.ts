@@ -223,6 +223,22 @@ describe('Customer.accounts', () => {
     ]);
   });
 
+  it('answers a customer the issuer does not know as one with no accounts and null details', async () => {
+    const id = FIXTURES.unknownCustomerId;
+    const { data, errors } = await harness.execute(`{
+      customer(id: "${id}") { id displayName role accounts { nodes { id } pageInfo { hasNextPage } } }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      customer: {
+        id,
+        displayName: null,
+        role: null,
+        accounts: { nodes: [], pageInfo: { hasNextPage: false } },
+      },
+    });
+  });
+
   it('reads the second page of 50 of a 75-account list in one call: the first read ends the list', async () => {
     const id = FIXTURES.customerWith75;
     const head = await harness.execute(PAGE, { id, first: 50 });

@@ -28,6 +28,11 @@ const ACCOUNTS = /* GraphQL */ `
 const ID = FIXTURES.accountExactAmounts;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The ids of the 30 accounts of `customerWith30`, in the issuer's order. */
+function accountIds(harness: Harness): string[] {
+  return harness.simulator.data.accountsOf(FIXTURES.customerWith30).map((account) => account.id);
+}
+
 function codesOf(reply: GraphQLReply<unknown>): (string | undefined)[] {
   return (reply.errors ?? []).map((error) => error.extensions?.code);
 }
@@ -178,10 +183,7 @@ describe('U6: the circuit breaker', () => {
 
   it('L6 with the breaker on: a hanging issuer times out the calls under way, then fails the rest fast', async () => {
     sim().faults.add({ route: 'accountV4', hang: true });
-    const ids = sim()
-      .data.accountsOf(FIXTURES.customerWith30)
-      .slice(0, 20)
-      .map((account) => account.id);
+    const ids = accountIds(harness).slice(0, 20);
     const timed = (id: string) => {
       const started = performance.now();
       return harness
@@ -248,10 +250,7 @@ describe('L3: the bulkhead', () => {
   afterAll(() => harness.close());
   afterEach(() => harness.simulator.reset());
   const sim = () => harness.simulator;
-  const ids = () =>
-    sim()
-      .data.accountsOf(FIXTURES.customerWith30)
-      .map((account) => account.id);
+  const ids = () => accountIds(harness);
 
   it('runs at most 4 calls at once, queues 4 and fails the rest fast with UPSTREAM_UNAVAILABLE, HTTP 200', async () => {
     const twenty = ids().slice(0, 20);
@@ -288,10 +287,7 @@ describe('the per-operation call budget', () => {
   afterAll(() => harness.close());
 
   it('fails the fields past the budget with UPSTREAM_CALL_BUDGET_EXCEEDED and sends nothing more', async () => {
-    const ids = harness.simulator.data
-      .accountsOf(FIXTURES.customerWith30)
-      .slice(0, 8)
-      .map((account) => account.id);
+    const ids = accountIds(harness).slice(0, 8);
     const reply = await harness.execute(ACCOUNTS, { ids });
     expect(reply.status).toBe(200);
     expect(reply.data.accounts.slice(0, 5).map((account: { id: string }) => account.id)).toEqual(
@@ -382,10 +378,7 @@ describe('L6, L8, L9 in the small', () => {
 
   it('L6: 20 concurrent requests to a hanging issuer all end near the deadline with UPSTREAM_TIMEOUT, no 5xx', async () => {
     sim().faults.add({ route: 'accountV4', hang: true });
-    const ids = sim()
-      .data.accountsOf(FIXTURES.customerWith30)
-      .slice(0, 20)
-      .map((account) => account.id);
+    const ids = accountIds(harness).slice(0, 20);
     const started = performance.now();
     const replies = await Promise.all(ids.map((id) => harness.execute(ACCOUNT, { id })));
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
