@@ -5,6 +5,7 @@ import type { CustomerRecord } from '../upstream/records.js';
 import { parseFirst, parseId } from './args.js';
 import { loadConnection } from './connection.js';
 import { representationId } from './representation.js';
+import { needsNoPage } from './selection.js';
 
 export const Customer: CustomerResolvers = {
   // Federation entry point: no upstream call, only the authorization rule.
@@ -18,10 +19,13 @@ export const Customer: CustomerResolvers = {
 
   // Every path to a Customer is authorized already; these fields check again
   // so that a new path cannot open a customer's accounts or details by mistake.
-  accounts(customer, args, context) {
+  accounts(customer, args, context, info) {
     assertMayReadCustomer(context.caller, customer.id);
     const first = parseFirst(args.first);
     const offset = args.after == null ? 0 : context.cursors.decode(args.after, customer.id) + 1;
+    // Nothing selected reads a node or looks past the window: no page to read.
+    if (needsNoPage(info))
+      return { customerId: customer.id, offset, nodes: [], hasNextPage: false };
     return loadConnection(context, customer.id, offset, first);
   },
 

@@ -399,6 +399,72 @@ describe('Customer.accounts', () => {
     expect(calls()).toBe(0);
   });
 
+  it('reads no page for pageInfo { hasPreviousPage } and __typename alone, and still checks the cursor', async () => {
+    const first = await harness.execute(PAGE, { id: FIXTURES.customerWith75, first: 5 });
+    const after = first.data.customer.accounts.pageInfo.endCursor;
+    const ONLY_PREVIOUS = /* GraphQL */ `
+      query Previous($id: ID!, $after: String, $more: Boolean!) {
+        customer(id: $id) {
+          accounts(first: 5, after: $after) {
+            __typename
+            ... on AccountConnection {
+              pageInfo {
+                __typename
+                hasPreviousPage
+              }
+            }
+            ...More @include(if: $more)
+          }
+        }
+      }
+      fragment More on AccountConnection {
+        pageInfo {
+          hasNextPage
+        }
+      }
+    `;
+    harness.simulator.log.clear();
+    const free = await harness.execute(ONLY_PREVIOUS, {
+      id: FIXTURES.customerWith75,
+      after,
+      more: false,
+    });
+    expect(free.errors).toBeUndefined();
+    expect(free.data.customer.accounts).toEqual({
+      __typename: 'AccountConnection',
+      pageInfo: { __typename: 'PageInfo', hasPreviousPage: true },
+    });
+    expect(calls()).toBe(0);
+
+    const start = await harness.execute(ONLY_PREVIOUS, {
+      id: FIXTURES.customerWith75,
+      more: false,
+    });
+    expect(start.data.customer.accounts.pageInfo.hasPreviousPage).toBe(false);
+    expect(calls()).toBe(0);
+
+    // hasNextPage looks past the window: the page is read.
+    const paid = await harness.execute(ONLY_PREVIOUS, {
+      id: FIXTURES.customerWith75,
+      after,
+      more: true,
+    });
+    expect(paid.data.customer.accounts.pageInfo).toEqual({
+      __typename: 'PageInfo',
+      hasPreviousPage: true,
+      hasNextPage: true,
+    });
+    expect(calls()).toBe(1);
+
+    const forged = await harness.execute(ONLY_PREVIOUS, {
+      id: FIXTURES.customerWith250,
+      after,
+      more: false,
+    });
+    expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(calls()).toBe(1);
+  });
+
   it('takes ids the issuer writes with leading zeros as the records they name, as sent', async () => {
     const id = FIXTURES.customerWith75;
     const real = await simulatorGet(harness.simulator, `/account/v4/customer/${id}`, {
