@@ -14,6 +14,8 @@ export interface DeliveryOptions {
   bytesPerSecond?: number;
   /** Send half the body, then close the connection. */
   truncate?: boolean;
+  /** Leave out Content-Length: Node sends the body chunked. */
+  chunked?: boolean;
   /** Aborted when the simulator closes: stop dripping. */
   signal: AbortSignal;
 }
@@ -27,7 +29,10 @@ export async function deliver(
   options: DeliveryOptions,
 ): Promise<void> {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  res.writeHead(status, { ...headers, 'content-length': String(length) });
+  res.writeHead(
+    status,
+    options.chunked ? headers : { ...headers, 'content-length': String(length) },
+  );
   // Node holds the headers back until the first body write, which a drip
   // makes only after its first tick: without this the headers of a 1 B/s
   // body would come a second late, and a client's deadline would pass

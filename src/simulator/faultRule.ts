@@ -28,8 +28,9 @@ import { ROUTE_NAMES, type RouteName } from './routes.js';
  *   256 MiB) replace the body, with `status`/`statuses` giving the status
  *   (default 200);
  * - delivery: `slowBodyBytesPerSecond` (headers at once, then the body in
- *   drips) and `truncateBody` (Content-Length promises the whole body, half is
- *   sent, then the socket closes).
+ *   drips), `truncateBody` (Content-Length promises the whole body, half is
+ *   sent, then the socket closes) and `chunked` (no Content-Length: the
+ *   client learns the body's size only by reading it).
  *
  * Rules are tried in the order they were added and the first match wins.
  */
@@ -71,6 +72,8 @@ export interface FaultRule {
   oversizeBytes?: number;
   /** Promise the full Content-Length, send half of the body, then close the socket. */
   truncateBody?: true;
+  /** Send the body chunked, without Content-Length. */
+  chunked?: true;
   /** Destroy the connection (TCP RST) instead of answering. */
   reset?: true;
   /** Answer with bytes that are not HTTP, then close the connection. */
@@ -112,6 +115,7 @@ const schema = z
     contentType: headerValue.optional(),
     oversizeBytes: z.number().int().min(2).max(MAX_OVERSIZE_BYTES).optional(),
     truncateBody: z.literal(true).optional(),
+    chunked: z.literal(true).optional(),
     reset: z.literal(true).optional(),
     notHttp: z.literal(true).optional(),
     redirectTo: headerValue.optional(),

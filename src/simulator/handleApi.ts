@@ -66,9 +66,13 @@ export async function handleApi(
     startedAt: now(),
   });
   context.gauge.enter();
+  // A kept-alive socket counts every reply it carried.
+  const { socket } = req;
+  const writtenBefore = socket.bytesWritten;
   res.once('close', () => {
     context.gauge.leave();
     entry.endedAt = now();
+    entry.bytesWritten = socket.bytesWritten - writtenBefore;
     entry.status = res.headersSent ? res.statusCode : undefined;
   });
   // GETs carry no body, but drain anything sent so the connection stays usable.
@@ -110,6 +114,7 @@ export async function handleApi(
   await deliver(res, status, headers, body, {
     bytesPerSecond: fault?.rule.slowBodyBytesPerSecond,
     truncate: fault?.rule.truncateBody === true,
+    chunked: fault?.rule.chunked === true,
     signal: context.signal,
   });
 }

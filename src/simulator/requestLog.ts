@@ -31,6 +31,12 @@ export interface RequestLogEntry {
   endedAt: number | undefined;
   /** The status sent, `undefined` if no headers went out (hang, reset, client gone). */
   status: number | undefined;
+  /**
+   * Bytes of the reply, headers included, handed to the connection by the
+   * time it ended: with a client that stops reading, about what it took
+   * plus the sockets' buffers. `undefined` while open.
+   */
+  bytesWritten: number | undefined;
   /** The fault rule that applied, if any. */
   faultId: string | undefined;
 }
@@ -82,12 +88,15 @@ export class RequestLog {
   }
 
   /** Records the arrival of a request; its handler fills in `endedAt` and `status` when it ends. */
-  start(entry: Omit<RequestLogEntry, 'seq' | 'endedAt' | 'status' | 'faultId'>): RequestLogEntry {
+  start(
+    entry: Omit<RequestLogEntry, 'seq' | 'endedAt' | 'status' | 'bytesWritten' | 'faultId'>,
+  ): RequestLogEntry {
     const full: RequestLogEntry = {
       ...entry,
       seq: ++this.#seq,
       endedAt: undefined,
       status: undefined,
+      bytesWritten: undefined,
       faultId: undefined,
     };
     if (this.#entries.length >= this.#maxEntries) {

@@ -223,16 +223,31 @@ describe('transport faults', () => {
     });
   });
 
-  it('U9: a body over the 5 MiB default cap is UPSTREAM_ERROR', async () => {
-    sim().faults.add({ route: 'accountV4', oversizeBytes: 6 * 1024 * 1024, times: 1 });
-    const reply = await harness.execute(ACCOUNT, { id: ID });
-    expectFieldError(reply, 'UPSTREAM_ERROR');
-    expect(reply.errors![0]!.message).toContain('larger than the allowed size');
-    // The gateway answers the next request normally.
-    const next = await harness.execute(ACCOUNT, { id: ID });
-    expect(next.errors).toBeUndefined();
-    expect(next.data.account.balance.amount).toBe('1234.50');
-  });
+  it.each([
+    ['with its Content-Length', {}],
+    ['chunked, its size unknown until read', { chunked: true as const }],
+  ])(
+    'U9: a 50 MiB body %s is UPSTREAM_ERROR, taken no further than the 5 MiB cap',
+    async (_how, delivery) => {
+      const MiB = 1024 * 1024;
+      sim().faults.add({ route: 'accountV4', oversizeBytes: 50 * MiB, times: 1, ...delivery });
+      const reply = await harness.execute(ACCOUNT, { id: ID });
+      expectFieldError(reply, 'UPSTREAM_ERROR');
+      expect(reply.errors![0]!.message).toContain('larger than the allowed size');
+      // The gateway stopped reading: the simulator could hand the connection
+      // the cap and what loopback buffers hold, never the whole body.
+      const written = await vi.waitFor(() => {
+        const bytes = sim().log.entries('accountV4')[0]!.bytesWritten;
+        expect(bytes).toBeDefined();
+        return bytes!;
+      });
+      expect(written).toBeLessThan(20 * MiB);
+      // The gateway answers the next request normally.
+      const next = await harness.execute(ACCOUNT, { id: ID });
+      expect(next.errors).toBeUndefined();
+      expect(next.data.account.balance.amount).toBe('1234.50');
+    },
+  );
 
   it('U10: a redirect is UPSTREAM_ERROR and is never followed', async () => {
     const elsewhere: { requests: number; server?: Server } = { requests: 0 };

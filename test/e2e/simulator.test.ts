@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { parse } from 'lossless-json';
 import { request } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hasValidCheckDigit } from '../../src/domain/checkDigits.js';
 import { FIXTURES, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { RequestLog } from '../../src/simulator/requestLog.js';
@@ -784,6 +784,23 @@ describe('faults', () => {
     expect(response.headers['content-length']).toBe(String(bytes));
     expect(Buffer.byteLength(response.text)).toBe(bytes);
     expect(Array.isArray(JSON.parse(response.text))).toBe(true);
+  });
+
+  it('sends a body chunked, without Content-Length, and logs the bytes it wrote', async () => {
+    const bytes = 300 * 1024;
+    sim.faults.add({ route: 'accountV4', oversizeBytes: bytes, chunked: true });
+    const response = await simulatorGet(sim, accountPath);
+    expect(response.headers['content-length']).toBeUndefined();
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    expect(Buffer.byteLength(response.text)).toBe(bytes);
+    // The body, its chunk framing and the headers, once the reply has closed.
+    const written = await vi.waitFor(() => {
+      const [entry] = sim.log.entries('accountV4').slice(-1);
+      expect(entry!.bytesWritten).toBeDefined();
+      return entry!.bytesWritten!;
+    });
+    expect(written).toBeGreaterThan(bytes);
+    expect(written).toBeLessThan(bytes + 4096);
   });
 
   it('resets the connection', async () => {

@@ -17,6 +17,7 @@ function call(id: string, startedAt: number, endedAt?: number): RequestLogEntry 
     startedAt: origin + startedAt,
     endedAt: endedAt === undefined ? undefined : origin + endedAt,
     status: endedAt === undefined ? undefined : 200,
+    bytesWritten: endedAt === undefined ? undefined : 100,
     faultId: undefined,
   };
 }
