@@ -2,7 +2,7 @@
  * One API request from arrival to the last byte: log and gauge it, let a
  * fault rule change it, wait out the latency, then answer (or not).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliver, type Body } from './deliver.js';
@@ -55,13 +55,16 @@ export async function handleApi(
     searchParams: new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1)),
   };
   const match = matchRoute(pathname);
+  const { username, password } = context.credentials;
+  const authorized = hasBasicCredentials(req.headers.authorization, username, password);
   const entry = context.log.start({
     method: req.method ?? 'GET',
     path: url.pathname,
     route: match?.route,
     id: match?.id,
     query: queryRecord(url.searchParams),
-    headers: req.headers,
+    headers: withoutCredentials(req.headers),
+    authorized,
     connection: context.connectionOf(req.socket),
     startedAt: now(),
   });
@@ -78,11 +81,9 @@ export async function handleApi(
   // GETs carry no body, but drain anything sent so the connection stays usable.
   req.resume();
 
-  const { username, password } = context.credentials;
   // Faults stand for the issuer failing the gateway: a request without the
   // credentials takes none (and spends none), and gets its 401, so a fault
   // test cannot pass for a gateway that stopped sending them.
-  const authorized = hasBasicCredentials(req.headers.authorization, username, password);
   const fault = authorized
     ? context.faults.take({ route: match?.route, id: match?.id })
     : undefined;
@@ -202,4 +203,17 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
   return Object.fromEntries(
     [...values].map(([key, list]) => [key, list.length === 1 ? (list[0] as string) : list]),
   );
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
+
+/**
+ * The headers the log keeps: never credentials, which `/__admin/log` would
+ * hand to anyone who knows the simulator's own, a wrong pair sent by a
+ * client configured for the real issuer included.
+ */
+function withoutCredentials(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const kept = { ...headers };
+  for (const name of CREDENTIAL_HEADERS) delete kept[name];
+  return kept;
 }

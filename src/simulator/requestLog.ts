@@ -20,7 +20,10 @@ export interface RequestLogEntry {
   id: string | undefined;
   /** Query parameters; a parameter given more than once holds all its values in order. */
   query: Record<string, string | string[]>;
+  /** The request's headers but `Authorization`, `Proxy-Authorization` and `Cookie`. */
   headers: IncomingHttpHeaders;
+  /** Whether it carried the simulator's Basic credentials. */
+  authorized: boolean;
   /**
    * The connection it came on, numbered from 1 as the simulator accepted
    * them: requests sharing a number reused a kept-alive socket.

@@ -212,8 +212,12 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
     const { signal, deadline, curtailed, admit } = call;
+    const startedAt = performance.now();
     try {
       return await this.#retry.execute(({ attempt: n }) => {
+        // cockatiel looks at the signal before a backoff, not after: a call
+        // abandoned during one must not take a place in the queue.
+        if (signal.aborted) throw signal.reason;
         const queuedAt = performance.now();
         // The bulkhead sits outside the breaker: a call whose deadline ran
         // out while it queued here never reached the issuer, so it must not
@@ -246,7 +250,11 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                 const again =
                   n < this.#retries &&
                   !signal.aborted &&
-                  isRetryable(error, deadline, noJitterGenerator(n, this.#backoff)[0]);
+                  isRetryable(
+                    error,
+                    { startedAt, deadline },
+                    noJitterGenerator(n, this.#backoff)[0],
+                  );
                 if (typeof error === 'object' && error !== null) {
                   if (again) this.#retried.add(error);
                   if (probe) this.#probeFailures.add(error);
@@ -327,17 +335,26 @@ export function countsAgainstIssuer(error: unknown): boolean {
  * What a GET may be tried again for: a connection that failed before an
  * answer, 502, 503, 504 and 429, when the wait before the retry (the
  * issuer's `Retry-After`, if any, then `backoffMs` at most) ends before the
- * call's deadline.
+ * call's deadline, and, after a `Retry-After`, leaves the retry at least
+ * half of the time the call had.
  * Otherwise it fails now: waiting could only end in a timeout, and the
- * failure, no longer a retried one, counts against the issuer.
+ * failure, no longer a retried one, counts against the issuer (but a 429).
+ * An issuer that asks for most of a call's time would otherwise get a retry
+ * with too little left to answer, whose timeout would count against it.
  */
-export function isRetryable(error: unknown, deadline: number, backoffMs: number): boolean {
+export function isRetryable(
+  error: unknown,
+  call: { startedAt: number; deadline: number },
+  backoffMs: number,
+): boolean {
   if (!isConnectionFailure(error)) {
     if (!(error instanceof UpstreamUnavailableError)) return false;
     if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
   }
   const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfter : undefined;
-  return performance.now() + (retryAfterMs(retryAfter) ?? 0) + backoffMs < deadline;
+  const wait = retryAfterMs(retryAfter);
+  const left = call.deadline - (performance.now() + (wait ?? 0) + backoffMs);
+  return wait === undefined ? left > 0 : left >= (call.deadline - call.startedAt) / 2;
 }
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */

@@ -239,6 +239,29 @@ describe('Customer.accounts', () => {
     });
   });
 
+  it('answers an account list the issuer answers 404 as an empty one', async () => {
+    const fault = { status: 404 };
+    harness.simulator.faults.add({ route: 'accountsOfCustomerV4', ...fault });
+    try {
+      const { data, errors } = await harness.execute(PAGE, { id: FIXTURES.customerWith75 });
+      expect(errors).toBeUndefined();
+      expect(data.customer.accounts).toEqual({
+        edges: [],
+        pageInfo: {
+          hasNextPage: false,
+          hasPreviousPage: false,
+          startCursor: null,
+          endCursor: null,
+        },
+      });
+      expect(harness.simulator.log.entries('accountsOfCustomerV4').map((e) => e.status)).toEqual([
+        fault.status,
+      ]);
+    } finally {
+      harness.simulator.faults.clear();
+    }
+  });
+
   it('reads the second page of 50 of a 75-account list in one call: the first read ends the list', async () => {
     const id = FIXTURES.customerWith75;
     const head = await harness.execute(PAGE, { id, first: 50 });

@@ -85,6 +85,16 @@ describe('U4, U5: retries', () => {
     expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(990);
   });
 
+  it('U5: 429 with a Retry-After that leaves the retry less than half the call fails at once', async () => {
+    // 2 s of the 3 s deadline: the retry would have under 1 s of its 3.
+    sim().faults.add({ route: 'accountV4', statuses: [429, 200], retryAfter: '2' });
+    const started = performance.now();
+    const reply = await harness.execute(ACCOUNT, { id: ID });
+    expect(codesOf(reply)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(sim().log.count('accountV4')).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
   it('U5: 429 with Retry-After: 3600 fails at once with UPSTREAM_UNAVAILABLE, no sleeping', async () => {
     sim().faults.add({ route: 'accountV4', status: 429, retryAfter: '3600' });
     const started = performance.now();

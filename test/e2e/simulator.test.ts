@@ -62,6 +62,16 @@ describe('authentication and parameters', () => {
 
     const right = await simulatorGet(sim, `/account/v4/${FIXTURES.accountTopLevel}`);
     expect(right.status).toBe(200);
+
+    // The log says which carried the credentials, and keeps none of them.
+    const logged = sim.log.entries().slice(-3);
+    expect(logged.map((entry) => entry.authorized)).toEqual([false, false, true]);
+    expect(logged.map((entry) => entry.headers.authorization)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(Buffer.from('gateway:nope').toString('base64'));
   });
 
   it('uses the configured credentials', async () => {
@@ -513,6 +523,7 @@ describe('the seeded dataset', () => {
         id: String(i),
         query: {},
         headers: {},
+        authorized: true,
         connection: 1,
         startedAt: 0,
       });
@@ -924,7 +935,9 @@ describe('request log and concurrency gauge', () => {
       status: 200,
     });
     expect(list!.headers['x-request-id']).toBe('req-1');
-    expect(list!.headers.authorization).toBe(basicAuth(sim.username, sim.password));
+    // Whether the credentials were right, never the credentials themselves.
+    expect(list!.authorized).toBe(true);
+    expect(list!.headers.authorization).toBeUndefined();
     expect(list!.startedAt).toBeGreaterThanOrEqual(before - 1);
     expect(list!.endedAt!).toBeGreaterThanOrEqual(list!.startedAt);
     expect(unknown).toMatchObject({ route: undefined, id: undefined, status: 404, query: {} });

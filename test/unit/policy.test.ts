@@ -311,19 +311,66 @@ describe('UpstreamPolicy', () => {
   it('counts the timeout of an attempt that waited out a Retry-After rather than the queue', async () => {
     const policy = new UpstreamPolicy({ retries: 1, breakerThreshold: 1 });
     let attempts = 0;
-    const call1500 = call(1500);
     const outcome = policy.execute(async (signal) => {
       attempts++;
       if (attempts === 1) throw new UpstreamUnavailableError({ status: 503, retryAfter: '1' });
-      // The second attempt goes out after 1 s with 0.5 s left, and hangs.
-      return new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      );
-    }, call1500);
+      // The second attempt goes out after 1.1 s with 1.9 s left, and hangs.
+      return hangs(signal);
+    }, call(3000));
     await expect(outcome).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(attempts).toBe(2);
     // The 503 was retried and does not count; the timeout ended the call, and does.
     expect(policy.state().circuit).toBe('open');
+  });
+
+  it('fails a 429 at once, uncounted, when its Retry-After would leave the retry less than half the call', async () => {
+    const policy = new UpstreamPolicy({ retries: 2, breakerThreshold: 1 });
+    let attempts = 0;
+    const outcome = policy.execute(async () => {
+      attempts++;
+      throw new UpstreamUnavailableError({ status: 429, retryAfter: '1' });
+    }, call(1500));
+    // 1 s and the backoff of 1500 ms leave under 750 ms.
+    await expect(outcome).rejects.toMatchObject({ status: 429 });
+    expect(attempts).toBe(1);
+    expect(policy.state().circuit).toBe('closed');
+  });
+
+  it('makes no further attempt, and takes no place in the queue, for a call given up during its backoff', async () => {
+    const policy = new UpstreamPolicy({
+      retries: 2,
+      backoffInitialMs: 200,
+      maxConcurrent: 1,
+      queueSize: 0,
+    });
+    const rejected: string[] = [];
+    policy.onEvent((event) => {
+      if (event.type === 'rejected') rejected.push(event.reason);
+    });
+    const controller = new AbortController();
+    let attempts = 0;
+    const givenUp = policy.execute(
+      async () => {
+        attempts++;
+        throw new UpstreamUnavailableError({ status: 503 });
+      },
+      {
+        signal: controller.signal,
+        deadline: performance.now() + 5000,
+        curtailed: false,
+        admit() {},
+      },
+    );
+    // While it waits to retry, another call takes the only slot.
+    await sleep(20);
+    const holder = call(1000);
+    const holding = policy.execute(hangs, holder).catch(() => undefined);
+    const cancelled = new UpstreamCallCancelledError();
+    controller.abort(cancelled);
+    await expect(givenUp).rejects.toBe(cancelled);
+    expect(attempts).toBe(1);
+    expect(rejected).toEqual([]);
+    await holding;
   });
 
   it('fails a 503 at once, and counts it, when the backoff before its retry could outlast the deadline', async () => {

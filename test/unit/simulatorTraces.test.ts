@@ -13,6 +13,7 @@ function call(id: string, startedAt: number, endedAt?: number): RequestLogEntry 
     id: '1',
     query: {},
     headers: { 'x-request-id': id },
+    authorized: true,
     connection: 1,
     startedAt: origin + startedAt,
     endedAt: endedAt === undefined ? undefined : origin + endedAt,
