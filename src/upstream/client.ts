@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { YoungAbortController, untilAborted } from '../abort.js';
 import { headerValue } from '../headers.js';
-import { exchange, type Answer } from './exchange.js';
+import { BodyNotUtf8Error, exchange, type Answer } from './exchange.js';
 import {
   decodeAccount,
   decodeAccountList,
@@ -444,6 +444,9 @@ interface Seen {
 function bodyText(answer: Answer, signal: AbortSignal): string {
   const { bodyError: error } = answer;
   if (error === undefined) return answer.text ?? '';
+  if (error instanceof BodyNotUtf8Error) {
+    throw new UpstreamResponseError('a body that is not UTF-8', { cause: error });
+  }
   if (signal.aborted) throw signal.reason;
   const code = (error as { code?: unknown } | null)?.code;
   // undici's own body timeout too: the issuer stalled rather than sent less.

@@ -11,6 +11,7 @@
  * signal aborts the call whether it is queued, sent or mid-body; the pool's
  * `maxResponseSize`, timeouts and keep-alive rules apply unchanged.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 
@@ -21,10 +22,23 @@ export interface Answer {
   text: string | undefined;
   /**
    * Why the body did not arrive whole, although the headers did (cut short,
-   * too large, aborted). Only for a body that was kept: the rest of a
+   * too large, aborted), or arrived as bytes that are not UTF-8
+   * (BodyNotUtf8Error). Only for a body that was kept: the rest of a
    * discarded one does not matter.
    */
   bodyError?: unknown;
+}
+
+/**
+ * A kept body whose bytes are not UTF-8, which JSON between systems must be
+ * (RFC 8259): decoding would replace them with U+FFFD and change a name
+ * without a word.
+ */
+export class BodyNotUtf8Error extends Error {
+  constructor() {
+    super('The body is not UTF-8.');
+    this.name = 'BodyNotUtf8Error';
+  }
 }
 
 export interface Exchange {
@@ -62,9 +76,13 @@ export function exchange(dispatcher: Dispatcher, call: Exchange): Promise<Answer
       chunks = [];
       finish();
     };
-    // Before the call has a socket there is no controller yet; onRequestStart
-    // aborts it then.
-    const onAbort = () => controller?.abort(signal.reason as Error);
+    // Before the call has a socket (queued, or connecting to an issuer that
+    // does not answer) there is no controller yet: the caller is answered now,
+    // and onRequestStart aborts the call once it gets one.
+    const onAbort = () =>
+      controller
+        ? controller.abort(signal.reason as Error)
+        : settle(() => reject(signal.reason as Error));
     signal.addEventListener('abort', onAbort, { once: true });
 
     dispatcher.dispatch(
@@ -93,7 +111,11 @@ export function exchange(dispatcher: Dispatcher, call: Exchange): Promise<Answer
         onResponseEnd() {
           const complete = answer;
           if (!complete) return;
-          if (keep) complete.text = utf8(chunks, bytes);
+          if (keep) {
+            const text = utf8(chunks, bytes);
+            if (text === undefined) complete.bodyError = new BodyNotUtf8Error();
+            else complete.text = text;
+          }
           settle(() => resolve(complete));
         },
         onResponseError(_controller, error) {
@@ -107,8 +129,9 @@ export function exchange(dispatcher: Dispatcher, call: Exchange): Promise<Answer
   });
 }
 
-function utf8(chunks: readonly Buffer[], bytes: number): string {
+function utf8(chunks: readonly Buffer[], bytes: number): string | undefined {
   const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
+  if (!isUtf8(buffer)) return undefined;
   const bom = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
   return buffer.toString('utf8', bom ? 3 : 0);
 }

@@ -365,7 +365,9 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   // Date.parse reads almost anything ("1.5" is a date in 2001); an HTTP-date
   // always starts with a day name.
   if (!/^[a-z]{3}/i.test(text)) return undefined;
-  const at = Date.parse(text);
+  // The obsolete asctime form names no zone, and Date.parse would read it
+  // as local time; every HTTP-date is GMT.
+  const at = Date.parse(/GMT$/i.test(text) ? text : `${text} GMT`);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 

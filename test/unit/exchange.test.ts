@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, type Exchange } from '../../src/upstream/exchange.js';
+import { BodyNotUtf8Error, exchange, type Exchange } from '../../src/upstream/exchange.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -64,6 +64,17 @@ describe('exchange', () => {
     expect(answer).toMatchObject({ status: 200, text: '{"name":"Bjärnå","balance":1234.50}' });
     expect(answer.bodyError).toBeUndefined();
     expect(answer.headers['content-type']).toBe('application/json');
+  });
+
+  it('hands over a kept body that is not UTF-8 as BodyNotUtf8Error, without text', async () => {
+    const dispatcher = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=ISO-8859-1' });
+      response.end(Buffer.from('{"name":"Müller"}', 'latin1'));
+    });
+    const answer = await exchange(dispatcher, call());
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBeUndefined();
+    expect(answer.bodyError).toBeInstanceOf(BodyNotUtf8Error);
   });
 
   it('reads a short discarded body to its end, so the next call reuses the connection', async () => {
@@ -140,6 +151,27 @@ describe('exchange', () => {
     expect((await first).text).toBe('{}');
     await later();
     expect(seen.requests).toEqual(['/first']);
+  });
+
+  it('answers a call whose connection is still being made at once when its signal aborts', async () => {
+    // A connector that never completes, as with an issuer that drops SYNs.
+    let connecting = 0;
+    pool = new Pool('http://issuer.test', {
+      connect: () => void connecting++,
+    });
+    const caller = new AbortController();
+    const pending = exchange(pool, call(caller.signal));
+    await expect.poll(() => connecting).toBe(1);
+    const reason = new Error('gone');
+    caller.abort(reason);
+    const outcome = await Promise.race([
+      pending.then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
+    ]);
+    expect(outcome).toBe(reason);
   });
 
   it('cuts a body off when the signal aborts midway: bodyError is its reason', async () => {

@@ -79,6 +79,21 @@ describe('EnfuceClient status mapping', () => {
     expect(error.message).toContain('compressed');
   });
 
+  it('fails a body that is not UTF-8 with UPSTREAM_ERROR rather than change its text', async () => {
+    const named = (name: string) => ACCOUNT.replace('"currency"', `"name":"${name}","currency"`);
+    pool.intercept({ path: accountPath(ID) }).reply(200, Buffer.from(named('Müller'), 'latin1'), {
+      headers: { 'content-type': 'application/json; charset=ISO-8859-1' },
+    });
+    const error = await failure(client().getAccount(ID, scope()));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toBe(
+      'The card issuer sent an unusable answer: a body that is not UTF-8.',
+    );
+
+    pool.intercept({ path: accountPath(ID) }).reply(200, Buffer.from(named('Müller'), 'utf8'));
+    expect(await client().getAccount(ID, scope())).toMatchObject({ name: 'Müller' });
+  });
+
   it('reads a 204 as an empty account list, and as an unexpected status elsewhere', async () => {
     pool
       .intercept({ path: (path) => path.startsWith('/api/account/v4/customer/10000000001?') })
@@ -373,6 +388,17 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs('2', now)).toBe(2000);
     expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
     expect(retryAfterMs('Wed, 31 Dec 2025 00:00:05 GMT', now)).toBe(0);
+    // RFC 850 and asctime, the obsolete forms RFC 9110 asks a recipient to
+    // read; asctime names no zone, and is GMT wherever the gateway runs.
+    const zone = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    try {
+      expect(retryAfterMs('Thursday, 01-Jan-26 00:00:07 GMT', now)).toBe(7000);
+      expect(retryAfterMs('Thu Jan  1 00:00:09 2026', now)).toBe(9000);
+    } finally {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    }
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
   });
