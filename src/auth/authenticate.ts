@@ -7,9 +7,12 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  errors,
   jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  type JWTVerifyResult,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { UnauthenticatedError, BadUserInputError } from '../errors.js';
@@ -36,6 +39,9 @@ const JWKS_TIMEOUT_MS = 3000;
 // Failures of the key set itself (unreachable, hanging, not a key set), as
 // opposed to a token it cannot vouch for; jose gives fetch errors through.
 const KEY_SET_FAILURES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
+
+// Keys a token without `kid` is checked against, when its type has several.
+const MAX_KEYS_WITHOUT_KID = 4;
 
 export interface AuthenticatorOptions {
   /** Lets every caller in without a token (the built-in simulator); `config.disabled` does the same. */
@@ -155,9 +161,38 @@ async function verify(
     return (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload;
   }
   if (jwks) {
-    return (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+    const signed = { ...options, algorithms: ['RS256', 'ES256'] };
+    try {
+      return (await jwtVerify(token, jwks, signed)).payload;
+    } catch (error) {
+      if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+      return (await verifyWithEach(token, error, signed)).payload;
+    }
   }
   throw new Error('No configured key accepts this token.');
+}
+
+/**
+ * A token without `kid` while the key set holds several keys of its type,
+ * as it does while the identity provider rotates them: jose picks none, so
+ * each is tried, the first few only, as each costs a signature check and
+ * the token is anyone's to send.
+ */
+async function verifyWithEach(
+  token: string,
+  candidates: errors.JWKSMultipleMatchingKeys,
+  options: JWTVerifyOptions,
+): Promise<JWTVerifyResult> {
+  let tried = 0;
+  for await (const key of candidates) {
+    if (++tried > MAX_KEYS_WITHOUT_KID) break;
+    try {
+      return await jwtVerify(token, key, options);
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+    }
+  }
+  throw new errors.JWSSignatureVerificationFailed();
 }
 
 function headerAlg(token: string): unknown {

@@ -257,6 +257,53 @@ describe('caller tokens (JWKS)', () => {
   });
 });
 
+describe('a JWKS that holds two RSA keys, as while the provider rotates them', () => {
+  let jwks: JwksServer;
+  let stranger: JwksServer;
+  let harness: Harness;
+  beforeAll(async () => {
+    [jwks, stranger] = await Promise.all([
+      startJwksServer({ rotating: true }),
+      startJwksServer({ rotating: true }),
+    ]);
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: jwks.url },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await Promise.all([jwks.close(), stranger.close()]);
+  });
+
+  it.each([
+    ['the current key, without kid', { kid: null }],
+    ['the next key, without kid', { kid: null, next: true }],
+    ['the next key, with its kid', { next: true }],
+  ])('lets in a token signed with %s', async (_name, options) => {
+    const token = await jwks.sign({ scope: 'accounts:read:any' }, options);
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(token));
+    expect(reply.status).toBe(200);
+    expect(reply.data.account.id).toBe(OWN_ACCOUNT);
+  });
+
+  it.each([
+    [
+      'a key the set does not hold',
+      () => stranger.sign({ scope: 'accounts:read:any' }, { kid: null }),
+    ],
+    [
+      'a key of the set, expired',
+      () => jwks.sign({ scope: 'accounts:read:any' }, { kid: null, next: true, expiresIn: -60 }),
+    ],
+  ])('refuses a token without kid signed with %s (A2)', async (_name, make) => {
+    harness.simulator.log.clear();
+    const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await make()));
+    expectUnauthenticated(reply);
+    expect(harness.simulator.log.count()).toBe(0);
+  });
+});
+
 describe('a JWKS endpoint that never answers', () => {
   let stuck: JwksServer;
   let signer: JwksServer;

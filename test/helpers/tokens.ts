@@ -76,10 +76,18 @@ export function bearer(token: string): Record<string, string> {
 export interface JwksServer {
   /** The key set's URL, for AUTH_JWKS_URL. */
   url: string;
-  /** Signs a token with the served key of `options.alg` (RS256 unless told). */
+  /**
+   * Signs a token with the served key of `options.alg` (RS256 unless told),
+   * or with the RS256 key a rotating set holds beside it (`next`); `kid:
+   * null` leaves the key id out of the header.
+   */
   sign(
     claims?: JWTPayload,
-    options?: Omit<SignOptions, 'secret'> & { alg?: JwksAlgorithm; kid?: string },
+    options?: Omit<SignOptions, 'secret'> & {
+      alg?: JwksAlgorithm;
+      kid?: string | null;
+      next?: boolean;
+    },
   ): Promise<string>;
   /** From now on answers 200 with `body` instead of the key set; without one, the key set again. */
   serve(body?: string): void;
@@ -95,21 +103,24 @@ export interface JwksServer {
 
 export type JwksAlgorithm = 'RS256' | 'ES256';
 
-async function keyPairFor(alg: JwksAlgorithm) {
+async function keyPairFor(alg: JwksAlgorithm, kid = `test-${alg}`) {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: `test-${alg}`, alg, use: 'sig' };
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return { publicKey, privateKey, jwk };
 }
 
 /**
  * Serves a fresh RSA and a fresh P-256 public key as a JWKS on port 0. With
  * `hang`, it accepts requests and never answers, like a stuck identity
- * provider; with `body`, it answers 200 with that text instead of the key set.
+ * provider; with `body`, it answers 200 with that text instead of the key set;
+ * `rotating` adds a second RSA key, as a provider does while it rotates.
  */
 export async function startJwksServer(
-  options: { hang?: boolean; body?: string } = {},
+  options: { hang?: boolean; body?: string; rotating?: boolean } = {},
 ): Promise<JwksServer> {
   const keys = { RS256: await keyPairFor('RS256'), ES256: await keyPairFor('ES256') };
+  const next = await keyPairFor('RS256', 'test-RS256-next');
+  const served = [keys.RS256.jwk, keys.ES256.jwk, ...(options.rotating ? [next.jwk] : [])];
   const pem = await exportSPKI(keys.RS256.publicKey);
   let requests = 0;
   let body = options.body;
@@ -117,7 +128,7 @@ export async function startJwksServer(
     requests++;
     if (options.hang) return;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(body ?? JSON.stringify({ keys: [keys.RS256.jwk, keys.ES256.jwk] }));
+    response.end(body ?? JSON.stringify({ keys: served }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -128,10 +139,11 @@ export async function startJwksServer(
       return requests;
     },
     async sign(claims = {}, signOptions = {}) {
-      const { privateKey, jwk } = keys[signOptions.alg ?? 'RS256'];
+      const { privateKey, jwk } = signOptions.next ? next : keys[signOptions.alg ?? 'RS256'];
       const now = Math.floor(Date.now() / 1000);
+      const kid = signOptions.kid === undefined ? jwk.kid : signOptions.kid;
       const jwt = new SignJWT({ sub: 'test-user', ...claims })
-        .setProtectedHeader({ alg: jwk.alg, kid: signOptions.kid ?? jwk.kid })
+        .setProtectedHeader({ alg: jwk.alg, ...(kid !== null && { kid }) })
         .setIssuedAt(now - 60)
         .setExpirationTime(now + (signOptions.expiresIn ?? 300));
       if (signOptions.notBefore !== undefined) jwt.setNotBefore(now + signOptions.notBefore);
