@@ -161,8 +161,14 @@ export class CallerSharesViaPrimary implements CallerLedger {
         resolve(refusal);
       };
       const timer = setTimeout(() => {
-        this.#late.set(id, admission);
-        settle();
+        // After a stall of the worker's own loop, timers run before the
+        // messages that came meanwhile are read: an answer may be waiting.
+        // setImmediate runs once they are.
+        setImmediate(() => {
+          if (!this.#pending.has(id)) return;
+          this.#late.set(id, admission);
+          settle();
+        });
       }, ENTER_TIMEOUT_MS);
       this.#pending.set(id, (refusal) => {
         admission.granted = !refusal;

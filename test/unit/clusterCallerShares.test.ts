@@ -132,8 +132,10 @@ function workerOver(policy: { maxInFlight: number; callsPerMinute: number }) {
   const turn = () => vi.advanceTimersByTimeAsync(0);
   const enter = async (request: object = {}) => {
     const entered = shares.enter('alice', request);
-    // A held answer: the worker's wait of 1 s lets the request in.
-    await vi.advanceTimersByTimeAsync(holding ? 1000 : 0);
+    // A held answer: the worker's wait of 1 s lets the request in, once the
+    // messages that came meanwhile are read (a setImmediate, which the fake
+    // clock runs a tick later).
+    await vi.advanceTimersByTimeAsync(holding ? 1001 : 0);
     return entered;
   };
   const leave = async (request: object, callsBeyondFirst = 0) => {
@@ -232,5 +234,46 @@ describe("a worker's view of the primary's count", () => {
     await worker.excuse(a);
     await worker.release();
     await worker.callsLeft(3);
+  });
+});
+
+describe("a worker's wait for the primary, after its own loop stalled", () => {
+  it('reads an answer that came during the stall before it lets the request in unanswered', async () => {
+    // Answers travel as IPC's do: read by the event loop's poll, after timers.
+    const { port1: primarySide, port2: workerSide } = new MessageChannel();
+    const answers: CallerEntered[] = [];
+    const host = new HostCallerShares({ maxInFlight: 1, callsPerMinute: 0 }, (_worker, answer) =>
+      answers.push(answer),
+    );
+    const shares = new CallerSharesViaPrimary({
+      connected: true,
+      send: (message, done) => {
+        host.receive(workerA, message);
+        done(null);
+      },
+      onMessage: (listener) => void workerSide.on('message', listener),
+    });
+    try {
+      const first = shares.enter('alice', {});
+      await vi.waitFor(() => expect(answers).toHaveLength(1));
+      primarySide.postMessage(answers[0]);
+      expect(await first).toBeUndefined();
+
+      const second = shares.enter('alice', {});
+      await vi.waitFor(() => expect(answers).toHaveLength(2));
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          // The primary's refusal comes while a full collection, say, holds
+          // the worker's loop for longer than the second's wait of 1 s.
+          primarySide.postMessage(answers[1]);
+          const until = Date.now() + 1200;
+          while (Date.now() < until);
+          resolve();
+        }),
+      );
+      expect(await second).toMatchObject({ reason: 'in_flight' });
+    } finally {
+      primarySide.close();
+    }
   });
 });
