@@ -24,8 +24,9 @@ export const Customer: CustomerResolvers = {
     const first = parseFirst(args.first);
     const offset = args.after == null ? 0 : context.cursors.decode(args.after, customer.id) + 1;
     // Nothing selected reads a node or looks past the window: no page to read.
-    if (needsNoPage(info))
+    if (needsNoPage(info)) {
       return { customerId: customer.id, offset, nodes: [], hasNextPage: false };
+    }
     return loadConnection(context, customer.id, offset, first);
   },
 

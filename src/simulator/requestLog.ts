@@ -90,7 +90,7 @@ export class RequestLog {
       );
   }
 
-  /** Records the arrival of a request; its handler fills in `endedAt` and `status` when it ends. */
+  /** Records the arrival of a request; its handler fills in `endedAt`, `status` and `bytesWritten` when it ends. */
   start(
     entry: Omit<RequestLogEntry, 'seq' | 'endedAt' | 'status' | 'bytesWritten' | 'faultId'>,
   ): RequestLogEntry {

@@ -4,10 +4,10 @@
  * the status the contract names, a GraphQL-shaped JSON body, and no
  * execution: the simulator log stays empty and no caller token is checked.
  */
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { scrape } from '../helpers/prometheus.js';
@@ -186,25 +186,32 @@ describe('HTTP hardening of /graphql with auth on', () => {
   );
 
   it('answers 413 for a 10 MB body sent without Content-Length', async () => {
-    const chunk = Buffer.alloc(64 * 1024, 'x');
-    async function* stream() {
-      yield Buffer.from('{"query":"{ __typename }","variables":{"pad":"');
-      for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) yield chunk;
-      yield Buffer.from('"}}');
-    }
-    const outcome = await request(`${harness.url}/graphql`, {
-      method: 'POST',
-      headers: JSON_TYPE,
-      body: Readable.from(stream()),
-    }).then(
-      async (response) => {
-        await response.body.dump();
-        return response.statusCode;
-      },
-      (error: { code?: string }) => error.code,
+    const { port } = new URL(harness.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    // The server may close while the body is still being written.
+    socket.on('error', () => {});
+    let received = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+    const closed = once(socket, 'close');
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\n',
     );
-    // Either a clean 413, or the server stops reading and closes: never a 2xx or a 5xx.
-    expect(String(outcome)).toMatch(/^(413|UND_ERR_SOCKET|ECONNRESET|EPIPE)$/);
+    const chunk = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    const start = '{"query":"{ __typename }","variables":{"pad":"';
+    socket.write(`${start.length.toString(16)}\r\n${start}\r\n`);
+    for (let sent = 0; sent < 10 * 1024 * 1024 && received === '' && !socket.destroyed;) {
+      sent += 0x10000;
+      if (!socket.write(chunk)) {
+        await Promise.race([once(socket, 'drain'), closed, once(socket, 'data')]);
+      }
+    }
+    await Promise.race([
+      closed,
+      vi.waitFor(() => expect(received).toContain('\r\n\r\n'), { timeout: 10_000 }),
+    ]);
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
     expect(harness.simulator.log.count()).toBe(0);
   });
 
@@ -494,14 +501,6 @@ describe('HTTP hardening of /graphql without auth', () => {
     expect(reply.body.errors![0]!.message).toBe('Operation batching disabled.');
     expect(harness.simulator.log.count()).toBe(0);
   });
-
-  it('refuses an X-Audit-User with control characters with 400, before any call', async () => {
-    harness.simulator.log.clear();
-    const reply = await harness.execute(QUERY, undefined, { 'x-audit-user': 'alice\tbob' });
-    expect(reply.status).toBe(400);
-    expect(reply.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(harness.simulator.log.count()).toBe(0);
-  });
 });
 
 describe('slow clients (P2)', () => {
@@ -523,13 +522,17 @@ describe('slow clients (P2)', () => {
           }),
       ),
     );
+    // What each socket was sent before it closed, and when it closed.
     const closed = sockets.map(
       (socket) =>
-        new Promise<void>((resolve) => {
+        new Promise<{ received: string; at: number }>((resolve) => {
+          let received = '';
           socket.on('error', () => {});
-          socket.once('close', () => resolve());
+          socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+          socket.once('close', () => resolve({ received, at: performance.now() }));
         }),
     );
+    const startedAt = performance.now();
     for (const socket of sockets) socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ');
     const drip = setInterval(() => {
       for (const socket of sockets) if (!socket.destroyed) socket.write('a');
@@ -542,15 +545,17 @@ describe('slow clients (P2)', () => {
       expect(reply.data).toEqual({ __typename: 'Query' });
 
       // headersTimeout is 10 s, checked every second; the slack is generous.
-      await Promise.race([
+      const ends = await Promise.race([
         Promise.all(closed),
-        new Promise((_, reject) =>
+        new Promise<never>((_, reject) =>
           setTimeout(() => reject(new Error('slow sockets still open after 20 s')), 20_000),
         ),
       ]);
-      expect(sockets.every((socket) => socket.destroyed || socket.readyState === 'closed')).toBe(
-        true,
-      );
+      // Held until the timeout, not closed at once; told so, or closed silently.
+      for (const { received, at } of ends) {
+        expect(at - startedAt).toBeGreaterThanOrEqual(9000);
+        expect(received).toMatch(/^(HTTP\/1\.1 408 |$)/);
+      }
     } finally {
       clearInterval(drip);
       for (const socket of sockets) socket.destroy();

@@ -52,6 +52,15 @@ describe('GRAPHQL_JIT', () => {
     expect(b.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(
       a.errors?.map((e) => [e.path, e.extensions?.code]),
     );
+    // And they are there to keep: the unknown account is null without one.
+    expect(a.status).toBe(200);
+    expect(a.data).toEqual({
+      accounts: [{ id: FIXTURES.accountExactAmounts, balance: { amount: '1234.50' } }, null],
+      bad: null,
+    });
+    expect(a.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['bad'], 'BAD_USER_INPUT'],
+    ]);
   });
 
   /** The same request to both gateways: status and body as sent, less stack traces (dev mode). */

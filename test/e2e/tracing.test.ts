@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURES } from '../../src/simulator/index.js';
 import { startTracing } from '../../src/observability/tracing.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -74,13 +74,19 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     try {
       queued.simulator.faults.add({ route: 'accountV4', latencyMs: 50 });
       const traces = ['1', '2', '3'].map((n) => n.repeat(32));
-      const replies = await Promise.all(
+      const answered = Promise.all(
         traces.map((trace, n) =>
           accountInTrace(queued.url, 'Queued', FIXTURES.accountExactAmounts, trace, {
             'x-request-id': `queued-${n}`,
           }),
         ),
       );
+      // Calls did wait for the one slot, for 50 ms or more each.
+      await vi.waitFor(
+        () => expect(queued.gateway.upstreamPolicy!.state().queued).toBeGreaterThan(0),
+        { interval: 2 },
+      );
+      const replies = await answered;
       expect(replies.map((reply) => JSON.parse(reply).errors)).toEqual([
         undefined,
         undefined,
