@@ -185,12 +185,12 @@ async function verifyWithEach(
 ): Promise<JWTVerifyResult> {
   let tried = 0;
   for await (const key of candidates) {
-    if (++tried > MAX_KEYS_WITHOUT_KID) break;
     try {
       return await jwtVerify(token, key, options);
     } catch (error) {
       if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
     }
+    if (++tried === MAX_KEYS_WITHOUT_KID) break;
   }
   throw new errors.JWSSignatureVerificationFailed();
 }

@@ -126,6 +126,9 @@ const schema = z
   .refine((rule) => rule.jitterMs === undefined || rule.latencyMs !== undefined, {
     message: 'jitterMs adds to latencyMs: give latencyMs too.',
   })
+  .refine((rule) => !(rule.chunked && rule.truncateBody), {
+    message: 'truncateBody cuts a body short of its Content-Length, which chunked leaves out.',
+  })
   .refine(
     (rule) =>
       [rule.invalidJson, rule.html, rule.body, rule.oversizeBytes].filter((v) => v !== undefined)

@@ -76,13 +76,12 @@ export function exchange(dispatcher: Dispatcher, call: Exchange): Promise<Answer
       chunks = [];
       finish();
     };
-    // Before the call has a socket (queued, or connecting to an issuer that
-    // does not answer) there is no controller yet: the caller is answered now,
-    // and onRequestStart aborts the call once it gets one.
-    const onAbort = () =>
-      controller
-        ? controller.abort(signal.reason as Error)
-        : settle(() => reject(signal.reason as Error));
+    // Before the call has a socket there is no controller yet; onRequestStart
+    // aborts it then. Until then it holds its bulkhead slot, as it holds one
+    // of the pool's connections (the caller has its answer from the client
+    // at the deadline): a slot freed earlier would let in a call that waits
+    // unseen in undici's own queue.
+    const onAbort = () => controller?.abort(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
 
     dispatcher.dispatch(

@@ -212,7 +212,6 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
 
   async execute<T>(attempt: (signal: AbortSignal) => Promise<T>, call: PolicyCall): Promise<T> {
     const { signal, deadline, curtailed, admit } = call;
-    const startedAt = performance.now();
     try {
       return await this.#retry.execute(({ attempt: n }) => {
         // cockatiel looks at the signal before a backoff, not after: a call
@@ -250,11 +249,7 @@ export class UpstreamPolicy implements CallPolicy, UpstreamPolicyView {
                 const again =
                   n < this.#retries &&
                   !signal.aborted &&
-                  isRetryable(
-                    error,
-                    { startedAt, deadline },
-                    noJitterGenerator(n, this.#backoff)[0],
-                  );
+                  isRetryable(error, deadline, noJitterGenerator(n, this.#backoff)[0]);
                 if (typeof error === 'object' && error !== null) {
                   if (again) this.#retried.add(error);
                   if (probe) this.#probeFailures.add(error);
@@ -335,27 +330,27 @@ export function countsAgainstIssuer(error: unknown): boolean {
  * What a GET may be tried again for: a connection that failed before an
  * answer, 502, 503, 504 and 429, when the wait before the retry (the
  * issuer's `Retry-After`, if any, then `backoffMs` at most) ends before the
- * call's deadline, and, after a `Retry-After`, leaves the retry at least
- * half of the time the call had.
+ * call's deadline, and, after a `Retry-After`, leaves the retry at least as
+ * long as the wait.
  * Otherwise it fails now: waiting could only end in a timeout, and the
- * failure, no longer a retried one, counts against the issuer (but a 429).
- * An issuer that asks for most of a call's time would otherwise get a retry
- * with too little left to answer, whose timeout would count against it.
+ * failure, no longer a retried one, counts against the issuer (except a
+ * 429). An issuer that asks for most of the time left would otherwise get a
+ * retry with too little of it to answer, whose timeout would count.
  */
-export function isRetryable(
-  error: unknown,
-  call: { startedAt: number; deadline: number },
-  backoffMs: number,
-): boolean {
+export function isRetryable(error: unknown, deadline: number, backoffMs: number): boolean {
   if (!isConnectionFailure(error)) {
     if (!(error instanceof UpstreamUnavailableError)) return false;
     if (error.status === undefined || !RETRIED_STATUSES.has(error.status)) return false;
   }
   const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfter : undefined;
-  const wait = retryAfterMs(retryAfter);
-  const left = call.deadline - (performance.now() + (wait ?? 0) + backoffMs);
-  return wait === undefined ? left > 0 : left >= (call.deadline - call.startedAt) / 2;
+  const asked = retryAfterMs(retryAfter) ?? 0;
+  const wait = asked + backoffMs;
+  const left = deadline - performance.now();
+  return asked > 0 ? 2 * wait <= left : wait < left;
 }
+
+// `Sun Nov  6 08:49:37 1994` (RFC 9110 §5.6.7).
+const ASCTIME = /^[a-z]{3} [a-z]{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/i;
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date (RFC 9110). */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
@@ -367,7 +362,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   if (!/^[a-z]{3}/i.test(text)) return undefined;
   // The obsolete asctime form names no zone, and Date.parse would read it
   // as local time; every HTTP-date is GMT.
-  const at = Date.parse(/GMT$/i.test(text) ? text : `${text} GMT`);
+  const at = Date.parse(ASCTIME.test(text) ? `${text} GMT` : text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 

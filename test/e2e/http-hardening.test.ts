@@ -4,7 +4,6 @@
  * the status the contract names, a GraphQL-shaped JSON body, and no
  * execution: the simulator log stays empty and no caller token is checked.
  */
-import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -192,7 +191,9 @@ describe('HTTP hardening of /graphql with auth on', () => {
     socket.on('error', () => {});
     let received = '';
     socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-    const closed = once(socket, 'close');
+    // Not events.once: it rejects on the 'error' of a write the server cut short.
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const next = (event: 'drain' | 'data') => new Promise((resolve) => socket.once(event, resolve));
     socket.write(
       'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
         'Transfer-Encoding: chunked\r\n\r\n',
@@ -203,7 +204,7 @@ describe('HTTP hardening of /graphql with auth on', () => {
     for (let sent = 0; sent < 10 * 1024 * 1024 && received === '' && !socket.destroyed;) {
       sent += 0x10000;
       if (!socket.write(chunk)) {
-        await Promise.race([once(socket, 'drain'), closed, once(socket, 'data')]);
+        await Promise.race([next('drain'), closed, next('data')]);
       }
     }
     await Promise.race([

@@ -85,8 +85,8 @@ describe('U4, U5: retries', () => {
     expect(calls[1]!.startedAt - calls[0]!.endedAt!).toBeGreaterThanOrEqual(990);
   });
 
-  it('U5: 429 with a Retry-After that leaves the retry less than half the call fails at once', async () => {
-    // 2 s of the 3 s deadline: the retry would have under 1 s of its 3.
+  it('U5: 429 with a Retry-After that leaves the retry less time than the wait fails at once', async () => {
+    // 2 s of the 3 s deadline: the retry would have under 1 s.
     sim().faults.add({ route: 'accountV4', statuses: [429, 200], retryAfter: '2' });
     const started = performance.now();
     const reply = await harness.execute(ACCOUNT, { id: ID });
@@ -437,10 +437,10 @@ describe('L6, L8, L9 in the small', () => {
     }
     expect(sim().log.count('accountV4')).toBe(10);
     // Some were delayed: the seeded draws spare at most 9 of 10.
-    const slow = sim()
+    const delayed = sim()
       .log.entries('accountV4')
-      .filter((call) => call.endedAt! - call.startedAt >= TIMEOUT_MS / 2);
-    expect(slow.length).toBeGreaterThan(0);
+      .filter((call) => call.faultId !== undefined);
+    expect(delayed.length).toBeGreaterThan(0);
   });
 });
 

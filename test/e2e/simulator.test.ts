@@ -687,6 +687,7 @@ describe('faults', () => {
     [{ latencyMs: 2 ** 31 }, /latencyMs/],
     [{ latencyMs: 1, jitterMs: 2 ** 31 }, /jitterMs/],
     [{ jitterMs: 5 }, /give latencyMs too/],
+    [{ chunked: true as const, truncateBody: true as const }, /chunked leaves out/],
     // An interim status never ends the request.
     [{ status: 103 }, /status/],
     [{ statuses: [503, 101] }, /statuses\.1/],

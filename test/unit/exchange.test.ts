@@ -153,27 +153,6 @@ describe('exchange', () => {
     expect(seen.requests).toEqual(['/first']);
   });
 
-  it('answers a call whose connection is still being made at once when its signal aborts', async () => {
-    // A connector that never completes, as with an issuer that drops SYNs.
-    let connecting = 0;
-    pool = new Pool('http://issuer.test', {
-      connect: () => void connecting++,
-    });
-    const caller = new AbortController();
-    const pending = exchange(pool, call(caller.signal));
-    await expect.poll(() => connecting).toBe(1);
-    const reason = new Error('gone');
-    caller.abort(reason);
-    const outcome = await Promise.race([
-      pending.then(
-        () => 'answered',
-        (error: unknown) => error,
-      ),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
-    ]);
-    expect(outcome).toBe(reason);
-  });
-
   it('cuts a body off when the signal aborts midway: bodyError is its reason', async () => {
     const dispatcher = await serve((_request, response) => {
       response.writeHead(200, { 'content-length': '100' });

@@ -323,17 +323,30 @@ describe('UpstreamPolicy', () => {
     expect(policy.state().circuit).toBe('open');
   });
 
-  it('fails a 429 at once, uncounted, when its Retry-After would leave the retry less than half the call', async () => {
+  it('fails a 429 at once, uncounted, when its Retry-After would leave the retry less time than the wait', async () => {
     const policy = new UpstreamPolicy({ retries: 2, breakerThreshold: 1 });
     let attempts = 0;
     const outcome = policy.execute(async () => {
       attempts++;
       throw new UpstreamUnavailableError({ status: 429, retryAfter: '1' });
     }, call(1500));
-    // 1 s and the backoff of 1500 ms leave under 750 ms.
+    // The wait, 1 s and the 100 ms backoff, would leave the retry 400 ms.
     await expect(outcome).rejects.toMatchObject({ status: 429 });
     expect(attempts).toBe(1);
     expect(policy.state().circuit).toBe('closed');
+  });
+
+  it('retries a slow 503 with Retry-After: 0 as one without, while the backoff fits the deadline', async () => {
+    const policy = new UpstreamPolicy({ retries: 1, backoffInitialMs: 50 });
+    let attempts = 0;
+    const outcome = policy.execute(async () => {
+      attempts++;
+      if (attempts === 2) return 'answered';
+      await sleep(600);
+      throw new UpstreamUnavailableError({ status: 503, retryAfter: '0' });
+    }, call(1000));
+    expect(await outcome).toBe('answered');
+    expect(attempts).toBe(2);
   });
 
   it('makes no further attempt, and takes no place in the queue, for a call given up during its backoff', async () => {
