@@ -132,8 +132,9 @@ export class LoadShedder {
   waitToStart(callerGone: AbortSignal | null): Promise<void> | undefined {
     if (this.#maxInFlight === 0) return undefined;
     if (this.#line.length === 0 && !this.#queueHalfFull()) return undefined;
-    if (this.#maxWaitMs === 0) return Promise.reject(this.#shedAtTheDoor());
+    // A caller that has gone is not one the gateway shed.
     if (callerGone?.aborted) return Promise.reject(new RequestCancelledError());
+    if (this.#maxWaitMs === 0) return Promise.reject(this.#shedAtTheDoor());
     return new Promise((resolve, reject) => {
       const line = this.#line;
       const leave = () => {
