@@ -31,9 +31,18 @@ const PAGE_WITH_DETAILS = /* GraphQL */ `
 describe('U14: partial results', () => {
   let harness: Harness;
   let ids: string[];
+  const requestLines: { msg: string; requestId?: string; upstreamCalls?: number }[] = [];
 
   beforeAll(async () => {
-    harness = await startHarness({ env: { ENFUCE_BREAKER_THRESHOLD: '10000' } });
+    harness = await startHarness({
+      env: { ENFUCE_BREAKER_THRESHOLD: '10000' },
+      logDestination: {
+        write: (line: string) => {
+          const entry = JSON.parse(line) as (typeof requestLines)[number];
+          if (entry.msg === 'graphql request') requestLines.push(entry);
+        },
+      },
+    });
     ids = harness.simulator.data.accountsOf(FIXTURES.customerWith30).map((account) => account.id);
   });
   afterAll(() => harness.close());
@@ -197,5 +206,8 @@ describe('U14: partial results', () => {
     // A call it led to would start at once; a slow machine gets 300 ms.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sim().log.count()).toBe(reply.extensions?.upstream?.calls);
+    // The request's log line reads the same closed count.
+    const line = requestLines.find((entry) => entry.requestId === reply.headers['x-request-id']);
+    expect(line?.upstreamCalls).toBe(sim().log.count());
   });
 });
