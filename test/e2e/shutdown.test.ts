@@ -115,8 +115,11 @@ describe('graceful shutdown of the real process', () => {
   });
 
   it('SIGTERM under load: readiness 503 at once, no accepted request lost, exit 0 within the grace', async () => {
+    // Long enough for a loaded machine to see the draining line and probe
+    // on a new connection before the listener closes.
+    const DELAY_MS = 1500;
     const gateway = (running = await gatewayOver(simulator, {
-      SHUTDOWN_DELAY_MS: '700',
+      SHUTDOWN_DELAY_MS: String(DELAY_MS),
       SHUTDOWN_GRACE_MS: '6000',
     }));
     const { url } = gateway;
@@ -172,7 +175,7 @@ describe('graceful shutdown of the real process', () => {
       simulator.log.entries().map((call) => call.headers['x-request-id']),
     );
     const taken = outcomes.filter((outcome) => reachedIssuer.has(outcome.requestId));
-    expect(taken.some((outcome) => outcome.sentAt > signalAt + 700 - 300)).toBe(true);
+    expect(taken.some((outcome) => outcome.sentAt > signalAt + DELAY_MS - 300)).toBe(true);
     for (const outcome of taken) {
       expect(outcome).toMatchObject({ status: 200, id: FIXTURES.accountExactAmounts });
     }
