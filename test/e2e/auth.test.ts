@@ -263,8 +263,8 @@ describe('a JWKS that holds two RSA keys, as while the provider rotates them', (
   let harness: Harness;
   beforeAll(async () => {
     [jwks, stranger] = await Promise.all([
-      startJwksServer({ rotating: true }),
-      startJwksServer({ rotating: true }),
+      startJwksServer({ rotating: 1 }),
+      startJwksServer({ rotating: 1 }),
     ]);
     harness = await startHarness({
       auth: true,
@@ -301,6 +301,32 @@ describe('a JWKS that holds two RSA keys, as while the provider rotates them', (
     const reply = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await make()));
     expectUnauthenticated(reply);
     expect(harness.simulator.log.count()).toBe(0);
+  });
+});
+
+describe('a JWKS that holds five RSA keys', () => {
+  let jwks: JwksServer;
+  let harness: Harness;
+  beforeAll(async () => {
+    jwks = await startJwksServer({ rotating: 4 });
+    harness = await startHarness({
+      auth: true,
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: jwks.url },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await jwks.close();
+  });
+
+  it('checks a token without kid against the first 4 only: one signed with the fifth is refused', async () => {
+    const fifth = (kid?: null) => jwks.sign({ scope: 'accounts:read:any' }, { kid, next: true });
+    expectUnauthenticated(
+      await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await fifth(null))),
+    );
+    // Named by its kid, the same key lets the token in.
+    const named = await harness.execute(ACCOUNT_QUERY, { id: OWN_ACCOUNT }, bearer(await fifth()));
+    expect(named.data.account.id).toBe(OWN_ACCOUNT);
   });
 });
 

@@ -78,7 +78,7 @@ export interface JwksServer {
   url: string;
   /**
    * Signs a token with the served key of `options.alg` (RS256 unless told),
-   * or with the RS256 key a rotating set holds beside it (`next`); `kid:
+   * or with the last RSA key a rotating set holds beside it (`next`); `kid:
    * null` leaves the key id out of the header.
    */
   sign(
@@ -113,14 +113,17 @@ async function keyPairFor(alg: JwksAlgorithm, kid = `test-${alg}`) {
  * Serves a fresh RSA and a fresh P-256 public key as a JWKS on port 0. With
  * `hang`, it accepts requests and never answers, like a stuck identity
  * provider; with `body`, it answers 200 with that text instead of the key set;
- * `rotating` adds a second RSA key, as a provider does while it rotates.
+ * `rotating` adds that many more RSA keys, as a provider does while it
+ * rotates them.
  */
 export async function startJwksServer(
-  options: { hang?: boolean; body?: string; rotating?: boolean } = {},
+  options: { hang?: boolean; body?: string; rotating?: number } = {},
 ): Promise<JwksServer> {
   const keys = { RS256: await keyPairFor('RS256'), ES256: await keyPairFor('ES256') };
-  const next = await keyPairFor('RS256', 'test-RS256-next');
-  const served = [keys.RS256.jwk, keys.ES256.jwk, ...(options.rotating ? [next.jwk] : [])];
+  const rotated = await Promise.all(
+    Array.from({ length: options.rotating ?? 0 }, (_, i) => keyPairFor('RS256', `test-RS256-${i}`)),
+  );
+  const served = [keys.RS256.jwk, keys.ES256.jwk, ...rotated.map((pair) => pair.jwk)];
   const pem = await exportSPKI(keys.RS256.publicKey);
   let requests = 0;
   let body = options.body;
@@ -139,7 +142,9 @@ export async function startJwksServer(
       return requests;
     },
     async sign(claims = {}, signOptions = {}) {
-      const { privateKey, jwk } = signOptions.next ? next : keys[signOptions.alg ?? 'RS256'];
+      const { privateKey, jwk } = signOptions.next
+        ? rotated.at(-1)!
+        : keys[signOptions.alg ?? 'RS256'];
       const now = Math.floor(Date.now() / 1000);
       const kid = signOptions.kid === undefined ? jwk.kid : signOptions.kid;
       const jwt = new SignJWT({ sub: 'test-user', ...claims })
